@@ -29,8 +29,11 @@ class State:
 
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="factcheck")
-@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
-              help="Config file (factcheck.toml or pyproject.toml); default: the nearest one.")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Config file (factcheck.toml or pyproject.toml); default: the nearest one.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary, only errors.")
 @click.pass_context
 def cli(ctx: click.Context, config: Path | None, quiet: bool) -> None:
@@ -49,8 +52,14 @@ def cli(ctx: click.Context, config: Path | None, quiet: bool) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("reports"), show_default=True, help="Folder for report.json, .md and .html.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Folder for report.json, .md and .html.",
+)
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
 @click.pass_obj
 def report(state: State, paths: tuple[Path, ...], output: Path, no_cache: bool) -> None:
@@ -65,7 +74,12 @@ def report(state: State, paths: tuple[Path, ...], output: Path, no_cache: bool) 
     from .report.write import write_reports
 
     settings = state.settings(use_cache=False if no_cache else None)
-    result = run(paths, settings=settings, output=output, progress=Progress(enabled=None if not state.quiet else False))
+    result = run(
+        paths,
+        settings=settings,
+        output=output,
+        progress=Progress(enabled=None if not state.quiet else False),
+    )
     written = write_reports(result, output)
     if not state.quiet:
         print_summary(result.report, written=written)
@@ -73,7 +87,9 @@ def report(state: State, paths: tuple[Path, ...], output: Path, no_cache: bool) 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True
+)
 @click.pass_obj
 def extract(state: State, files: tuple[Path, ...], fmt: str) -> None:
     """Print the claims extracted from FILES (JSON validates against schemas/claims.schema.json)."""
@@ -88,7 +104,9 @@ def extract(state: State, files: tuple[Path, ...], fmt: str) -> None:
     extractor = Extractor(settings=settings)
     claims = [c for batch in extractor.extract_many(documents) for c in batch]
     if fmt == "json":
-        click.echo(model_json(ClaimSet(documents=[d.record() for d in documents], claims=claims)), nl=False)
+        click.echo(
+            model_json(ClaimSet(documents=[d.record() for d in documents], claims=claims)), nl=False
+        )
     else:
         claims_table(claims)
 
@@ -96,8 +114,13 @@ def extract(state: State, files: tuple[Path, ...], fmt: str) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.option("--write", "mode", flag_value="write", help="Regenerate schemas/*.schema.json.")
 @click.option("--check", "mode", flag_value="check", help="Exit 1 when a schema file is stale.")
-@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("schemas"), show_default=True)
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("schemas"),
+    show_default=True,
+)
 def schema(mode: str | None, folder: Path) -> None:
     """Write or check the JSON Schemas generated from the data models."""
     from .schema import rendered, stale_schemas, write_schemas
@@ -118,7 +141,9 @@ def schema(mode: str | None, folder: Path) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("selectors", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.pass_obj
 def rules(state: State, selectors: tuple[str, ...], fmt: str) -> None:
     """List the rule catalogue with each rule's documentation (optionally only SELECTORS)."""
@@ -140,7 +165,11 @@ _register_optional_commands()
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the CLI and turn errors into one-line messages and exit codes."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="factcheck", standalone_mode=False)
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="factcheck",
+            standalone_mode=False,
+        )
     except FactcheckError as exc:
         click.echo(f"factcheck: error: {exc}", err=True)
         return int(exc.exit_code)

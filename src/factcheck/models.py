@@ -15,11 +15,15 @@ Kind = Literal["agreement", "discrepancy", "unsupported"]
 Severity = Literal["info", "warning", "error"]
 Polarity = Literal["positive", "negative"]
 Modality = Literal["asserted", "reported", "hedged", "planned"]
-Granularity = Literal["day", "week", "month", "quarter", "half", "season", "year", "decade", "century", "unknown"]
+Granularity = Literal[
+    "day", "week", "month", "quarter", "half", "season", "year", "decade", "century", "unknown"
+]
 Bound = Literal["exact", "approx", "more_than", "less_than", "at_least", "at_most"]
 QuantityKind = Literal["cardinal", "ordinal", "duration", "money", "percent", "measure"]
 EntityKind = Literal["person", "org", "gpe", "loc", "norp", "facility", "event", "other"]
-SlotName = Literal["who", "role", "what", "when", "where", "quantity", "polarity", "modality", "attribution"]
+SlotName = Literal[
+    "who", "role", "what", "when", "where", "quantity", "polarity", "modality", "attribution"
+]
 SlotVerdict = Literal["agree", "conflict", "update", "compatible", "unknown"]
 Verdict = Literal["confirmed", "dismissed"]
 DocFormat = Literal["txt", "md", "html", "json"]
@@ -41,7 +45,9 @@ class Span(Model):
     """A character range in the original (decoded) file, with 1-based line and column of its start."""
 
     document: str = Field(description="Document id (file name without extension).")
-    start: int = Field(ge=0, description="Offset of the first character in the original file's text.")
+    start: int = Field(
+        ge=0, description="Offset of the first character in the original file's text."
+    )
     end: int = Field(ge=0, description="Offset one past the last character.")
     line: int = Field(ge=1)
     column: int = Field(ge=1)
@@ -132,8 +138,13 @@ class Document(DocumentRecord):
         line, col = self.line_col(o_start)
         end_line, end_col = self.line_col(max(o_end - 1, o_start))
         return Span(
-            document=self.id, start=o_start, end=o_end, line=line, column=col,
-            end_line=end_line, end_column=end_col + (1 if o_end > o_start else 0),
+            document=self.id,
+            start=o_start,
+            end=o_end,
+            line=line,
+            column=col,
+            end_line=end_line,
+            end_column=end_col + (1 if o_end > o_start else 0),
         )
 
 
@@ -144,7 +155,9 @@ class Role(Model):
     """A title held by a person, with the organisation or country it belongs to."""
 
     title: str = Field(description="Normalised title, lower case: 'foreign minister'.")
-    org: str | None = Field(default=None, description="Canonical entity id of the organisation or country.")
+    org: str | None = Field(
+        default=None, description="Canonical entity id of the organisation or country."
+    )
 
 
 class Entity(Model):
@@ -154,7 +167,9 @@ class Entity(Model):
     name: str = Field(description="Canonical display name.")
     kind: EntityKind
     mention: str = Field(description="The text as it appears in the document.")
-    start: int | None = Field(default=None, description="Offset of the mention in the document text.")
+    start: int | None = Field(
+        default=None, description="Offset of the mention in the document text."
+    )
     end: int | None = None
     role: Role | None = None
 
@@ -165,12 +180,17 @@ class TimeExpression(Model):
     text: str
     start: int | None = None
     end: int | None = None
-    value: str | None = Field(default=None, description="TIMEX3-style ISO value: 2021-03-16, 2021-03, 2021-W11, 2019, P60Y.")
+    value: str | None = Field(
+        default=None,
+        description="TIMEX3-style ISO value: 2021-03-16, 2021-03, 2021-W11, 2019, P60Y.",
+    )
     begin: dt.date | None = Field(default=None, description="First day of the interval it denotes.")
     finish: dt.date | None = Field(default=None, description="Last day of the interval it denotes.")
     granularity: Granularity = "unknown"
     resolved: bool = False
-    relative: str | None = Field(default=None, description="Relative form kept when nothing anchors it, e.g. 'next Tuesday'.")
+    relative: str | None = Field(
+        default=None, description="Relative form kept when nothing anchors it, e.g. 'next Tuesday'."
+    )
     anchor: Literal["absolute", "publication", "none"] = "none"
 
 
@@ -181,7 +201,10 @@ class Quantity(Model):
     start: int | None = None
     end: int | None = None
     value: float
-    unit: str | None = Field(default=None, description="Normalised unit: 'year', 'USD', 'percent', 'people'; None for a bare count.")
+    unit: str | None = Field(
+        default=None,
+        description="Normalised unit: 'year', 'USD', 'percent', 'people'; None for a bare count.",
+    )
     bound: Bound = "exact"
     kind: QuantityKind = "cardinal"
 
@@ -189,7 +212,9 @@ class Quantity(Model):
 class Predicate(Model):
     """The `what` of a claim: predicate lemma and object."""
 
-    lemma: str = Field(description="Lemma of the main verb, or of the head noun for verbless claims.")
+    lemma: str = Field(
+        description="Lemma of the main verb, or of the head noun for verbless claims."
+    )
     object: str | None = Field(default=None, description="Lemmatised object phrase.")
     text: str = Field(default="", description="The predicate as written.")
     negated: bool = False
@@ -289,7 +314,9 @@ class Finding(Model):
     name: str = Field(description="Rule's dotted name, e.g. 'discrepancy.person-in-role'.")
     severity: Severity
     message: str
-    fingerprint: str = Field(description="Stable id: hash of rule code, normalised claim texts and document ids.")
+    fingerprint: str = Field(
+        description="Stable id: hash of rule code, normalised claim texts and document ids."
+    )
     group: str | None = None
     documents: list[str] = Field(default_factory=list)
     slots: list[SlotComparison] = Field(default_factory=list)
@@ -318,7 +345,9 @@ class Report(Model):
     version: str = REPORT_VERSION
     generated_with: GeneratedWith
     documents: list[DocumentRecord]
-    sources: list[SourceCluster] = Field(default_factory=list, description="Near-duplicate documents counted as one source.")
+    sources: list[SourceCluster] = Field(
+        default_factory=list, description="Near-duplicate documents counted as one source."
+    )
     findings: list[Finding]
     summary: Summary
 

@@ -82,4 +82,6 @@ def run(
     report = build_report(
         documents=documents, claims=claims, match=match, findings=findings, generated_with=generated
     )
-    return RunResult(report=report, documents=documents, claims=claims, match=match, cache_stats=stats)
+    return RunResult(
+        report=report, documents=documents, claims=claims, match=match, cache_stats=stats
+    )

@@ -25,8 +25,11 @@ class Progress:
         from rich.progress import Progress as RichProgress
 
         columns = (
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn(unit), TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn(unit),
+            TimeElapsedColumn(),
         )
         with RichProgress(*columns, console=Console(stderr=True), transient=True) as bar:
             task_id = bar.add_task(description, total=total)

