@@ -106,26 +106,52 @@ class Document(DocumentRecord):
     # Breakpoints (text_offset, original_offset): from each breakpoint on, offsets advance 1:1
     # until the next one. Built by ingest; enough to map any text offset back to the file.
     offset_map: list[tuple[int, int]] = Field(default_factory=lambda: [(0, 0)])
+    # End breakpoints (text_end, original_end), same 1:1 convention: where one character of
+    # `text` came from several of `original` (an HTML entity, a JSON escape, CRLF), a span
+    # ending on it must end after all of them. Empty: ends are starts + 1.
+    end_map: list[tuple[int, int]] = Field(default_factory=list)
     _line_starts: list[int] | None = PrivateAttr(default=None)
+    _keys: tuple[int, list[int], list[int]] | None = PrivateAttr(default=None)
 
     def record(self) -> DocumentRecord:
         return DocumentRecord.model_validate(
-            self.model_dump(exclude={"text", "original", "offset_map"})
+            self.model_dump(exclude={"text", "original", "offset_map", "end_map"})
         )
+
+    def _breakpoint_keys(self) -> tuple[list[int], list[int]]:
+        # Cached because extraction calls locate() once per sentence; keyed on the map
+        # objects so that an assignment to offset_map/end_map invalidates it.
+        ident = id(self.offset_map) ^ (id(self.end_map) << 1)
+        if self._keys is None or self._keys[0] != ident:
+            self._keys = (ident, [k for k, _ in self.offset_map], [k for k, _ in self.end_map])
+        return self._keys[1], self._keys[2]
+
+    @staticmethod
+    def _lookup(points: list[tuple[int, int]], keys: list[int], offset: int) -> int:
+        i = bisect.bisect_right(keys, offset) - 1
+        base_text, base_orig = points[max(i, 0)]
+        return base_orig + (offset - base_text)
 
     def original_offset(self, text_offset: int) -> int:
         """Offset in `original` of the character at `text_offset` in `text`."""
-        keys = [k for k, _ in self.offset_map]
-        i = bisect.bisect_right(keys, text_offset) - 1
-        base_text, base_orig = self.offset_map[max(i, 0)]
-        return min(base_orig + (text_offset - base_text), len(self.original))
+        keys, _ = self._breakpoint_keys()
+        return min(self._lookup(self.offset_map, keys, text_offset), len(self.original))
+
+    def original_end(self, text_end: int) -> int:
+        """Offset in `original` one past the character at `text_end - 1` in `text`."""
+        _, end_keys = self._breakpoint_keys()
+        if not self.end_map or text_end < 1:
+            return min(self.original_offset(max(text_end - 1, 0)) + (1 if text_end > 0 else 0),
+                       len(self.original))
+        return min(self._lookup(self.end_map, end_keys, text_end), len(self.original))
 
     def line_col(self, original_offset: int) -> tuple[int, int]:
-        """1-based line and column of an offset in `original`."""
+        """1-based line and column of an offset in `original` (LF, CRLF and lone CR end a line)."""
         if self._line_starts is None:
             starts = [0]
-            for i, ch in enumerate(self.original):
-                if ch == "\n":
+            text = self.original
+            for i, ch in enumerate(text):
+                if ch == "\n" or (ch == "\r" and text[i + 1 : i + 2] != "\n"):
                     starts.append(i + 1)
             self._line_starts = starts
         line = bisect.bisect_right(self._line_starts, original_offset) - 1
@@ -134,7 +160,7 @@ class Document(DocumentRecord):
     def locate(self, start: int, end: int) -> Span:
         """Span over the original file for `text[start:end]`."""
         o_start = self.original_offset(start)
-        o_end = self.original_offset(max(end - 1, start)) + (1 if end > start else 0)
+        o_end = max(self.original_end(end), o_start) if end > start else o_start
         line, col = self.line_col(o_start)
         end_line, end_col = self.line_col(max(o_end - 1, o_start))
         return Span(

@@ -1,0 +1,287 @@
+"""Ingest: read .txt, .md, .html and .json documents into normalised Documents mapped to their files.
+
+Each document goes through: decode (size, binary and encoding checks) -> metadata (front matter,
+JSON fields, HTML head, sidecar NAME.meta.json) -> format text extraction (Markdown markers,
+HTML tags, JSON escapes) -> character normalisation -> dateline -> page-furniture removal. Every
+step keeps a map from the article text back to the decoded file, so any span of `Document.text`
+can be located in the file with `Document.locate`.
+
+>>> doc = document_from_text("Loading\\n\\nTokyo hosted the talks.\\n")
+>>> doc.text, [d.reason for d in doc.dropped]
+('Tokyo hosted the talks.', ['widget'])
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+from ..models import DocFormat, Document, DocumentMeta, DroppedLine
+from ..settings import Settings
+from . import html as html_format
+from .dates import find_dateline
+from .decode import decode, read_bytes
+from .furniture import classify, credit, has_letters, is_short_label, tokens
+from .markup import strip_markdown, unwrap
+from .meta import SIDECAR_SUFFIX, front_matter, json_document, merge, read_sidecar, sidecar_path
+from .normalise import normalise_characters, tidy
+from .textmap import Builder, Mapped
+
+__all__ = [
+    "INGEST_VERSION",
+    "SUFFIXES",
+    "collect_paths",
+    "document_from_text",
+    "load_documents",
+    "read_document",
+]
+
+# Bump when the same bytes would give a different Document (for cache keys built on content_hash).
+INGEST_VERSION = "1"
+SUFFIXES: dict[str, DocFormat] = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".json": "json"}
+TITLE_WORDS = 20
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def collect_paths(paths: Sequence[str | Path]) -> list[Path]:
+    """Document files under `paths`, in argument order, folders walked recursively and sorted.
+
+    Folders skip hidden files and folders, sidecar `*.meta.json` files and other suffixes; a file
+    named explicitly must have a supported suffix (E008). The same file twice is read once.
+    """
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for p in map(Path, paths):
+        if not p.exists():
+            raise InputError.make("E001", path=p)
+        if p.is_dir():
+            files = _walk(p)
+        elif _is_sidecar(p):
+            continue
+        elif p.suffix.lower() not in SUFFIXES:
+            raise InputError.make("E008", path=p, suffix=p.suffix)
+        else:
+            files = [p]
+        for q in files:
+            key = q.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(q)
+    if not out:
+        raise InputError.make("E009", path=", ".join(map(str, paths)) or ".")
+    return out
+
+
+def _is_sidecar(p: Path) -> bool:
+    return p.name.lower().endswith(SIDECAR_SUFFIX)
+
+
+def _walk(root: Path) -> list[Path]:
+    found: list[tuple[str, Path]] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            q = Path(folder) / name
+            if name.startswith(".") or _is_sidecar(q) or q.suffix.lower() not in SUFFIXES:
+                continue
+            found.append((q.relative_to(root).as_posix(), q))
+    return [q for _, q in sorted(found)]
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def load_documents(paths: Sequence[str | Path], *, settings: Settings) -> list[Document]:
+    """Every document under `paths`; two documents with the same id are an error (E010)."""
+    files = collect_paths(paths)
+    ids: dict[str, Path] = {}
+    for p in files:
+        if p.stem in ids:
+            raise InputError.make("E010", path=p, id=p.stem, other=ids[p.stem])
+        ids[p.stem] = p
+    return [read_document(p, settings=settings) for p in files]
+
+
+def read_document(path: str | Path, *, settings: Settings) -> Document:
+    """Read one file into a Document (errors E001-E008, E011 name the file)."""
+    path = Path(path)
+    fmt = SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        if not path.exists():
+            raise InputError.make("E001", path=path)
+        raise InputError.make("E008", path=path, suffix=path.suffix)
+    raw = read_bytes(path, limit=settings.max_document_bytes)
+    digest = hashlib.sha256(raw)
+    sidecar = sidecar_path(path)
+    sidecar_meta: DocumentMeta | None = None
+    if sidecar != path and sidecar.is_file():
+        side_raw = read_bytes(sidecar, limit=settings.max_document_bytes)
+        sidecar_meta = read_sidecar(sidecar, side_raw)
+        # Editing the metadata must invalidate whatever was cached for the document.
+        digest.update(b"\x00" + SIDECAR_SUFFIX.encode() + b"\x00" + side_raw)
+    decoded = decode(raw, path=path, fallback=settings.fallback_encoding)
+    if not decoded.text.strip():
+        raise InputError.make("E002", path=path)
+    return _build(
+        decoded.text, _Source(
+            id=path.stem, path=str(path), format=fmt, encoding=decoded.encoding,
+            content_hash=digest.hexdigest(), warnings=list(decoded.warnings),
+        ),
+        settings=settings, override=sidecar_meta,
+    )
+
+
+def document_from_text(
+    text: str,
+    *,
+    id: str = "doc",
+    published: dt.date | None = None,
+    title: str | None = None,
+    format: DocFormat = "txt",
+    settings: Settings | None = None,
+) -> Document:
+    """A Document from a string, through the same steps as a file (for tests and the API).
+
+    `published` and `title` act as metadata; the path is '<id>'.
+    """
+    if not text.strip():
+        raise InputError.make("E002", path=f"<{id}>")
+    source = _Source(
+        id=id, path=f"<{id}>", format=format, encoding="utf-8",
+        content_hash=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+    )
+    return _build(
+        text, source, settings=settings or Settings(),
+        override=DocumentMeta(title=title, published=published),
+    )
+
+
+@dataclass
+class _Source:
+    id: str
+    path: str
+    format: DocFormat
+    encoding: str
+    content_hash: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def _build(original: str, src: _Source, *, settings: Settings, override: DocumentMeta | None) -> Document:
+    embedded: DocumentMeta | None = None
+    page: DocumentMeta | None = None
+    if src.format == "json":
+        body, embedded = json_document(original, path=src.path)
+    elif src.format == "html":
+        result = html_format.extract(original)
+        body = result.text
+        page = _page_meta(result.meta)
+    else:
+        body = Mapped.identity(original)
+        fm = front_matter(original, path=src.path)
+        if fm is not None:
+            embedded = fm.meta
+            body = body.slice(fm.body_start, len(original))
+        if src.format == "md":
+            body = strip_markdown(body)
+    body = tidy(normalise_characters(body))
+    if not body.text:
+        raise InputError.make("E011", path=src.path)
+    meta = merge(page, embedded, override)
+
+    lines = _LineIndex(original)
+    published, published_from = meta.published, "metadata" if meta.published else None
+    if published is None:
+        found = find_dateline(body.text.split("\n"))
+        if found is not None:
+            published, published_from = found[0], "dateline"
+    dropped: list[DroppedLine] = []
+    if settings.drop_furniture:
+        body, dropped = drop_furniture(body, lines)
+        body = tidy(body)
+    body = unwrap(body)
+    if not body.text:
+        raise InputError.make("E011", path=src.path)
+    offset_map, end_map = body.breakpoints()
+    return Document(
+        id=src.id, path=src.path, format=src.format,
+        title=meta.title or _headline(body.text), source=meta.source, url=meta.url,
+        published=published, published_from=published_from,  # type: ignore[arg-type]
+        content_hash=src.content_hash, encoding=src.encoding, characters=len(body.text),
+        dropped=dropped, warnings=src.warnings,
+        text=body.text, original=original, offset_map=offset_map, end_map=end_map,
+    )
+
+
+def _page_meta(values: dict[str, object]) -> DocumentMeta:
+    """What an HTML head says, each field kept only when valid (a page's own tags are not ours to reject)."""
+    good: dict[str, object] = {}
+    for key, value in values.items():
+        try:
+            DocumentMeta.model_validate({key: value})
+        except ValueError:
+            continue
+        good[key] = value
+    return DocumentMeta.model_validate(good)
+
+
+def _headline(text: str) -> str | None:
+    """The first line as a title when it reads like one: short, not ending like a sentence."""
+    first, _, rest = text.partition("\n")
+    if rest.strip() and len(first.split()) <= TITLE_WORDS and not re.search(r"[.!?:;,]$", first):
+        return first
+    return None
+
+
+class _LineIndex:
+    """1-based line numbers of offsets in the original (LF, CRLF and CR end lines)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+
+def drop_furniture(body: Mapped, lines: _LineIndex) -> tuple[Mapped, list[DroppedLine]]:
+    """Remove page-furniture lines (and trailing photo credits), listing each in `dropped`."""
+    builder = Builder(body)
+    dropped: list[DroppedLine] = []
+    seen_labels: set[tuple[str, ...]] = set()
+    text = body.text
+    for a, b in body.lines():
+        line = text[a:b]
+        newline = b + 1 if b < len(text) else b
+        if not line.strip():
+            builder.keep(a, newline)
+            continue
+        where = lines.line(body.start_of(a))
+        reason = classify(line)
+        keep_to = b
+        if reason is None and (found := credit(line)) is not None:
+            start, why = found
+            if start == 0:
+                reason = why
+            else:
+                dropped.append(DroppedLine(line=lines.line(body.start_of(a + start)),
+                                           text=line[start:].strip(), reason=why))
+                keep_to = a + start
+        label = tokens(line) if is_short_label(line) else None
+        if reason is None and label and label in seen_labels:
+            reason = "repeated line"
+        if reason is not None:
+            dropped.append(DroppedLine(line=where, text=line.strip(), reason=reason))
+            continue
+        if label and has_letters(line):
+            seen_labels.add(label)
+        builder.keep(a, keep_to)
+        builder.keep(b, newline)
+    return builder.build(), dropped
