@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,13 @@ def test_read_model_errors_name_the_file(tmp_path: Path, content: str, expected:
 def test_read_model_missing(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not exist"):
         read_model(tmp_path / "none.json", ReviewsFile)
+
+
+def test_written_files_are_readable_by_others(tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    old = os.umask(0o022)
+    try:
+        atomic_write_text(target, "x")
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644

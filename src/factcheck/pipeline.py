@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,24 +32,44 @@ class RunResult:
     cache_stats: dict[str, int] = field(default_factory=dict)
 
 
+def document_key(doc: Document) -> str:
+    """Cache key of a document's claims: what extraction sees, not the raw bytes.
+
+    The normalised text and publication date decide the claims, so a change in ingest (a new
+    furniture heuristic, `drop_furniture` switched off, an edited sidecar date) is a cache miss,
+    while the document id is not part of it (claims are re-stamped with the id on load).
+    """
+    digest = hashlib.sha256(doc.text.encode("utf-8"))
+    digest.update(f"\x00{doc.published}\x00{doc.format}".encode())
+    return digest.hexdigest()
+
+
+def _settings_key(settings: Settings) -> str:
+    """Hash of the settings that change what the extractor produces."""
+    relevant = {"aliases": settings.aliases, "spacy_model": settings.spacy_model}
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:12]
+
+
 def extract_claims(
     documents: Sequence[Document], *, settings: Settings, cache: Cache, progress: Progress
 ) -> list[Claim]:
     """Claims of every document, from the cache where the document's content is unchanged."""
     extractor = Extractor(settings=settings)
-    key_version = f"{EXTRACTOR_VERSION}:{extractor.model_id}"
+    key_version = (
+        f"{EXTRACTOR_VERSION}:{Extractor.describe_model(settings)}:{_settings_key(settings)}"
+    )
     out: list[Claim] = []
     todo: list[Document] = []
     cached: dict[str, list[Claim]] = {}
     for doc in documents:
-        hit = cache.get_claims(doc.content_hash, key_version, document=doc.id)
+        hit = cache.get_claims(document_key(doc), key_version, document=doc.id)
         if hit is None:
             todo.append(doc)
         else:
             cached[doc.id] = hit
     with progress.task("Extracting claims", total=len(todo), unit="documents") as advance:
         for doc, claims in zip(todo, extractor.extract_many(todo), strict=True):
-            cache.put_claims(doc.content_hash, key_version, claims)
+            cache.put_claims(document_key(doc), key_version, claims)
             cached[doc.id] = claims
             advance(1)
     for doc in documents:

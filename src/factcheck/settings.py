@@ -73,6 +73,24 @@ class Settings(BaseModel):
     rules: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Per-rule options, keyed by rule code."
     )
+    quantity_tolerance: float = Field(
+        default=0.02, ge=0.0, le=1.0,
+        description="Relative difference under which two exact figures agree (rule engine).",
+    )
+    approx_tolerance: float = Field(
+        default=0.1, ge=0.0, le=1.0,
+        description="Relative width of an approximate figure ('about 100') when comparing.",
+    )
+
+    # report
+    report_context_chars: int = Field(
+        default=600, ge=80,
+        description="Most characters of document text report.html shows around a claim.",
+    )
+    summary_top: int = Field(
+        default=10, ge=0,
+        description="Discrepancies (and documents) listed in the terminal summary.",
+    )
 
     # gate
     fail_on: Literal["discrepancy", "unsupported"] = "discrepancy"

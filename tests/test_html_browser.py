@@ -1,0 +1,159 @@
+"""report.html in a real headless Chromium: it loads, its filters work, and document markup stays text."""
+
+from __future__ import annotations
+
+import html
+import os
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from factcheck.models import Document, Report
+from factcheck.report.render import render_html
+
+from .test_render import evidence, finding, make_doc, make_report, sample
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path(os.environ.get("FACTCHECK_CHROMIUM", "/usr/bin/chromium"))
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage", "--virtual-time-budget=5000",
+]
+
+
+def chromium() -> Path:
+    if not CHROMIUM.is_file():
+        pytest.fail(
+            f"{CHROMIUM} not found: the browser tests need Debian's chromium "
+            "(apt-get install -y chromium chromium-driver; .ci/run installs it)",
+            pytrace=False,
+        )
+    return CHROMIUM
+
+
+def dump_dom(page: Path, tmp_path: Path, suffix: str = "") -> str:
+    """The DOM after the page's scripts ran, serialised by the browser."""
+    profile = tmp_path / "profile"
+    result = subprocess.run(
+        [str(chromium()), *FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.as_uri() + suffix],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "<html" in result.stdout, result.stderr[-2000:]
+    return result.stdout
+
+
+class Elements(HTMLParser):
+    """Attributes of every element, in document order, by tag name."""
+
+    def __init__(self, dom: str) -> None:
+        super().__init__()
+        self.found: list[tuple[str, dict[str, str | None]]] = []
+        self.feed(dom)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, dict(attrs)))
+
+    def tags(self, tag: str) -> list[dict[str, str | None]]:
+        return [attrs for t, attrs in self.found if t == tag]
+
+    def visible_findings(self) -> list[str]:
+        return [
+            str(a["data-rule"]) for a in self.tags("article")
+            if "finding" in (a.get("class") or "") and "hidden" not in a
+        ]
+
+
+def write_page(tmp_path: Path, report: Report, documents: list[Document], extra_script: str = "") -> Path:
+    page = render_html(report, documents)
+    if extra_script:
+        page = page.replace("</body>", f"<script>{extra_script}</script>\n</body>")
+    path = tmp_path / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def test_page_loads_with_every_finding_shown(tmp_path: Path) -> None:
+    docs, report = sample()
+    dom = dump_dom(write_page(tmp_path, report, docs), tmp_path)
+    elements = Elements(dom)
+    # The page's script ran to its end and revealed the filter bar.
+    assert elements.tags("html")[0].get("data-filters-ready") == "1"
+    form = next(a for a in elements.tags("form") if a.get("id") == "filters")
+    assert "hidden" not in form
+    assert sorted(elements.visible_findings()) == ["AG001", "DC001", "UN001"]
+    text = html.unescape(dom)
+    for f in report.findings:
+        assert f.message in text
+    assert len(elements.tags("mark")) == 5
+
+
+@pytest.mark.parametrize(
+    ("suffix", "visible"),
+    [
+        ("#kind=discrepancy", ["DC001"]),
+        ("#kind=agreement", ["AG001"]),
+        ("#rule=UN001", ["UN001"]),
+        ("#doc=b", ["DC001", "AG001"]),
+        ("#doc=c&kind=unsupported", ["UN001"]),
+        ("#doc=c&kind=agreement", []),
+        ("?kind=unsupported", ["UN001"]),
+        ("#q=wednesday", ["DC001"]),
+        ("#kind=no-such-kind", ["DC001", "UN001", "AG001"]),  # unknown values fall back to all
+    ],
+)
+def test_url_preselects_filters(tmp_path: Path, suffix: str, visible: list[str]) -> None:
+    docs, report = sample()
+    dom = dump_dom(write_page(tmp_path, report, docs), tmp_path, suffix)
+    elements = Elements(dom)
+    assert elements.visible_findings() == visible
+    status = next(a for a in elements.tags("span") if a.get("id") == "status")
+    assert status.get("data-shown") == str(len(visible))
+    # A section left with nothing visible is hidden as a whole.
+    shown_sections = [a["data-kind"] for a in elements.tags("section")
+                      if "kind-section" in (a.get("class") or "") and "hidden" not in a]
+    assert len(shown_sections) == len(visible)
+
+
+def test_changing_a_select_filters_the_findings(tmp_path: Path) -> None:
+    docs, report = sample()
+    # Drives the page as a person would: pick a rule, then reset with the button.
+    script = """
+    var form = document.getElementById("filters");
+    form.elements.rule.value = "AG001";
+    form.elements.rule.dispatchEvent(new Event("change", {bubbles: true}));
+    var after = document.querySelectorAll("article.finding:not([hidden])").length;
+    document.body.setAttribute("data-after-change", String(after));
+    document.body.setAttribute("data-hash", location.hash);
+    document.getElementById("show-all").click();
+    var afterReset = document.querySelectorAll("article.finding:not([hidden])").length;
+    document.body.setAttribute("data-after-reset", String(afterReset));
+    """
+    dom = dump_dom(write_page(tmp_path, report, docs, script), tmp_path)
+    body = Elements(dom).tags("body")[0]
+    assert body.get("data-after-change") == "1"
+    assert body.get("data-hash") == "#rule=AG001"
+    assert body.get("data-after-reset") == "3"
+
+
+def test_markup_in_documents_is_shown_as_text(tmp_path: Path) -> None:
+    hostile = (
+        'He wrote <script>document.body.setAttribute("data-pwned", "1")</script> and '
+        '<img src="x" onerror="document.title=\'pwned\'"> and <b>bold</b>.'
+    )
+    doc = make_doc("evil", f"Intro.\n\n{hostile}\n", title="<i>title</i>")
+    report = make_report([doc], [finding("unsupported", "UN001", "Says <b>x</b>.", [evidence(doc, hostile)])])
+    dom = dump_dom(write_page(tmp_path, report, [doc]), tmp_path)
+    elements = Elements(dom)
+    assert "data-pwned" not in (elements.tags("body")[0])
+    assert "<title>factcheck consistency report</title>" in dom
+    assert len(elements.tags("script")) == 1
+    assert not elements.tags("img") and not elements.tags("b") and not elements.tags("i")
+    # The literal markup is there as text for a reader to see.
+    assert '&lt;script&gt;document.body.setAttribute("data-pwned", "1")&lt;/script&gt;' in dom
+    assert "&lt;b&gt;bold&lt;/b&gt;" in dom and "&lt;i&gt;title&lt;/i&gt;" in dom
+    assert "Says &lt;b&gt;x&lt;/b&gt;." in dom

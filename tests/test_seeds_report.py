@@ -1,0 +1,133 @@
+"""The seeds report: committed reports/ are fresh, output is deterministic, and the known facts come out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from factcheck.pipeline import RunResult, run
+from factcheck.report.write import write_reports
+from factcheck.schema import schema_for
+from factcheck.settings import Settings
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+REPORT_FILES = ("report.json", "report.md", "report.html")
+
+
+@pytest.fixture(scope="module")
+def seeds_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, Path]:
+    """One run over seeds/ as `make report` does it (relative paths, repository settings)."""
+    out = tmp_path_factory.mktemp("reports")
+    cwd = Path.cwd()
+    import os
+
+    os.chdir(ROOT)
+    try:
+        from factcheck.settings import load_settings
+
+        settings = load_settings()
+        result = run(["seeds/"], settings=settings.model_copy(update={"use_cache": False}))
+        write_reports(result, out)
+    finally:
+        os.chdir(cwd)
+    return result, out
+
+
+@pytest.fixture(scope="module")
+def report(seeds_run: tuple[RunResult, Path]) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((seeds_run[1] / "report.json").read_text(encoding="utf-8"))
+    return data
+
+
+def test_report_validates(report: dict[str, Any]) -> None:
+    jsonschema.validate(report, schema_for("report"))
+    json.loads((ROOT / "schemas" / "report.schema.json").read_text())  # committed copy parses
+
+
+@pytest.mark.parametrize("name", REPORT_FILES)
+def test_committed_reports_are_fresh(seeds_run: tuple[RunResult, Path], name: str) -> None:
+    fresh = (seeds_run[1] / name).read_bytes()
+    committed = ROOT / "reports" / name
+    assert committed.is_file(), f"reports/{name} missing: run `make report`"
+    assert committed.read_bytes() == fresh, f"reports/{name} is stale: run `make report`"
+
+
+def test_second_run_is_byte_identical(seeds_run: tuple[RunResult, Path], tmp_path: Path) -> None:
+    cwd = Path.cwd()
+    import os
+
+    os.chdir(ROOT)
+    try:
+        from factcheck.settings import load_settings
+
+        result = run(["seeds/"], settings=load_settings().model_copy(update={"use_cache": False}))
+        write_reports(result, tmp_path)
+    finally:
+        os.chdir(cwd)
+    for name in REPORT_FILES:
+        assert (tmp_path / name).read_bytes() == (seeds_run[1] / name).read_bytes(), name
+
+
+def _findings(report: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [f for f in report["findings"] if f["kind"] == kind]
+
+
+def _text(finding: dict[str, Any]) -> str:
+    return " ".join([finding["message"], *(e["text"] for e in finding["evidence"])])
+
+
+def test_person_in_role_conflict_is_flagged(report: dict[str, Any]) -> None:
+    hits = [
+        f
+        for f in _findings(report, "discrepancy")
+        if f["name"].endswith("person-in-role")
+        and "Hayashi" in f["message"]
+        and "Motegi" in f["message"]
+    ]
+    assert hits, "the foreign-minister conflict (Hayashi vs Motegi) is not flagged"
+    message = hits[0]["message"].lower()
+    assert "foreign minister" in message
+    assert "virtual" in message and "tokyo" in message
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [
+        ("six decades", "60 years"),
+        ("Kishi Nobuo", "Nobuo Kishi"),
+        ("2-plus-2", "two-plus-two"),
+        ("2+2", "2-plus-2"),
+    ],
+)
+def test_no_false_discrepancy_for_equivalent_forms(
+    report: dict[str, Any], pair: tuple[str, str]
+) -> None:
+    for finding in _findings(report, "discrepancy"):
+        text = _text(finding)
+        assert not (pair[0] in text and pair[1] in text), (
+            f"false discrepancy {pair}: {finding['message']}"
+        )
+
+
+def test_agreement_across_three_or_more_sources(report: dict[str, Any]) -> None:
+    widest = max((len(set(f["documents"])) for f in _findings(report, "agreement")), default=0)
+    assert widest >= 3
+
+
+def test_single_source_claims_are_unsupported(report: dict[str, Any]) -> None:
+    unsupported = _findings(report, "unsupported")
+    assert unsupported
+    assert all(len(set(f["documents"])) == 1 for f in unsupported)
+
+
+def test_settings_recorded(report: dict[str, Any]) -> None:
+    recorded = report["generated_with"]["settings"]
+    assert set(recorded) == set(Settings().public())
+    assert "cache" not in recorded  # local paths would make reports differ between machines
+    assert report["generated_with"]["models"]["embedding"]
+    assert report["generated_with"]["rules"]
