@@ -35,6 +35,9 @@ E041 = "file does not match its schema: {detail}"
 E050 = "unknown rule selector {selector!r}"
 E060 = "git error: {detail}"
 E070 = "cache error: {detail}"
+E051 = "two rules share the code {rule_code!r}: {first} and {second}"
+E052 = "rule {rule}: {detail}"
+E053 = "cannot load rule plugin {plugin!r}: {detail}"
 
 
 class FactcheckError(Exception):

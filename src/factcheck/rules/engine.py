@@ -1,42 +1,33 @@
-"""Rule engine (PLACEHOLDER: agreement for every group, unsupported for every lone claim)."""
+"""Rule engine: run the selected rules over a match result and return sorted findings."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..fingerprint import fingerprint
 from ..match import MatchResult
-from ..models import Claim, Document, Evidence, Finding
+from ..models import KIND_ORDER, Claim, Document, Finding
 from ..settings import Settings
-
-
-def _evidence(claim: Claim) -> Evidence:
-    return Evidence(
-        document=claim.document, claim=claim.id, start=claim.span.start, end=claim.span.end,
-        line=claim.span.line, column=claim.span.column, text=claim.sentence,
-    )
+from .base import RuleContext
+from .registry import instantiate
 
 
 def run_rules(
     match: MatchResult, claims: Sequence[Claim], *, documents: Sequence[Document], settings: Settings
 ) -> tuple[list[Finding], list[str]]:
-    by_id = {c.id: c for c in claims}
-    findings: list[Finding] = []
-    grouped: set[str] = set()
-    for group in match.groups:
-        members = [by_id[i] for i in group.claims]
-        grouped.update(group.claims)
-        findings.append(Finding(
-            kind="agreement", rule="AG001", name="agreement.same-fact", severity="info",
-            message="Sources agree.", group=group.id,
-            fingerprint=fingerprint("AG001", [(c.document, c.text) for c in members]),
-            documents=sorted({c.document for c in members}), evidence=[_evidence(c) for c in members],
-        ))
-    for c in claims:
-        if c.id not in grouped:
-            findings.append(Finding(
-                kind="unsupported", rule="UN001", name="unsupported.single-source", severity="warning",
-                message="Only one source makes this claim.", documents=[c.document],
-                fingerprint=fingerprint("UN001", [(c.document, c.text)]), evidence=[_evidence(c)],
-            ))
-    return findings, ["AG001", "UN001"]
+    """Findings of every selected rule (sorted, one per fingerprint) and the codes that ran.
+
+    Rules run in code order over one shared context, so a group is compared slot by slot once
+    whatever the number of rules reading it.
+    """
+    rules = instantiate(settings)
+    ctx = RuleContext(match=match, claims=claims, documents=documents, settings=settings)
+    seen: dict[str, Finding] = {}
+    for rule in rules:
+        for finding in rule.check(ctx):
+            # Two groups can hold the same claims; one finding per fingerprint keeps reviews sane.
+            seen.setdefault(finding.fingerprint, finding)
+    findings = sorted(
+        seen.values(),
+        key=lambda f: (-KIND_ORDER[f.kind], f.rule, f.documents, f.fingerprint),
+    )
+    return findings, [r.code for r in rules]

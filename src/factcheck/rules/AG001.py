@@ -1,0 +1,100 @@
+"""AG001: claims from two or more independent sources agree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..models import Claim, Finding
+from .base import ConfigKey, Rule, RuleContext, at_least_one, join_names, shorten
+from .slots import summarise_slots
+
+
+class Agreement(Rule):
+    """Independent sources agree on a claim.
+
+    What it does:
+        Within each matched group, links two claims when they come from different independent
+        sources (syndicated copies count once), have the same modality class (a hedged, reported
+        or planned claim does not confirm an asserted one) and no slot conflicts or updates
+        between them. The largest linked set is an agreement when it spans at least
+        `min_sources` sources; the message says how many.
+
+    Why it matters:
+        Corroboration is what makes a claim trustworthy; the report shows which facts stand on
+        several independent legs.
+
+    Example:
+        doc a: "The alliance has been the cornerstone of peace for over six decades."
+        doc b: "For over 60 years our alliance has been a cornerstone of peace."
+        -> AG001: 2 sources agree that ... (quantity: agree).
+    """
+
+    code = "AG001"
+    name = "agreement.same-fact"
+    kind = "agreement"
+    default_severity = "info"
+    config_keys = (
+        ConfigKey(
+            "min_sources", 2, "Independent sources needed for an agreement.", (int,),
+            lambda v: v >= 2, "an integer of at least 2",
+        ),
+        ConfigKey(
+            "max_evidence", 10, "Most claims listed as evidence of one agreement.", (int,),
+            at_least_one, "a positive integer",
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        for group in ctx.groups:
+            comp = ctx.comparison(group)
+            parent = {c.id: c.id for c in comp.claims}
+
+            linking = [
+                p for p in comp.pairs
+                if not p.neutralised and not p.conflicts()
+                and p.verdict("quantity") != "update"
+            ]
+            for p in linking:
+                ra, rb = _find(parent, p.a.id), _find(parent, p.b.id)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+            components: dict[str, list[Claim]] = {}
+            for c in comp.claims:
+                components.setdefault(_find(parent, c.id), []).append(c)
+            best: list[Claim] | None = None
+            best_sources = 0
+            for root in sorted(components):
+                members = components[root]
+                n = len({ctx.source_of(c.document) for c in members})
+                if n > best_sources:
+                    best, best_sources = members, n
+            if best is None or best_sources < int(self.options["min_sources"]):
+                continue
+            members = self._evidence(ctx, best)
+            ids = {c.id for c in members}
+            pairs = [p for p in linking if p.a.id in ids and p.b.id in ids]
+            sources = sorted({ctx.source_of(c.document) for c in best})
+            lead = min(best, key=lambda c: (c.document, c.id))
+            yield self.finding(
+                members,
+                f"{best_sources} sources agree that “{shorten(lead.text, 120)}” "
+                f"({join_names(sources)}).",
+                group=group.id, slots=summarise_slots(members, pairs),
+            )
+
+    def _evidence(self, ctx: RuleContext, claims: list[Claim]) -> list[Claim]:
+        # One claim per source first, so a long group still shows every source.
+        limit = int(self.options["max_evidence"])
+        by_source: dict[str, Claim] = {}
+        for c in sorted(claims, key=lambda c: c.id):
+            by_source.setdefault(ctx.source_of(c.document), c)
+        chosen = list(by_source.values())
+        rest = [c for c in sorted(claims, key=lambda c: c.id) if c not in chosen]
+        return sorted((chosen + rest)[: max(limit, len(chosen))], key=lambda c: c.id)
+
+
+def _find(parent: dict[str, str], x: str) -> str:
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x

@@ -1,0 +1,88 @@
+"""UN001: a substantive claim that no other independent source makes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..models import Claim, Finding
+from .base import ConfigKey, Rule, RuleContext, at_least_one, join_names, list_of_str, shorten
+from .slots import is_quote
+
+
+class Unsupported(Rule):
+    """A claim that no other independent source makes.
+
+    What it does:
+        Reports each substantive claim that is not matched with a claim of another independent
+        source (documents judged near-duplicates, e.g. syndicated copies, count as one source).
+        Substantive means: not of a skipped kind (captions and headlines by default: their
+        content is restated in the body), at least `min_words` words, at least one filled slot
+        (who, when, where or a figure) when `require_slots` is on, and not a direct quotation
+        when `skip_quotes` is on (a quote is a record of what someone said, which the source
+        itself attests; whether it is true is another matter).
+
+    Why it matters:
+        A claim only one outlet makes is the first thing to verify before repeating it.
+
+    Example:
+        doc a: "The ministers will also visit Seoul on Wednesday."  (no other source says so)
+        -> UN001: only a makes this claim.
+    """
+
+    code = "UN001"
+    name = "unsupported.single-source"
+    kind = "unsupported"
+    default_severity = "warning"
+    config_keys = (
+        ConfigKey("min_words", 6, "Claims shorter than this are not reported.", (int,),
+                  at_least_one, "a positive integer"),
+        ConfigKey("skip_kinds", ["caption", "headline"], "Claim kinds never reported.", (list,),
+                  list_of_str, "a list of claim kinds"),
+        ConfigKey("skip_quotes", True, "Do not report direct quotations.", (bool,)),
+        ConfigKey("require_slots", True,
+                  "Report only claims with a who, when, where or figure.", (bool,)),
+    )
+
+    def substantive(self, claim: Claim) -> bool:
+        if claim.kind in self.options["skip_kinds"]:
+            return False
+        if len(claim.text.split()) < int(self.options["min_words"]):
+            return False
+        if self.options["skip_quotes"] and is_quote(claim):
+            return False
+        return not self.options["require_slots"] or bool(
+            claim.who or claim.where or claim.quantities
+            or any(t.resolved for t in claim.when)
+        )
+
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        lone: dict[str, Claim] = {}
+        for claim in sorted(ctx.claims, key=lambda c: c.id):
+            if not self.substantive(claim):
+                continue
+            own = ctx.source_of(claim.document)
+            supported = any(
+                ctx.source_of(ctx.by_id[other].document) != own
+                for group in ctx.groups_of.get(claim.id, [])
+                for other in group.claims
+            )
+            if not supported:
+                lone[claim.id] = claim
+        # Copies of one claim in near-duplicate documents make one finding, not one per copy.
+        done: set[str] = set()
+        for cid, claim in lone.items():
+            if cid in done:
+                continue
+            copies = sorted({
+                other for group in ctx.groups_of.get(cid, []) for other in group.claims
+                if other in lone and other not in done
+            } | {cid})
+            done.update(copies)
+            docs = sorted({lone[c].document for c in copies})
+            also = (
+                f" ({join_names(docs)} are copies of one source)" if len(docs) > 1 else ""
+            )
+            yield self.finding(
+                [lone[c] for c in copies],
+                f"Only one source makes this claim: “{shorten(claim.text, 120)}”{also}.",
+            )

@@ -1,0 +1,258 @@
+"""Rule base class and run context: code, dotted name, kind, severity, docs and validated config keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, ClassVar
+
+from ..errors import ConfigError
+from ..fingerprint import fingerprint
+from ..match import MatchResult
+from ..models import Claim, ClaimGroup, Document, Evidence, Finding, Kind, Severity, SlotComparison
+from ..settings import Settings
+from .slots import CompareOptions, GroupComparison, compare_group, slot_value, summarise_slots
+
+
+@dataclass(frozen=True)
+class ConfigKey:
+    """One option a rule reads from `settings.rules[CODE]`, declared once with its default."""
+
+    name: str
+    default: Any
+    description: str
+    types: tuple[type, ...]
+    check: Callable[[Any], bool] | None = None
+    expect: str = ""
+
+    def validate(self, rule: str, value: Any) -> Any:
+        # bool is an int subclass: refuse it where a number is expected, accept ints for floats.
+        ok = isinstance(value, self.types) and not (
+            isinstance(value, bool) and bool not in self.types
+        )
+        if ok and self.check is not None:
+            ok = self.check(value)
+        if not ok:
+            expect = self.expect or " or ".join(t.__name__ for t in self.types)
+            raise ConfigError.make(
+                "E052", path="settings.rules", rule=rule,
+                detail=f"option {self.name!r} must be {expect}, got {value!r}",
+            )
+        if float in self.types and isinstance(value, int):
+            return float(value)
+        return value
+
+
+def evidence(claim: Claim) -> Evidence:
+    """The evidence entry for one claim: its sentence, located in its document."""
+    return Evidence(
+        document=claim.document, claim=claim.id, start=claim.span.start, end=claim.span.end,
+        line=claim.span.line, column=claim.span.column, text=claim.sentence,
+    )
+
+
+@dataclass
+class RuleContext:
+    """What every rule sees: claims, documents, the match result and settings, plus shared caches."""
+
+    match: MatchResult
+    claims: Sequence[Claim]
+    documents: Sequence[Document]
+    settings: Settings
+    _comparisons: dict[str, GroupComparison] = field(default_factory=dict)
+
+    @cached_property
+    def by_id(self) -> dict[str, Claim]:
+        return {c.id: c for c in self.claims}
+
+    @cached_property
+    def doc_by_id(self) -> dict[str, Document]:
+        return {d.id: d for d in self.documents}
+
+    @cached_property
+    def by_document(self) -> dict[str, list[Claim]]:
+        out: dict[str, list[Claim]] = {}
+        for c in self.claims:
+            out.setdefault(c.document, []).append(c)
+        return out
+
+    @cached_property
+    def groups(self) -> list[ClaimGroup]:
+        """Matched groups in a stable order, keeping only claim ids that exist."""
+        out = []
+        for g in self.match.groups:
+            ids = sorted(i for i in g.claims if i in self.by_id)
+            if len(ids) >= 2:
+                out.append(g.model_copy(update={"claims": ids}))
+        return sorted(out, key=lambda g: (g.claims, g.id))
+
+    @cached_property
+    def groups_of(self) -> dict[str, list[ClaimGroup]]:
+        out: dict[str, list[ClaimGroup]] = {}
+        for g in self.groups:
+            for cid in g.claims:
+                out.setdefault(cid, []).append(g)
+        return out
+
+    @cached_property
+    def options(self) -> CompareOptions:
+        return CompareOptions(
+            quantity_tolerance=self.settings.quantity_tolerance,
+            approx_tolerance=self.settings.approx_tolerance,
+        )
+
+    def source_of(self, document: str) -> str:
+        return self.match.source_of(document)
+
+    def published(self, document: str) -> dt.date | None:
+        doc = self.doc_by_id.get(document)
+        return doc.published if doc is not None else None
+
+    def label(self, document: str) -> str:
+        """How a message names a document: its id (titles can be long and repeat)."""
+        return document
+
+    def comparison(self, group: ClaimGroup) -> GroupComparison:
+        """Slot-by-slot comparison of a group, computed once and shared by every rule."""
+        hit = self._comparisons.get(group.id)
+        if hit is None:
+            members = [self.by_id[i] for i in group.claims]
+            hit = compare_group(
+                members, source_of=self.source_of, published=self.published, options=self.options
+            )
+            self._comparisons[group.id] = hit
+        return hit
+
+
+class Rule:
+    """Base class of every rule. Subclasses set the class attributes and implement `check`.
+
+    The first docstring line is the summary and the default message; the rest is the rule's
+    documentation ("What it does / Why it matters / Example"), printed by `factcheck rules`.
+    """
+
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    kind: ClassVar[Kind] = "discrepancy"
+    default_severity: ClassVar[Severity] = "warning"
+    config_keys: ClassVar[tuple[ConfigKey, ...]] = ()
+    origin: ClassVar[str] = "builtin"
+
+    def __init__(
+        self, *, options: Mapping[str, Any] | None = None, severity: Severity | None = None
+    ) -> None:
+        self.severity: Severity = severity or self.default_severity
+        self.options: dict[str, Any] = self.resolve_options(options or {})
+
+    @classmethod
+    def resolve_options(cls, given: Mapping[str, Any]) -> dict[str, Any]:
+        """Declared defaults overlaid with `given`; unknown keys and bad values are ConfigErrors."""
+        known = {k.name: k for k in cls.config_keys}
+        for key in sorted(given):
+            if key not in known:
+                valid = ", ".join(sorted(known)) or "none"
+                raise ConfigError.make(
+                    "E052", path="settings.rules", rule=cls.code,
+                    detail=f"unknown option {key!r} (valid: {valid})",
+                )
+        out: dict[str, Any] = {}
+        for k in cls.config_keys:
+            out[k.name] = k.validate(cls.code, given[k.name]) if k.name in given else k.default
+        return out
+
+    @classmethod
+    def summary(cls) -> str:
+        doc = inspect.getdoc(cls) or ""
+        return doc.splitlines()[0].strip() if doc else ""
+
+    @classmethod
+    def documentation(cls) -> str:
+        doc = inspect.getdoc(cls) or ""
+        return "\n".join(doc.splitlines()[1:]).strip()
+
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    def finding(
+        self, claims: Sequence[Claim], message: str, *, group: str | None = None,
+        slots: Sequence[SlotComparison] = (), severity: Severity | None = None,
+    ) -> Finding:
+        """A Finding of this rule over `claims` (evidence and fingerprint in a stable order)."""
+        ordered = sorted({c.id: c for c in claims}.values(), key=lambda c: c.id)
+        return Finding(
+            kind=self.kind, rule=self.code, name=self.name, severity=severity or self.severity,
+            message=message, group=group,
+            fingerprint=fingerprint(self.code, [(c.document, c.text) for c in ordered]),
+            documents=sorted({c.document for c in ordered}),
+            slots=sorted(slots, key=lambda s: s.slot), evidence=[evidence(c) for c in ordered],
+        )
+
+
+def positive_float(value: Any) -> bool:
+    return bool(value >= 0)
+
+
+def in_unit_interval(value: Any) -> bool:
+    return bool(0.0 <= value <= 1.0)
+
+
+def at_least_one(value: Any) -> bool:
+    return bool(value >= 1)
+
+
+def list_of_str(value: Any) -> bool:
+    return all(isinstance(v, str) for v in value)
+
+
+# --------------------------------------------------------------------------- helpers for rules
+
+
+def shorten(text: str, limit: int = 100) -> str:
+    """A claim text cut at a word boundary for a message."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def join_names(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+class GroupSlotRule(Rule):
+    """Base of discrepancy rules that read one slot of each matched group's pair comparisons."""
+
+    slot: ClassVar[str] = ""
+    verdict: ClassVar[str] = "conflict"
+    topic: ClassVar[str] = ""
+
+    def accept(self, ctx: RuleContext, a: Claim, b: Claim) -> bool:
+        """Further conditions on a pair (subclasses narrow the rule here)."""
+        return True
+
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        for group in ctx.groups:
+            comp = ctx.comparison(group)
+            pairs = [p for p in comp.pairs_with(self.slot, self.verdict) if self.accept(ctx, p.a, p.b)]
+            if not pairs:
+                continue
+            involved = sorted({c.id: c for p in pairs for c in (p.a, p.b)}.values(), key=lambda c: c.id)
+            slots = summarise_slots(involved, pairs)
+            yield self.finding(
+                involved, self.describe(ctx, involved, pairs), group=group.id, slots=slots
+            )
+
+    def describe(self, ctx: RuleContext, claims: Sequence[Claim], pairs: Sequence[Any]) -> str:
+        parts = [f"{c.document} says {slot_value(c, self.slot) or '(none)'}" for c in claims]
+        return (
+            f"Sources disagree on the {self.topic} of “{shorten(claims[0].text, 80)}”: "
+            f"{'; '.join(parts)}."
+        )

@@ -1,0 +1,560 @@
+"""Slot-by-slot comparison of matched claims: who, role, what, when, where, quantity, polarity, modality, attribution."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from itertools import combinations
+
+from ..models import (
+    Claim,
+    Entity,
+    Modality,
+    Polarity,
+    Quantity,
+    SlotComparison,
+    SlotName,
+    SlotVerdict,
+    TimeExpression,
+)
+
+SLOTS: tuple[SlotName, ...] = (
+    "who", "role", "what", "when", "where", "quantity", "polarity", "modality", "attribution",
+)
+# Slots whose verdict a difference in modality neutralises: a hedged or reported claim neither
+# confirms nor contradicts an asserted one on its own (DESIGN.md, "Rule engine").
+FACT_SLOTS: frozenset[str] = frozenset({"who", "role", "when", "where", "quantity", "polarity"})
+PLACE_KINDS = frozenset({"gpe", "loc", "facility"})
+
+# Group verdict precedence: one conflicting pair makes the slot a conflict, and so on down.
+_RANK: dict[str, int] = {"conflict": 4, "update": 3, "agree": 2, "compatible": 1, "unknown": 0}
+
+# Lexical cues, used when the extractor left a claim at its defaults (positive, asserted): general
+# English knowledge of denial and hedging, not learnt from any data set.
+REFUTE_CUES = re.compile(
+    r"\b(fake|hoax(es)?|false(ly)?|untrue|not true|no truth|debunk\w*|den(y|ies|ied|ying|ial)|"
+    r"refut\w*|fabricat\w*|bogus|phony|baseless|myth|satir\w*|misreport\w*|no evidence|"
+    r"never happened|doctored|photoshopped|scam|made (it|this|that|the \w+)? ?up|exaggerat\w*|"
+    r"rubbish|nonsense|(casts?|raises?) doubts?|doubts?|not real|isn't real|a lie|lies)\b",
+    re.IGNORECASE,
+)
+HEDGE_CUES = re.compile(
+    r"\b(reportedly|allegedly|alleged|purportedly|supposedly|apparently|rumou?r(s|ed)?|"
+    r"unconfirmed|unverified|(?-i:may)|might|could|possibly|perhaps|likely to|expected to|"
+    r"believed to|said to|thought to|appears? to|claim(s|ed)? (that|to)|according to)\b|\?\s*$",
+    re.IGNORECASE,
+)
+_VIRTUAL = re.compile(
+    r"\b(virtual(ly)?|online|video ?(call|conference|link)|teleconference|by (tele)?phone|"
+    r"remotely)\b",
+    re.IGNORECASE,
+)
+_IN_PERSON = re.compile(r"\b(in[- ]person|face[- ]to[- ]face)\b", re.IGNORECASE)
+# Words that make the next number a label ("Article 5", "Flight 370"), not an amount.
+_LABEL_BEFORE = re.compile(
+    r"\b(article|section|chapter|no\.|number|flight|resolution|route|phase|level|grade|category|"
+    r"type|version|room|gate|platform|line|page|paragraph|clause|amendment|item|model|"
+    r"window|tier|stage|group|class)\s*$",
+    re.IGNORECASE,
+)
+_PLUS = re.compile(r"(\+|\bplus\b)", re.IGNORECASE)
+
+# Units: name -> (base unit, factor). Durations are compared in years.
+_UNIT_TABLE: dict[str, tuple[str, float]] = {
+    "century": ("year", 100.0), "decade": ("year", 10.0), "year": ("year", 1.0),
+    "yr": ("year", 1.0), "month": ("year", 1 / 12), "week": ("year", 7 / 365.25),
+    "day": ("year", 1 / 365.25), "hour": ("hour", 1.0), "minute": ("hour", 1 / 60),
+    "second": ("hour", 1 / 3600), "km": ("km", 1.0), "kilometre": ("km", 1.0),
+    "kilometer": ("km", 1.0), "mile": ("km", 1.609344), "metre": ("km", 0.001),
+    "meter": ("km", 0.001), "m": ("km", 0.001), "kg": ("kg", 1.0), "kilogram": ("kg", 1.0),
+    "tonne": ("kg", 1000.0), "ton": ("kg", 1000.0), "pound": ("kg", 0.45359237),
+    "lb": ("kg", 0.45359237), "%": ("percent", 1.0), "percent": ("percent", 1.0),
+    "per cent": ("percent", 1.0), "pct": ("percent", 1.0), "$": ("USD", 1.0),
+    "dollar": ("USD", 1.0), "usd": ("USD", 1.0), "us$": ("USD", 1.0), "€": ("EUR", 1.0),
+    "euro": ("EUR", 1.0), "eur": ("EUR", 1.0), "£": ("GBP", 1.0), "gbp": ("GBP", 1.0),
+    "yen": ("JPY", 1.0), "jpy": ("JPY", 1.0), "person": ("people", 1.0),
+    "people": ("people", 1.0),
+}
+_MAGNITUDE: dict[str, float] = {
+    "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
+    "trillion": 1e12,
+}
+
+
+@dataclass(frozen=True)
+class CompareOptions:
+    """Tolerances for comparing figures; defaults mirror settings.Settings."""
+
+    quantity_tolerance: float = 0.02
+    approx_tolerance: float = 0.1
+    compare_bare_counts: bool = True
+
+
+@dataclass(frozen=True)
+class SlotResult:
+    """The verdict on one slot for one pair of claims."""
+
+    verdict: SlotVerdict
+    note: str | None = None
+
+
+@dataclass
+class PairComparison:
+    """Every slot compared for two claims from different independent sources."""
+
+    a: Claim
+    b: Claim
+    slots: dict[str, SlotResult]
+    neutralised: bool = False
+
+    def verdict(self, slot: str) -> SlotVerdict:
+        return self.slots[slot].verdict
+
+    def conflicts(self) -> list[str]:
+        return [s for s in SLOTS if self.slots[s].verdict == "conflict"]
+
+
+@dataclass
+class GroupComparison:
+    """A matched group compared slot by slot: pair verdicts and one verdict per slot."""
+
+    claims: list[Claim]
+    pairs: list[PairComparison]
+    slots: list[SlotComparison] = field(default_factory=list)
+
+    def pairs_with(self, slot: str, verdict: str) -> list[PairComparison]:
+        return [p for p in self.pairs if p.slots[slot].verdict == verdict]
+
+    def slot(self, name: str) -> SlotComparison | None:
+        return next((s for s in self.slots if s.slot == name), None)
+
+
+# --------------------------------------------------------------------------- effective polarity/modality
+
+
+def effective_polarity(claim: Claim) -> Polarity:
+    """The claim's polarity; a denial cue ("hoax", "denies") makes a positive claim negative."""
+    if claim.polarity == "negative" or claim.what.negated:
+        return "negative"
+    return "negative" if REFUTE_CUES.search(claim.text) else "positive"
+
+
+def effective_modality(claim: Claim) -> Modality:
+    """The claim's modality; a hedge cue ("reportedly", "may") makes an asserted claim hedged."""
+    if claim.modality != "asserted":
+        return claim.modality
+    return "hedged" if HEDGE_CUES.search(claim.text) else "asserted"
+
+
+def meeting_mode(claim: Claim) -> str | None:
+    """'virtual' or 'in person' when the claim says how a meeting took place."""
+    if _VIRTUAL.search(claim.sentence):
+        return "virtual"
+    if _IN_PERSON.search(claim.sentence):
+        return "in person"
+    return None
+
+
+# --------------------------------------------------------------------------- places
+
+
+@lru_cache(maxsize=1)
+def _countries() -> tuple[dict[str, str], frozenset[str]]:
+    """Country names by ISO code, and lower-case country names, from the package's table."""
+    codes: dict[str, str] = {}
+    names: set[str] = set()
+    try:
+        text = resources.files("factcheck").joinpath("data/countries.json").read_text("utf-8")
+        for row in json.loads(text).get("countries", []):
+            codes[str(row["id"]).upper()] = str(row["name"])
+            names.add(str(row["name"]).lower())
+            for key in ("official", "aliases"):
+                names.update(str(v).lower() for v in row.get(key, []))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # without the table every place counts as specific; comparisons stay conservative
+    return codes, frozenset(names)
+
+
+def country_name(entity_id: str) -> str | None:
+    """'Japan' for 'gpe:JP' (None when the id is not a country code)."""
+    return _countries()[0].get(entity_id.split(":", 1)[-1].upper()) if ":" in entity_id else None
+
+
+def is_country(entity: Entity) -> bool:
+    codes, names = _countries()
+    suffix = entity.id.split(":", 1)[-1]
+    if entity.kind == "gpe" and re.fullmatch(r"[A-Z]{2}", suffix):
+        return not codes or suffix in codes
+    return entity.name.lower() in names
+
+
+def _places(claim: Claim) -> list[Entity]:
+    return [e for e in claim.where if e.kind in PLACE_KINDS]
+
+
+# --------------------------------------------------------------------------- quantities
+
+
+def comparable_quantity(q: Quantity, claim: Claim) -> bool:
+    """False for numbers that are parts of names or labels ("2-plus-2", "COVID-19", "Article 5")."""
+    if q.kind == "ordinal" or _PLUS.search(q.text):
+        return False
+    for source in (claim.text, claim.sentence):
+        i = source.find(q.text)
+        if i < 0:
+            continue
+        before = source[max(0, i - 16):i]
+        after = source[i + len(q.text):i + len(q.text) + 8]
+        if re.search(r"[A-Za-z]-?$", before):
+            return False
+        if re.match(r"\s*-?\s*(\+|plus\b)", after, re.IGNORECASE):
+            return False
+        if re.search(r"(\+|\bplus)\s*-?\s*$", before, re.IGNORECASE):
+            return False
+        if re.match(r"[A-Za-z]", after) and not q.text[-1:].isalpha():
+            return False
+        return not _LABEL_BEFORE.search(before)
+    return True
+
+
+def normalise_quantity(q: Quantity) -> tuple[str, float]:
+    """(unit key, value in that unit's base): decades -> years, '3 million' -> 3e6."""
+    value = q.value
+    unit = (q.unit or "").strip().lower()
+    words = unit.split()
+    if words and words[0] in _MAGNITUDE and (len(words) > 1 or unit in ("thousand", "million",
+                                                                        "billion", "trillion")):
+        value *= _MAGNITUDE[words[0]]
+        unit = " ".join(words[1:])
+    if unit in _UNIT_TABLE:
+        base, factor = _UNIT_TABLE[unit]
+        return base, value * factor
+    singular = unit[:-1] if unit.endswith("s") and len(unit) > 3 and not unit.endswith("ss") else unit
+    if singular in _UNIT_TABLE:
+        base, factor = _UNIT_TABLE[singular]
+        return base, value * factor
+    return singular, value
+
+
+def _interval(value: float, bound: str, *, tol: float, approx: float) -> tuple[float, float]:
+    if bound in ("more_than", "at_least"):
+        return value, math.inf
+    if bound in ("less_than", "at_most"):
+        return -math.inf, value
+    width = abs(value) * (max(tol, approx) if bound == "approx" else tol)
+    return value - width, value + width
+
+
+def _bound_family(bound: str) -> str:
+    return {"at_least": "more_than", "at_most": "less_than"}.get(bound, bound)
+
+
+def compare_quantity_values(
+    a: tuple[float, str], b: tuple[float, str], options: CompareOptions
+) -> SlotVerdict:
+    """Verdict on two normalised figures (value, bound) of the same unit."""
+    (va, ba), (vb, bb) = a, b
+    scale = max(abs(va), abs(vb), 1e-9)
+    close = abs(va - vb) <= options.quantity_tolerance * scale + 1e-9
+    if close and _bound_family(ba) == _bound_family(bb):
+        return "agree"
+    lo_a, hi_a = _interval(va, ba, tol=options.quantity_tolerance, approx=options.approx_tolerance)
+    lo_b, hi_b = _interval(vb, bb, tol=options.quantity_tolerance, approx=options.approx_tolerance)
+    if lo_a <= hi_b + 1e-9 and lo_b <= hi_a + 1e-9:
+        return "compatible"
+    return "conflict"
+
+
+def comparable_quantities(claim: Claim) -> dict[str, list[tuple[float, str, str]]]:
+    """Figures by unit key: (value, bound, text as written); name-like numbers left out."""
+    out: dict[str, list[tuple[float, str, str]]] = {}
+    for q in claim.quantities:
+        if not comparable_quantity(q, claim):
+            continue
+        unit, value = normalise_quantity(q)
+        out.setdefault(unit, []).append((value, q.bound, q.text))
+    return out
+
+
+def compare_quantities(a: Claim, b: Claim, options: CompareOptions) -> SlotResult:
+    qa, qb = comparable_quantities(a), comparable_quantities(b)
+    verdicts: list[tuple[SlotVerdict, str]] = []
+    for unit in sorted(set(qa) & set(qb)):
+        if unit == "" and not (options.compare_bare_counts and len(qa[""]) == len(qb[""]) == 1):
+            continue  # bare counts are paired only when each claim has exactly one
+        best: tuple[SlotVerdict, str] | None = None
+        for xa in qa[unit]:
+            for xb in qb[unit]:
+                v = compare_quantity_values((xa[0], xa[1]), (xb[0], xb[1]), options)
+                note = f"{xa[2]!r} vs {xb[2]!r}"
+                if best is None or _PAIR_PREF[v] > _PAIR_PREF[best[0]]:
+                    best = (v, note)
+        if best is not None:
+            verdicts.append(best)
+    return _combine(verdicts)
+
+
+# Within one unit, the best pairing wins: a claim may carry several figures of the same unit.
+_PAIR_PREF: dict[str, int] = {"agree": 3, "compatible": 2, "conflict": 1, "unknown": 0, "update": 0}
+
+
+def _combine(verdicts: Sequence[tuple[SlotVerdict, str]]) -> SlotResult:
+    if not verdicts:
+        return SlotResult("unknown")
+    verdict, note = max(verdicts, key=lambda v: _RANK[v[0]])
+    return SlotResult(verdict, note if verdict in ("conflict", "update", "compatible") else None)
+
+
+# --------------------------------------------------------------------------- time
+
+
+def resolved_intervals(claim: Claim) -> list[tuple[dt.date, dt.date, TimeExpression]]:
+    """Resolved dates and intervals of a claim (durations such as P60Y are not points in time)."""
+    out = []
+    for t in claim.when:
+        if t.resolved and t.begin is not None and t.finish is not None:
+            if t.value and t.value.startswith("P"):
+                continue
+            out.append((t.begin, t.finish, t))
+    return out
+
+
+def _time_label(t: TimeExpression) -> str:
+    return t.value or (t.begin.isoformat() if t.begin else t.text)
+
+
+def compare_when(a: Claim, b: Claim) -> SlotResult:
+    ia, ib = resolved_intervals(a), resolved_intervals(b)
+    if not ia or not ib:
+        return SlotResult("unknown", "unresolved" if (a.when and b.when) else None)
+    best: tuple[SlotVerdict, str] | None = None
+    for ba, fa, ta in ia:
+        for bb, fb, tb in ib:
+            if (ba, fa) == (bb, fb):
+                v: SlotVerdict = "agree"
+            elif ba <= fb and bb <= fa:
+                v = "compatible"
+            else:
+                v = "conflict"
+            note = f"{_time_label(ta)} vs {_time_label(tb)}"
+            if best is None or _PAIR_PREF[v] > _PAIR_PREF[best[0]]:
+                best = (v, note)
+    assert best is not None
+    return SlotResult(best[0], best[1] if best[0] != "agree" else None)
+
+
+# --------------------------------------------------------------------------- entities
+
+
+def compare_who(a: Claim, b: Claim) -> SlotResult:
+    ida, idb = {e.id for e in a.who}, {e.id for e in b.who}
+    if not ida or not idb:
+        return SlotResult("unknown")
+    if ida == idb:
+        return SlotResult("agree")
+    if ida & idb:
+        return SlotResult("compatible")
+    pa = {e.id for e in a.who if e.kind == "person"}
+    pb = {e.id for e in b.who if e.kind == "person"}
+    same_act = bool(a.what.lemma) and a.what.lemma == b.what.lemma
+    if pa and pb and same_act:
+        names_a = ", ".join(sorted(e.name for e in a.who if e.kind == "person"))
+        names_b = ", ".join(sorted(e.name for e in b.who if e.kind == "person"))
+        return SlotResult("conflict", f"{names_a} vs {names_b}")
+    return SlotResult("unknown")
+
+
+def _roles(claim: Claim) -> dict[tuple[str, str], Entity]:
+    out: dict[tuple[str, str], Entity] = {}
+    for e in claim.who:
+        if e.role is not None and e.role.org and e.kind == "person":
+            out.setdefault((normalise_title(e.role.title), e.role.org), e)
+    return out
+
+
+def normalise_title(title: str) -> str:
+    return re.sub(r"\s+", " ", title.strip().lower())
+
+
+def compare_roles(a: Claim, b: Claim) -> SlotResult:
+    ra, rb = _roles(a), _roles(b)
+    verdicts: list[tuple[SlotVerdict, str]] = []
+    for key in sorted(set(ra) & set(rb)):
+        ea, eb = ra[key], rb[key]
+        if ea.id == eb.id:
+            verdicts.append(("agree", ""))
+        else:
+            verdicts.append(("conflict", f"{key[0]} of {key[1]}: {ea.name} vs {eb.name}"))
+    return _combine(verdicts)
+
+
+def compare_where(a: Claim, b: Claim, *, same_event: bool) -> SlotResult:
+    pa, pb = _places(a), _places(b)
+    if not pa or not pb:
+        return SlotResult("unknown")
+    ida, idb = {e.id for e in pa}, {e.id for e in pb}
+    if ida & idb:
+        return SlotResult("agree")
+    # Without a gazetteer a city may lie in the other claim's country: only places of the same
+    # level (country vs country, city vs city) and the same kind can contradict each other.
+    for ea in pa:
+        for eb in pb:
+            if ea.kind == eb.kind and is_country(ea) == is_country(eb) and same_event:
+                return SlotResult("conflict", f"{ea.name} vs {eb.name}")
+    return SlotResult("compatible", "different places; one may contain the other")
+
+
+def compare_what(a: Claim, b: Claim) -> SlotResult:
+    if not a.what.lemma or not b.what.lemma or a.what.lemma != b.what.lemma:
+        return SlotResult("unknown")
+    if (a.what.object or "") == (b.what.object or ""):
+        return SlotResult("agree")
+    return SlotResult("compatible")
+
+
+def _speaker(claim: Claim) -> Entity | None:
+    return claim.attribution.speaker if claim.attribution is not None else None
+
+
+def is_quote(claim: Claim) -> bool:
+    return claim.kind == "quote" or (claim.attribution is not None and claim.attribution.quote)
+
+
+def compare_attribution(a: Claim, b: Claim) -> SlotResult:
+    sa, sb = _speaker(a), _speaker(b)
+    if sa is None or sb is None:
+        return SlotResult("unknown")
+    if sa.id == sb.id:
+        return SlotResult("agree")
+    if is_quote(a) and is_quote(b):
+        return SlotResult("conflict", f"{sa.name} vs {sb.name}")
+    return SlotResult("compatible", f"{sa.name} vs {sb.name}")
+
+
+# --------------------------------------------------------------------------- pairs and groups
+
+
+def compare_pair(
+    a: Claim, b: Claim, *, published: Callable[[str], dt.date | None] | None = None,
+    options: CompareOptions | None = None,
+) -> PairComparison:
+    """Compare two claims slot by slot.
+
+    When exactly one of the two claims is asserted (the other hedged, reported or planned), the
+    factual slots (who, role, when, where, quantity, polarity) are neutralised: agree and conflict
+    become "compatible" with a note, so such a pair neither confirms nor contradicts. A figure that
+    differs between documents with different publication dates is an "update" by the later one.
+    """
+    options = options or CompareOptions()
+    slots: dict[str, SlotResult] = {}
+    slots["when"] = compare_when(a, b)
+    slots["who"] = compare_who(a, b)
+    slots["role"] = compare_roles(a, b)
+    slots["what"] = compare_what(a, b)
+    slots["where"] = compare_where(a, b, same_event=slots["when"].verdict != "conflict")
+    slots["quantity"] = compare_quantities(a, b, options)
+    pol_a, pol_b = effective_polarity(a), effective_polarity(b)
+    slots["polarity"] = SlotResult(
+        "agree" if pol_a == pol_b else "conflict", None if pol_a == pol_b else f"{pol_a} vs {pol_b}"
+    )
+    mod_a, mod_b = effective_modality(a), effective_modality(b)
+    slots["modality"] = SlotResult(
+        "agree" if mod_a == mod_b else "compatible",
+        None if mod_a == mod_b else f"{mod_a} vs {mod_b}",
+    )
+    slots["attribution"] = compare_attribution(a, b)
+    if slots["quantity"].verdict == "conflict" and published is not None:
+        pa, pb = published(a.document), published(b.document)
+        if pa is not None and pb is not None and pa != pb:
+            later = a.document if pa > pb else b.document
+            slots["quantity"] = SlotResult(
+                "update", f"{slots['quantity'].note}; {later} is the later report"
+            )
+    neutralised = (mod_a == "asserted") != (mod_b == "asserted")
+    if neutralised:
+        for name in FACT_SLOTS:
+            r = slots[name]
+            if r.verdict in ("agree", "conflict", "update"):
+                slots[name] = SlotResult(
+                    "compatible", f"not compared: {mod_a} vs {mod_b} claim ({r.verdict} otherwise)"
+                )
+    return PairComparison(a=a, b=b, slots=slots, neutralised=neutralised)
+
+
+def slot_value(claim: Claim, slot: str) -> str:
+    """A slot's value for one claim, as text for the report ('' when the claim has none)."""
+    if slot == "who":
+        return ", ".join(sorted({e.name for e in claim.who}))
+    if slot == "role":
+        return "; ".join(
+            f"{e.name}: {title} of {org}" for (title, org), e in sorted(_roles(claim).items())
+        )
+    if slot == "what":
+        return " ".join(x for x in (claim.what.lemma, claim.what.object or "") if x)
+    if slot == "when":
+        return ", ".join(
+            _time_label(t) if t.resolved else f"{t.text} (unresolved)" for t in claim.when
+        )
+    if slot == "where":
+        names = [e.name for e in _places(claim)]
+        mode = meeting_mode(claim)
+        if mode:
+            names.append(mode)
+        return ", ".join(names)
+    if slot == "quantity":
+        return ", ".join(q.text for q in claim.quantities if comparable_quantity(q, claim))
+    if slot == "polarity":
+        return effective_polarity(claim)
+    if slot == "modality":
+        return effective_modality(claim)
+    if slot == "attribution":
+        speaker = _speaker(claim)
+        if speaker is None:
+            return ""
+        return speaker.name + (" (quote)" if is_quote(claim) else "")
+    raise KeyError(slot)
+
+
+def summarise_slots(claims: Sequence[Claim], pairs: Sequence[PairComparison]) -> list[SlotComparison]:
+    """One SlotComparison per slot that some claim fills: the strongest pair verdict wins."""
+    out: list[SlotComparison] = []
+    for slot in SLOTS:
+        values = {c.id: v for c in claims if (v := slot_value(c, slot))}
+        if not values:
+            continue
+        verdict: SlotVerdict = "unknown"
+        notes: list[str] = []
+        for p in pairs:
+            r = p.slots[slot]
+            if _RANK[r.verdict] > _RANK[verdict]:
+                verdict = r.verdict
+        for p in pairs:
+            r = p.slots[slot]
+            if r.verdict == verdict and r.note and r.note not in notes:
+                notes.append(r.note)
+        out.append(SlotComparison(
+            slot=slot, verdict=verdict, values=dict(sorted(values.items())),
+            note="; ".join(notes[:3]) or None,
+        ))
+    return out
+
+
+def compare_group(
+    claims: Sequence[Claim], *, source_of: Callable[[str], str],
+    published: Callable[[str], dt.date | None] | None = None,
+    options: CompareOptions | None = None,
+) -> GroupComparison:
+    """Compare every pair of claims from different independent sources in a group."""
+    ordered = sorted(claims, key=lambda c: c.id)
+    pairs = [
+        compare_pair(a, b, published=published, options=options)
+        for a, b in combinations(ordered, 2)
+        if source_of(a.document) != source_of(b.document)
+    ]
+    return GroupComparison(claims=ordered, pairs=pairs, slots=summarise_slots(ordered, pairs))

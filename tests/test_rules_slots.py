@@ -1,0 +1,150 @@
+"""Slot-by-slot comparison: quantities, dates, places, roles and the modality rule, as tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from factcheck.models import Claim, Predicate, Span
+from factcheck.rules.slots import (
+    CompareOptions,
+    comparable_quantity,
+    compare_pair,
+    effective_modality,
+    effective_polarity,
+    normalise_quantity,
+)
+from factcheck.rules.testing import entity, quantity, time
+
+SPAN = Span(document="a", start=0, end=1, line=1, column=1, end_line=1, end_column=2)
+
+
+def claim(doc: str = "a", text: str = "Something happened here today.", **slots: Any) -> Claim:
+    return Claim(id=f"{doc}:0", document=doc, text=text, sentence=text,
+                 span=SPAN.model_copy(update={"document": doc}),
+                 what=Predicate(lemma=slots.pop("lemma", "")), **slots)
+
+
+@pytest.mark.parametrize(("qa", "qb", "verdict"), [
+    ("more_than 60 years", "more_than 6 decades", "agree"),
+    ("60 year", "720 months", "agree"),
+    ("60 year", "70 year", "conflict"),
+    ("more_than 60 people", "65 people", "compatible"),
+    ("less_than 10 people", "12 people", "conflict"),
+    ("approx 100 people", "95 people", "compatible"),
+    ("100 people", "101 people", "agree"),  # within the 2% default tolerance
+    ("60 year", "60 percent", "unknown"),  # different units are not paired
+])
+def test_quantity_verdicts(qa: str, qb: str, verdict: str) -> None:
+    a = claim("a", quantities=[quantity(qa)])
+    b = claim("b", quantities=[quantity(qb)])
+    assert compare_pair(a, b).verdict("quantity") == verdict
+
+
+def test_quantity_tolerance_is_an_option() -> None:
+    a, b = claim("a", quantities=[quantity("100 people")]), claim("b", quantities=[quantity("110 people")])
+    assert compare_pair(a, b).verdict("quantity") == "conflict"
+    loose = CompareOptions(quantity_tolerance=0.2)
+    assert compare_pair(a, b, options=loose).verdict("quantity") == "agree"
+
+
+@pytest.mark.parametrize(("unit", "value", "expected"), [
+    ("decades", 6, ("year", 60.0)),
+    ("million people", 3, ("people", 3e6)),
+    ("thousand", 4, ("", 4000.0)),
+    ("%", 5, ("percent", 5.0)),
+    ("months", 6, ("year", 0.5)),
+])
+def test_normalise_quantity(unit: str, value: float, expected: tuple[str, float]) -> None:
+    unit_key, normalised = normalise_quantity(quantity({"value": value, "unit": unit}))
+    assert unit_key == expected[0]
+    assert normalised == pytest.approx(expected[1])
+
+
+@pytest.mark.parametrize(("text", "q", "comparable"), [
+    ("the 2-plus-2 talks", "2", False),
+    ("the two-plus-two talks", "two", False),
+    ("the 2+2 meeting", "2+2", False),
+    ("since COVID-19 began", "19", False),
+    ("under Article 5 of the treaty", "5", False),
+    ("building secure 5G networks", "5", False),
+    ("for over 60 years", "60", True),
+    ("a 20-year-old burger", "20", True),
+])
+def test_numbers_in_names_are_not_quantities(text: str, q: str, comparable: bool) -> None:
+    c = claim(text=text, quantities=[quantity({"text": q, "value": 2})])
+    assert comparable_quantity(c.quantities[0], c) is comparable
+
+
+@pytest.mark.parametrize(("ta", "tb", "verdict"), [
+    ("2021-03", "2021-03-16", "compatible"),
+    ("2021-03-16", "2021-03-16", "agree"),
+    ("2021-03-16", "2021-03-17", "conflict"),
+    ("2021", "2021-03-16", "compatible"),
+    ("?next Tuesday", "2021-03-16", "unknown"),
+])
+def test_when_verdicts(ta: str, tb: str, verdict: str) -> None:
+    assert compare_pair(claim("a", when=[time(ta)]), claim("b", when=[time(tb)])).verdict("when") == verdict
+
+
+@pytest.mark.parametrize(("pa", "pb", "verdict"), [
+    ("gpe:tokyo", "gpe:tokyo", "agree"),
+    ("gpe:tokyo", "gpe:seoul", "conflict"),
+    ("gpe:tokyo", "gpe:JP", "compatible"),
+    ("gpe:JP", "gpe:KR", "conflict"),
+    ("facility:white-house", "gpe:tokyo", "compatible"),
+])
+def test_where_verdicts(pa: str, pb: str, verdict: str) -> None:
+    a, b = claim("a", where=[entity(pa)]), claim("b", where=[entity(pb)])
+    assert compare_pair(a, b).verdict("where") == verdict
+
+
+def test_role_conflict_and_name_variants() -> None:
+    motegi = entity("person:toshimitsu-motegi | foreign minister @ gpe:JP")
+    hayashi = entity("person:yoshimasa-hayashi | Foreign  Minister @ gpe:JP")
+    assert compare_pair(claim("a", who=[motegi]), claim("b", who=[hayashi])).verdict("role") == "conflict"
+    assert compare_pair(claim("a", who=[motegi]), claim("b", who=[motegi])).verdict("role") == "agree"
+
+
+@pytest.mark.parametrize("modality", ["hedged", "reported", "planned"])
+def test_non_asserted_claim_neither_confirms_nor_contradicts(modality: str) -> None:
+    a = claim("a", when=[time("2021-03-16")], polarity="positive")
+    b = claim("b", when=[time("2021-03-17")], polarity="negative", modality=modality)
+    pair = compare_pair(a, b)
+    assert pair.neutralised
+    assert pair.verdict("when") == "compatible"
+    assert pair.verdict("polarity") == "compatible"
+    same = compare_pair(a, claim("b", when=[time("2021-03-16")], modality=modality))
+    assert same.verdict("when") == "compatible"
+
+
+def test_two_hedged_claims_are_compared() -> None:
+    a = claim("a", when=[time("2021-03-16")], modality="hedged")
+    b = claim("b", when=[time("2021-03-17")], modality="hedged")
+    assert compare_pair(a, b).verdict("when") == "conflict"
+
+
+@pytest.mark.parametrize(("text", "polarity", "modality"), [
+    ("The photo is a hoax, experts say", "negative", "asserted"),
+    ("The company denies the report", "negative", "asserted"),
+    ("The man reportedly found a spider", "positive", "hedged"),
+    ("Apple may sell 19 million watches", "positive", "hedged"),
+    ("The talks took place in May", "positive", "asserted"),
+    ("The talks took place on Tuesday", "positive", "asserted"),
+])
+def test_cue_words(text: str, polarity: str, modality: str) -> None:
+    c = claim(text=text)
+    assert (effective_polarity(c), effective_modality(c)) == (polarity, modality)
+
+
+def test_update_needs_different_publication_dates() -> None:
+    a, b = claim("a", quantities=[quantity("10 people")]), claim("b", quantities=[quantity("25 people")])
+    dates = {"a": None, "b": None}
+    assert compare_pair(a, b, published=dates.get).verdict("quantity") == "conflict"
+    import datetime as dt
+
+    dated = {"a": dt.date(2021, 3, 1), "b": dt.date(2021, 3, 3)}
+    pair = compare_pair(a, b, published=dated.get)
+    assert pair.verdict("quantity") == "update"
+    assert "b is the later report" in (pair.slots["quantity"].note or "")
