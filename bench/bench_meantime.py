@@ -1,0 +1,166 @@
+"""MEANTIME benchmark: TIMEX3 value accuracy given the creation time, detection P/R/F1, and extraction speed.
+
+Usage: nice .venv/bin/python bench/bench_meantime.py [--data ../shared/benchdata/meantime] [--speed-repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from factcheck.extract.syntax import tense_of
+from factcheck.extract.timex import find_time_expressions, normalise_time
+from meantime_util import MeantimeDoc, read_corpus
+
+DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared/benchdata/meantime"
+
+
+def value_accuracy(docs: list[MeantimeDoc], nlp: Any, *, show_errors: bool) -> dict[str, Any]:
+    """Normalise each gold TIMEX3 text with its sentence parsed for tense and the gold DCT."""
+    total = correct = 0
+    by_type: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
+    errors = []
+    for doc, sdoc in zip(docs, nlp.pipe(d.text for d in docs), strict=True):
+        for tx in doc.timexes:
+            span = sdoc.char_span(tx.start, tx.end, alignment_mode="expand")
+            tense = tense_of(span.root) if span is not None else "unknown"
+            context = None
+            sent = span.sent if span is not None else None
+            if (sent is not None and ":" in tx.text) or "UTC" in tx.text or "m." in tx.text:
+                for other in find_time_expressions(sent.text if sent is not None else "", offset=sent.start_char if sent is not None else 0):
+                    if other.start == tx.start:
+                        continue
+                    res = normalise_time(other.text, dct=doc.dct, tense=tense)
+                    if res.granularity == "day" and res.begin is not None:
+                        context = res.begin
+                        break
+            got = normalise_time(tx.text, dct=doc.dct, tense=tense, context_date=context).value
+            ok = got == tx.value
+            total += 1
+            correct += ok
+            by_type[tx.type][0] += 1
+            by_type[tx.type][1] += ok
+            if not ok:
+                errors.append((doc.dct, tense, tx.text, tx.value, got))
+    if show_errors:
+        for e in errors:
+            print("ERR", *e, sep="\t")
+    return {
+        "total": total, "correct": correct, "accuracy": correct / total if total else 0.0,
+        "by_type": {k: {"total": v[0], "accuracy": v[1] / v[0]} for k, v in sorted(by_type.items())},
+    }
+
+
+def detection(docs: list[MeantimeDoc], nlp: Any) -> dict[str, Any]:
+    """End-to-end: find time expressions in each document, compare spans (strict and overlap) and values."""
+    gold_n = pred_n = strict = overlap = value_ok = 0
+    for doc, sdoc in zip(docs, nlp.pipe(d.text for d in docs), strict=True):
+        # MEANTIME annotates time expressions in the title and the first sentences only, and the
+        # creation-time line is not a gold mention: score predictions in the annotated sentences.
+        last = max((t.sentence for t in doc.timexes), default=5)
+        lo = doc.sentences[2][0] if 2 in doc.sentences else 0
+        hi = doc.sentences[max(last, 5)][1] if max(last, 5) in doc.sentences else len(doc.text)
+        title_end = doc.sentences[0][1] if 0 in doc.sentences else 0
+        found = [f for f in find_time_expressions(doc.text) if lo <= f.start < hi or f.end <= title_end]
+        gold = {(t.start, t.end): t for t in doc.timexes}
+        gold_n += len(gold)
+        pred_n += len(found)
+        for f in found:
+            if (f.start, f.end) in gold:
+                strict += 1
+            hit = next((g for g in doc.timexes if f.start < g.end and g.start < f.end), None)
+            if hit is None:
+                continue
+            overlap += 1
+            span = sdoc.char_span(f.start, f.end, alignment_mode="expand")
+            tense = tense_of(span.root) if span is not None else "unknown"
+            if normalise_time(f.text, dct=doc.dct, tense=tense).value == hit.value:
+                value_ok += 1
+
+    def prf(tp: int) -> dict[str, float]:
+        p = tp / pred_n if pred_n else 0.0
+        r = tp / gold_n if gold_n else 0.0
+        return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+    return {"gold": gold_n, "predicted": pred_n, "strict": prf(strict), "overlap": prf(overlap),
+            "value": prf(value_ok)}
+
+
+def speed(docs: list[MeantimeDoc], *, repeat: int) -> dict[str, Any]:
+    """Words per second of bare nlp.pipe against the full extractor on the same texts."""
+    from factcheck.extract import Extractor
+    from factcheck.models import Document
+    from factcheck.settings import Settings
+
+    extractor = Extractor(settings=Settings())
+    nlp = extractor.nlp
+    texts = [d.text for d in docs]
+    words = sum(len(t.split()) for t in texts)
+    documents = [
+        Document(id=d.path.stem[:40], path=str(d.path), format="txt", content_hash="x", encoding="utf-8",
+                 characters=len(d.text), text=d.text, original=d.text, published=d.dct)
+        for d in docs
+    ]
+    list(extractor.extract_many(documents[:5]))  # warm up
+    builder = extractor.builder
+    bare = full = layer = float("inf")
+    claims = 0
+    for _ in range(repeat):
+        # The claim layer alone, on documents parsed once: robust to other load on the machine.
+        t0 = time.perf_counter()
+        parsed = list(nlp.pipe(texts, batch_size=16))
+        bare = min(bare, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        claims = sum(len(builder.build(d, p)) for d, p in zip(documents, parsed, strict=True))
+        layer = min(layer, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        for _batch in extractor.extract_many(documents):
+            pass
+        full = min(full, time.perf_counter() - t0)
+    return {"documents": len(docs), "words": words, "claims": claims,
+            "bare_pipe_words_per_s": words / bare, "extract_words_per_s": words / full,
+            "layer_share": layer / bare, "overhead": full / bare - 1.0, "model": extractor.model_id}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--data", type=Path, default=DEFAULT)
+    ap.add_argument("--errors", action="store_true", help="print each wrong value")
+    ap.add_argument("--speed-repeat", type=int, default=3)
+    ap.add_argument("--no-speed", action="store_true")
+    args = ap.parse_args(argv)
+    docs = read_corpus(args.data / "intra_cross-doc_annotation")
+    from factcheck.extract.nlp import load_pipeline
+    from factcheck.settings import Settings
+
+    nlp = load_pipeline(Settings().spacy_model)
+    acc = value_accuracy(docs, nlp, show_errors=args.errors)
+    print(f"documents: {len(docs)}  gold TIMEX3 (excluding creation times): {acc['total']}")
+    print(f"value accuracy given gold text + DCT: {100 * acc['accuracy']:.1f}% ({acc['correct']}/{acc['total']})")
+    for k, v in acc["by_type"].items():
+        print(f"  {k:9s} {v['total']:4d}  {100 * v['accuracy']:.1f}%")
+    det = detection(docs, nlp)
+    print(f"detection: gold {det['gold']} predicted {det['predicted']}")
+    for key in ("strict", "overlap", "value"):
+        d = det[key]
+        print(f"  {key:8s} P {100 * d['precision']:.1f}  R {100 * d['recall']:.1f}  F1 {100 * d['f1']:.1f}")
+    if not args.no_speed:
+        sp = speed(docs, repeat=args.speed_repeat)
+        print(f"speed ({sp['model']}, {sp['documents']} docs, {sp['words']} words, {sp['claims']} claims):")
+        print(f"  bare nlp.pipe   {sp['bare_pipe_words_per_s']:.0f} words/s")
+        print(f"  extract_many    {sp['extract_words_per_s']:.0f} words/s")
+        print(f"  claim layer alone (on parsed docs) = {100 * sp['layer_share']:.0f}% of spaCy's time")
+        print(f"  end to end, extract_many vs nlp.pipe: {100 * sp['overhead']:+.0f}%")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,173 @@
+"""Alias tables shipped with the package: every country's names, demonyms and capitals, and titles of office."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from ..errors import ConfigError
+
+_PUNCT = re.compile(r"[.\u2019'`´]")
+_SPACE = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Accents removed, so that 'Côte d'Ivoire' and 'Cote d'Ivoire' meet."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def key(text: str) -> str:
+    """Lookup key for a name: folded, lower case, no dots or apostrophes, no leading 'the'."""
+    text = fold(text).lower().replace("’", "'")
+    text = re.sub(r"'s$", "", text.strip())
+    text = _PUNCT.sub("", text)
+    text = _SPACE.sub(" ", text.replace("-", " ")).strip()
+    return text.removeprefix("the ")
+
+
+def slug(text: str) -> str:
+    """Identifier-safe form of a name: 'State Department' -> 'state-department'."""
+    return re.sub(r"[^a-z0-9]+", "-", key(text)).strip("-") or "unknown"
+
+
+@dataclass(frozen=True)
+class Country:
+    """One country or territory from countries.json."""
+
+    id: str
+    name: str
+    names: tuple[str, ...]
+    demonyms: tuple[str, ...]
+    capitals: tuple[str, ...]
+
+    @property
+    def entity_id(self) -> str:
+        return f"gpe:{self.id}"
+
+
+@dataclass(frozen=True)
+class Title:
+    """A title of office with its written variants and where it exists."""
+
+    title: str
+    variants: tuple[str, ...]
+    countries: frozenset[str] = frozenset()
+    exclude: frozenset[str] = frozenset()
+    generic: bool = False
+
+    def fits(self, country: str) -> bool:
+        """Whether a country can hold this title (no US 'foreign minister')."""
+        if self.countries and country not in self.countries:
+            return False
+        return country not in self.exclude
+
+
+@dataclass
+class Tables:
+    """Lookup tables built once from the data files (and the user's aliases)."""
+
+    countries: dict[str, Country]
+    by_name: dict[str, str]  # key(name) -> country id
+    by_demonym: dict[str, str]
+    by_capital: dict[str, str]
+    titles: list[Title]
+    title_by_variant: dict[str, Title]
+    title_regex: re.Pattern[str]
+    honorifics: frozenset[str]
+    suffixes: frozenset[str]
+    user_aliases: dict[str, str] = field(default_factory=dict)  # key(alias) -> canonical name
+
+    def country(self, name: str) -> Country | None:
+        cid = self.by_name.get(key(name))
+        return self.countries[cid] if cid else None
+
+    def country_of_demonym(self, word: str) -> Country | None:
+        cid = self.by_demonym.get(key(word))
+        return self.countries[cid] if cid else None
+
+    def country_of_capital(self, name: str) -> Country | None:
+        cid = self.by_capital.get(key(name))
+        return self.countries[cid] if cid else None
+
+    def country_any(self, name: str) -> Country | None:
+        """Country by name, demonym or capital (in that order)."""
+        return self.country(name) or self.country_of_demonym(name) or self.country_of_capital(name)
+
+    def title(self, text: str) -> Title | None:
+        return self.title_by_variant.get(key(text))
+
+    def canonical(self, mention: str) -> str:
+        """The user's canonical name for a mention (settings.aliases), else the mention itself."""
+        return self.user_aliases.get(key(mention), mention)
+
+    def country_matcher_names(self) -> list[str]:
+        """Written country names (not demonyms or capitals) for a case-sensitive phrase matcher."""
+        out: set[str] = set()
+        for c in self.countries.values():
+            for n in c.names:
+                if len(n) > 1:
+                    out.add(n)
+        return sorted(out)
+
+
+def _read(name: str) -> Any:
+    return json.loads(resources.files("factcheck").joinpath("data", name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _base_tables() -> Tables:
+    countries: dict[str, Country] = {}
+    by_name: dict[str, str] = {}
+    by_demonym: dict[str, str] = {}
+    by_capital: dict[str, str] = {}
+    for row in _read("countries.json")["countries"]:
+        names = (row["name"], *row["official"], *row["aliases"])
+        c = Country(row["id"], row["name"], tuple(names), tuple(row["demonyms"]), tuple(row["capitals"]))
+        countries[c.id] = c
+        for n in names:
+            by_name.setdefault(key(n), c.id)
+        for d in c.demonyms:
+            by_demonym.setdefault(key(d), c.id)
+            by_demonym.setdefault(key(d) + "s", c.id)  # "Americans", "Japaneses" is harmless
+        for cap in c.capitals:
+            by_capital.setdefault(key(cap), c.id)
+    data = _read("titles.json")
+    titles = [
+        Title(t["title"], tuple(t["variants"]), frozenset(t.get("countries", [])),
+              frozenset(t.get("exclude", [])), bool(t.get("generic", False)))
+        for t in data["titles"]
+    ]
+    by_variant: dict[str, Title] = {}
+    for t in titles:
+        for v in t.variants:
+            by_variant.setdefault(key(v), t)
+    variants = sorted({v for t in titles for v in t.variants}, key=len, reverse=True)
+    alternation = "|".join(re.escape(v).replace(r"\ ", r"[\s-]+") for v in variants)
+    regex = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+    return Tables(countries, by_name, by_demonym, by_capital, titles, by_variant, regex,
+                  frozenset(data["honorifics"]), frozenset(data["suffixes"]))
+
+
+def load_tables(user_aliases: dict[str, list[str]] | None = None) -> Tables:
+    """The shipped tables, extended with `settings.aliases` (canonical name -> aliases)."""
+    base = _base_tables()
+    if not user_aliases:
+        return base
+    extra: dict[str, str] = {}
+    by_name = dict(base.by_name)
+    for canonical, aliases in user_aliases.items():
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise ConfigError.make("E020", path="settings.aliases",
+                                   detail=f"aliases of {canonical!r} must be a list of strings")
+        country = base.country(canonical)
+        for alias in aliases:
+            extra[key(alias)] = canonical
+            if country is not None:
+                by_name[key(alias)] = country.id
+    return Tables(base.countries, by_name, base.by_demonym, base.by_capital, base.titles,
+                  base.title_by_variant, base.title_regex, base.honorifics, base.suffixes, extra)

@@ -1,0 +1,616 @@
+"""Claims from a parsed document: clause splitting, slots, polarity, modality, quotes and attribution."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..models import (
+    Attribution,
+    Claim,
+    Document,
+    Entity,
+    Modality,
+    Polarity,
+    Predicate,
+    TimeExpression,
+)
+from .aliases import Tables
+from .entities import DocEntities, EntityLinker, Mention
+from .quantities import quantities as find_quantities
+from .syntax import tense_of, verb_tense
+from .timex import find_time_expressions, normalise_time
+
+Token = Any
+Span = Any
+
+SPEECH_VERBS = {
+    "say", "state", "tell", "announce", "add", "note", "stress", "claim", "report", "warn",
+    "confirm", "deny", "insist", "emphasize", "emphasise", "explain", "declare", "write",
+    "conclude", "argue", "assert", "remark", "acknowledge", "admit", "comment", "reiterate",
+    "underline", "observe", "tweet", "post", "disclose", "reveal", "point", "mention", "suggest",
+    "allege", "indicate", "predict", "maintain", "contend", "answer", "reply",
+    "respond", "ask", "urge", "caution",
+}
+NEGATING_SPEECH = {"deny", "dismiss", "reject", "refute"}
+NEGATING_VERBS = {"fail", "refuse", "decline", "deny"}
+HEDGE_ADVERBS = {
+    "reportedly", "allegedly", "apparently", "likely", "possibly", "probably", "perhaps",
+    "reputedly", "purportedly", "seemingly", "supposedly", "maybe", "presumably", "unlikely",
+}
+HEDGE_MODALS = {"may", "might", "could", "would", "should"}
+HEDGE_VERBS = {"expect", "seem", "appear", "believe", "think", "suspect", "rumor", "rumour",
+               "likely", "estimate", "understand", "presume", "tip"}
+PLAN_VERBS = {"plan", "schedule", "slate", "intend", "aim", "due", "prepare", "set", "go"}
+# Verbs whose infinitive complement carries the claim's content: "plan to criticize".
+LIGHT_VERBS = HEDGE_VERBS | PLAN_VERBS | {"be", "seek", "try", "want", "hope", "vow", "pledge",
+                                         "promise", "agree", "decide", "continue", "begin",
+                                         "start", "fail", "refuse", "decline", "threaten",
+                                         "attempt", "need", "have", "say"}
+LOCATIVE = {"in", "at", "near", "across", "around", "inside", "within", "throughout",
+            "outside", "into", "off", "along", "over"}
+MOTION = {"trip", "visit", "travel", "arrive", "go", "come", "fly", "return", "send",
+          "tour", "journey", "head", "deploy", "move"}
+_BOILERPLATE = re.compile(
+    r"(?i)\b(?:cookies?|subscribe|sign up|sign in|log in|click here|all rights reserved|"
+    r"your browser|advertisement|read more|share this|follow us|newsletter|please wait|"
+    r"no media source|accessibility links|skip to|terms of (?:use|service)|privacy policy|"
+    r"write (?:a )?comment|comments?\(s\)|need to log ?in|login|log-in)\b|©"
+)
+_CAPTION = re.compile(r"\((?:[^()]*\b(?:Photo|photo|Image|Credit|File|AP|Reuters|AFP|Getty)\b[^()]*)\)\s*$")
+_CREDIT = re.compile(r"\([^()]*\)")
+_QUOTES_OPEN = "“«„"
+_QUOTES_CLOSE = "”»"
+PRONOUNS_SING = {"he", "she", "him", "her", "his"}
+PRONOUNS_PLUR = {"they", "them", "their"}
+
+
+@dataclass
+class Clause:
+    """A clause chosen as a claim: its head verb, token range and speech context."""
+
+    head: Token
+    content: Token
+    tokens: list[Token]
+    speech: Token | None
+
+
+def quote_regions(text: str) -> list[tuple[int, int]]:
+    """Character ranges inside quotation marks (curly pairs; straight quotes paired in order)."""
+    regions: list[tuple[int, int]] = []
+    stack: int | None = None
+    for i, ch in enumerate(text):
+        if ch in _QUOTES_OPEN:
+            stack = i
+        elif ch in _QUOTES_CLOSE and stack is not None:
+            regions.append((stack, i + 1))
+            stack = None
+    straight = [m.start() for m in re.finditer(r'(?<![\w])"|"(?![\w])', text)]
+    for a, b in zip(straight[::2], straight[1::2], strict=False):
+        regions.append((a, b + 1))
+    return sorted(regions)
+
+
+class ClaimBuilder:
+    """Builds the claims of one document from its spaCy parse."""
+
+    def __init__(self, tables: Tables, linker: EntityLinker) -> None:
+        self.tables = tables
+        self.linker = linker
+
+    # ------------------------------------------------------------------ document
+
+    def build(self, doc: Document, sdoc: Any) -> list[Claim]:
+        text = doc.text
+        ents = self.linker.link(sdoc, text)
+        quotes = quote_regions(text)
+        paragraphs = [m.start() for m in re.finditer(r"(?m)^(?=\S)", text)] or [0]
+        sents = list(sdoc.sents)
+        headline_idx = self._headline(sents)
+        claims: list[Claim] = []
+        ctx = _Context(doc, sdoc, ents, quotes, paragraphs, sents, self.tables)
+        for idx, sent in enumerate(sents):
+            stripped = sent.text.strip()
+            if not _worth_keeping(stripped) or _CREDIT.fullmatch(stripped):
+                continue
+            kind = "statement"
+            line_end = text.find("\n", sent.end_char)
+            line = text[text.rfind("\n", 0, sent.start_char) + 1:line_end if line_end >= 0 else len(text)]
+            if idx == headline_idx:
+                kind = "headline"
+            elif _CAPTION.search(line):
+                kind = "caption"
+            elif stripped.endswith("?"):
+                continue
+            has_verb = any(t.pos_ in {"VERB", "AUX"} for t in sent)
+            if not has_verb and kind == "statement":
+                continue
+            if kind == "statement" and ctx.quoted_share(sent) >= 0.6:
+                kind = "quote"
+            for clause in self._clauses(sent):
+                claims.append(ctx.claim(len(claims), sent, clause, kind))
+        return claims
+
+    @staticmethod
+    def _headline(sents: list[Span]) -> int | None:
+        """The first line of at least three words with no final punctuation, before any full sentence."""
+        for i, s in enumerate(sents[:8]):
+            t = s.text.strip()
+            if not t:
+                continue
+            words = re.findall(r"[A-Za-z]+", t)
+            if t[-1] in ".!?\"”’:;)":
+                if len(words) >= 6:
+                    return None
+                continue
+            if len(words) >= 3 and not _BOILERPLATE.search(t):
+                return i
+        return None
+
+    # ------------------------------------------------------------------ clauses
+
+    def _clauses(self, sent: Span) -> list[Clause]:
+        root = sent.root
+        speech = root if root.lemma_ in SPEECH_VERBS and any(c.dep_ == "ccomp" for c in root.children) else None
+        content_root = next((c for c in root.children if c.dep_ == "ccomp"), root) if speech else root
+        heads = [content_root] + [
+            c for c in _conj_chain(content_root)
+            if c.pos_ in {"VERB", "AUX"} and any(g.dep_ in {"nsubj", "nsubjpass"} for g in c.children)
+        ]
+        if speech is None:
+            # Verbs coordinated with the root that have their own subject are separate claims.
+            heads = [root] + [c for c in _conj_chain(root)
+                              if c.pos_ in {"VERB", "AUX"} and any(g.dep_ in {"nsubj", "nsubjpass"} for g in c.children)]
+        out: list[Clause] = []
+        others = heads[1:]
+        for i, h in enumerate(heads):
+            base = speech if (i == 0 and speech is not None) else h
+            drop: set[int] = set()
+            for o in others:
+                if o.i != h.i:
+                    drop.update(t.i for t in o.subtree)
+                    drop.update(c.i for c in o.head.children if c.dep_ == "cc" and c.i < o.i and c.i > h.i)
+            toks = [t for t in base.subtree if t.i not in drop] if i > 0 or others else list(sent)
+            if i == 0 and others:
+                toks = [t for t in sent if t.i not in drop]
+            toks = [t for t in toks if sent.start <= t.i < sent.end]
+            out.append(Clause(head=base, content=h, tokens=toks, speech=speech))
+        return out
+
+
+def _conj_chain(tok: Token) -> list[Token]:
+    out = []
+    for c in tok.children:
+        if c.dep_ == "conj":
+            out.append(c)
+            out.extend(_conj_chain(c))
+    return out
+
+
+def _worth_keeping(text: str) -> bool:
+    words = re.findall(r"[A-Za-z]{2,}", text)
+    return len(words) >= 2 and not _BOILERPLATE.search(text)
+
+
+class _Context:
+    """Per-document state the claim slots need: entities, quotes, paragraphs, sentences."""
+
+    def __init__(self, doc: Document, sdoc: Any, ents: DocEntities, quotes: list[tuple[int, int]],
+                 paragraphs: list[int], sents: list[Span], tables: Tables) -> None:
+        self.doc = doc
+        self.sdoc = sdoc
+        self.ents = ents
+        self.quotes = quotes
+        self.paragraphs = paragraphs
+        self.sents = sents
+        self.tables = tables
+        self.dct: dt.date | None = doc.published
+
+    # ------------------------------------------------------------------ helpers
+
+    def in_quote(self, pos: int) -> tuple[int, int] | None:
+        for a, b in self.quotes:
+            if a <= pos < b:
+                return (a, b)
+        return None
+
+    def quoted_share(self, sent: Span) -> float:
+        chars = [t for t in sent if not t.is_space]
+        if not chars:
+            return 0.0
+        inside = sum(len(t.text) for t in chars if self.in_quote(t.idx) is not None)
+        return inside / max(1, sum(len(t.text) for t in chars))
+
+    def paragraph_start(self, pos: int) -> int:
+        start = 0
+        for p in self.paragraphs:
+            if p <= pos:
+                start = p
+        return start
+
+    # ------------------------------------------------------------------ the claim
+
+    def claim(self, index: int, sent: Span, clause: Clause, kind: str) -> Claim:
+        doc = self.doc
+        s_start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        s_end = sent.start_char + len(sent.text.rstrip())
+        toks = [t for t in clause.tokens if not t.is_space]
+        c_start = min((t.idx for t in toks), default=s_start)
+        c_end = max((t.idx + len(t.text) for t in toks), default=s_end)
+        clause_text = doc.text[c_start:c_end].strip().rstrip(",;:—–-").strip()
+        content = _content_verb(clause.content)
+        attribution = self.attribution(sent, clause, kind)
+        polarity = self.polarity(clause, content)
+        modality = self.modality(sent, clause, content, kind, attribution)
+        who, where = self.participants(sent, clause, content, (c_start, c_end))
+        when = self.times(sent, (c_start, c_end), modality)
+        non_duration = [(t.start, t.end) for t in when if t.start is not None and t.end is not None
+                        and not (t.value or "").startswith("P")]
+        quants = [q for q in find_quantities(sent, exclude=non_duration, text=doc.text)
+                  if q.start is not None and c_start <= q.start < c_end]
+        return Claim(
+            id=f"{doc.id}:{index}", document=doc.id, text=clause_text or sent.text.strip(),
+            sentence=doc.text[s_start:s_end], span=doc.locate(s_start, s_end),
+            kind=kind,  # type: ignore[arg-type]
+            who=who, what=self.predicate(content, polarity), when=when, where=where,
+            quantities=quants, polarity=polarity, modality=modality, attribution=attribution,
+        )
+
+    # ------------------------------------------------------------------ what
+
+    def predicate(self, verb: Token, polarity: Polarity) -> Predicate:
+        obj = None
+        for dep in ("dobj", "attr", "acomp", "oprd", "dative"):
+            o = next((c for c in verb.children if c.dep_ == dep), None)
+            if o is not None:
+                obj = _phrase(o)
+                break
+        if obj is None:
+            prep = next((c for c in verb.children if c.dep_ == "prep" and any(g.dep_ == "pobj" for g in c.children)), None)
+            if prep is not None:
+                obj = _phrase(prep)
+            else:
+                comp = next((c for c in verb.children if c.dep_ in {"xcomp", "ccomp"}), None)
+                if comp is not None:
+                    obj = _phrase(comp)
+        written = sorted([verb, *[c for c in verb.children if c.dep_ in {"aux", "auxpass", "neg"}]], key=lambda t: t.i)
+        return Predicate(lemma=verb.lemma_.lower(), object=obj,
+                         text=" ".join(t.text for t in written), negated=polarity == "negative")
+
+    # ------------------------------------------------------------------ polarity and modality
+
+    def polarity(self, clause: Clause, content: Token) -> Polarity:
+        negations = 0
+        chain = _chain(clause.content, content)
+        for v in chain:
+            if any(c.dep_ == "neg" or (c.lower_ in {"never", "not", "n't"} and c.dep_ in {"neg", "advmod"})
+                   for c in v.children):
+                negations += 1
+            if v.i != content.i and v.lemma_ in NEGATING_VERBS:
+                negations += 1
+        # "No agreement was reached", "reached no agreement".
+        for c in content.children:
+            if c.dep_ in {"nsubj", "nsubjpass", "dobj", "attr"} and any(
+                g.dep_ == "det" and g.lower_ == "no" for g in c.children
+            ):
+                negations += 1
+            if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ in {"nobody", "nothing", "none", "neither"}:
+                negations += 1
+        if clause.speech is not None:
+            if clause.speech.lemma_ in NEGATING_SPEECH:
+                negations += 1
+            if any(c.dep_ == "neg" for c in clause.speech.children):
+                negations += 1
+        return "negative" if negations % 2 else "positive"
+
+    def modality(self, sent: Span, clause: Clause, content: Token, kind: str,
+                 attribution: Attribution | None) -> Modality:
+        chain = _chain(clause.content, content)
+        words = {t.lower_ for t in clause.tokens}
+        hedged = bool(words & HEDGE_ADVERBS)
+        planned = False
+        for v in chain:
+            auxes = {c.lower_ for c in v.children if c.dep_ in {"aux", "auxpass"}}
+            if auxes & HEDGE_MODALS:
+                hedged = True
+            if auxes & {"will", "shall", "'ll", "’ll", "wo"}:
+                planned = True
+            if v.i != content.i and v.lemma_ in HEDGE_VERBS and (
+                v.lemma_ != "think" or v.tag_ == "VBN"
+            ):
+                hedged = True
+            if v.lemma_ == "say" and v.tag_ == "VBN" and v.i != content.i:
+                hedged = True  # "is said to"
+            if v.i != content.i and v.lemma_ in PLAN_VERBS:
+                planned = True
+            if (v.lemma_ in {"slate", "schedule"} or v.lower_ in {"slated", "scheduled"}) and v.tag_ in {"VBN", "VBD"}:
+                planned = True
+        for v in chain:
+            if v.lemma_ in {"likely", "unlikely", "possible", "probable"}:
+                hedged = True
+        if not planned and verb_tense(content) == "future":
+            planned = True
+        if hedged:
+            return "hedged"
+        if planned:
+            return "planned"
+        if attribution is not None:
+            return "reported"
+        return "asserted"
+
+    # ------------------------------------------------------------------ attribution
+
+    def attribution(self, sent: Span, clause: Clause, kind: str) -> Attribution | None:
+        quote = kind == "quote"
+        if clause.speech is not None and self.in_quote(clause.speech.idx) is None:
+            return self._speaker_of(clause.speech, quote=quote)
+        acc = self._according_to(sent)
+        if acc is not None:
+            return acc.model_copy(update={"quote": quote})
+        if not quote:
+            return None
+        for s in self._quote_context(sent):
+            for t in s:
+                if t.lemma_ in SPEECH_VERBS and t.pos_ == "VERB" and self.in_quote(t.idx) is None:
+                    att = self._speaker_of(t, quote=True)
+                    if att.speaker is not None or att.text:
+                        return att
+            acc = self._according_to(s)
+            if acc is not None:
+                return acc.model_copy(update={"quote": True})
+        return Attribution(speaker=None, text="", quote=True)
+
+    def _quote_context(self, sent: Span) -> list[Span]:
+        """The sentence itself, the sentences its quotation spans, and the ones just around the quotation."""
+        idx = next(i for i, s in enumerate(self.sents) if s.start == sent.start)
+        region = None
+        for t in sent:
+            region = self.in_quote(t.idx)
+            if region:
+                break
+        lo = hi = idx
+        if region is not None:
+            inside = [i for i, s in enumerate(self.sents) if s.start_char < region[1] and region[0] < s.end_char]
+            lo, hi = min(inside), max(inside)
+        order = [idx] + [i for i in range(lo, hi + 1) if i != idx]
+        para = self.paragraph_start(self.sents[lo].start_char)
+        if lo - 1 >= 0:
+            before = self.sents[lo - 1]
+            # "... warned Secretary Blinken:" introduces the quotation, even across a line break.
+            if self.paragraph_start(before.start_char) == para or before.text.rstrip().endswith(":"):
+                order.append(lo - 1)
+        if hi + 1 < len(self.sents) and self.paragraph_start(self.sents[hi + 1].start_char) == self.paragraph_start(self.sents[hi].start_char):
+            order.append(hi + 1)
+        return [self.sents[i] for i in order]
+
+    def _according_to(self, sent: Span) -> Attribution | None:
+        for t in sent:
+            if t.lower_ == "according" and t.i + 1 < len(self.sdoc) and self.sdoc[t.i + 1].lower_ == "to":
+                to = self.sdoc[t.i + 1]
+                pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+                if pobj is None:
+                    pobj = next((c for c in t.children if c.dep_ == "pobj"), None)
+                if pobj is None:
+                    continue
+                sub = list(pobj.subtree)
+                text = self.doc.text[t.idx:sub[-1].idx + len(sub[-1].text)]
+                return Attribution(speaker=self._entity_in(sub, pobj), text=text, quote=False)
+        return None
+
+    def _speaker_of(self, verb: Token, *, quote: bool) -> Attribution:
+        # The speaker is the active subject or the passive agent, never the passive subject.
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subj is None:
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            subj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        if subj is None:
+            # Inverted attribution the parser missed: "..., warned Secretary Blinken:".
+            for t in self.sdoc[verb.i + 1:min(verb.i + 7, verb.sent.end)]:
+                m = self.ents.at(t.i)
+                if m is not None and m.entity.kind == "person":
+                    text = self.doc.text[verb.idx:m.end]
+                    return Attribution(speaker=m.entity, text=text, quote=quote)
+        if subj is None:
+            return Attribution(speaker=None, text=verb.text, quote=quote)
+        sub = _core(subj)
+        lo = min(sub[0].i, verb.i)
+        hi = max(sub[-1].i, verb.i)
+        span = self.sdoc[lo:hi + 1]
+        return Attribution(speaker=self._entity_in(sub, subj), text=span.text, quote=quote)
+
+    # ------------------------------------------------------------------ entities
+
+    def _entity_in(self, toks: list[Token], head: Token) -> Entity | None:
+        """The entity a phrase names: a linked mention, a resolved pronoun, or a title ('the secretary of state')."""
+        found = self._mentions_in(toks)
+        if found:
+            persons = [m for m in found if m.entity.kind == "person"]
+            return (persons or found)[0].entity
+        if head.lower_ in PRONOUNS_SING | PRONOUNS_PLUR:
+            res = self.resolve_pronoun(head)
+            return res[0] if res else None
+        return self._title_phrase(toks)
+
+    def _mentions_in(self, toks: list[Token]) -> list[Mention]:
+        seen: dict[int, Mention] = {}
+        for t in toks:
+            m = self.ents.at(t.i)
+            if m is not None:
+                seen.setdefault(m.start, m)
+        return [seen[k] for k in sorted(seen)]
+
+    def _title_phrase(self, toks: list[Token]) -> Entity | None:
+        if not toks:
+            return None
+        text = self.doc.text[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
+        m = self.tables.title_regex.search(text)
+        if m is None:
+            return None
+        title = self.tables.title(m.group())
+        if title is None or title.generic:
+            return None
+        country = None
+        for t in toks:
+            c = self.tables.country(t.text) or self.tables.country_of_demonym(t.text)
+            if c is not None:
+                country = c.entity_id
+        info = self.ents.person_with_title(title.title, country) or self.ents.person_with_title(title.title, None)
+        if info is None:
+            return None
+        role = next((r for r in info.roles if r.title == title.title), None)
+        return Entity(id=info.id, name=info.name, kind="person", mention=text,
+                      start=toks[0].idx, end=toks[-1].idx + len(toks[-1].text), role=role)
+
+    def resolve_pronoun(self, tok: Token) -> list[Entity]:
+        """Persons a pronoun refers to, when exactly one candidate precedes it in the paragraph."""
+        para = self.paragraph_start(tok.idx)
+        if tok.lower_ in PRONOUNS_SING:
+            ids: dict[str, Mention] = {}
+            for m in self.ents.mentions:
+                if m.entity.kind == "person" and para <= m.start < tok.idx:
+                    ids[m.entity.id] = m
+            if len(ids) != 1:
+                return []
+            m = next(iter(ids.values()))
+            return [m.entity.model_copy(update={"mention": tok.text, "start": tok.idx, "end": tok.idx + len(tok.text)})]
+        # "They": one coordinated group of people in the previous sentence of the paragraph.
+        sent = tok.sent
+        prev = next((s for s in reversed(self.sents) if s.end <= sent.start), None)
+        if prev is None or prev.start_char < para:
+            return []
+        persons = [m for m in self.ents.mentions if m.entity.kind == "person"
+                   and prev.start_char <= m.start < tok.idx]
+        distinct = {m.entity.id: m for m in persons}
+        if len(distinct) < 2:
+            return []
+        # The people must be written as one coordination: "X and Defense Secretary Y".
+        ordered = sorted(distinct.values(), key=lambda m: m.start)
+        for a, b in itertools.pairwise(ordered):
+            between = self.tables.title_regex.sub("", self.doc.text[a.end:b.title_start or b.start])
+            if not re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+)\s*", between):
+                return []
+        return [m.entity.model_copy(update={"mention": tok.text, "start": tok.idx, "end": tok.idx + len(tok.text)})
+                for m in distinct.values()]
+
+    def participants(self, sent: Span, clause: Clause, content: Token, rng: tuple[int, int]
+                     ) -> tuple[list[Entity], list[Entity]]:
+        who: dict[str, Entity] = {}
+        where: dict[str, Entity] = {}
+        # Subjects first: of the content verb, else of the verbs above it ("X plans to ...").
+        for v in _chain(clause.content, content)[::-1]:
+            subj = next((c for c in v.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            if subj is None:
+                continue
+            for s in [subj, *_conj_chain(subj)]:
+                ents = self._subject_entities(s)
+                for e in ents:
+                    who.setdefault(e.id, e)
+            if who:
+                break
+        agent = next((c for c in content.children if c.dep_ == "agent"), None)
+        if agent is not None:
+            for m in self._mentions_in(list(agent.subtree)):
+                who.setdefault(m.entity.id, m.entity)
+        # The speaker of reported speech is the attribution, not an actor of the claim.
+        speaker_toks: set[int] = set()
+        if clause.speech is not None:
+            for ch in clause.speech.children:
+                if ch.dep_ in {"nsubj", "agent"}:
+                    speaker_toks.update(t.i for t in ch.subtree)
+        for m in self._mentions_in(clause.tokens):
+            e = m.entity
+            if not (rng[0] <= m.start < rng[1]) or m.tok_start in speaker_toks:
+                continue
+            root = self.sdoc[m.tok_end - 1]
+            if any(a.lower_ == "according" for a in root.ancestors) and e.id not in who:
+                continue
+            head = root.head
+            locative = root.dep_ == "pobj" and (
+                head.lower_ in LOCATIVE or (head.lower_ == "to" and head.head.lemma_ in MOTION)
+            )
+            if e.kind in {"loc", "facility"} or (e.kind == "gpe" and locative):
+                where.setdefault(e.id, e)
+            elif e.kind in {"person", "org", "gpe", "norp"} and e.id not in where:
+                who.setdefault(e.id, e)
+        return list(who.values()), list(where.values())
+
+    def _subject_entities(self, subj: Token) -> list[Entity]:
+        if subj.lower_ in PRONOUNS_SING | PRONOUNS_PLUR:
+            return self.resolve_pronoun(subj)
+        toks = [t for t in subj.subtree if t.dep_ not in {"relcl", "acl"}]
+        found = self._mentions_in(toks)
+        if found:
+            return [m.entity for m in found if m.entity.kind in {"person", "org", "gpe", "norp"}]
+        e = self._title_phrase(toks)
+        return [e] if e is not None else []
+
+    # ------------------------------------------------------------------ when
+
+    def times(self, sent: Span, rng: tuple[int, int], modality: Modality) -> list[TimeExpression]:
+        text = self.doc.text
+        found = find_time_expressions(text[sent.start_char:sent.end_char], offset=sent.start_char)
+        if not found:
+            return []
+        out: list[TimeExpression] = []
+        day_context: dt.date | None = None
+        resolved: list[tuple[Any, TimeExpression]] = []
+        for f in found:
+            span = self.sdoc.char_span(f.start, f.end, alignment_mode="expand")
+            tense = tense_of(span.root) if span is not None else "unknown"
+            if tense == "unknown" and modality == "planned":
+                tense = "future"
+            expr = normalise_time(f.text, dct=self.dct, tense=tense, start=f.start, end=f.end)
+            if expr.granularity == "day" and expr.begin is not None and day_context is None:
+                day_context = expr.begin
+            resolved.append((f, expr))
+        for f, expr in resolved:
+            if expr.value is not None and expr.value.startswith("T") and day_context is not None:
+                expr = normalise_time(f.text, dct=self.dct, start=f.start, end=f.end, context_date=day_context)
+            out.append(expr)
+        inside = [e for e in out if e.start is not None and rng[0] <= e.start < rng[1]]
+        if inside:
+            return inside
+        # A time written outside every clause ("On Sunday, A did X and B did Y") applies to all.
+        return out
+
+
+def _core(tok: Token) -> list[Token]:
+    """A noun phrase without its relative clauses, participles and appositions."""
+    skip: set[int] = set()
+    for t in tok.subtree:
+        if t.dep_ in {"relcl", "acl", "appos", "punct"} and t.i != tok.i:
+            skip.update(x.i for x in t.subtree)
+    toks = [t for t in tok.subtree if t.i not in skip]
+    return toks or [tok]
+
+
+def _content_verb(head: Token) -> Token:
+    """Follow light verbs to their complement: 'plan to criticize' -> criticize, 'were to arrive' -> arrive."""
+    cur = head
+    for _ in range(4):
+        if cur.lemma_ not in LIGHT_VERBS and cur.pos_ != "ADJ":
+            break
+        comp = next((c for c in cur.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}), None)
+        if comp is None:
+            break
+        cur = comp
+    return cur
+
+
+def _chain(top: Token, content: Token) -> list[Token]:
+    """Verbs from the clause head down to the content verb."""
+    out = [content]
+    cur = content
+    while cur.i != top.i and cur.head.i != cur.i and len(out) < 6:
+        cur = cur.head
+        out.append(cur)
+    return out
+
+
+def _phrase(tok: Token) -> str:
+    words = [t.lemma_.lower() if t.pos_ not in {"PROPN"} else t.text for t in tok.subtree
+             if t.dep_ not in {"det", "punct", "relcl", "acl", "appos"} and not t.is_space]
+    return " ".join(words[:10])

@@ -1,0 +1,426 @@
+"""Entity linking within a document: canonical ids from normalised names, aliases, name orders and roles."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..models import Entity, EntityKind, Role
+from .aliases import Country, Tables, fold, key, slug
+
+KINDS: dict[str, EntityKind] = {
+    "PERSON": "person", "ORG": "org", "GPE": "gpe", "LOC": "loc", "NORP": "norp",
+    "FAC": "facility", "EVENT": "event",
+}
+# Words that sit between a nationality and a title without changing whose title it is.
+_TITLE_FILLERS = {"former", "acting", "then", "new", "incoming", "outgoing", "current", "interim", "top"}
+_GROUP_NOUNS = {"counterpart", "counterparts", "officials", "colleagues", "ministers", "leaders"}
+_LOCATIVE = {"in", "at", "near", "across", "around", "inside", "within", "throughout", "outside",
+             "into", "from", "off", "along", "to"}
+_INITIAL = re.compile(r"^[A-Za-z]\.?$")
+
+
+@dataclass
+class Mention:
+    """A linked mention: character and token range in the spaCy doc, and its entity."""
+
+    start: int
+    end: int
+    tok_start: int
+    tok_end: int
+    entity: Entity
+    title_start: int | None = None  # where a title written before the name begins
+
+
+@dataclass
+class PersonInfo:
+    id: str
+    name: str
+    tokens: frozenset[str]
+    roles: list[Role] = field(default_factory=list)
+    first_char: int = 0
+
+
+def person_tokens(name: str, tables: Tables) -> list[str]:
+    """Name tokens without honorifics, suffixes and middle initials: 'Antony J. Blinken' -> [Antony, Blinken]."""
+    words = [w for w in re.split(r"\s+", name.replace("’", "'").strip()) if w]
+    words = [re.sub(r"'s$", "", w) for w in words]
+    while words and (key(words[0]) in tables.honorifics or tables.title(words[0]) is not None):
+        words = words[1:]
+    while words and key(words[-1]) in tables.suffixes:
+        words = words[:-1]
+    words = [w.strip(",") for w in words if not _INITIAL.match(w) and w.strip(",")]
+    return words
+
+
+def person_id(tokens: list[str]) -> str:
+    """Canonical person id: first and last name tokens, sorted, so that name order does not matter."""
+    parts = [slug(t) for t in tokens]
+    if len(parts) > 2:
+        parts = [parts[0], parts[-1]]
+    return "person:" + "-".join(sorted(parts))
+
+
+def org_id(name: str, tables: Tables) -> tuple[str, str]:
+    """Canonical id and display name of an organisation, with 'Department of X' read as 'X Department'."""
+    text = re.sub(r"^(?:the|The)\s+", "", name.strip())
+    text = re.sub(r"['’]s$", "", text)
+    words = text.split()
+    # A leading country ("US State Department") names whose organisation it is, not which one.
+    if len(words) >= 3 and tables.country_any(words[0]) is not None:
+        text = " ".join(words[1:])
+    m = re.fullmatch(r"(Department|Ministry|Office|Bureau) of (?:the )?(.+)", text)
+    if m:
+        text = f"{m[2]} {m[1]}"
+    return "org:" + slug(text), text
+
+
+class DocEntities:
+    """Every linked mention of one spaCy doc, with lookups by token and by title."""
+
+    def __init__(self, mentions: list[Mention], persons: dict[str, PersonInfo]) -> None:
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.persons = persons
+        self._by_token: dict[int, Mention] = {}
+        for m in self.mentions:
+            for i in range(m.tok_start, m.tok_end):
+                self._by_token[i] = m
+
+    def at(self, token_index: int) -> Mention | None:
+        return self._by_token.get(token_index)
+
+    def within(self, tok_start: int, tok_end: int) -> list[Mention]:
+        return [m for m in self.mentions if m.tok_start >= tok_start and m.tok_end <= tok_end]
+
+    def person_with_title(self, title: str, org: str | None) -> PersonInfo | None:
+        """The one person in the document holding `title` (of `org` when given), else None."""
+        hits = [
+            p for p in self.persons.values()
+            if any(r.title == title and (org is None or r.org == org) for r in p.roles)
+        ]
+        return hits[0] if len(hits) == 1 else None
+
+
+class EntityLinker:
+    """Links the named entities of a parsed document to canonical ids."""
+
+    def __init__(self, tables: Tables, nlp: Any) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.tables = tables
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.matcher.add("COUNTRY", [nlp.make_doc(n) for n in tables.country_matcher_names()])
+        self._text = ""
+
+    # ------------------------------------------------------------------ mention collection
+
+    def _spans(self, sdoc: Any) -> list[tuple[int, int, str]]:
+        """(token start, token end, label) of NER entities plus country names NER missed."""
+        spans: list[tuple[int, int, str]] = []
+        taken: set[int] = set()
+        for ent in sdoc.ents:
+            if ent.label_ not in KINDS:
+                continue
+            label = ent.label_
+            text = ent.text
+            if label != "GPE" and self.tables.country(text) is not None and label != "NORP":
+                label = "GPE"
+            spans.append((ent.start, ent.end, label))
+            taken.update(range(ent.start, ent.end))
+        for _, s, e in self.matcher(sdoc):
+            if not taken.intersection(range(s, e)):
+                spans.append((s, e, "GPE"))
+                taken.update(range(s, e))
+        return sorted(spans)
+
+    # ------------------------------------------------------------------ linking
+
+    def link(self, sdoc: Any, text: str) -> DocEntities:
+        # Doc.text rebuilds the string on every access; read the document's text instead.
+        self._text = text
+        tables = self.tables
+        mentions: list[Mention] = []
+        persons: dict[str, PersonInfo] = {}
+        pending_short: list[tuple[int, int, str]] = []
+        raw = self._spans(sdoc)
+        doc_countries = self._countries_in(sdoc, raw)
+
+        title_ranges = [(m.start(), m.end()) for m in tables.title_regex.finditer(text)]
+        for s, e, label in raw:
+            if label != "PERSON":
+                # "Defense Lloyd Austin" tagged ORG: the title's words are not part of the name.
+                while s < e - 1 and any(a <= sdoc[s].idx < b for a, b in title_ranges):
+                    s += 1
+            span = sdoc[s:e]
+            mention_text = span.text
+            if label != "PERSON" and any(a <= span.start_char and span.end_char <= b for a, b in title_ranges):
+                continue  # "State" in "Secretary of State", "Defense" in "Defense Minister"
+            if label in {"ORG", "FAC", "GPE", "LOC", "NORP"} and self._titled_name(sdoc, span, title_ranges):
+                label = "PERSON"  # "Foreign Minister Antony Blinken" tagged as a facility
+            if label in {"GPE", "ORG", "NORP", "LOC"} and tables.country_any(mention_text) is None:
+                words = person_tokens(mention_text, tables)
+                if len(words) == 1 and self._short_person(words[0], span.start_char, persons) is not None:
+                    pending_short.append((s, e, words[0]))
+                    continue
+            if label == "PERSON":
+                self._person(sdoc, span, persons, mentions, pending_short, doc_countries)
+                continue
+            entity = self._non_person(sdoc, s, e, label, mention_text)
+            if entity is not None:
+                mentions.append(Mention(span.start_char, span.end_char, s, e, entity))
+
+        # Short person mentions ("Blinken") link to the full name in the document.
+        for s, e, word in pending_short:
+            span = sdoc[s:e]
+            info = self._short_person(word, span.start_char, persons)
+            if info is None:
+                pid = person_id([word])
+                info = persons.setdefault(pid, PersonInfo(pid, word, frozenset([key(word)]), first_char=span.start_char))
+            role, title_start = self._role_before(sdoc, span, doc_countries)
+            if role is not None and not tables.title(role.title).generic:  # type: ignore[union-attr]
+                info.roles.append(role)
+            mentions.append(Mention(span.start_char, span.end_char, s, e,
+                                    Entity(id=info.id, name=info.name, kind="person", mention=span.text,
+                                           start=span.start_char, end=span.end_char, role=role),
+                                    title_start))
+
+        # Bare surnames NER missed: proper nouns equal to a known person's name token.
+        covered = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
+        for tok in sdoc:
+            if tok.i in covered or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+                continue
+            info = self._short_person(tok.text, tok.idx, persons, exact=True)
+            if info is not None:
+                role, title_start = self._role_before(sdoc, sdoc[tok.i:tok.i + 1], doc_countries)
+                mentions.append(Mention(tok.idx, tok.idx + len(tok.text), tok.i, tok.i + 1,
+                                        Entity(id=info.id, name=info.name, kind="person", mention=tok.text,
+                                               start=tok.idx, end=tok.idx + len(tok.text), role=role),
+                                        title_start))
+
+        # One role per person in the document: the most specific one seen.
+        for m in mentions:
+            if m.entity.kind != "person":
+                continue
+            info = persons.get(m.entity.id)
+            if info is None:
+                continue
+            best = _best_role(info.roles)
+            own = m.entity.role
+            if best is not None and (own is None or _generic(own, tables) or
+                                     (own.title == best.title and own.org is None)):
+                m.entity = m.entity.model_copy(update={"role": best})
+        return DocEntities(mentions, persons)
+
+    def _titled_name(self, sdoc: Any, span: Any, title_ranges: list[tuple[int, int]]) -> bool:
+        """Whether a span is a capitalised name written right after a title of office."""
+        if not 1 <= len(span) <= 4 or not all(t.text[:1].isupper() and t.is_alpha for t in span):
+            return False
+        if self.tables.country_any(span.text) is not None:
+            return False
+        gap = span.start_char
+        for a, b in title_ranges:
+            if b <= gap and not self._text[b:gap].strip():
+                t = self.tables.title(self._text[a:b])
+                return t is not None
+        return False
+
+    def _countries_in(self, sdoc: Any, raw: list[tuple[int, int, str]]) -> list[tuple[int, str]]:
+        """(character offset, country id) of every country or nationality mention."""
+        out = []
+        for s, e, label in raw:
+            text = sdoc[s:e].text
+            c = self.tables.country(text) if label in {"GPE", "ORG"} else None
+            if c is None and label == "NORP":
+                c = self.tables.country_of_demonym(text)
+            if c is None and label == "GPE":
+                c = self.tables.country_of_capital(text)
+            if c is not None:
+                out.append((sdoc[s].idx, c.id))
+        return out
+
+    def _person(self, sdoc: Any, span: Any, persons: dict[str, PersonInfo], mentions: list[Mention],
+                pending_short: list[tuple[int, int, str]], doc_countries: list[tuple[int, str]]) -> None:
+        tables = self.tables
+        # Titles inside the entity span ("Secretary Blinken") move out of the name.
+        s = span.start
+        while s < span.end - 1 and (tables.title(sdoc[s].text) is not None or
+                                    key(sdoc[s].text) in tables.honorifics or
+                                    tables.country_of_demonym(sdoc[s].text) is not None):
+            s += 1
+        e = span.end
+        while e > s + 1 and sdoc[e - 1].text in {"'s", "’s", "'", "’"}:
+            e -= 1
+        name_span = sdoc[s:e]
+        words = person_tokens(tables.canonical(name_span.text), tables)
+        if not words:
+            return
+        if len(words) == 1:
+            pending_short.append((s, e, words[0]))
+            return
+        pid = person_id(words)
+        info = persons.get(pid)
+        display = " ".join(w for w in name_span.text.split() if key(w) not in tables.honorifics)
+        if info is None:
+            info = PersonInfo(pid, display, frozenset(key(w) for w in words), first_char=name_span.start_char)
+            persons[pid] = info
+        elif len(display) > len(info.name) and set(key(w) for w in display.split()) >= info.tokens:
+            info.name = display  # keep the fullest written form: "Antony J. Blinken"
+        role, title_start = self._role_before(sdoc, name_span, doc_countries)
+        if role is None:
+            role = self._role_after(sdoc, name_span)
+        if role is not None:
+            info.roles.append(role)
+        mentions.append(Mention(name_span.start_char, name_span.end_char, s, e,
+                                Entity(id=pid, name=info.name, kind="person", mention=name_span.text,
+                                       start=name_span.start_char, end=name_span.end_char, role=role),
+                                title_start))
+
+    def _short_person(self, word: str, at: int, persons: dict[str, PersonInfo], *, exact: bool = False
+                      ) -> PersonInfo | None:
+        k = key(word)
+        hits = [p for p in persons.values() if k in p.tokens and len(p.tokens) > 1]
+        if not hits:
+            return None
+        before = [p for p in hits if p.first_char <= at]
+        pool = before or hits
+        return max(pool, key=lambda p: p.first_char)
+
+    def _non_person(self, sdoc: Any, s: int, e: int, label: str, text: str) -> Entity | None:
+        tables = self.tables
+        span = sdoc[s:e]
+        canonical = tables.canonical(text)
+        kind = KINDS[label]
+        if label == "NORP":
+            c = tables.country_of_demonym(canonical)
+            if c is not None:
+                return Entity(id=c.entity_id, name=c.name, kind="norp", mention=text,
+                              start=span.start_char, end=span.end_char)
+            return Entity(id="norp:" + slug(canonical), name=canonical, kind="norp", mention=text,
+                          start=span.start_char, end=span.end_char)
+        if label in {"GPE", "ORG", "LOC"}:
+            c = tables.country(canonical)
+            if c is not None:
+                return _country_entity(c, text, span)
+            cap = tables.country_of_capital(canonical) if label == "GPE" else None
+            if cap is not None and not self._locative(span):
+                return _country_entity(cap, text, span)  # "Beijing said": the government
+            if label in {"GPE", "LOC"}:
+                name = re.sub(r"^(?:the|The)\s+", "", canonical)
+                prefix = "place" if label == "GPE" else "loc"
+                return Entity(id=f"{prefix}:{slug(name)}", name=name, kind=kind, mention=text,
+                              start=span.start_char, end=span.end_char)
+            # ORG: drop mentions that are only a title word the NER took for a name ("Defense").
+            if tables.title(text) is not None or (e - s == 1 and tables.title_regex.fullmatch(text + " minister")):
+                return None
+            oid, name = org_id(canonical, tables)
+            return Entity(id=oid, name=name, kind="org", mention=text, start=span.start_char, end=span.end_char)
+        name = re.sub(r"^(?:the|The)\s+", "", canonical)
+        return Entity(id=f"{kind}:{slug(name)}", name=name, kind=kind, mention=text,
+                      start=span.start_char, end=span.end_char)
+
+    @staticmethod
+    def _locative(span: Any) -> bool:
+        head = span.root.head
+        return bool(span.root.dep_ == "pobj" and head.lower_ in _LOCATIVE)
+
+    # ------------------------------------------------------------------ roles
+
+    def _nationality(self, words: list[str]) -> Country | None:
+        """Country named by the last words before a title: 'Japanese', 'U.S.', "Japan's"."""
+        tables = self.tables
+        words = [w for w in words if w]
+        while words and key(words[-1]) in _TITLE_FILLERS:
+            words = words[:-1]
+        if words and key(words[-1]) in _GROUP_NOUNS:
+            words = words[:-1]
+        for n in (3, 2, 1):
+            if len(words) < n:
+                continue
+            phrase = " ".join(words[-n:])
+            phrase = re.sub(r"\s*['’]s$", "", phrase)
+            c = tables.country(phrase) or tables.country_of_demonym(phrase)
+            if c is not None:
+                return c
+        return None
+
+    def _role_before(self, sdoc: Any, name: Any, doc_countries: list[tuple[int, str]]
+                     ) -> tuple[Role | None, int | None]:
+        """A title written right before the name, with its country from a nationality or the context."""
+        sent = name.sent
+        window = self._text[sent.start_char:name.start_char]
+        m = None
+        for m_ in self.tables.title_regex.finditer(window):
+            m = m_
+        if m is None or window[m.end():].strip(" ,\u00a0") not in {"", "the"}:
+            return self._appositive_before(sdoc, name, window, doc_countries)
+        title = self.tables.title(m.group())
+        if title is None:
+            return None, None
+        before = window[:m.start()]
+        words = re.findall(r"[\w.'’-]+", before)[-4:]
+        country = self._nationality(words)
+        org = country.entity_id if country else self._context_country(title, sent, doc_countries)
+        return Role(title=title.title, org=org), sent.start_char + m.start()
+
+    def _appositive_before(self, sdoc: Any, name: Any, window: str,
+                           doc_countries: list[tuple[int, str]]) -> tuple[Role | None, int | None]:
+        """"Japan's defense minister, Nobuo Kishi": title and country before a comma."""
+        m = re.search(r"([\w.'’ -]{0,40}?)\b(" + self.tables.title_regex.pattern + r")\s*,\s*$", window, re.IGNORECASE)
+        if m is None:
+            return None, None
+        title = self.tables.title(m.group(2))
+        if title is None or title.generic:
+            return None, None
+        country = self._nationality(re.findall(r"[\w.'’-]+", m.group(1))[-4:])
+        if country is None:
+            return None, None
+        return Role(title=title.title, org=country.entity_id), name.sent.start_char + m.start(2)
+
+    def _role_after(self, sdoc: Any, name: Any) -> Role | None:
+        """"Nobuo Kishi, Japan's defense minister," / "X, the foreign minister of Japan"."""
+        after = self._text[name.end_char:name.sent.end_char]
+        m = re.match(r"\s*,\s*(?:the\s+|a\s+)?([\w.'’ -]{0,30}?)\b(" + self.tables.title_regex.pattern +
+                     r")(?:\s+(?:of|for)\s+(?:the\s+)?([A-Z][\w.'’ -]{1,40}?))?\s*[,.;]", after, re.IGNORECASE)
+        if m is None:
+            return None
+        title = self.tables.title(m.group(2))
+        if title is None or title.generic:
+            return None
+        country = self._nationality(re.findall(r"[\w.'’-]+", m.group(1)))
+        if country is None and m.group(3):
+            country = self.tables.country(m.group(3))
+        return Role(title=title.title, org=country.entity_id if country else None)
+
+    def _context_country(self, title: Any, sent: Any, doc_countries: list[tuple[int, str]]) -> str | None:
+        """The one country in the sentence (else the document) that can hold this title."""
+        for lo, hi in ((sent.start_char, sent.end_char), (0, 1 << 62)):
+            ids = sorted({cid for at, cid in doc_countries if lo <= at < hi and title.fits(cid)})
+            if len(ids) == 1:
+                return f"gpe:{ids[0]}"
+            if ids:
+                return None
+        return None
+
+
+def _country_entity(c: Country, text: str, span: Any) -> Entity:
+    return Entity(id=c.entity_id, name=c.name, kind="gpe", mention=text, start=span.start_char, end=span.end_char)
+
+
+def _generic(role: Role, tables: Tables) -> bool:
+    t = tables.title(role.title)
+    return t is None or t.generic
+
+
+def _best_role(roles: list[Role]) -> Role | None:
+    """First role with a country, else the first role."""
+    for r in roles:
+        if r.org is not None and r.title not in {"minister", "secretary"}:
+            return r
+    for r in roles:
+        if r.title not in {"minister", "secretary"}:
+            return r
+    return roles[0] if roles else None
+
+
+__all__ = ["DocEntities", "EntityLinker", "Mention", "fold", "org_id", "person_id", "person_tokens"]

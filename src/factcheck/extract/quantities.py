@@ -1,0 +1,215 @@
+"""Quantities: counts, ordinals, durations, money and percentages normalised to value, unit and bound."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..models import Bound, Quantity, QuantityKind
+from .numbers import ORDINALS, parse_number, parse_ordinal
+
+_BOUNDS: list[tuple[str, Bound]] = [
+    (r"more than|over|above|in excess of|exceeding|upwards of|greater than|north of|beyond", "more_than"),
+    (r"less than|fewer than|under|below|short of|shy of|south of", "less_than"),
+    (r"at least|no fewer than|no less than|a minimum of|not less than", "at_least"),
+    (r"at most|up to|no more than|as many as|a maximum of|not more than|as much as", "at_most"),
+    (r"about|around|approximately|roughly|nearly|almost|some|an estimated|estimated|close to|"
+     r"circa|ca\.|approx\.|just over|just under|around about|~", "approx"),
+]
+_BOUND_RE = re.compile(r"(?:^|\s)(" + "|".join(p for p, _ in _BOUNDS) + r")\s*$", re.IGNORECASE)
+_BOUND_LEAD = re.compile(r"^(" + "|".join(p for p, _ in _BOUNDS) + r")\s+", re.IGNORECASE)
+
+_NUM = (
+    r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:hundred|thousand|million|billion|trillion))?"
+    r"|(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a|an|"
+    r"a dozen|dozen|hundred|thousand|million|billion)(?:[\s-](?:one|two|three|four|five|six|seven|eight|"
+    r"nine|hundred|thousand|million|billion|and a half))*)"
+)
+_DUR_UNITS = {
+    "second": ("second", 1), "minute": ("minute", 1), "hour": ("hour", 1), "day": ("day", 1),
+    "week": ("week", 1), "fortnight": ("week", 2), "month": ("month", 1), "year": ("year", 1),
+    "decade": ("year", 10), "century": ("year", 100), "centurie": ("year", 100),
+}
+_DURATION = re.compile(
+    rf"(?<![\w$€£¥])(?:(?P<bound>{'|'.join(p for p, _ in _BOUNDS)})\s+)?(?P<num>{_NUM})[\s-]"
+    r"(?P<unit>seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|years?|decades?|centuries|century)(?![\w])",
+    re.IGNORECASE,
+)
+_CURRENCY_SYMBOLS = {
+    "us$": "USD", "a$": "AUD", "c$": "CAD", "hk$": "HKD", "nz$": "NZD", "s$": "SGD", "$": "USD",
+    "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₽": "RUB", "r$": "BRL",
+}
+_CURRENCY_WORDS = {
+    "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "pound": "GBP",
+    "pounds": "GBP", "sterling": "GBP", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY",
+    "rupee": "INR", "rupees": "INR", "won": "KRW", "rouble": "RUB", "roubles": "RUB",
+    "ruble": "RUB", "rubles": "RUB", "franc": "CHF", "francs": "CHF", "usd": "USD", "eur": "EUR",
+    "gbp": "GBP", "jpy": "JPY", "cny": "CNY",
+}
+# Capitalised words after which a number is a name or a reference, not an amount.
+_REFERENCE_WORDS = {
+    "article", "section", "chapter", "no", "no.", "number", "resolution", "rule", "title",
+    "paragraph", "clause", "amendment", "item", "part", "annex", "flight", "route", "highway",
+    "phase", "stage", "category", "room", "page", "row", "level", "act", "bill", "protocol",
+    "appendix", "schedule", "exhibit", "figure", "table", "version", "model", "unit", "gate",
+    "platform", "channel", "apollo", "psalm", "verse", "grade", "class", "division", "district",
+}
+_MEETING_NAMES = re.compile(
+    r"\b(?:\d|one|two|three|four)\s*(?:\+|-?plus-?|\s+plus\s+)\s*(?:\d|one|two|three|four)\b", re.IGNORECASE
+)
+_TIME_UNITS = {"century", "centuries", "millennium", "millennia"}
+
+
+def _bound(prefix: str) -> Bound:
+    m = _BOUND_RE.search(prefix)
+    if not m:
+        return "exact"
+    word = m.group(1).lower()
+    for pattern, bound in _BOUNDS:
+        if re.fullmatch(pattern, word, re.IGNORECASE):
+            return bound
+    return "exact"
+
+
+def durations(text: str, *, offset: int = 0) -> list[Quantity]:
+    """'over six decades' -> 60 year (more_than); '18 months' -> 18 month."""
+    out = []
+    for m in _DURATION.finditer(text):
+        value = parse_number(m["num"])
+        if value is None:
+            continue
+        unit_word = m["unit"].lower()
+        stem = "century" if unit_word.startswith("centur") else unit_word.rstrip("s")
+        unit, scale = _DUR_UNITS[stem]
+        bound: Bound = _bound(m["bound"]) if m["bound"] else _bound(text[max(0, m.start() - 25):m.start()])
+        out.append(Quantity(text=m.group(), start=m.start() + offset, end=m.end() + offset,
+                            value=value * scale, unit=unit, bound=bound, kind="duration"))
+    return out
+
+
+def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(a[0] < e and s < a[1] for s, e in spans)
+
+
+def quantities(sent: Any, *, exclude: list[tuple[int, int]], text: str | None = None) -> list[Quantity]:
+    """Quantities in a spaCy sentence span; `exclude` holds character ranges of dates and times.
+
+    Numbers that are part of names or references are left out: "Article 5", "2+2" / "2-plus-2"
+    meetings, "5G", "COVID-19", "21st century", ordinals in names ("Second World War").
+    """
+    # `text` is the document text; spaCy's Doc.text is rebuilt on every access.
+    text = sent.doc.text if text is None else text
+    out: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+    for m in _MEETING_NAMES.finditer(text, sent.start_char, sent.end_char):
+        taken.append((m.start(), m.end()))
+    for q in durations(text[sent.start_char:sent.end_char], offset=sent.start_char):
+        if q.start is not None and q.end is not None and not _overlaps((q.start, q.end), taken):
+            out.append(q)
+            taken.append((q.start, q.end))
+    for ent in sent.ents:
+        if ent.label_ not in {"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}:
+            continue
+        rng = (ent.start_char, ent.end_char)
+        if _overlaps(rng, taken) or _overlaps(rng, exclude):
+            continue
+        found = _from_entity(ent, text)
+        if found is not None:
+            out.append(found)
+            taken.append(rng)
+    return sorted(out, key=lambda q: (q.start or 0, q.end or 0))
+
+
+def _is_reference(ent: Any) -> bool:
+    doc = ent.doc
+    first, last = doc[ent.start], doc[ent.end - 1]
+    prev = doc[ent.start - 1] if ent.start > 0 else None
+    if prev is not None and prev.lower_ in _REFERENCE_WORDS and prev.text[:1].isupper():
+        return True
+    # Digits glued to letters are names: 5G, COVID-19, F-35, G-20.
+    if re.search(r"[A-Za-z]", first.text) and re.search(r"\d", first.text) and not re.fullmatch(
+        r"\d+(?:st|nd|rd|th|m|bn|k|s)", first.text
+    ):
+        return True
+    if (prev is not None and prev.text == "-" and ent.start > 1 and not doc[ent.start - 2].whitespace_
+            and re.search(r"[A-Za-z]", doc[ent.start - 2].text)):
+        return True  # COVID-19, F-35
+    nxt = doc[ent.end] if ent.end < len(doc) else None
+    if (nxt is not None and ent.label_ == "CARDINAL" and not last.whitespace_ and nxt.text[:1].isalpha()
+            and nxt.lower_ not in {"m", "bn", "k", "km", "kg", "mn", "b", "million", "billion"}):
+        return True  # "5G", "3D"
+    return bool(nxt is not None and nxt.text == "-" and not last.whitespace_ and ent.end + 1 < len(doc)
+                and doc[ent.end + 1].text[:1].isalpha() and doc[ent.end + 1].text.isupper())
+
+
+def _unit_noun(ent: Any) -> str | None:
+    """The counted noun: '300 people' -> 'people', '789 dealerships' -> 'dealership'."""
+    root = ent.root
+    head = root.head
+    if root.dep_ in {"nummod", "amod", "quantmod", "compound"} and head.pos_ in {"NOUN", "PROPN"} and head.i >= ent.end:
+        return str(head.lemma_.lower())
+    nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    if nxt is not None and nxt.pos_ == "NOUN":
+        return str(nxt.lemma_.lower())
+    return None
+
+
+def _from_entity(ent: Any, text: str) -> Quantity | None:
+    if _is_reference(ent):
+        return None
+    doc = ent.doc
+    raw = ent.text
+    prefix = text[max(0, ent.start_char - 25):ent.start_char]
+    bound = _bound(prefix)
+    body = raw
+    lead = _BOUND_LEAD.match(body)
+    if lead:
+        bound = _bound(lead.group(1))
+        body = body[lead.end():]
+    body = body.strip()
+    kind: QuantityKind = "cardinal"
+    unit: str | None = None
+    low = body.lower()
+    if ent.label_ == "ORDINAL":
+        nxt = doc[ent.end] if ent.end < len(doc) else None
+        if nxt is not None and (nxt.lower_ in _TIME_UNITS or nxt.text[:1].isupper()):
+            return None  # "21st century" is a time; "Second World War" a name
+        n = parse_ordinal(low)
+        if n is None:
+            return None
+        return Quantity(text=raw, start=ent.start_char, end=ent.end_char, value=float(n),
+                        unit=_unit_noun(ent), bound="exact", kind="ordinal")
+    if ent.label_ == "PERCENT" or re.search(r"%|\bper ?cent\b|\bpercentage points?\b", low):
+        kind, unit = "percent", "percent"
+        if "point" in low:
+            unit = "percentage point"
+        body = re.sub(r"\s*(%|per ?cent|percentage points?)\s*$", "", body, flags=re.IGNORECASE)
+    else:
+        symbol = re.match(r"^(US\$|A\$|C\$|HK\$|NZ\$|S\$|R\$|\$|€|£|¥|₹|₩|₽)\s*", body, re.IGNORECASE)
+        word = re.search(r"\s+(?:US\s+)?(dollars?|euros?|pounds?|sterling|yen|yuan|renminbi|rupees?|won|roubles?|rubles?|francs?|usd|eur|gbp|jpy|cny)$", body, re.IGNORECASE)
+        if symbol:
+            kind, unit = "money", _CURRENCY_SYMBOLS[symbol.group(1).lower()]
+            body = body[symbol.end():]
+        if word:
+            kind, unit = "money", _CURRENCY_WORDS[word.group(1).lower()]
+            body = body[:word.start()]
+        if kind == "cardinal" and ent.label_ == "MONEY":
+            kind = "money"
+    body = re.sub(r"^(?:a|an|some)\s+", lambda m: m.group() if body.lower().startswith(("a dozen", "a hundred", "a thousand", "a million", "a billion")) else "", body)
+    value = parse_number(body.replace("-", " ") if not re.match(r"^\d", body) else body)
+    if value is None:
+        m = re.match(r"^([\d.,]+(?:\s*(?:hundred|thousand|million|billion|trillion|bn|m|k))?)\b", body)
+        value = parse_number(m.group(1)) if m else None
+    if value is None:
+        if low in ORDINALS:
+            return None
+        return None
+    if kind == "cardinal":
+        unit = _unit_noun(ent)
+        if ent.label_ == "QUANTITY":
+            kind = "measure"
+            tail = re.sub(r"^[\d.,\s]+", "", body).strip()
+            unit = tail.lower() or unit
+    return Quantity(text=raw, start=ent.start_char, end=ent.end_char, value=value, unit=unit,
+                    bound=bound, kind=kind)

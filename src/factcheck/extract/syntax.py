@@ -1,0 +1,75 @@
+"""Small helpers over spaCy parses: the verb governing a token and its tense."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .timex import Tense
+
+Token = Any  # spacy.tokens.Token; spaCy ships no type information
+
+FUTURE_AUX = {"will", "shall", "'ll", "wo", "’ll"}
+# Verbs whose complement or modified noun lies in the future: "plan to", "slated for".
+FUTURE_VERBS = {
+    "plan", "schedule", "slate", "set", "due", "intend", "aim", "expect", "prepare", "hope",
+    "propose", "seek", "want", "vow", "pledge", "promise", "agree", "decide", "arrange", "going",
+}
+
+
+def governing_verb(token: Token) -> Token | None:
+    """The nearest verb (or copula) above `token` in the parse, or None."""
+    cur = token
+    for _ in range(12):
+        if cur.pos_ in {"VERB", "AUX"} and cur.i != token.i:
+            return cur
+        if cur.head.i == cur.i:
+            return cur if cur.pos_ in {"VERB", "AUX"} else None
+        cur = cur.head
+    return None
+
+
+def verb_tense(verb: Token, depth: int = 0) -> Tense:
+    """Tense of a clause from its verb: auxiliaries, morphology and future-oriented governors."""
+    if depth > 6:
+        return "unknown"
+    auxes = [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]
+    words = {a.lower_ for a in auxes}
+    if words & FUTURE_AUX:
+        return "future"
+    if "to" in words or (verb.tag_ == "VB" and not words):
+        head = verb.head
+        if head.i != verb.i and head.lemma_ == "be" and "Past" in head.morph.get("Tense"):
+            return "unknown"  # "they were to arrive Monday": future seen from the past
+        if head.i != verb.i and (head.lemma_ in FUTURE_VERBS or head.lemma_ == "be"):
+            return "future"
+        if verb.dep_ in {"relcl", "acl"} and "to" in words:
+            return "future"
+        if head.i != verb.i and head.pos_ in {"VERB", "AUX"}:
+            return verb_tense(head, depth + 1)
+        if verb.dep_ == "ROOT":
+            return "future"  # headline infinitive: "Leaders to meet Tuesday"
+    if (verb.lemma_ in {"slate", "schedule"} or verb.lower_ in {"slated", "scheduled", "due"}) and verb.tag_ in {"VBN", "VBD", "JJ"}:
+        return "future"
+    if verb.lemma_ == "go" and verb.tag_ == "VBG" and any(c.dep_ == "xcomp" for c in verb.children):
+        return "future"
+    for a in auxes:
+        if "Past" in a.morph.get("Tense"):
+            return "past"
+        if a.lemma_ == "have":
+            return "past"
+    if "Past" in verb.morph.get("Tense"):
+        if verb.tag_ == "VBN" and verb.dep_ in {"acl", "amod"} and not auxes:
+            return verb_tense(verb.head, depth + 1) if verb.head.pos_ in {"VERB", "AUX"} else "past"
+        return "past"
+    if verb.tag_ in {"VBZ", "VBP"} or words & {"is", "are", "am", "'s", "'re"}:
+        return "present"
+    return "unknown"
+
+
+def tense_of(token: Token) -> Tense:
+    """Tense of the clause a token (e.g. the head of a time expression) belongs to."""
+    verb = governing_verb(token)
+    if verb is None:
+        # Noun phrases such as "talks slated for Tuesday" or headlines without a verb.
+        return "unknown"
+    return verb_tense(verb)

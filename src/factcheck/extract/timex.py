@@ -1,0 +1,697 @@
+"""Time expressions: find them in text and normalise them to TIMEX3 values against a publication date."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from dateutil import parser as date_parser  # type: ignore[import-untyped]
+
+from ..models import Granularity, TimeExpression
+from .numbers import parse_number_words
+
+Tense = Literal["past", "present", "future", "unknown"]
+
+MONTHS: dict[str, int] = {}
+for _i, _name in enumerate(calendar.month_name):
+    if _name:
+        MONTHS[_name.lower()] = _i
+        MONTHS[_name[:3].lower()] = _i
+MONTHS["sept"] = 9
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+PARTS_OF_DAY = {"morning": "TMO", "afternoon": "TAF", "evening": "TEV", "night": "TNI"}
+UNITS = {
+    "second": ("S", True), "minute": ("M", True), "hour": ("H", True),
+    "day": ("D", False), "week": ("W", False), "fortnight": ("W", False), "month": ("M", False),
+    "year": ("Y", False), "decade": ("Y", False), "century": ("Y", False),
+}
+UNIT_SCALE = {"decade": 10, "century": 100, "fortnight": 2}
+ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4, "last": 4,
+    "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+}
+
+_MONTH_RE = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)(?![A-Za-z])"
+)
+_DAY_RE = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_NUMWORD = (
+    r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
+    r"sixty|seventy|eighty|ninety|hundred|several|a few|few|many|some|a couple of|couple of|"
+    r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?:one|two|three|four|five|six|seven|eight|nine)"
+    r"|(?:one|two|three|four|five) and a half)"
+)
+_UNIT_RE = r"(?:seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|years?|decades?|centuries|century)"
+_YEAR_RE = r"(?:1[6-9]\d\d|20\d\d)"
+_REL = r"(?:last|this|next|coming|past|previous|following|current)"
+_QUARTER = r"(?:first|second|third|fourth|final|last|1st|2nd|3rd|4th)"
+
+# Ordered: longer, more specific forms first so that the alternation prefers them.
+_PATTERNS = [
+    r"\b\d{4}-\d{2}-\d{2}\b",
+    r"\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b",
+    rf"\b(?:(?:early|mid|late)[- ])?{_DAY_RE}(?:,? {_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?(?:,? {_YEAR_RE})?)?"
+    rf"(?: (?:morning|afternoon|evening|night))?\b",
+    rf"\b(?:(?:the )?(?:early|mid|late|end of|beginning of|start of|middle of)[- ])?{_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?\b(?:,? {_YEAR_RE}\b)?",
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTH_RE}(?:,? {_YEAR_RE}\b)?",
+    rf"\b(?:(?:the )?(?:first|second|1st|2nd) half of |(?:the )?(?:early|mid|late|end of|beginning of|start of|middle of)[- ])?{_MONTH_RE}(?:,? (?:of )?{_YEAR_RE}\b)?",
+    rf"\b(?:the )?{_QUARTER}[- ]quarter(?: of (?:{_YEAR_RE}|this year|last year|next year|the year))?\b",
+    rf"\bQ[1-4](?: {_YEAR_RE})?\b",
+    rf"\b(?:the )?(?:first|second|1st|2nd) half of (?:{_YEAR_RE}|this year|last year|next year|the year)\b",
+    rf"\b(?:the )?(?:end|beginning|start|middle) of (?:{_YEAR_RE}|this year|last year|next year|the year|this month|last month|next month|the month|the week|this week|last week|next week)\b",
+    rf"\b(?:early|mid|late)[- ]{_YEAR_RE}s?\b",
+    r"\b(?:the )?(?:early |mid-|late )?(?:(?:1[6-9]|20)\d0s|'\d0s|\d0s)\b",
+    r"\b(?:the )?(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first|twenty-second) century\b",
+    rf"\b(?:(?:this|last|next|coming|past|the) |(?:in|during) (?:the )?)(?:spring|summer|autumn|fall|winter)(?: of {_YEAR_RE})?\b",
+    rf"\b(?:spring|summer|autumn|winter) {_YEAR_RE}\b",
+    r"\b(?:earlier |later )?(?:today|tonight|yesterday|tomorrow)\b",
+    r"\b(?:this|yesterday|tomorrow) (?:morning|afternoon|evening)\b",
+    r"\blast night\b",
+    r"\b(?:earlier|later) this (?:week|month|year)\b",
+    rf"\b(?:the )?{_REL} (?:week|weekend|month|year|quarter|decade|century|{_DAY_RE}|{_MONTH_RE}|spring|summer|autumn|fall|winter)\b",
+    r"\bthe (?:same|previous|following|next|prior) (?:day|week|month|year|quarter)\b",
+    r"\b(?:the )?weekend\b",
+    rf"\b{_NUMWORD}[- ]{_UNIT_RE} (?:ago|earlier|later|before|after|from now)\b",
+    rf"\b(?:the )?(?:past|last|next|coming|previous|first|following) (?:{_NUMWORD}[- ])?{_UNIT_RE}\b",
+    rf"\b(?:more than |over |nearly |almost |about |around |some |at least |up to |less than )?{_NUMWORD}[- ]{_UNIT_RE}(?:-long| long| old)?\b",
+    r"\b(?:\d{1,2}[.:]\d{2}|\d{1,2})(?: ?[ap]\.?m\.?)(?: \(?(?:UTC|GMT|EST|EDT|PST|PDT|CET|JST|[A-Z]{2,4}T)\)?)?",
+    r"\b\d{1,2}:\d{2}(?: (?:UTC|GMT|EST|EDT|PST|PDT|CET|JST))?\b",
+    r"\b\d{4} (?:UTC|GMT)\b",
+    r"\b(?:annual|annually|yearly|monthly|weekly|daily|quarterly)\b",
+    rf"\b(?:in |since |by |until |till |from |during |of |before |after |through |to |around |between |and )?{_YEAR_RE}\b",
+    r"\b(?:now|currently|nowadays|recently|at present|presently|the past|the future|in recent years|recent years|soon|the time being)\b",
+]
+_DETECT = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
+_CASE_SENSITIVE = re.compile(rf"{_MONTH_RE}|{_DAY_RE}")
+_LEAD = re.compile(
+    r"^(?:on|in|at|since|by|until|till|from|during|of|before|after|through|to|around|between|and|for|the)\s+",
+    re.IGNORECASE,
+)
+# Words that look like a month or a number+unit but are not times when lower case.
+_LOWER_FALSE = {"may", "march", "mar", "jan", "jun", "jul", "aug", "sat", "sun"}
+
+
+@dataclass(frozen=True)
+class Found:
+    """A time expression found in text, before normalisation."""
+
+    start: int
+    end: int
+    text: str
+
+
+def find_time_expressions(text: str, *, offset: int = 0) -> list[Found]:
+    """Non-overlapping time expressions in `text`, leftmost-longest; offsets shifted by `offset`."""
+    out: list[Found] = []
+    for m in _DETECT.finditer(text):
+        raw = m.group()
+        start, end = m.start(), m.end()
+        # Leading prepositions are context, not part of the expression (TIMEX3 leaves them out).
+        lead = _LEAD.match(raw)
+        while lead and len(raw) > lead.end():
+            if raw.lower().startswith("the "):
+                break  # TIMEX3 keeps the article: "the first quarter", "the past decade"
+            start += lead.end()
+            raw = raw[lead.end():]
+            lead = _LEAD.match(raw)
+        if not _plausible(raw, text, start, end):
+            continue
+        out.append(Found(start + offset, end + offset, raw))
+    return out
+
+
+def _plausible(raw: str, text: str, start: int, end: int) -> bool:
+    low = raw.lower()
+    first = low.split()[0].strip(".,")
+    if first in _LOWER_FALSE and not raw[0].isupper():
+        return False
+    # Month and day names must be capitalised: "may" the modal, "march" the verb.
+    month_or_day = _CASE_SENSITIVE.search(raw)
+    if month_or_day is None:
+        lowered = re.search(rf"(?i){_MONTH_RE}|{_DAY_RE}", raw)
+        if lowered and lowered.group().lower().strip(".") in MONTHS | WEEKDAYS and not re.search(
+            _UNIT_RE, low
+        ):
+            return False
+    if raw == "May" and re.match(r"\s+(?:be|have|not|also|well|soon)\b", text[end:]):
+        return False
+    if re.fullmatch(r"(?:a|an|some|many|few|several)[- ]\w+", low) and not re.search(_UNIT_RE, low):
+        return False
+    if re.fullmatch(_YEAR_RE, raw):
+        # A bare number like "2000 people" or "1500 jobs" is a count, not a year.
+        after = text[end:end + 20]
+        before = text[max(0, start - 12):start].lower()
+        if not re.search(r"(?:\b(?:in|since|by|until|till|from|during|of|before|after|through|to|"
+                         r"between|and|early|late|mid|year|around|circa|fiscal)\s*|[-–(])$", before) and not (
+            re.match(r"\s*(?:[,.;:)\]]|$|and\b|as\b|was\b|saw\b|has\b|had\b|is\b|were\b|marks\b|when\b)", after)
+        ):
+            return False  # "2000 people": a count, not a year
+        if re.search(r"[$€£¥]\s*$", text[max(0, start - 2):start]):
+            return False
+    return not (low in {"now", "soon"} and re.match(r"\s+(?:that|on)\b", text[end:]))
+
+
+# --------------------------------------------------------------------------- normalisation
+
+
+def _date_range(gran: Granularity, begin: dt.date, finish: dt.date, value: str, text: str,
+                anchor: Literal["absolute", "publication"], span: tuple[int | None, int | None]
+                ) -> TimeExpression:
+    return TimeExpression(
+        text=text, start=span[0], end=span[1], value=value, begin=begin, finish=finish,
+        granularity=gran, resolved=True, anchor=anchor,
+    )
+
+
+def _unresolved(text: str, span: tuple[int | None, int | None], value: str | None = None,
+                gran: Granularity = "unknown") -> TimeExpression:
+    return TimeExpression(
+        text=text, start=span[0], end=span[1], value=value, granularity=gran, resolved=False,
+        relative=text.lower(), anchor="none",
+    )
+
+
+def day_expr(d: dt.date, text: str, anchor: Literal["absolute", "publication"],
+             span: tuple[int | None, int | None], suffix: str = "") -> TimeExpression:
+    return _date_range("day", d, d, d.isoformat() + suffix, text, anchor, span)
+
+
+def month_expr(y: int, m: int, text: str, anchor: Literal["absolute", "publication"],
+               span: tuple[int | None, int | None]) -> TimeExpression:
+    last = calendar.monthrange(y, m)[1]
+    return _date_range("month", dt.date(y, m, 1), dt.date(y, m, last), f"{y:04d}-{m:02d}", text, anchor, span)
+
+
+def year_expr(y: int, text: str, anchor: Literal["absolute", "publication"],
+              span: tuple[int | None, int | None]) -> TimeExpression:
+    return _date_range("year", dt.date(y, 1, 1), dt.date(y, 12, 31), f"{y:04d}", text, anchor, span)
+
+
+def week_expr(d: dt.date, text: str, span: tuple[int | None, int | None], weekend: bool = False
+              ) -> TimeExpression:
+    iso = d.isocalendar()
+    monday = d - dt.timedelta(days=d.weekday())
+    if weekend:
+        return _date_range("week", monday + dt.timedelta(days=5), monday + dt.timedelta(days=6),
+                           f"{iso.year:04d}-W{iso.week:02d}-WE", text, "publication", span)
+    return _date_range("week", monday, monday + dt.timedelta(days=6),
+                       f"{iso.year:04d}-W{iso.week:02d}", text, "publication", span)
+
+
+def quarter_expr(y: int, q: int, text: str, anchor: Literal["absolute", "publication"],
+                 span: tuple[int | None, int | None]) -> TimeExpression:
+    m0 = 3 * (q - 1) + 1
+    last = calendar.monthrange(y, m0 + 2)[1]
+    return _date_range("quarter", dt.date(y, m0, 1), dt.date(y, m0 + 2, last), f"{y:04d}-Q{q}", text, anchor, span)
+
+
+def _shift_month(y: int, m: int, delta: int) -> tuple[int, int]:
+    idx = y * 12 + (m - 1) + delta
+    return idx // 12, idx % 12 + 1
+
+
+def _direction(tense: Tense, text: str) -> int:
+    """-1 for the past, +1 for the future, 0 for 'closest' when nothing says which."""
+    low = text.lower()
+    if re.search(r"\b(?:last|past|previous|ago|earlier)\b", low):
+        return -1
+    if re.search(r"\b(?:next|coming|following|from now)\b", low):
+        return 1
+    if tense == "past":
+        return -1
+    if tense == "future":
+        return 1
+    return 0
+
+
+def _resolve_weekday(dct: dt.date, weekday: int, direction: int) -> dt.date:
+    back = dct - dt.timedelta(days=(dct.weekday() - weekday) % 7)
+    ahead = dct + dt.timedelta(days=(weekday - dct.weekday()) % 7)
+    if direction < 0:
+        return back
+    if direction > 0:
+        return ahead
+    # News convention: a bare weekday in a present-tense sentence is usually the nearest one,
+    # and the recent past when it is equally near.
+    return back if (dct - back) <= (ahead - dct) else ahead
+
+
+def _resolve_month(dct: dt.date, month: int, direction: int, day: int | None = None) -> int:
+    """Year of a month (and day) given without one."""
+    if direction < 0:
+        if (month, day or 1) > (dct.month, dct.day if day else 1):
+            return dct.year - 1
+        return dct.year
+    if direction > 0:
+        if (month, day or 31) < (dct.month, dct.day if day else 1):
+            return dct.year + 1
+        return dct.year
+    # Same year unless that puts it more than half a year away (December article about "January").
+    diff = month - dct.month
+    if diff > 6:
+        return dct.year - 1
+    if diff < -6:
+        return dct.year + 1
+    return dct.year
+
+
+def _num(word: str) -> float | None:
+    word = word.strip().lower()
+    if word in {"a", "an"}:
+        return 1.0
+    try:
+        return float(word)
+    except ValueError:
+        return parse_number_words(word)
+
+
+def _fmt_num(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+_DURATION = re.compile(
+    rf"^(?:the )?(?:(?P<rel>past|last|next|coming|previous|first|following) )?"
+    rf"(?:more than |over |nearly |almost |about |around |some |at least |up to |less than )?"
+    rf"(?P<num>{_NUMWORD}|single)?[- ]?(?:(?:straight|consecutive|full|trading|successive|business|working|calendar) )?"
+    rf"(?P<unit>{_UNIT_RE}|quarters?)(?P<suffix>-long| long| old| history| period| span| stretch| run| term| high| low| program| plan| deal| contract)?"
+    rf"(?: (?P<ago>ago|earlier|later|before|after|from now))?$",
+    re.IGNORECASE,
+)
+
+
+def _duration(text: str, span: tuple[int | None, int | None], dct: dt.date | None) -> TimeExpression | None:
+    m = _DURATION.match(text.strip())
+    if not m:
+        return None
+    unit_word = m.group("unit").lower()
+    unit_key = "century" if unit_word.startswith("centur") else unit_word.rstrip("s")
+    if unit_key == "quarter":
+        code, is_time = "Q", False
+    else:
+        code, is_time = UNITS[unit_key]
+    raw = m.group("num")
+    if raw is None and m.group("rel") is None:
+        return None
+    if raw is None:
+        number: float | None = 1.0
+    elif raw.lower() in {"several", "a few", "few", "many", "some", "a couple of", "couple of"}:
+        number = None
+    elif raw.lower() == "single":
+        number = 1.0
+    else:
+        number = _num(raw)
+    number_text = "X" if number is None else _fmt_num(number * UNIT_SCALE.get(unit_key, 1))
+    value = f"PT{number_text}{code}" if is_time else f"P{number_text}{code}"
+    if m.group("ago") and number is not None and dct is not None:
+        sign = -1 if m.group("ago").lower() in {"ago", "earlier", "before"} else 1
+        n = int(number * UNIT_SCALE.get(unit_key, 1))
+        if code == "D":
+            return day_expr(dct + dt.timedelta(days=sign * n), text, "publication", span)
+        if code == "W":
+            return week_expr(dct + dt.timedelta(weeks=sign * n), text, span)
+        if code == "M" and not is_time:
+            y, mo = _shift_month(dct.year, dct.month, sign * n)
+            return month_expr(y, mo, text, "publication", span)
+        if code == "Y":
+            return year_expr(dct.year + sign * n, text, "publication", span)
+    if m.group("ago") and dct is None:
+        return _unresolved(text, span)
+    return TimeExpression(text=text, start=span[0], end=span[1], value=value, resolved=True,
+                          anchor="absolute", granularity="unknown")
+
+
+def _year_of(phrase: str, dct: dt.date | None) -> int | None:
+    phrase = phrase.strip().lower()
+    if re.fullmatch(_YEAR_RE, phrase):
+        return int(phrase)
+    if dct is None:
+        return None
+    return {"this year": dct.year, "the year": dct.year, "last year": dct.year - 1,
+            "next year": dct.year + 1}.get(phrase)
+
+
+_REFS = {
+    "now": "PRESENT_REF", "currently": "PRESENT_REF", "nowadays": "PRESENT_REF",
+    "at present": "PRESENT_REF", "presently": "PRESENT_REF", "the time being": "PRESENT_REF",
+    "current": "PRESENT_REF", "recently": "PAST_REF", "the past": "PAST_REF",
+    "recent years": "PAST_REF", "in recent years": "PAST_REF", "the future": "FUTURE_REF",
+    "soon": "FUTURE_REF", "very soon": "FUTURE_REF", "later": "FUTURE_REF", "recent": "PAST_REF",
+    "more recently": "PAST_REF", "ongoing": "PRESENT_REF", "history": "PAST_REF",
+    "near term": "FUTURE_REF", "long term": "FUTURE_REF", "short term": "FUTURE_REF",
+    "short-term": "FUTURE_REF", "long-term": "FUTURE_REF", "near-term": "FUTURE_REF",
+    "medium term": "FUTURE_REF", "in the past": "PAST_REF", "in the future": "FUTURE_REF",
+}
+_VAGUE_DURATIONS = {
+    "years": "PXY", "the years": "PXY", "over the years": "PXY", "recent years": "PXY",
+    "in recent years": "PXY", "decades": "PXD", "months": "PXM", "weeks": "PXW", "days": "PXD",
+    "minutes": "PTXM", "hours": "PTXH", "the past few years": "PXY", "recent months": "PXM",
+}
+_THIS_DAY = {"the day", "the same day", "that day", "this day", "that same day"}
+_SETS = {"annual": "P1Y", "annually": "P1Y", "yearly": "P1Y", "monthly": "P1M", "weekly": "P1W",
+         "daily": "P1D", "quarterly": "P3M"}
+
+
+def normalise_time(
+    text: str,
+    *,
+    dct: dt.date | None,
+    tense: Tense = "unknown",
+    start: int | None = None,
+    end: int | None = None,
+    context_date: dt.date | None = None,
+) -> TimeExpression:
+    """Normalise one time expression.
+
+    `dct` is the publication date (None: relative expressions stay unresolved, never resolved
+    against today); `tense` is the tense of the governing verb, used to choose between the last
+    and the next 'Tuesday' or 'June'. `context_date` anchors a bare clock time ("18:00 UTC").
+
+    >>> normalise_time("last week", dct=dt.date(2021, 3, 16)).value
+    '2021-W10'
+    """
+    span = (start, end)
+    clean = re.sub(r"\s+", " ", text.strip().rstrip(".,")).replace("’", "'")
+    clean = _LEAD.sub("", clean) if not clean.lower().startswith("the ") else clean
+    low = clean.lower()
+    low_nothe = low[4:] if low.startswith("the ") else low
+
+    if low in _VAGUE_DURATIONS:
+        return TimeExpression(text=text, start=start, end=end, value=_VAGUE_DURATIONS[low],
+                              resolved=True, anchor="absolute")
+    if low in _THIS_DAY:
+        # "the day" in news copy is the day being reported, normally the publication date.
+        if dct is None:
+            return _unresolved(text, span, gran="day")
+        return day_expr(dct, text, "publication", span)
+    m = re.fullmatch(r"(\d{1,2}[:.]?\d{2}(?: ?[ap]\.?m\.?)?(?: \(?(?:utc|gmt)\)?)?),? (?:on )?(.+)", low)
+    if m and re.search(r"\d", m[1]) and not re.fullmatch(r"\d{4}", m[1]):
+        on_day = normalise_time(m[2], dct=dct, tense=tense)
+        if on_day.granularity == "day" and on_day.begin is not None:
+            inner = normalise_time(m[1], dct=dct, tense=tense, context_date=on_day.begin)
+            return inner.model_copy(update={"text": text, "start": start, "end": end})
+    if low_nothe in _REFS or low in _REFS:
+        ref = _REFS.get(low, _REFS.get(low_nothe, "PRESENT_REF"))
+        # Vague references keep their TIMEX3 value but no interval: "currently" must not
+        # contradict "on Tuesday".
+        return TimeExpression(text=text, start=start, end=end, value=ref, resolved=False,
+                              relative=low, anchor="none")
+    if low in _SETS:
+        return TimeExpression(text=text, start=start, end=end, value=_SETS[low], resolved=True,
+                              anchor="absolute")
+
+    # ISO and numeric dates are absolute.
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", clean)
+    if m:
+        try:
+            return day_expr(dt.date(int(m[1]), int(m[2]), int(m[3])), text, "absolute", span)
+        except ValueError:
+            return _unresolved(text, span)
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})", clean)
+    if m:
+        year = int(m[3]) + (2000 if len(m[3]) == 2 and int(m[3]) < 50 else 1900 if len(m[3]) == 2 else 0)
+        try:
+            return day_expr(dt.date(year, int(m[1]), int(m[2])), text, "absolute", span)
+        except ValueError:
+            return _unresolved(text, span)
+
+    # Relative days.
+    m = re.fullmatch(r"(?:(earlier|later) )?(today|tonight|yesterday|tomorrow)", low)
+    m2 = re.fullmatch(r"(this|yesterday|tomorrow|last) (morning|afternoon|evening|night)", low)
+    if m or m2:
+        word = m[2] if m else m2[1] if m2 else ""
+        part = PARTS_OF_DAY.get(m2[2], "") if m2 else ("TNI" if word == "tonight" else "")
+        if dct is None:
+            return _unresolved(text, span)
+        delta = {"yesterday": -1, "tomorrow": 1, "last": -1 if m2 and m2[2] == "night" else 0}.get(word, 0)
+        return day_expr(dct + dt.timedelta(days=delta), text, "publication", span, suffix=part)
+
+    # Weekdays, optionally with a date and a part of the day.
+    m = re.fullmatch(
+        rf"(?:(last|this|next|coming|past|previous|early|mid|late)[- ])?({_DAY_RE})"
+        rf"(?:,? ({_MONTH_RE}) (\d{{1,2}})(?:st|nd|rd|th)?(?:,? ({_YEAR_RE}))?)?"
+        rf"(?: (morning|afternoon|evening|night))?",
+        clean, re.IGNORECASE,
+    )
+    if m:
+        suffix = PARTS_OF_DAY.get((m[6] or "").lower(), "")
+        if m[3]:
+            month = MONTHS[m[3].lower().rstrip(".")]
+            day = int(m[4])
+            if m[5]:
+                return _safe_day(int(m[5]), month, day, text, "absolute", span, suffix)
+            if dct is None:
+                return _unresolved(text, span, value=f"XXXX-{month:02d}-{day:02d}", gran="day")
+            year = _resolve_month(dct, month, _direction(tense, text), day)
+            return _safe_day(year, month, day, text, "publication", span, suffix)
+        if dct is None:
+            return _unresolved(text, span, gran="day")
+        weekday = WEEKDAYS[m[2].lower()]
+        direction = _direction(tense, text)
+        if (m[1] or "").lower() == "this":
+            direction = 0 if tense == "unknown" else direction
+        return day_expr(_resolve_weekday(dct, weekday, direction), text, "publication", span, suffix)
+
+    # Month and day, with or without a year.
+    m = re.fullmatch(
+        rf"(?:(?:the )?(early|mid|late|end of|beginning of|start of|middle of)[- ])?({_MONTH_RE}) (\d{{1,2}})(?:st|nd|rd|th)?(?:,? ({_YEAR_RE}))?",
+        clean, re.IGNORECASE,
+    ) or re.fullmatch(
+        rf"()(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({_MONTH_RE})(?:,? ({_YEAR_RE}))?", clean, re.IGNORECASE,
+    )
+    if m:
+        if m[2].isdigit():
+            day, month = int(m[2]), MONTHS[m[3].lower().rstrip(".")]
+        else:
+            month, day = MONTHS[m[2].lower().rstrip(".")], int(m[3])
+        if m[4]:
+            return _safe_day(int(m[4]), month, day, text, "absolute", span)
+        if dct is None:
+            return _unresolved(text, span, value=f"XXXX-{month:02d}-{day:02d}", gran="day")
+        year = _resolve_month(dct, month, _direction(tense, text), day)
+        return _safe_day(year, month, day, text, "publication", span)
+
+    # Month (with year), halves of a month, early/late month.
+    m = re.fullmatch(
+        rf"(?:(?:the )?(first|second|1st|2nd) half of |(?:the )?(early|mid|late|end of|beginning of|start of|middle of)[- ]|(last|this|next|coming|past|previous) )?"
+        rf"({_MONTH_RE})(?:,? (?:of )?({_YEAR_RE}))?",
+        clean, re.IGNORECASE,
+    )
+    if m:
+        month = MONTHS[m[4].lower().rstrip(".")]
+        anchor: Literal["absolute", "publication"] = "absolute"
+        if m[5]:
+            year = int(m[5])
+        elif dct is None:
+            return _unresolved(text, span, value=f"XXXX-{month:02d}", gran="month")
+        else:
+            year, anchor = _resolve_month(dct, month, _direction(tense, text)), "publication"
+        expr = month_expr(year, month, text, anchor, span)
+        if m[1]:
+            last = calendar.monthrange(year, month)[1]
+            first_half = m[1].lower() in {"first", "1st"}
+            b = dt.date(year, month, 1 if first_half else 16)
+            f = dt.date(year, month, 15 if first_half else last)
+            return expr.model_copy(update={"begin": b, "finish": f, "granularity": "half"})
+        return expr
+
+    # Quarters and halves of a year.
+    m = re.fullmatch(rf"(?:the )?({_QUARTER})[- ]quarter(?: of (.+))?", low)
+    if m:
+        q = ORDINAL_WORDS[m[1]]
+        quarter_year = _year_of(m[2], dct) if m[2] else None
+        if quarter_year is None:
+            if dct is None:
+                return _unresolved(text, span, gran="quarter")
+            cur_q = (dct.month - 1) // 3 + 1
+            if m[1] in {"last", "final"} and not m[2]:
+                # "the last quarter" is the one before the current quarter.
+                y, q = (dct.year, cur_q - 1) if cur_q > 1 else (dct.year - 1, 4)
+                return quarter_expr(y, q, text, "publication", span)
+            qy = dct.year if q <= cur_q or tense != "past" else dct.year - 1
+            return quarter_expr(qy, q, text, "publication", span)
+        return quarter_expr(quarter_year, q, text, "absolute" if m[2] and m[2][0].isdigit() else "publication", span)
+    m = re.fullmatch(rf"q([1-4])(?: ({_YEAR_RE}))?", low)
+    if m:
+        if m[2]:
+            return quarter_expr(int(m[2]), int(m[1]), text, "absolute", span)
+        if dct is None:
+            return _unresolved(text, span, gran="quarter")
+        return quarter_expr(dct.year, int(m[1]), text, "publication", span)
+    m = re.fullmatch(r"(?:the )?(first|second|1st|2nd) half of (.+)", low)
+    if m:
+        half_year = _year_of(m[2], dct)
+        if half_year is None:
+            return _unresolved(text, span, gran="half")
+        year = half_year
+        h = 1 if m[1] in {"first", "1st"} else 2
+        b = dt.date(year, 1 if h == 1 else 7, 1)
+        f = dt.date(year, 6 if h == 1 else 12, 30 if h == 1 else 31)
+        half_anchor: Literal["absolute", "publication"] = "absolute" if m[2][0].isdigit() else "publication"
+        return _date_range("half", b, f, f"{year:04d}-H{h}", text, half_anchor, span)
+
+    # Beginning / end of a year, month or week.
+    m = re.fullmatch(r"(?:the )?(end|beginning|start|middle) of (.+)", low)
+    if m:
+        rest = {"the year": "this year", "the month": "this month", "the week": "this week"}.get(m[2], m[2])
+        inner = normalise_time(rest, dct=dct, tense=tense, start=start, end=end)
+        return inner.model_copy(update={"text": text})
+
+    # Seasons.
+    m = re.fullmatch(rf"(?:(this|last|next|coming|past|the|in the|during the|in|during) )?(spring|summer|autumn|fall|winter)(?: (?:of )?({_YEAR_RE}))?", low)
+    if m:
+        code = SEASONS[m[2]]
+        season_anchor: Literal["absolute", "publication"] = "absolute"
+        if m[3]:
+            year = int(m[3])
+        elif dct is None:
+            return _unresolved(text, span, gran="season")
+        else:
+            year, season_anchor = dct.year, "publication"
+            if m[1] in {"last", "past"}:
+                year -= 1
+            elif m[1] in {"next", "coming"}:
+                year += 1
+        starts = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 2)}[code]
+        b = dt.date(year, starts[0], 1)
+        fy = year + 1 if code == "WI" else year
+        f = dt.date(fy, starts[1], calendar.monthrange(fy, starts[1])[1])
+        return _date_range("season", b, f, f"{year:04d}-{code}", text, season_anchor, span)
+
+    m = re.fullmatch(r"(?:the )?(?:past|last) (decade|century)", low)
+    if m:
+        return TimeExpression(text=text, start=start, end=end, value="P10Y" if m[1] == "decade" else "P100Y",
+                              resolved=True, anchor="absolute")
+    m = re.fullmatch(r"the (year|month|week|day) (?:previous|before|earlier)", low)
+    if m:
+        low = f"the previous {m[1]}"
+    # Relative weeks, months, years, weekends.
+    m = re.fullmatch(r"(?:(?:the )?(last|this|next|coming|past|previous|following|current)|(earlier|later) this|the (same|previous|following|next|prior)) (week|weekend|month|year|quarter|decade|century|day)", low)
+    if m or low_nothe == "weekend":
+        if dct is None:
+            return _unresolved(text, span)
+        if low_nothe == "weekend":
+            rel, unit = "", "weekend"
+        else:
+            assert m is not None
+            rel = (m[1] or m[3] or "this").lower()
+            unit = m[4]
+        delta = {"last": -1, "past": -1, "previous": -1, "prior": -1, "next": 1, "coming": 1,
+                 "following": 1}.get(rel, 0)
+        if unit == "week":
+            return week_expr(dct + dt.timedelta(weeks=delta), text, span)
+        if unit == "weekend":
+            if delta == 0 and rel == "" and tense == "past" and dct.weekday() < 5:
+                delta = -1
+            return week_expr(dct + dt.timedelta(weeks=delta), text, span, weekend=True)
+        if unit == "month":
+            y, mo = _shift_month(dct.year, dct.month, delta)
+            return month_expr(y, mo, text, "publication", span)
+        if unit == "year":
+            return year_expr(dct.year + delta, text, "publication", span)
+        if unit == "day":
+            return day_expr(dct + dt.timedelta(days=delta), text, "publication", span)
+        if unit == "quarter":
+            y, mo = _shift_month(dct.year, dct.month, 3 * delta)
+            return quarter_expr(y, (mo - 1) // 3 + 1, text, "publication", span)
+        if unit == "decade":
+            d0 = (dct.year // 10 + delta) * 10
+            return _date_range("decade", dt.date(d0, 1, 1), dt.date(d0 + 9, 12, 31), f"{d0 // 10:03d}", text, "publication", span)
+        c0 = (dct.year // 100 + delta) * 100
+        return _date_range("century", dt.date(max(c0, 1), 1, 1), dt.date(c0 + 99, 12, 31), f"{c0 // 100:02d}", text, "publication", span)
+
+    # Relative weekday/month with last/next is handled above; durations and "X ago".
+    dur = _duration(clean, span, dct)
+    if dur is not None:
+        return dur
+
+    # Years, decades, centuries.
+    m = re.fullmatch(rf"(?:(early|mid|late)[- ])?({_YEAR_RE})", low)
+    if m:
+        return year_expr(int(m[2]), text, "absolute", span)
+    m = re.fullmatch(r"(?:the )?(?:early |mid-|late )?(?:(1[6-9]|20)(\d)0s|'(\d)0s|(\d)0s)", low)
+    if m:
+        if m[1]:
+            d0 = int(m[1]) * 100 + int(m[2]) * 10
+        else:
+            digit = int(m[3] or m[4])
+            century = 1900 if digit >= 3 or dct is None else (dct.year // 100) * 100
+            if dct is not None and century + digit * 10 > dct.year:
+                century -= 100
+            d0 = century + digit * 10
+        return _date_range("decade", dt.date(d0, 1, 1), dt.date(d0 + 9, 12, 31), f"{d0 // 10:03d}", text, "absolute", span)
+    m = re.fullmatch(r"(?:the )?(\S+) century", low)
+    if m:
+        word = m[1]
+        n = int(re.sub(r"\D", "", word)) if word[0].isdigit() else _ordinal_word(word)
+        if n:
+            c0 = (n - 1) * 100
+            return _date_range("century", dt.date(max(c0, 1), 1, 1), dt.date(c0 + 99, 12, 31), f"{n - 1:02d}", text, "absolute", span)
+    m = re.fullmatch(r"'(\d\d)", clean)
+    if m:
+        y2 = int(m[1])
+        year = 2000 + y2 if dct is not None and 2000 + y2 <= dct.year else 1900 + y2
+        return year_expr(year, text, "absolute", span)
+
+    # Clock times: anchored on the context date or the publication date.
+    m = re.fullmatch(r"(\d{1,2})(?:[.:](\d{2}))?(?: ?([ap])\.?m\.?)?(?: \(?([a-z]{2,4})\)?)?", low)
+    if m and (m[2] or m[3] or m[4]):
+        hour, minute = int(m[1]), int(m[2] or 0)
+        if m[3] == "p" and hour < 12:
+            hour += 12
+        if m[3] == "a" and hour == 12:
+            hour = 0
+        base = context_date or dct
+        zone = "Z" if m[4] in {"utc", "gmt"} else ""
+        if base is None or hour > 23 or minute > 59:
+            return _unresolved(text, span, value=f"T{hour:02d}:{minute:02d}{zone}")
+        return TimeExpression(text=text, start=start, end=end, value=f"{base.isoformat()}T{hour:02d}:{minute:02d}{zone}",
+                              begin=base, finish=base, granularity="day", resolved=True,
+                              anchor="absolute" if context_date else "publication")
+    m = re.fullmatch(r"(\d{2})(\d{2}) (utc|gmt)", low)
+    if m:
+        base = context_date or dct
+        if base is None:
+            return _unresolved(text, span, value=f"T{m[1]}:{m[2]}Z")
+        return TimeExpression(text=text, start=start, end=end, value=f"{base.isoformat()}T{m[1]}:{m[2]}Z",
+                              begin=base, finish=base, granularity="day", resolved=True, anchor="publication")
+
+    # Anything else: let dateutil try an absolute date with every field given.
+    return _fallback(text, span)
+
+
+def _ordinal_word(word: str) -> int | None:
+    table = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+             "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+             "seventeenth", "eighteenth", "nineteenth", "twentieth", "twenty-first", "twenty-second"]
+    return table.index(word) + 1 if word in table else None
+
+
+def _safe_day(year: int, month: int, day: int, text: str, anchor: Literal["absolute", "publication"],
+              span: tuple[int | None, int | None], suffix: str = "") -> TimeExpression:
+    try:
+        return day_expr(dt.date(year, month, day), text, anchor, span, suffix)
+    except ValueError:
+        return _unresolved(text, span)
+
+
+_SENTINELS = (dt.datetime(1900, 1, 1), dt.datetime(1904, 2, 29))
+
+
+def _fallback(text: str, span: tuple[int | None, int | None]) -> TimeExpression:
+    """Absolute dates in forms the rules above do not cover; only when year, month and day are all given."""
+    results = []
+    for default in _SENTINELS:
+        try:
+            results.append(date_parser.parse(text, default=default, fuzzy=False))
+        except (ValueError, OverflowError):
+            return _unresolved(text, span)
+    a, b = results
+    if a.date() == b.date():
+        return day_expr(a.date(), text, "absolute", span)
+    return _unresolved(text, span)
