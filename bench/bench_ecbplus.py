@@ -1,0 +1,133 @@
+"""ECB+ cross-document event matching: pairwise precision / recall / F1 of sentence pairs on the dev topics.
+
+Each validated sentence of a document is put on its own line; the extractor turns the
+documents into claims and the matcher runs once per topic over both halves of the topic (the
+other half's different real event gives the hard negatives). A predicted pair is two sentences
+from different documents whose claims share a group; a gold pair is two sentences from
+different documents with mentions in the same cross-document event chain.
+
+    nice .venv/bin/python bench/bench_ecbplus.py --topics 2 5 12 18 21 23 34 35
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from itertools import combinations
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import numpy as np
+
+from ecb_util import DEFAULT_ECBPLUS, DEV_TOPICS, load_topic, validated_sentences
+from factcheck.cache import Cache
+from factcheck.embed import Embedder
+from factcheck.extract import Extractor
+from factcheck.match import DEFAULT_WEIGHTS, Weights, match_claims, score_pair
+from factcheck.models import Claim
+from factcheck.settings import Settings
+from fnc1_util import make_document
+
+NO_SLOTS = Weights(who=0, where=0, predicate=0, quantity=0, time_overlap=0, time_disjoint=0,
+                   anchors=0, anchors_disjoint=0)
+Key = tuple[str, int]  # (document, sentence number)
+
+
+def prf(pred: set[tuple[Key, Key]], gold: set[tuple[Key, Key]]) -> tuple[float, float, float]:
+    tp = len(pred & gold)
+    p = tp / len(pred) if pred else 0.0
+    r = tp / len(gold) if gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_ECBPLUS)
+    ap.add_argument("--topics", type=int, nargs="+", default=list(DEV_TOPICS))
+    ap.add_argument("--all-chains", action="store_true", help="count entity/time/place chains too, not only events")
+    ap.add_argument("--threshold", type=float, default=None)
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/factcheck-bench-cache.sqlite"))
+    args = ap.parse_args(argv)
+
+    settings = Settings() if args.threshold is None else Settings(similarity_threshold=args.threshold)
+    selected = validated_sentences(args.data / "ECBplus_coreference_sentences.csv")
+    extractor = Extractor(settings=settings)
+    gold: set[tuple[Key, Key]] = set()
+    pred: set[tuple[Key, Key]] = set()
+    # Best score per cross-document sentence pair among candidate claim pairs, for the sweep.
+    best: dict[str, dict[tuple[Key, Key], float]] = {"slots": {}, "cosine": {}}
+    all_pairs = 0
+    t0 = time.perf_counter()
+    with Cache(args.cache) as cache:
+        embedder = Embedder(settings=settings, cache=cache)
+        for topic in args.topics:
+            docs = load_topic(args.data, topic, selected, events_only=not args.all_chains)
+            documents, claims = [], []
+            sentence_of: dict[str, Key] = {}
+            for d in docs:
+                numbers = sorted(d.sentences)
+                text = "\n".join(d.sentences[s] for s in numbers) + "\n"
+                doc = make_document(d.name, text)
+                documents.append(doc)
+                try:
+                    extracted = extractor.extract(doc)
+                except Exception as exc:  # the bench measures matching; note and go on
+                    print(f"# extractor failed on {d.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+                    extracted = []
+                for c in extracted:
+                    claims.append(c)
+                    sentence_of[c.id] = (d.name, numbers[c.span.line - 1])
+            keys = [(d.name, s) for d in docs for s in sorted(d.sentences)]
+            chains = {(d.name, s): d.chains.get(s, set()) for d in docs for s in d.sentences}
+            for a, b in combinations(keys, 2):
+                if a[0] == b[0]:
+                    continue
+                all_pairs += 1
+                if chains[a] & chains[b]:
+                    gold.add((min(a, b), max(a, b)))
+            result = match_claims(claims, documents=documents, settings=settings, embedder=embedder)
+            for g in result.groups:
+                sents = sorted({sentence_of[c] for c in g.claims})
+                for a, b in combinations(sents, 2):
+                    if a[0] != b[0]:
+                        pred.add((a, b))
+            vecs = embedder.encode([c.text for c in claims])
+            sims = vecs @ vecs.T
+            for i, j in zip(*np.triu_indices(len(claims), 1), strict=True):
+                ci: Claim = claims[i]
+                cj: Claim = claims[j]
+                if ci.document == cj.document or sims[i, j] < 0.3:
+                    continue
+                a, b = sorted((sentence_of[ci.id], sentence_of[cj.id]))
+                for name, w in (("slots", DEFAULT_WEIGHTS), ("cosine", NO_SLOTS)):
+                    s = score_pair(ci, cj, float(sims[i, j]), weights=w).score
+                    if s > best[name].get((a, b), -1.0):
+                        best[name][(a, b)] = s
+        elapsed = time.perf_counter() - t0
+
+    p, r, f = prf(pred, gold)
+    print(f"# ECB+ topics {' '.join(map(str, args.topics))}: {all_pairs} cross-document sentence pairs, "
+          f"{len(gold)} gold ({'all' if args.all_chains else 'event'} chains); extractor {extractor.model_id}")
+    print(f"# {time.strftime('%Y-%m-%d')} on {platform.node()} ({os.cpu_count()} cores), {elapsed:.0f}s")
+    print(f"matcher at threshold {settings.similarity_threshold}: precision {p:.3f} recall {r:.3f} F1 {f:.3f} "
+          f"({len(pred)} predicted pairs)")
+    print("\nthreshold sweep on the best pair score per sentence pair (all pairs, no top-k, no grouping):")
+    print("| threshold | P (slots) | R (slots) | F1 (slots) | P (cosine) | R (cosine) | F1 (cosine) |")
+    print("|---|---|---|---|---|---|---|")
+    for t in np.arange(0.40, 0.81, 0.05):
+        row = []
+        for name in ("slots", "cosine"):
+            predicted = {k for k, s in best[name].items() if s >= t}
+            row.extend(prf(predicted, gold))
+        print(f"| {t:.2f} | " + " | ".join(f"{x:.3f}" for x in row) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,152 @@
+"""FNC-1 matching benchmark: does the matcher pair a headline with its body when related, and not when unrelated?
+
+Each stance pair becomes two documents: the headline (one claim) and the article body
+(its extracted claims). A pair counts as matched when a group joins the headline with a body
+claim. Reports precision / recall / F1 of related-vs-unrelated, the share of unrelated pairs
+with nothing paired, recall per stance, and a threshold sweep (with and without slot evidence)
+computed from the same candidate scores.
+
+    nice .venv/bin/python bench/bench_match.py --sample 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import numpy as np
+
+from factcheck.cache import Cache
+from factcheck.embed import Embedder
+from factcheck.extract import EXTRACTOR_VERSION, Extractor
+from factcheck.match import DEFAULT_WEIGHTS, Weights, match_claims, score_pair
+from factcheck.models import Claim
+from factcheck.settings import Settings
+from fnc1_util import DEFAULT_FNC1, make_document, read_bodies, read_stances, sample
+
+NO_SLOTS = Weights(who=0, where=0, predicate=0, quantity=0, time_overlap=0, time_disjoint=0,
+                   anchors=0, anchors_disjoint=0)
+
+
+def prf(pred: list[bool], gold: list[bool]) -> tuple[float, float, float]:
+    tp = sum(p and g for p, g in zip(pred, gold, strict=True))
+    fp = sum(p and not g for p, g in zip(pred, gold, strict=True))
+    fn = sum(g and not p for p, g in zip(pred, gold, strict=True))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def best_scores(head: list[Claim], body: list[Claim], embedder: Embedder, weights: Weights) -> float:
+    """Highest pair score between a headline claim and a body claim (what the threshold meets)."""
+    if not head or not body:
+        return -1.0
+    hv = embedder.encode([c.text for c in head])
+    bv = embedder.encode([c.text for c in body])
+    sims = hv @ bv.T
+    best = -1.0
+    for i, h in enumerate(head):
+        for j, b in enumerate(body):
+            best = max(best, score_pair(h, b, float(sims[i, j]), weights=weights).score)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--stances", type=Path, default=DEFAULT_FNC1 / "train_stances.csv")
+    ap.add_argument("--bodies", type=Path, default=DEFAULT_FNC1 / "train_bodies.csv")
+    ap.add_argument("--sample", type=int, default=2000, help="stance pairs to use (fixed seed)")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--threshold", type=float, default=None, help="override settings.similarity_threshold")
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/factcheck-bench-cache.sqlite"),
+                    help="embedding/claims cache shared between bench runs")
+    args = ap.parse_args(argv)
+
+    settings = Settings() if args.threshold is None else Settings(similarity_threshold=args.threshold)
+    pairs = sample(read_stances(args.stances), args.sample, seed=args.seed)
+    bodies = read_bodies(args.bodies)
+    extractor = Extractor(settings=settings)
+    t0 = time.perf_counter()
+    with Cache(args.cache) as cache:
+        embedder = Embedder(settings=settings, cache=cache)
+        version = f"bench:{EXTRACTOR_VERSION}:{extractor.model_id}"
+        failures: list[str] = []
+        claims_of: dict[str, list[Claim]] = {}
+
+        def claims_for(doc_id: str, text: str) -> list[Claim]:
+            if doc_id not in claims_of:
+                doc = make_document(doc_id, text)
+                hit = cache.get_claims(doc.content_hash, version, document=doc_id)
+                if hit is None:
+                    try:
+                        hit = extractor.extract(doc)
+                        cache.put_claims(doc.content_hash, version, hit)
+                    except Exception as exc:  # the bench measures matching; note and go on
+                        failures.append(f"{doc_id}: {type(exc).__name__}: {exc}")
+                        hit = []
+                claims_of[doc_id] = hit
+            return claims_of[doc_id]
+
+        gold, pred = [], []
+        scores: list[float] = []
+        cos_only: list[float] = []
+        per_stance: Counter[str] = Counter()
+        per_stance_hit: Counter[str] = Counter()
+        heads: dict[str, str] = {}
+        for k, pair in enumerate(pairs):
+            hid = heads.setdefault(pair.headline, f"h{len(heads)}")
+            head = claims_for(hid, pair.headline)
+            body = claims_for(f"b{pair.body_id}", bodies[pair.body_id])
+            docs = [make_document(hid, pair.headline), make_document(f"b{pair.body_id}", bodies[pair.body_id])]
+            result = match_claims([*head, *body], documents=docs, settings=settings, embedder=embedder)
+            head_ids = {c.id for c in head}
+            matched = any(head_ids & set(g.claims) and len(set(g.claims) - head_ids) > 0 for g in result.groups)
+            related = pair.stance != "unrelated"
+            gold.append(related)
+            pred.append(matched)
+            per_stance[pair.stance] += 1
+            per_stance_hit[pair.stance] += matched
+            scores.append(best_scores(head, body, embedder, DEFAULT_WEIGHTS))
+            cos_only.append(best_scores(head, body, embedder, NO_SLOTS))
+            if (k + 1) % 500 == 0:
+                print(f"  {k + 1}/{len(pairs)} pairs, {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+        elapsed = time.perf_counter() - t0
+        stats = cache.stats()
+
+    if failures:
+        print(f"# extractor failed on {len(failures)} documents (counted as having no claims): {failures[:3]}")
+    p, r, f = prf(pred, gold)
+    unrelated = [not m for m, g in zip(pred, gold, strict=True) if not g]
+    print(f"# FNC-1 matching: {len(pairs)} pairs (seed {args.seed}), extractor {extractor.model_id}, "
+          f"model {embedder.model_id}")
+    print(f"# {time.strftime('%Y-%m-%d')} on {platform.node()} ({os.cpu_count()} cores), {elapsed:.0f}s, "
+          f"embeddings encoded {embedder.encoded}, cache {stats}")
+    print(f"threshold {settings.similarity_threshold}: precision {p:.3f} recall {r:.3f} F1 {f:.3f}; "
+          f"unrelated with nothing paired {np.mean(unrelated):.3f}")
+    print("recall per stance: " + ", ".join(
+        f"{s} {per_stance_hit[s] / per_stance[s]:.3f} (n={per_stance[s]})" for s in sorted(per_stance)))
+    print("\nthreshold sweep on the best headline-body pair score (same candidates):")
+    print("| threshold | P (slots) | R (slots) | F1 (slots) | unrelated clean (slots) | P (cosine) | R (cosine) | F1 (cosine) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for t in np.arange(0.40, 0.81, 0.05):
+        ps = [s >= t for s in scores]
+        pc = [s >= t for s in cos_only]
+        a, b, c = prf(ps, gold)
+        x, y, z = prf(pc, gold)
+        clean = np.mean([not q for q, g in zip(ps, gold, strict=True) if not g])
+        print(f"| {t:.2f} | {a:.3f} | {b:.3f} | {c:.3f} | {clean:.3f} | {x:.3f} | {y:.3f} | {z:.3f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

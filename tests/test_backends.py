@@ -1,0 +1,282 @@
+"""Embedding backends: ONNX fp32/int8 agree with PyTorch, exports are made once, atomically, offline."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from factcheck import backends
+from factcheck.backends import (
+    MANIFEST,
+    ONNX_FILES,
+    ensure_onnx_export,
+    load_sentence_transformer,
+    model_id,
+    resolve_model_path,
+)
+from factcheck.errors import ModelLoadError
+
+SENTENCES = [
+    "The minister resigned on Monday after the report was published.",
+    "Police said 12 people were arrested during the protest in the capital.",
+    "The company denied that it had cut any jobs.",
+    "Storm",
+]
+
+
+@pytest.fixture(scope="session")
+def export_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One export folder for the whole session: the export itself is the slow part."""
+    return tmp_path_factory.mktemp("onnx-exports")
+
+
+@pytest.fixture(scope="session")
+def models(export_dir: Path) -> Iterator[dict[str, Any]]:
+    """Each backend's model, loaded on first use and kept for the session."""
+    loaded: dict[str, Any] = {}
+
+    def get(backend: str) -> Any:
+        if backend not in loaded:
+            loaded[backend] = load_sentence_transformer(
+                "all-MiniLM-L6-v2", backend=backend, export_dir=export_dir  # type: ignore[arg-type]
+            )
+        return loaded[backend]
+
+    yield {"get": get}
+
+
+def _embed(model: Any) -> np.ndarray:
+    vectors: np.ndarray = model.encode(SENTENCES, convert_to_numpy=True)
+    return vectors
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("backend", "min_cosine"), [("onnx", 0.99), ("onnx-int8", 0.95)])
+def test_onnx_backend_embeddings_agree_with_torch(
+    models: dict[str, Any], backend: str, min_cosine: float
+) -> None:
+    reference = _embed(models["get"]("torch"))
+    vectors = _embed(models["get"](backend))
+    assert vectors.shape == (len(SENTENCES), 384)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    cosines = (vectors * reference).sum(axis=1)
+    assert cosines.min() > min_cosine
+    # Still a sentence embedding: unrelated sentences stay apart.
+    assert float(vectors[0] @ vectors[3]) < 0.5
+
+
+def _export_files(export_dir: Path) -> dict[str, int]:
+    folder = export_dir / model_id(resolve_model_path("all-MiniLM-L6-v2")) / "onnx"
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+
+
+@pytest.mark.slow
+def test_export_is_reused_by_later_loads(
+    models: dict[str, Any], export_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    models["get"]("onnx")  # makes sure the export exists
+    before = _export_files(export_dir)
+    assert set(before) == {*ONNX_FILES.values(), MANIFEST}
+
+    def no_export(*args: object, **kwargs: object) -> None:
+        raise AssertionError("exported again")
+
+    monkeypatch.setattr(backends, "_export", no_export)
+    model = load_sentence_transformer("all-MiniLM-L6-v2", backend="onnx-int8", export_dir=export_dir)
+    assert model.encode(SENTENCES[:1]).shape == (1, 384)
+    assert _export_files(export_dir) == before
+
+
+@pytest.mark.slow
+def test_loading_never_touches_the_network(
+    models: dict[str, Any], export_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    models["get"]("onnx")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    for backend in ("torch", "onnx-int8"):
+        model = load_sentence_transformer("all-MiniLM-L6-v2", backend=backend, export_dir=export_dir)
+        assert model.encode(SENTENCES[:2]).shape == (2, 384)
+
+
+@pytest.mark.slow
+def test_damaged_export_is_rebuilt(models: dict[str, Any], export_dir: Path, tmp_path: Path) -> None:
+    # Other kinds of damage are caught by the same manifest check (see the table test below);
+    # one real rebuild shows the whole path, and each costs a full export.
+    import shutil
+
+    models["get"]("onnx")
+    source = export_dir / model_id(resolve_model_path("all-MiniLM-L6-v2"))
+    own = tmp_path / "exports"
+    shutil.copytree(source, own / source.name)
+    folder = own / source.name / "onnx"
+    with (folder / ONNX_FILES["onnx-int8"]).open("r+b") as fh:
+        fh.truncate(1000)
+    model = load_sentence_transformer("all-MiniLM-L6-v2", backend="onnx-int8", export_dir=own)
+    assert backends._valid_export(folder)
+    reference = _embed(models["get"]("torch"))
+    assert (_embed(model) * reference).sum(axis=1).min() > 0.95
+
+
+def test_missing_onnx_tooling_names_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
+    with pytest.raises(ModelLoadError) as info:
+        load_sentence_transformer("all-MiniLM-L6-v2", backend="onnx", export_dir=tmp_path)
+    assert info.value.code == "E030"
+    assert "pip install onnxruntime onnx" in str(info.value)
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        ("all-MiniLM-L6-v2", None),
+        ("sentence-transformers/all-MiniLM-L6-v2", None),
+        ("no/such/model-folder", "E030"),
+    ],
+)
+def test_resolve_model_path(name: str, error: str | None) -> None:
+    if error is None:
+        assert (resolve_model_path(name) / "config.json").is_file()
+    else:
+        with pytest.raises(ModelLoadError, match=error):
+            resolve_model_path(name)
+
+
+def test_unknown_backend_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ModelLoadError, match="unknown backend 'tensorrt'"):
+        load_sentence_transformer("all-MiniLM-L6-v2", backend="tensorrt", export_dir=tmp_path)  # type: ignore[arg-type]
+
+
+def _fake_model_folder(root: Path) -> Path:
+    folder = root / "tiny-model"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"hidden_size": 8}', encoding="utf-8")
+    (folder / "weights.bin").write_bytes(b"\0" * 2_000_000)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("change", "same_id"),
+    [
+        ("nothing", True),
+        ("config-content", False),
+        ("weights-rewritten", False),
+        ("hidden-file-added", True),
+    ],
+)
+def test_model_id_follows_the_model_files(tmp_path: Path, change: str, same_id: bool) -> None:
+    folder = _fake_model_folder(tmp_path)
+    before = model_id(folder)
+    if change == "config-content":
+        (folder / "config.json").write_text('{"hidden_size": 9}', encoding="utf-8")
+    elif change == "weights-rewritten":
+        stat = (folder / "weights.bin").stat()
+        (folder / "weights.bin").write_bytes(b"\1" * 2_000_000)
+        os.utime(folder / "weights.bin", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    elif change == "hidden-file-added":
+        (folder / ".DS_Store").write_bytes(b"x")
+    assert (model_id(folder) == before) is same_id
+    assert before.startswith("tiny-model-")
+
+
+class _FakeExporter:
+    """Stands in for the real export: writes small files, optionally slowly or failing midway."""
+
+    def __init__(self, *, delay: float = 0.0, fail: bool = False) -> None:
+        self.calls = 0
+        self.delay = delay
+        self.fail = fail
+        self.lock = threading.Lock()
+
+    def __call__(self, model: object, folder: Path, *, model_path: Path) -> None:
+        with self.lock:
+            self.calls += 1
+        for name in ONNX_FILES.values():
+            (folder / name).write_bytes(b"onnx" * 100)
+            time.sleep(self.delay)
+            if self.fail:
+                raise RuntimeError("killed mid-export")
+        backends._write_manifest(folder, model=str(model_path))
+
+
+def test_concurrent_exports_happen_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _fake_model_folder(tmp_path)
+    fake = _FakeExporter(delay=0.1)
+    monkeypatch.setattr(backends, "_export", fake)
+    results: list[Path] = []
+    threads = [
+        threading.Thread(
+            target=lambda: results.append(
+                ensure_onnx_export(object(), model_path=folder, export_dir=tmp_path / "x")  # type: ignore[arg-type]
+            )
+        )
+        for _ in range(3)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert fake.calls == 1
+    assert len(set(results)) == 1 and backends._valid_export(results[0])
+
+
+def test_failed_export_leaves_nothing_half_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _fake_model_folder(tmp_path)
+    monkeypatch.setattr(backends, "_export", _FakeExporter(fail=True))
+    with pytest.raises(RuntimeError, match="killed mid-export"):
+        ensure_onnx_export(object(), model_path=folder, export_dir=tmp_path / "x")  # type: ignore[arg-type]
+    root = tmp_path / "x" / model_id(folder)
+    assert sorted(p.name for p in root.iterdir()) == [".export.lock"]
+    # The next attempt succeeds and leaves a complete export.
+    monkeypatch.setattr(backends, "_export", _FakeExporter())
+    target = ensure_onnx_export(object(), model_path=folder, export_dir=tmp_path / "x")  # type: ignore[arg-type]
+    assert backends._valid_export(target)
+
+
+@pytest.mark.parametrize(
+    ("tamper", "valid"),
+    [
+        ("nothing", True),
+        ("no-manifest", False),
+        ("file-missing", False),
+        ("same-size-other-bytes", False),
+        ("older-format", False),
+        ("manifest-not-json", False),
+    ],
+)
+def test_valid_export_checks_files_against_manifest(tmp_path: Path, tamper: str, valid: bool) -> None:
+    folder = tmp_path / "onnx"
+    folder.mkdir()
+    _FakeExporter()(object(), folder, model_path=tmp_path)
+    int8 = folder / ONNX_FILES["onnx-int8"]
+    manifest = folder / MANIFEST
+    if tamper == "no-manifest":
+        manifest.unlink()
+    elif tamper == "file-missing":
+        int8.unlink()
+    elif tamper == "same-size-other-bytes":
+        int8.write_bytes(b"xnnx" * 100)
+    elif tamper == "older-format":
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        data["format"] = 0
+        manifest.write_text(json.dumps(data), encoding="utf-8")
+    elif tamper == "manifest-not-json":
+        manifest.write_text("{", encoding="utf-8")
+    assert backends._valid_export(folder) is valid

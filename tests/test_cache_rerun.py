@@ -1,0 +1,142 @@
+"""Tests that a rerun over unchanged documents does no model work and a new document costs only itself."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from factcheck import pipeline
+from factcheck.cache import open_cache
+from factcheck.embed import Embedder
+from factcheck.extract import Extractor
+from factcheck.ingest import load_documents
+from factcheck.match import match_claims
+from factcheck.progress import Progress
+from factcheck.settings import Settings
+
+
+class FakeModel:
+    """Stands in for sentence-transformers: hashed bag of words, unit length."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def get_sentence_embedding_dimension(self) -> int:
+        return 32
+
+    def encode(self, texts: list[str], **_: Any) -> np.ndarray:
+        self.texts.extend(texts)
+        out = np.zeros((len(texts), 32), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for w in t.lower().split():
+                out[i, int(hashlib.md5(w.encode()).hexdigest(), 16) % 32] += 1
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+@pytest.fixture
+def counters(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    state: dict[str, Any] = {"loads": 0, "model": FakeModel(), "extracted": []}
+
+    def fake_load(self: Embedder) -> FakeModel:
+        if self._model is None:
+            state["loads"] += 1
+            self._model = state["model"]
+        return state["model"]
+
+    original = Extractor.extract_many
+
+    def counting_extract_many(self: Extractor, docs: Any) -> Any:
+        docs = list(docs)
+        state["extracted"].extend(d.id for d in docs)
+        return original(self, docs)
+
+    monkeypatch.setattr(Embedder, "_load", fake_load)
+    monkeypatch.setattr(Extractor, "extract_many", counting_extract_many)
+    import factcheck.extract as extract_module
+
+    if hasattr(extract_module, "load_pipeline"):
+        real_load = extract_module.load_pipeline
+        state["spacy_loads"] = 0
+
+        def counting_load(*args: Any, **kwargs: Any) -> Any:
+            state["spacy_loads"] += 1
+            return real_load(*args, **kwargs)
+
+        monkeypatch.setattr(extract_module, "load_pipeline", counting_load)
+    return state
+
+
+def run_once(folder: Path, output: Path, settings: Settings) -> dict[str, int]:
+    documents = load_documents([folder], settings=settings)
+    with open_cache(settings, output=output) as cache:
+        claims = pipeline.extract_claims(documents, settings=settings, cache=cache, progress=Progress(enabled=False))
+        embedder = Embedder(settings=settings, cache=cache)
+        match_claims(claims, documents=documents, settings=settings, embedder=embedder)
+        return cache.stats()
+
+
+def write_docs(folder: Path, names: list[str]) -> None:
+    folder.mkdir(exist_ok=True)
+    for name in names:
+        (folder / f"{name}.txt").write_text(
+            f"The council of {name} approved the new budget on Monday. "
+            f"Officials in {name} said the plan adds twelve new bus routes.\n",
+            encoding="utf-8",
+        )
+
+
+def test_second_run_does_no_model_work(tmp_path: Path, counters: dict[str, Any]) -> None:
+    settings = Settings()
+    write_docs(tmp_path / "docs", ["alpha", "beta", "gamma"])
+    run_once(tmp_path / "docs", tmp_path / "out", settings)
+    assert counters["loads"] == 1
+    assert sorted(counters["extracted"]) == ["alpha", "beta", "gamma"]
+    first_texts = len(counters["model"].texts)
+    counters["extracted"].clear()
+
+    stats = run_once(tmp_path / "docs", tmp_path / "out", settings)
+    assert counters["loads"] == 1  # no new model load
+    assert counters["extracted"] == []
+    assert len(counters["model"].texts) == first_texts
+    assert stats["claims_hits"] == 3 and stats["claims_misses"] == 0
+    assert stats["embeddings_misses"] == 0
+
+
+def test_second_run_loads_no_spacy(tmp_path: Path, counters: dict[str, Any]) -> None:
+    settings = Settings()
+    write_docs(tmp_path / "docs", ["alpha", "beta"])
+    run_once(tmp_path / "docs", tmp_path / "out", settings)
+    before = counters.get("spacy_loads", 0)
+    run_once(tmp_path / "docs", tmp_path / "out", settings)
+    assert counters.get("spacy_loads", 0) == before
+
+
+def test_adding_a_document_extracts_and_embeds_only_it(tmp_path: Path, counters: dict[str, Any]) -> None:
+    settings = Settings()
+    write_docs(tmp_path / "docs", ["alpha", "beta"])
+    run_once(tmp_path / "docs", tmp_path / "out", settings)
+    counters["extracted"].clear()
+    counters["model"].texts.clear()
+
+    write_docs(tmp_path / "docs", ["delta"])
+    run_once(tmp_path / "docs", tmp_path / "out", settings)
+    assert counters["extracted"] == ["delta"]
+    assert counters["model"].texts and all("delta" in t for t in counters["model"].texts)
+
+
+def test_copied_file_reuses_claims_under_its_own_id(tmp_path: Path, counters: dict[str, Any]) -> None:
+    settings = Settings()
+    write_docs(tmp_path / "docs", ["alpha"])
+    run_once(tmp_path / "docs", tmp_path / "out", settings)
+    (tmp_path / "docs" / "copy.txt").write_bytes((tmp_path / "docs" / "alpha.txt").read_bytes())
+    counters["extracted"].clear()
+    documents = load_documents([tmp_path / "docs"], settings=settings)
+    with open_cache(settings, output=tmp_path / "out") as cache:
+        claims = pipeline.extract_claims(documents, settings=settings, cache=cache, progress=Progress(enabled=False))
+    assert counters["extracted"] == []
+    copied = [c for c in claims if c.document == "copy"]
+    assert copied and all(c.id.startswith("copy:") and c.span.document == "copy" for c in copied)
