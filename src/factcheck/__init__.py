@@ -4,9 +4,9 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import check  # noqa: E402
-from .errors import ConfigError, ExitCode, FactcheckError, InputError  # noqa: E402
-from .models import (  # noqa: E402
+from .api import check
+from .errors import ConfigError, ExitCode, FactcheckError, InputError
+from .models import (
     Claim,
     Document,
     Entity,
@@ -17,7 +17,7 @@ from .models import (  # noqa: E402
     Span,
     TimeExpression,
 )
-from .settings import Settings, load_settings  # noqa: E402
+from .settings import Settings, load_settings
 
 __all__ = [
     "Claim",

@@ -38,6 +38,9 @@ E070 = "cache error: {detail}"
 E051 = "two rules share the code {rule_code!r}: {first} and {second}"
 E052 = "rule {rule}: {detail}"
 E053 = "cannot load rule plugin {plugin!r}: {detail}"
+E080 = "the Ray engine needs Ray, which is not installed ({detail}); install it with: pip install 'factcheck[ray]'"
+E081 = "cannot start or join the Ray cluster: {detail}"
+E082 = "a Ray worker failed: {detail}"
 
 
 class FactcheckError(Exception):

@@ -44,10 +44,14 @@ def document_key(doc: Document) -> str:
     return digest.hexdigest()
 
 
-def _settings_key(settings: Settings) -> str:
-    """Hash of the settings that change what the extractor produces."""
+def claims_version(settings: Settings) -> str:
+    """The version half of the claims cache key: extractor code, model and the settings it reads.
+
+    The Ray engine uses it too, so both engines read and write the same cache entries.
+    """
     relevant = {"aliases": settings.aliases, "spacy_model": settings.spacy_model}
-    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:12]
+    digest = hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:12]
+    return f"{EXTRACTOR_VERSION}:{Extractor.describe_model(settings)}:{digest}"
 
 
 def extract_claims(
@@ -55,9 +59,7 @@ def extract_claims(
 ) -> list[Claim]:
     """Claims of every document, from the cache where the document's content is unchanged."""
     extractor = Extractor(settings=settings)
-    key_version = (
-        f"{EXTRACTOR_VERSION}:{Extractor.describe_model(settings)}:{_settings_key(settings)}"
-    )
+    key_version = claims_version(settings)
     out: list[Claim] = []
     todo: list[Document] = []
     cached: dict[str, list[Claim]] = {}
@@ -83,10 +85,13 @@ def run(
     settings: Settings,
     output: str | Path | None = None,
     progress: Progress | None = None,
+    documents: Sequence[Document] | None = None,
 ) -> RunResult:
-    """Run every stage over the documents under `paths`."""
+    """Run every stage over the documents under `paths` (or over `documents` already loaded)."""
     progress = progress or Progress(enabled=False)
-    documents = load_documents(paths, settings=settings)
+    if documents is None:
+        documents = load_documents(paths, settings=settings)
+    documents = list(documents)
     with open_cache(settings, output=output) as cache:
         claims = extract_claims(documents, settings=settings, cache=cache, progress=progress)
         embedder = Embedder(settings=settings, cache=cache)

@@ -92,6 +92,15 @@ class Settings(BaseModel):
         description="Discrepancies (and documents) listed in the terminal summary.",
     )
 
+    # distributed engine (report --engine ray); how work is spread never changes results
+    ray_workers: int | None = Field(
+        default=None, gt=0,
+        description="Worker actors for --engine ray (each loads the models once); default: the cluster's CPUs.",
+    )
+    ray_batch_documents: int = Field(
+        default=16, gt=0, description="Documents per batch handed to a Ray worker actor."
+    )
+
     # gate
     fail_on: Literal["discrepancy", "unsupported"] = "discrepancy"
     reviews: str = Field(default="reports/reviews.json")
@@ -103,7 +112,7 @@ class Settings(BaseModel):
 
     def public(self) -> dict[str, Any]:
         """Settings as recorded in a report: only what changes results, no local paths."""
-        data = self.model_dump(mode="json", exclude={"cache", "use_cache", "reviews", "batch_size"})
+        data = self.model_dump(mode="json", exclude={"cache", "use_cache", "reviews", "batch_size", "ray_workers", "ray_batch_documents"})
         return data
 
 
