@@ -99,7 +99,7 @@ def test_run_rules_reports_findings_and_codes() -> None:
     rules = {f.rule for f in findings}
     assert {"DC001", "DC004", "AG001", "UN001"} <= rules
     agreements = [f for f in findings if f.rule == "AG001"]
-    assert any(f.message.startswith("2 sources agree") for f in agreements)
+    assert any(f.message.startswith("2 independent sources agree") for f in agreements)
     # every finding carries one evidence entry per claim, with line numbers
     for f in findings:
         assert f.evidence and all(e.line >= 1 for e in f.evidence)

@@ -14,6 +14,7 @@ from factcheck.rules.slots import (
     effective_modality,
     effective_polarity,
     normalise_quantity,
+    same_predicate,
 )
 from factcheck.rules.testing import entity, quantity, time
 
@@ -100,6 +101,20 @@ def test_where_verdicts(pa: str, pb: str, verdict: str) -> None:
     assert compare_pair(a, b).verdict("where") == verdict
 
 
+@pytest.mark.parametrize(("text_a", "text_b", "verdict"), [
+    ("The ministers met in Tokyo.", "The ministers met in Seoul.", "conflict"),
+    # A place that is the topic of a noun locates no event.
+    ("They oppose changing the status quo in Tokyo.", "The ministers met in Seoul.", "unknown"),
+    # Items of a list give no single event location.
+    ("The band played in Tokyo.", "The band played in Seoul, Busan and Osaka.", "unknown"),
+])
+def test_where_reads_event_locations_from_the_sentence(text_a: str, text_b: str, verdict: str) -> None:
+    cities = ["Tokyo", "Seoul", "Busan", "Osaka"]
+    a = claim("a", text=text_a, where=[entity(f"gpe:{c.lower()}") for c in cities if c in text_a])
+    b = claim("b", text=text_b, where=[entity(f"gpe:{c.lower()}") for c in cities if c in text_b])
+    assert compare_pair(a, b).verdict("where") == verdict
+
+
 def test_role_conflict_and_name_variants() -> None:
     motegi = entity("person:toshimitsu-motegi | foreign minister @ gpe:JP")
     hayashi = entity("person:yoshimasa-hayashi | Foreign  Minister @ gpe:JP")
@@ -128,6 +143,12 @@ def test_two_hedged_claims_are_compared() -> None:
 @pytest.mark.parametrize(("text", "polarity", "modality"), [
     ("The photo is a hoax, experts say", "negative", "asserted"),
     ("The company denies the report", "negative", "asserted"),
+    ("Hoax: man found living in an airport", "negative", "asserted"),
+    # Cue words as ordinary nouns or verbs, or inside quotes, are no denial.
+    ("The answer lies in better training", "positive", "asserted"),
+    ("He wrote a book called “The Great Hoax”", "positive", "asserted"),
+    ("The myth of Sisyphus inspired the play", "positive", "asserted"),
+    ("Their doubts about the plan grew", "positive", "asserted"),
     ("The man reportedly found a spider", "positive", "hedged"),
     ("Apple may sell 19 million watches", "positive", "hedged"),
     ("The talks took place in May", "positive", "asserted"),
@@ -148,3 +169,29 @@ def test_update_needs_different_publication_dates() -> None:
     pair = compare_pair(a, b, published=dated.get)
     assert pair.verdict("quantity") == "update"
     assert "b is the later report" in (pair.slots["quantity"].note or "")
+
+
+@pytest.mark.parametrize(("lemma", "obj", "text", "polarity"), [
+    ("deny", "report", "The ministry denied the report.", "negative"),
+    ("dismiss", "claim", "Police dismissed the claims.", "negative"),
+    ("be", "hoax", "The story is a hoax.", "negative"),
+    # Dismissing something that is not a report denies nothing.
+    ("reject", "attempt to rule", "Apple rejected any attempt to change the rules.", "positive"),
+    ("lie", "in training", "The answer lies in training.", "positive"),
+    ("cast", "long shadow", "The doubt cast a long shadow.", "positive"),
+    ("call", "term", "He called “fake news” a modern term.", "positive"),
+])
+def test_denial_needs_a_governing_predicate(lemma: str, obj: str, text: str, polarity: str) -> None:
+    c = claim(text=text).model_copy(update={"what": Predicate(lemma=lemma, object=obj)})
+    assert effective_polarity(c) == polarity
+
+
+@pytest.mark.parametrize(("la", "lb", "same"), [
+    ("meet", "meet", True),
+    ("visit", "travel", True),
+    ("arrest", "detain", True),
+    ("meet", "train", False),
+    ("", "meet", False),
+])
+def test_same_predicate(la: str, lb: str, same: bool) -> None:
+    assert same_predicate(claim("a", lemma=la), claim("b", lemma=lb)) is same

@@ -5,19 +5,31 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..models import Claim, Finding
-from .base import ConfigKey, Rule, RuleContext, at_least_one, join_names, shorten
-from .slots import summarise_slots
+from .base import (
+    ConfigKey,
+    Rule,
+    RuleContext,
+    at_least_one,
+    in_unit_interval,
+    join_names,
+    shorten,
+)
+from .slots import PairComparison, same_predicate, summarise_slots
 
 
 class Agreement(Rule):
     """Independent sources agree on a claim.
 
     What it does:
-        Within each matched group, links two claims when they come from different independent
-        sources (syndicated copies count once), have the same modality class (a hedged, reported
-        or planned claim does not confirm an asserted one) and no slot conflicts or updates
-        between them. The largest linked set is an agreement when it spans at least
-        `min_sources` sources; the message says how many.
+        Within each matched group, links two claims when they state the same fact: they come
+        from different independent sources (syndicated copies count once), have the same
+        modality class (a hedged, reported or planned claim does not confirm an asserted one),
+        no slot conflicts or updates (who, when, where, figures, polarity), a pair similarity of
+        at least `min_similarity` where the matcher recorded one, compatible predicates (the
+        same lemma or a synonym, else a similarity of at least `paraphrase_similarity`) and, when
+        both name actors, a shared actor (else again `paraphrase_similarity`). A loose topical
+        group therefore makes no agreement. The largest linked set is an agreement when it
+        spans at least `min_sources` independent sources; the message says how many.
 
     Why it matters:
         Corroboration is what makes a claim trustworthy; the report shows which facts stand on
@@ -26,7 +38,7 @@ class Agreement(Rule):
     Example:
         doc a: "The alliance has been the cornerstone of peace for over six decades."
         doc b: "For over 60 years our alliance has been a cornerstone of peace."
-        -> AG001: 2 sources agree that ... (quantity: agree).
+        -> AG001: 2 independent sources agree that ... (quantity: agree).
     """
 
     code = "AG001"
@@ -39,6 +51,15 @@ class Agreement(Rule):
             lambda v: v >= 2, "an integer of at least 2",
         ),
         ConfigKey(
+            "min_similarity", 0.7, "Pair similarity two claims need to agree.", (float, int),
+            in_unit_interval, "a number between 0 and 1",
+        ),
+        ConfigKey(
+            "paraphrase_similarity", 0.75,
+            "Pair similarity at which different predicates or actors may still state one fact.",
+            (float, int), in_unit_interval, "a number between 0 and 1",
+        ),
+        ConfigKey(
             "max_evidence", 10, "Most claims listed as evidence of one agreement.", (int,),
             at_least_one, "a positive integer",
         ),
@@ -49,11 +70,7 @@ class Agreement(Rule):
             comp = ctx.comparison(group)
             parent = {c.id: c.id for c in comp.claims}
 
-            linking = [
-                p for p in comp.pairs
-                if not p.neutralised and not p.conflicts()
-                and p.verdict("quantity") != "update"
-            ]
+            linking = [p for p in comp.pairs if self.same_fact(p)]
             for p in linking:
                 ra, rb = _find(parent, p.a.id), _find(parent, p.b.id)
                 if ra != rb:
@@ -77,10 +94,25 @@ class Agreement(Rule):
             lead = min(best, key=lambda c: (c.document, c.id))
             yield self.finding(
                 members,
-                f"{best_sources} sources agree that “{shorten(lead.text, 120)}” "
+                f"{best_sources} independent sources agree that “{shorten(lead.text, 120)}” "
                 f"({join_names(sources)}).",
                 group=group.id, slots=summarise_slots(members, pairs),
             )
+
+    def same_fact(self, p: PairComparison) -> bool:
+        """Whether a pair states one fact: no conflicts, similar enough, compatible slots."""
+        if p.neutralised or p.conflicts() or p.verdict("quantity") == "update":
+            return False
+        sim = p.similarity
+        if sim is not None and sim < float(self.options["min_similarity"]):
+            return False
+        paraphrase = sim is not None and sim >= float(self.options["paraphrase_similarity"])
+        if not (same_predicate(p.a, p.b) or paraphrase or (
+            sim is None and not (p.a.what.lemma and p.b.what.lemma)
+        )):
+            return False
+        who_a, who_b = {e.id for e in p.a.who}, {e.id for e in p.b.who}
+        return not (who_a and who_b and not who_a & who_b and not paraphrase)
 
     def _evidence(self, ctx: RuleContext, claims: list[Claim]) -> list[Claim]:
         # One claim per source first, so a long group still shows every source.

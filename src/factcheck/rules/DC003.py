@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-from .base import GroupSlotRule
+from collections.abc import Sequence
+from typing import Any
+
+from ..models import Claim
+from .base import ConfigKey, GroupSlotRule, RuleContext, in_unit_interval, shorten
+from .places import event_place
+from .slots import PairComparison, same_predicate
 
 
 class PlaceDiscrepancy(GroupSlotRule):
     """Sources place the same event in different places.
 
     What it does:
-        Compares the canonical place ids of matched claims. Different places conflict only when
-        both are of the same kind and level (two cities, two countries) and the claims are about
-        the same event (their dates do not conflict); a city and a country are compatible, since
-        one may lie in the other. Aliases never conflict: places are compared by canonical id.
+        Compares where matched claims locate their event. Each claim must give one specific
+        event location: a place attached to the predicate, a verb or an event noun by a
+        locative preposition ("held in X", "met in X", "talks in X", "travel to X"). Places that
+        are topics or objects ("the status quo in X", "abuse rights in X") and items of a list
+        ("Hong Kong, Taiwan and X") locate nothing. The two places conflict when they differ at
+        the same level (two cities, two countries), neither is known to contain the other (a
+        capital lies in its country), and the claims are about the same event: dates that do
+        not conflict, and the same predicate (or a synonym) or a pair similarity of at least
+        `min_similarity`. Aliases never conflict: places are compared by canonical id.
 
     Why it matters:
         Where something happened is a core fact of a report and easy to get wrong when copying.
@@ -29,3 +40,25 @@ class PlaceDiscrepancy(GroupSlotRule):
     default_severity = "error"
     slot = "where"
     topic = "place"
+    config_keys = (
+        ConfigKey(
+            "min_similarity", 0.8,
+            "Pair similarity at which claims with different predicates count as one event.",
+            (float, int), in_unit_interval, "a number between 0 and 1",
+        ),
+    )
+
+    def accept_pair(self, ctx: RuleContext, pair: PairComparison) -> bool:
+        if same_predicate(pair.a, pair.b):
+            return True
+        return pair.similarity is not None and pair.similarity >= float(self.options["min_similarity"])
+
+    def describe(self, ctx: RuleContext, claims: Sequence[Claim], pairs: Sequence[Any]) -> str:
+        parts = []
+        for c in claims:
+            place = event_place(c)
+            parts.append(f"{c.document} says {place.name if place else '(none)'}")
+        return (
+            f"Sources disagree on the place of “{shorten(claims[0].text, 80)}”: "
+            f"{'; '.join(parts)}."
+        )

@@ -9,7 +9,8 @@ from itertools import combinations
 
 from ..models import Claim, Entity, Finding, SlotComparison
 from .base import ConfigKey, Rule, RuleContext, join_names, list_of_str
-from .slots import country_name, is_country, meeting_mode, normalise_title, resolved_intervals
+from .places import Setting, level, meeting_setting, settings_differ
+from .slots import country_name, normalise_title, resolved_intervals
 
 # Words before a title that mean the person does not hold it now.
 _NOT_NOW = re.compile(
@@ -32,8 +33,11 @@ class PersonInRole(Rule):
         overlaps or is unknown, the sources disagree. Time evidence is a claim's resolved dates,
         else its document's publication date, widened by `window_days`. Titles several people
         hold at once (`shared_titles`) and holders marked "former", "then-", "incoming" etc. are
-        left out. The message also notes where the claims involved (and their neighbours in the
-        same document) place the event, when the sides differ (a virtual meeting vs a city).
+        left out. The message also notes how each side describes the meeting's setting when
+        the sides differ (a virtual meeting vs one in a city): the setting is a mode ("met
+        virtually", "an online meeting") or a place attached to a meeting word ("talks ... in
+        Tokyo"), read from the claims naming the holder, else their neighbours, else the
+        document's lead; places that are topics ("measures in the Indo-Pacific") do not count.
 
     Why it matters:
         Naming the wrong office holder usually means a story was written from an old template or
@@ -43,7 +47,8 @@ class PersonInRole(Rule):
         doc a: "...talks with Foreign Minister Toshimitsu Motegi in Tokyo."
         doc b: "...met virtually with Japanese Foreign Minister Yoshimasa Hayashi."
         -> DC004: Sources disagree on who was foreign minister of Japan: a says Toshimitsu
-           Motegi; b says Yoshimasa Hayashi.
+           Motegi; b says Yoshimasa Hayashi. They also differ on the setting: the sources
+           describe one in Tokyo (a) and a virtual meeting (b).
     """
 
     code = "DC004"
@@ -148,7 +153,7 @@ class PersonInRole(Rule):
             name = by_person[pid][0][1].name
             sides.append(f"{join_names(docs)} {'says' if len(docs) == 1 else 'say'} {name}")
         message = f"Sources disagree on who was {title} of {org_name}: {'; '.join(sides)}."
-        setting, where_slot = self._setting(ctx, chosen, people)
+        setting, where_slot = self._setting(ctx, chosen, people, by_person)
         if setting:
             message += f" They also differ on the setting: {setting}."
         role_slot = SlotComparison(
@@ -171,67 +176,91 @@ class PersonInRole(Rule):
         slots = [role_slot, when_slot] + ([where_slot] if where_slot else [])
         return self.finding([c for c, _ in chosen], message, slots=slots)
 
-    def _context(self, ctx: RuleContext, claim: Claim) -> list[Claim]:
-        """The claim, same-document claims matched with it, and its neighbours in the document."""
-        out = {claim.id: claim}
-        for group in ctx.groups_of.get(claim.id, []):
-            for cid in group.claims:
-                other = ctx.by_id[cid]
-                if other.document == claim.document:
-                    out.setdefault(cid, other)
-        doc_claims = ctx.by_document.get(claim.document, [])
+    def _setting_of(
+        self, ctx: RuleContext, document: str, holder_claims: list[Claim]
+    ) -> Setting | None:
+        """How a document says the meeting took place, read nearest the role holder first.
+
+        Tiers, first hit wins: the claims naming the holder; their neighbours in the document
+        (`context_claims` either side); the document's lead (its first `context_claims` + 1
+        claims), which in news style states the main event. Within a tier the settings found are
+        merged; a mode ("virtual") and the most specific places (cities over countries over
+        regions) are kept.
+        """
+        doc_claims = ctx.by_document.get(document, [])
+        index = {c.id: i for i, c in enumerate(doc_claims)}
         k = int(self.options["context_claims"])
-        idx = next((i for i, c in enumerate(doc_claims) if c.id == claim.id), None)
-        if idx is not None and k:
-            for c in doc_claims[max(0, idx - k):idx + k + 1]:
-                out.setdefault(c.id, c)
-        return [out[i] for i in sorted(out)]
+        holders = sorted({c.id for c in holder_claims})
+        near: set[str] = set()
+        for cid in holders:
+            i = index.get(cid)
+            if i is not None:
+                near.update(c.id for c in doc_claims[max(0, i - k):i + k + 1])
+        lead = {c.id for c in doc_claims[:k + 1]}
+        tiers = [holders, sorted(near - set(holders)), sorted(lead - near - set(holders))]
+        by_id = {c.id: c for c in doc_claims} | {c.id: c for c in holder_claims}
+        for tier in tiers:
+            found = [st for cid in tier if (st := meeting_setting(by_id[cid])) is not None]
+            if found:
+                return _merge(found)
+        return None
 
     def _setting(
-        self, ctx: RuleContext, chosen: list[Holding], people: list[str]
+        self, ctx: RuleContext, chosen: list[Holding], people: list[str],
+        by_person: dict[str, list[Holding]] | None = None,
     ) -> tuple[str, SlotComparison | None]:
-        per_doc: dict[str, tuple[str | None, list[str]]] = {}
+        holder_claims: dict[tuple[str, str], list[Claim]] = {}
+        for pid, holdings in (by_person or {}).items():
+            for claim, _ in holdings:
+                holder_claims.setdefault((pid, claim.document), []).append(claim)
+        per_doc: dict[str, Setting] = {}
         side_of: dict[str, str] = {}
         values: dict[str, str] = {}
         for claim, entity in chosen:
             side_of[claim.document] = entity.id
-            context = self._context(ctx, claim)
-            mode = next((m for c in context if (m := meeting_mode(c))), None)
-            specific: list[str] = []
-            countries: list[str] = []
-            for c in context:
-                for e in c.where:
-                    if e.kind not in ("gpe", "loc", "facility"):
-                        continue
-                    target = countries if is_country(e) else specific
-                    if e.name not in target:
-                        target.append(e.name)
-            places = specific or countries
-            per_doc[claim.document] = (mode, places)
-            shown = ([mode] if mode else []) + places
-            if shown:
-                values[claim.id] = ", ".join(shown)
-        described: dict[str, str] = {}
-        for doc, (mode, places) in sorted(per_doc.items()):
-            if mode == "virtual":
-                described[doc] = "describes it as virtual"
-            elif places:
-                described[doc] = f"places it in {join_names(places)}"
-            elif mode:
-                described[doc] = f"describes it as {mode}"
-        by_side: dict[str, set[str]] = {}
-        for doc, text in described.items():
-            by_side.setdefault(side_of[doc], set()).add(text)
-        if len(by_side) < 2 or len({frozenset(v) for v in by_side.values()}) < 2:
-            return "", None
-        if all(not (a & b) for a, b in combinations(by_side.values(), 2)):
-            text = "; ".join(f"{doc} {d}" for doc, d in sorted(described.items()))
-            slot = SlotComparison(
-                slot="where", verdict="conflict", values=dict(sorted(values.items())),
-                note="setting read from the claims and their neighbours",
+            own = holder_claims.get((entity.id, claim.document), [claim])
+            setting = self._setting_of(ctx, claim.document, own)
+            if setting is None:
+                continue
+            per_doc[claim.document] = setting
+            values[claim.id] = ", ".join(
+                ([setting.mode] if setting.mode else []) + [p.name for p in setting.places]
             )
-            return text, slot
-        return "", None
+        by_side: dict[str, list[Setting]] = {}
+        for doc, st in per_doc.items():
+            by_side.setdefault(side_of[doc], []).append(st)
+        if len(by_side) < 2:
+            return "", None
+        # The sides differ when no setting of one side could describe a meeting of the other.
+        sides = list(by_side.values())
+        if not all(
+            settings_differ(x, y) for sa, sb in combinations(sides, 2) for x in sa for y in sb
+        ):
+            return "", None
+        labels: dict[str, list[str]] = {}
+        for doc, st in sorted(per_doc.items()):
+            labels.setdefault(st.label(), []).append(doc)
+        text = "the sources describe " + join_names(
+            [f"{label} ({join_names(docs)})" for label, docs in labels.items()]
+        )
+        slot = SlotComparison(
+            slot="where", verdict="conflict", values=dict(sorted(values.items())),
+            note="meeting setting read from the claims naming the holder, their neighbours and the lead",
+        )
+        return text, slot
+
+
+def _merge(found: list[Setting]) -> Setting:
+    mode = next((st.mode for st in found if st.mode == "virtual"), None) or next(
+        (st.mode for st in found if st.mode), None
+    )
+    places_found: dict[str, Entity] = {p.id: p for st in found for p in st.places}
+    if not places_found:
+        return Setting(mode=mode, places=())
+    best = min(level(p) for p in places_found.values())
+    return Setting(mode=mode, places=tuple(
+        sorted((p for p in places_found.values() if level(p) == best), key=lambda p: p.name)
+    ))
 
 
 def _entity_names(ctx: RuleContext) -> dict[str, str]:

@@ -6,18 +6,22 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..models import Claim
-from .base import GroupSlotRule, RuleContext, join_names, shorten
-from .slots import effective_polarity
+from .base import ConfigKey, GroupSlotRule, RuleContext, in_unit_interval, join_names, shorten
+from .slots import PairComparison, denial, effective_polarity, same_predicate
 
 
 class PolarityDiscrepancy(GroupSlotRule):
     """One source says it happened, another that it did not.
 
     What it does:
-        Compares the polarity of matched claims: a negated claim ("did not attend") or a denial
-        ("denies", "hoax", "false") against a positive one. A hedged or reported claim against an
+        Compares the polarity of matched claims that assert the same proposition: a negated
+        claim ("did not attend") against a positive one with the same predicate (or a synonym),
+        or a denial ("denies the report that ...", "... is a hoax") against the claim it denies,
+        whose predicate lies inside the denial. Either way the pair's similarity must reach
+        `min_similarity` where the matcher recorded one. A hedged or reported claim against an
         asserted one is not compared, so "X reportedly did not attend" does not contradict
-        "X attended".
+        "X attended". Denial cues count only where they govern the claim (a verb of denial, a
+        claim that calls something false), never as ordinary nouns or inside quotes.
 
     Why it matters:
         A flat contradiction about whether something happened is the strongest discrepancy two
@@ -35,6 +39,22 @@ class PolarityDiscrepancy(GroupSlotRule):
     default_severity = "error"
     slot = "polarity"
     topic = "polarity"
+    config_keys = (
+        ConfigKey(
+            "min_similarity", 0.75,
+            "Pair similarity two claims need to count as the same proposition.",
+            (float, int), in_unit_interval, "a number between 0 and 1",
+        ),
+    )
+
+    def accept_pair(self, ctx: RuleContext, pair: PairComparison) -> bool:
+        if pair.similarity is not None and pair.similarity < float(self.options["min_similarity"]):
+            return False
+        negative = pair.a if effective_polarity(pair.a) == "negative" else pair.b
+        # A denial embeds the proposition it denies; its own predicate ("deny", "be") differs.
+        if denial(negative) and not (negative.polarity == "negative" or negative.what.negated):
+            return True
+        return same_predicate(pair.a, pair.b)
 
     def describe(self, ctx: RuleContext, claims: Sequence[Claim], pairs: Sequence[Any]) -> str:
         neg = sorted({c.document for c in claims if effective_polarity(c) == "negative"})

@@ -14,7 +14,14 @@ from ..fingerprint import fingerprint
 from ..match import MatchResult
 from ..models import Claim, ClaimGroup, Document, Evidence, Finding, Kind, Severity, SlotComparison
 from ..settings import Settings
-from .slots import CompareOptions, GroupComparison, compare_group, slot_value, summarise_slots
+from .slots import (
+    CompareOptions,
+    GroupComparison,
+    PairComparison,
+    compare_group,
+    slot_value,
+    summarise_slots,
+)
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,26 @@ class RuleContext:
         return out
 
     @cached_property
+    def pair_similarity(self) -> dict[str, dict[tuple[str, str], float]]:
+        """The matcher's similarity of each recorded pair, per group id."""
+        return {
+            g.id: {(min(p.a, p.b), max(p.a, p.b)): p.similarity for p in g.pairs}
+            for g in self.match.groups
+        }
+
+    def similarity(self, group: ClaimGroup, a: str, b: str) -> float | None:
+        """Similarity of two claims of a group as the matcher recorded it.
+
+        None when the group records no pairs at all (hand-built groups, matchers that keep no
+        scores): similarity checks are then skipped. A pair missing from a group that records
+        pairs was not accepted by the matcher, which counts as 0.
+        """
+        recorded = self.pair_similarity.get(group.id, {})
+        if not recorded:
+            return None
+        return recorded.get((min(a, b), max(a, b)), 0.0)
+
+    @cached_property
     def options(self) -> CompareOptions:
         return CompareOptions(
             quantity_tolerance=self.settings.quantity_tolerance,
@@ -121,7 +148,8 @@ class RuleContext:
         if hit is None:
             members = [self.by_id[i] for i in group.claims]
             hit = compare_group(
-                members, source_of=self.source_of, published=self.published, options=self.options
+                members, source_of=self.source_of, published=self.published, options=self.options,
+                similarity=lambda a, b: self.similarity(group, a, b),
             )
             self._comparisons[group.id] = hit
         return hit
@@ -180,8 +208,12 @@ class Rule:
         self, claims: Sequence[Claim], message: str, *, group: str | None = None,
         slots: Sequence[SlotComparison] = (), severity: Severity | None = None,
     ) -> Finding:
-        """A Finding of this rule over `claims` (evidence and fingerprint in a stable order)."""
-        ordered = sorted({c.id: c for c in claims}.values(), key=lambda c: c.id)
+        """A Finding of this rule over `claims` (evidence and fingerprint in a stable order).
+
+        Claims are given most relevant first: of several claims from one sentence (the extractor
+        makes one per clause) only the first is kept, so no sentence is listed twice.
+        """
+        ordered = sorted({c.id: c for c in one_per_sentence(claims)}.values(), key=lambda c: c.id)
         return Finding(
             kind=self.kind, rule=self.code, name=self.name, severity=severity or self.severity,
             message=message, group=group,
@@ -189,6 +221,14 @@ class Rule:
             documents=sorted({c.document for c in ordered}),
             slots=sorted(slots, key=lambda s: s.slot), evidence=[evidence(c) for c in ordered],
         )
+
+
+def one_per_sentence(claims: Sequence[Claim]) -> list[Claim]:
+    """The first claim of each sentence, in the given order (most relevant first)."""
+    kept: dict[tuple[str, int, int], Claim] = {}
+    for c in claims:
+        kept.setdefault((c.document, c.span.start, c.span.end), c)
+    return list(kept.values())
 
 
 def positive_float(value: Any) -> bool:
@@ -238,13 +278,26 @@ class GroupSlotRule(Rule):
         """Further conditions on a pair (subclasses narrow the rule here)."""
         return True
 
+    def accept_pair(self, ctx: RuleContext, pair: PairComparison) -> bool:
+        """Conditions that need the whole pair comparison (its similarity); default: `accept`."""
+        return self.accept(ctx, pair.a, pair.b)
+
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         for group in ctx.groups:
             comp = ctx.comparison(group)
-            pairs = [p for p in comp.pairs_with(self.slot, self.verdict) if self.accept(ctx, p.a, p.b)]
+            pairs = [p for p in comp.pairs_with(self.slot, self.verdict) if self.accept_pair(ctx, p)]
             if not pairs:
                 continue
-            involved = sorted({c.id: c for p in pairs for c in (p.a, p.b)}.values(), key=lambda c: c.id)
+            # The claim in most conflicting pairs stands for its sentence (one entry per sentence).
+            count: dict[str, int] = {}
+            for p in pairs:
+                for c in (p.a, p.b):
+                    count[c.id] = count.get(c.id, 0) + 1
+            ranked = sorted({c.id: c for p in pairs for c in (p.a, p.b)}.values(),
+                            key=lambda c: (-count[c.id], c.id))
+            kept = {c.id for c in one_per_sentence(ranked)}
+            pairs = [p for p in pairs if p.a.id in kept and p.b.id in kept]
+            involved = sorted((c for c in ranked if c.id in kept), key=lambda c: c.id)
             slots = summarise_slots(involved, pairs)
             yield self.finding(
                 involved, self.describe(ctx, involved, pairs), group=group.id, slots=slots

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from itertools import combinations
 
 from ..models import (
@@ -23,6 +20,24 @@ from ..models import (
     SlotVerdict,
     TimeExpression,
 )
+from .places import (
+    PLACE_KINDS,
+    contains,
+    country_name,
+    event_place,
+    event_places,
+    is_country,
+    level,
+    meeting_setting,
+    places,
+)
+
+__all__ = [
+    "PLACE_KINDS", "CompareOptions", "GroupComparison", "PairComparison", "SlotResult",
+    "compare_group", "compare_pair", "country_name", "denial", "effective_modality",
+    "effective_polarity", "is_country", "meeting_mode", "same_predicate", "slot_value",
+    "summarise_slots",
+]
 
 SLOTS: tuple[SlotName, ...] = (
     "who", "role", "what", "when", "where", "quantity", "polarity", "modality", "attribution",
@@ -30,32 +45,69 @@ SLOTS: tuple[SlotName, ...] = (
 # Slots whose verdict a difference in modality neutralises: a hedged or reported claim neither
 # confirms nor contradicts an asserted one on its own (DESIGN.md, "Rule engine").
 FACT_SLOTS: frozenset[str] = frozenset({"who", "role", "when", "where", "quantity", "polarity"})
-PLACE_KINDS = frozenset({"gpe", "loc", "facility"})
 
 # Group verdict precedence: one conflicting pair makes the slot a conflict, and so on down.
 _RANK: dict[str, int] = {"conflict": 4, "update": 3, "agree": 2, "compatible": 1, "unknown": 0}
 
-# Lexical cues, used when the extractor left a claim at its defaults (positive, asserted): general
-# English knowledge of denial and hedging, not learnt from any data set.
-REFUTE_CUES = re.compile(
-    r"\b(fake|hoax(es)?|false(ly)?|untrue|not true|no truth|debunk\w*|den(y|ies|ied|ying|ial)|"
-    r"refut\w*|fabricat\w*|bogus|phony|baseless|myth|satir\w*|misreport\w*|no evidence|"
-    r"never happened|doctored|photoshopped|scam|made (it|this|that|the \w+)? ?up|exaggerat\w*|"
-    r"rubbish|nonsense|(casts?|raises?) doubts?|doubts?|not real|isn't real|a lie|lies)\b",
+# Lexical cues: general English knowledge of denial and hedging, not learnt from any data set.
+# Denial counts only where it governs the claim: the predicate is a verb of denial, or the claim
+# calls something false ("X is a hoax", "dismissed the report as fake"), or a headline carries a
+# falsity label ("Hoax: ..."). The same words as ordinary nouns or inside quotes do not count.
+DENIAL_VERBS = frozenset({
+    "deny", "refute", "debunk", "disprove", "discredit", "disavow", "retract", "rebut", "dispel",
+    "falsify",
+})
+# Verbs that deny only with a report-like object or a that-clause ("dismissed the claims").
+DISMISSAL_VERBS = frozenset({
+    "dismiss", "reject", "dispute", "contradict", "deride", "downplay", "question", "doubt",
+    "challenge", "ridicule", "slam", "scoff",
+})
+REPORT_NOUNS = frozenset({
+    "report", "claim", "story", "rumour", "rumor", "allegation", "accusation", "suggestion",
+    "news", "article", "speculation", "account", "assertion", "notion", "idea", "theory",
+    "photo", "video", "image", "picture", "footage", "post", "tweet", "that",
+})
+FALSITY_WORDS = frozenset({
+    "hoax", "fake", "false", "untrue", "myth", "bogus", "phony", "phoney", "baseless",
+    "fabricate", "fabricated", "fabrication", "fiction", "satire", "satirical", "lie",
+    "doctored", "photoshopped", "scam", "nonsense", "rubbish", "misinformation",
+    "disinformation", "unfounded", "groundless", "debunked", "fraud", "fraudulent", "prank",
+    "spoof", "urban legend",
+})
+# Predicates that can call their object false: copulas, verbs of judging and revealing.
+_JUDGING = frozenset({
+    "be", "become", "prove", "turn", "appear", "seem", "call", "label", "brand", "dub",
+    "dismiss", "expose", "reveal", "declare", "deem", "find", "rule", "show", "confirm",
+    "describe", "denounce", "debunk",
+})
+_FALSITY = r"(hoax(es)?|fake|false|untrue|myth|bogus|phony|baseless|fabricat\w*|satir\w*|debunked|doctored|photoshopped|scam|not true|not real|urban legend|prank|spoof)"
+_LABEL = re.compile(
+    rf"^\W*{_FALSITY}(\s+(alert|warning|news|story|report))?\s*[\]:!—–|-]|"
+    rf"[:—–|(\[-]\s*{_FALSITY}\W*$",
     re.IGNORECASE,
 )
+# A headline that ends by calling its subject false ("... Rumors Not True", "... a Fake").
+_HEADLINE_VERDICT = re.compile(
+    r"\b(not true|not real|untrue|debunked|a (fake|hoax)|hoax|categorically false)\W*$",
+    re.IGNORECASE,
+)
+_COPULA_FALSE = re.compile(
+    rf"\b(is|are|was|were|be|been|being|proved?|proven|turned out to be|revealed as|exposed as|"
+    rf"dismissed as|called it|called (the|this|that) \w+)\s+(just\s+|only\s+|all\s+)?"
+    rf"(a\s+|an\s+)?(complete\s+|total\s+|elaborate\s+|cruel\s+)?{_FALSITY}\b",
+    re.IGNORECASE,
+)
+_DENIAL_VERB_FORMS = re.compile(
+    r"\b(den(ies|ied|ying)|deny|refut(e|es|ed|ing)|debunk(s|ed|ing)?|disprov(e|es|ed|ing))\b",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"[\"“][^\"“”]{0,200}[\"”]|‘[^‘’]{0,80}’")
 HEDGE_CUES = re.compile(
     r"\b(reportedly|allegedly|alleged|purportedly|supposedly|apparently|rumou?r(s|ed)?|"
     r"unconfirmed|unverified|(?-i:may)|might|could|possibly|perhaps|likely to|expected to|"
     r"believed to|said to|thought to|appears? to|claim(s|ed)? (that|to)|according to)\b|\?\s*$",
     re.IGNORECASE,
 )
-_VIRTUAL = re.compile(
-    r"\b(virtual(ly)?|online|video ?(call|conference|link)|teleconference|by (tele)?phone|"
-    r"remotely)\b",
-    re.IGNORECASE,
-)
-_IN_PERSON = re.compile(r"\b(in[- ]person|face[- ]to[- ]face)\b", re.IGNORECASE)
 # Words that make the next number a label ("Article 5", "Flight 370"), not an amount.
 _LABEL_BEFORE = re.compile(
     r"\b(article|section|chapter|no\.|number|flight|resolution|route|phase|level|grade|category|"
@@ -112,6 +164,7 @@ class PairComparison:
     b: Claim
     slots: dict[str, SlotResult]
     neutralised: bool = False
+    similarity: float | None = None
 
     def verdict(self, slot: str) -> SlotVerdict:
         return self.slots[slot].verdict
@@ -138,11 +191,45 @@ class GroupComparison:
 # --------------------------------------------------------------------------- effective polarity/modality
 
 
+def denial(claim: Claim) -> str | None:
+    """Why a claim the extractor left positive denies something, or None when it does not.
+
+    "verb": the predicate is a verb of denial ("denies", "refuted"), or a verb of dismissal
+    with a report-like object ("dismissed the claims"); "label": the claim calls something
+    false ("is a hoax", "exposed as fake") or a headline carries a falsity label ("Hoax: ...").
+    Cue words elsewhere (an ordinary noun, a word inside quotes) do not count.
+    """
+    lemma = claim.what.lemma.lower()
+    obj_words = set(re.findall(r"[a-z]+", (claim.what.object or "").lower()))
+    if lemma:
+        if lemma in DENIAL_VERBS:
+            return "verb"
+        if lemma in DISMISSAL_VERBS and obj_words & REPORT_NOUNS:
+            return "verb"
+        if lemma in _JUDGING and obj_words & FALSITY_WORDS:
+            return "label"
+        if lemma in {"cast", "raise", "throw", "pour"} and "doubt" in obj_words | {
+            w.rstrip("s") for w in obj_words
+        }:
+            return "verb"  # "casts doubt on the report"
+    # Text patterns, with quotations removed: a scare-quoted word is not the claim's own verdict.
+    text = _QUOTED.sub(" ", claim.text)
+    # A label heads or ends the whole sentence ("Hoax: ..."), so it governs every clause of it.
+    if _LABEL.search(claim.sentence) or _COPULA_FALSE.search(text):
+        return "label"
+    headline = claim.kind == "headline" or not claim.sentence.rstrip().endswith((".", "”", '"'))
+    if headline and _HEADLINE_VERDICT.search(_QUOTED.sub(" ", claim.sentence)):
+        return "label"
+    if not lemma and _DENIAL_VERB_FORMS.search(text):
+        return "verb"  # no parse to go by: a denial verb form still governs a short claim
+    return None
+
+
 def effective_polarity(claim: Claim) -> Polarity:
-    """The claim's polarity; a denial cue ("hoax", "denies") makes a positive claim negative."""
+    """The claim's polarity; a denial governing the claim ("X denies", "is a hoax") makes it negative."""
     if claim.polarity == "negative" or claim.what.negated:
         return "negative"
-    return "negative" if REFUTE_CUES.search(claim.text) else "positive"
+    return "negative" if denial(claim) else "positive"
 
 
 def effective_modality(claim: Claim) -> Modality:
@@ -154,48 +241,53 @@ def effective_modality(claim: Claim) -> Modality:
 
 def meeting_mode(claim: Claim) -> str | None:
     """'virtual' or 'in person' when the claim says how a meeting took place."""
-    if _VIRTUAL.search(claim.sentence):
-        return "virtual"
-    if _IN_PERSON.search(claim.sentence):
-        return "in person"
-    return None
+    setting = meeting_setting(claim)
+    return setting.mode if setting is not None else None
+
+
+# Predicates that state the same kind of event: general English synonyms, used to tell whether
+# two claims assert the same proposition.
+_PREDICATE_CLASSES: tuple[frozenset[str], ...] = (
+    frozenset({"meet", "talk", "confer", "hold", "convene", "gather"}),
+    frozenset({"say", "state", "tell", "add", "note", "stress", "emphasize", "emphasise",
+               "declare", "announce", "assert", "insist", "warn", "claim"}),
+    frozenset({"visit", "travel", "go", "fly", "head", "arrive", "come", "tour"}),
+    frozenset({"reaffirm", "affirm", "reiterate", "confirm", "restate", "renew"}),
+    frozenset({"express", "voice", "convey"}),
+    frozenset({"criticize", "criticise", "condemn", "denounce", "slam", "blast", "rebuke"}),
+    frozenset({"release", "publish", "issue", "unveil"}),
+    frozenset({"kill", "slay", "murder", "shoot"}),
+    frozenset({"die", "perish"}),
+    frozenset({"arrest", "detain", "apprehend", "hold"}),
+    frozenset({"attack", "strike", "hit", "bomb", "raid", "shell"}),
+    frozenset({"win", "beat", "defeat"}),
+    frozenset({"rise", "increase", "grow", "climb", "jump", "soar", "surge"}),
+    frozenset({"fall", "decrease", "drop", "decline", "sink", "plunge", "slide"}),
+    frozenset({"sign", "ink", "conclude"}),
+    frozenset({"resign", "quit", "step"}),
+    frozenset({"buy", "acquire", "purchase"}),
+    frozenset({"sell", "divest"}),
+    frozenset({"launch", "fire"}),
+    frozenset({"deny", "refute", "reject", "dismiss", "dispute"}),
+    frozenset({"apply", "cover", "extend"}),
+)
+
+
+def same_predicate(a: Claim, b: Claim) -> bool:
+    """True when two claims have the same predicate lemma or lemmas of one synonym class."""
+    la, lb = a.what.lemma.lower(), b.what.lemma.lower()
+    if not la or not lb:
+        return False
+    if la == lb:
+        return True
+    return any(la in cls and lb in cls for cls in _PREDICATE_CLASSES)
 
 
 # --------------------------------------------------------------------------- places
 
 
-@lru_cache(maxsize=1)
-def _countries() -> tuple[dict[str, str], frozenset[str]]:
-    """Country names by ISO code, and lower-case country names, from the package's table."""
-    codes: dict[str, str] = {}
-    names: set[str] = set()
-    try:
-        text = resources.files("factcheck").joinpath("data/countries.json").read_text("utf-8")
-        for row in json.loads(text).get("countries", []):
-            codes[str(row["id"]).upper()] = str(row["name"])
-            names.add(str(row["name"]).lower())
-            for key in ("official", "aliases"):
-                names.update(str(v).lower() for v in row.get(key, []))
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # without the table every place counts as specific; comparisons stay conservative
-    return codes, frozenset(names)
-
-
-def country_name(entity_id: str) -> str | None:
-    """'Japan' for 'gpe:JP' (None when the id is not a country code)."""
-    return _countries()[0].get(entity_id.split(":", 1)[-1].upper()) if ":" in entity_id else None
-
-
-def is_country(entity: Entity) -> bool:
-    codes, names = _countries()
-    suffix = entity.id.split(":", 1)[-1]
-    if entity.kind == "gpe" and re.fullmatch(r"[A-Z]{2}", suffix):
-        return not codes or suffix in codes
-    return entity.name.lower() in names
-
-
 def _places(claim: Claim) -> list[Entity]:
-    return [e for e in claim.where if e.kind in PLACE_KINDS]
+    return places(claim)
 
 
 # --------------------------------------------------------------------------- quantities
@@ -395,25 +487,38 @@ def compare_roles(a: Claim, b: Claim) -> SlotResult:
 
 
 def compare_where(a: Claim, b: Claim, *, same_event: bool) -> SlotResult:
+    """Where each claim locates its event: conflict only for one specific place each, of the same
+    level (city vs city, country vs country), neither known to contain the other, same event.
+
+    Places that are topics of a noun ("the status quo in X"), objects of the predicate or items
+    of a list locate nothing (see places.event_places), so they never conflict.
+    """
     pa, pb = _places(a), _places(b)
     if not pa or not pb:
         return SlotResult("unknown")
-    ida, idb = {e.id for e in pa}, {e.id for e in pb}
-    if ida & idb:
+    if {e.id for e in pa} & {e.id for e in pb}:
         return SlotResult("agree")
+    ea, eb = event_place(a), event_place(b)
+    if ea is None or eb is None:
+        if event_places(a) and event_places(b):
+            return SlotResult("compatible", "several places; no single event location")
+        return SlotResult("unknown", "no event location")
+    if contains(ea, eb) or contains(eb, ea):
+        return SlotResult("compatible", f"{ea.name} contains {eb.name}" if contains(ea, eb)
+                          else f"{eb.name} contains {ea.name}")
     # Without a gazetteer a city may lie in the other claim's country: only places of the same
-    # level (country vs country, city vs city) and the same kind can contradict each other.
-    for ea in pa:
-        for eb in pb:
-            if ea.kind == eb.kind and is_country(ea) == is_country(eb) and same_event:
-                return SlotResult("conflict", f"{ea.name} vs {eb.name}")
+    # level and kind can contradict each other.
+    if ea.kind == eb.kind and level(ea) == level(eb) and same_event:
+        return SlotResult("conflict", f"{ea.name} vs {eb.name}")
     return SlotResult("compatible", "different places; one may contain the other")
 
 
 def compare_what(a: Claim, b: Claim) -> SlotResult:
-    if not a.what.lemma or not b.what.lemma or a.what.lemma != b.what.lemma:
+    if not a.what.lemma or not b.what.lemma:
         return SlotResult("unknown")
-    if (a.what.object or "") == (b.what.object or ""):
+    if not same_predicate(a, b):
+        return SlotResult("unknown", "different predicates")
+    if a.what.lemma == b.what.lemma and (a.what.object or "") == (b.what.object or ""):
         return SlotResult("agree")
     return SlotResult("compatible")
 
@@ -442,7 +547,7 @@ def compare_attribution(a: Claim, b: Claim) -> SlotResult:
 
 def compare_pair(
     a: Claim, b: Claim, *, published: Callable[[str], dt.date | None] | None = None,
-    options: CompareOptions | None = None,
+    options: CompareOptions | None = None, similarity: float | None = None,
 ) -> PairComparison:
     """Compare two claims slot by slot.
 
@@ -457,6 +562,8 @@ def compare_pair(
     slots["who"] = compare_who(a, b)
     slots["role"] = compare_roles(a, b)
     slots["what"] = compare_what(a, b)
+    # Dates that cannot overlap mean two events; whether the claims state the same kind of event
+    # (predicate, similarity) is for the rule to judge (DC003 accept_pair).
     slots["where"] = compare_where(a, b, same_event=slots["when"].verdict != "conflict")
     slots["quantity"] = compare_quantities(a, b, options)
     pol_a, pol_b = effective_polarity(a), effective_polarity(b)
@@ -484,7 +591,7 @@ def compare_pair(
                 slots[name] = SlotResult(
                     "compatible", f"not compared: {mod_a} vs {mod_b} claim ({r.verdict} otherwise)"
                 )
-    return PairComparison(a=a, b=b, slots=slots, neutralised=neutralised)
+    return PairComparison(a=a, b=b, slots=slots, neutralised=neutralised, similarity=similarity)
 
 
 def slot_value(claim: Claim, slot: str) -> str:
@@ -502,7 +609,10 @@ def slot_value(claim: Claim, slot: str) -> str:
             _time_label(t) if t.resolved else f"{t.text} (unresolved)" for t in claim.when
         )
     if slot == "where":
-        names = [e.name for e in _places(claim)]
+        located = event_places(claim)
+        names = [e.name for e in located] + [
+            f"{e.name} (topic)" for e in _places(claim) if e not in located
+        ]
         mode = meeting_mode(claim)
         if mode:
             names.append(mode)
@@ -549,11 +659,16 @@ def compare_group(
     claims: Sequence[Claim], *, source_of: Callable[[str], str],
     published: Callable[[str], dt.date | None] | None = None,
     options: CompareOptions | None = None,
+    similarity: Callable[[str, str], float | None] | None = None,
 ) -> GroupComparison:
-    """Compare every pair of claims from different independent sources in a group."""
+    """Compare every pair of claims from different independent sources in a group.
+
+    `similarity(a_id, b_id)` gives the matcher's similarity of a pair (None: not recorded).
+    """
     ordered = sorted(claims, key=lambda c: c.id)
     pairs = [
-        compare_pair(a, b, published=published, options=options)
+        compare_pair(a, b, published=published, options=options,
+                     similarity=similarity(a.id, b.id) if similarity is not None else None)
         for a, b in combinations(ordered, 2)
         if source_of(a.document) != source_of(b.document)
     ]

@@ -18,6 +18,7 @@ from ..models import (
     Attribution,
     Claim,
     ClaimGroup,
+    ClaimPair,
     Document,
     Entity,
     EntityKind,
@@ -166,10 +167,26 @@ def build_case(case: Mapping[str, Any]) -> tuple[MatchResult, list[Claim], list[
         ))
         counters[d] += 1
     group_specs = case.get("groups", [list(range(len(claims)))])
-    groups = [
-        ClaimGroup(id=f"g{i}", claims=sorted(claims[j].id for j in members))
-        for i, members in enumerate(group_specs) if len(members) >= 2
-    ]
+    # `similarity`: the matcher's similarity of every cross-document pair of a group;
+    # `pairs`: [[i, j, similarity], ...] for single pairs (others then count as not accepted).
+    given = {(min(i, j), max(i, j)): float(s) for i, j, s in case.get("pairs", [])}
+    default = case.get("similarity")
+    groups = []
+    for gi, members in enumerate(group_specs):
+        if len(members) < 2:
+            continue
+        pairs = []
+        for x in sorted(members):
+            for y in sorted(members):
+                if x >= y or claims[x].document == claims[y].document:
+                    continue
+                sim = given.get((x, y), default)
+                if sim is not None:
+                    a, b = sorted((claims[x].id, claims[y].id))
+                    pairs.append(ClaimPair(a=a, b=b, similarity=float(sim)))
+        groups.append(ClaimGroup(
+            id=f"g{gi}", claims=sorted(claims[j].id for j in members), pairs=pairs
+        ))
     sources = [
         SourceCluster(id=f"s{i}", documents=sorted(docs), similarity=0.95)
         for i, docs in enumerate(case.get("sources", []))
