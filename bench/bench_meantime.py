@@ -1,6 +1,7 @@
 """MEANTIME benchmark: TIMEX3 value accuracy given the creation time, detection P/R/F1, and extraction speed.
 
 Usage: nice .venv/bin/python bench/bench_meantime.py [--data ../shared/benchdata/meantime] [--speed-repeat 3]
+       [--fnc1 ../shared/benchdata/fnc1/train_bodies.csv --fnc1-n 200] [--breakeven 32 64 128 200]
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from factcheck.extract.syntax import tense_of
 from factcheck.extract.timex import find_time_expressions, normalise_time
+from fnc1_util import DEFAULT_FNC1
 from meantime_util import MeantimeDoc, read_corpus
 
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared/benchdata/meantime"
@@ -94,21 +96,56 @@ def detection(docs: list[MeantimeDoc], nlp: Any) -> dict[str, Any]:
             "value": prf(value_ok)}
 
 
-def speed(docs: list[MeantimeDoc], *, repeat: int) -> dict[str, Any]:
-    """Words per second of bare nlp.pipe against the full extractor on the same texts."""
-    from factcheck.extract import Extractor
+def meantime_documents(docs: list[MeantimeDoc]) -> list[Any]:
     from factcheck.models import Document
-    from factcheck.settings import Settings
 
-    extractor = Extractor(settings=Settings())
-    nlp = extractor.nlp
-    texts = [d.text for d in docs]
-    words = sum(len(t.split()) for t in texts)
-    documents = [
+    return [
         Document(id=d.path.stem[:40], path=str(d.path), format="txt", content_hash="x", encoding="utf-8",
                  characters=len(d.text), text=d.text, original=d.text, published=d.dct)
         for d in docs
     ]
+
+
+def fnc1_documents(path: Path, n: int) -> list[Any]:
+    from fnc1_util import make_document, read_bodies
+
+    bodies = list(read_bodies(path).items())[:n]
+    return [make_document(f"fnc1-{k}", v) for k, v in bodies]
+
+
+def _extract_time(extractor: Any, documents: list[Any], *, processes: int) -> float:
+    """Seconds for extract_many with the number of parsing processes forced (1 or more)."""
+    import factcheck.extract as fx
+
+    saved = (fx.MULTIPROCESS_MIN_CHARS, fx.MULTIPROCESS_MIN_DOCS)
+    if processes > 1:
+        fx.MULTIPROCESS_MIN_CHARS, fx.MULTIPROCESS_MIN_DOCS = 1, 1
+    else:
+        fx.MULTIPROCESS_MIN_CHARS = 1 << 62
+    try:
+        t0 = time.perf_counter()
+        for _batch in extractor.extract_many(documents):
+            pass
+        return time.perf_counter() - t0
+    finally:
+        fx.MULTIPROCESS_MIN_CHARS, fx.MULTIPROCESS_MIN_DOCS = saved
+
+
+def speed(documents: list[Any], *, repeat: int) -> dict[str, Any]:
+    """Words per second of bare nlp.pipe against the full extractor on the same texts.
+
+    Single process throughout (the multi-process gain is measured apart, by `breakeven`), so
+    that the claim layer's share of the time can be read from the figures.
+    """
+    import factcheck.extract as fx
+    from factcheck.extract import Extractor
+    from factcheck.settings import Settings
+
+    extractor = Extractor(settings=Settings())
+    nlp = extractor.nlp
+    batch = getattr(fx, "BATCH_SIZE", 16)
+    texts = [d.text for d in documents]
+    words = sum(len(t.split()) for t in texts)
     list(extractor.extract_many(documents[:5]))  # warm up
     builder = extractor.builder
     bare = full = layer = float("inf")
@@ -116,18 +153,51 @@ def speed(docs: list[MeantimeDoc], *, repeat: int) -> dict[str, Any]:
     for _ in range(repeat):
         # The claim layer alone, on documents parsed once: robust to other load on the machine.
         t0 = time.perf_counter()
-        parsed = list(nlp.pipe(texts, batch_size=16))
+        parsed = list(nlp.pipe(texts, batch_size=batch))
         bare = min(bare, time.perf_counter() - t0)
         t0 = time.perf_counter()
         claims = sum(len(builder.build(d, p)) for d, p in zip(documents, parsed, strict=True))
         layer = min(layer, time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        for _batch in extractor.extract_many(documents):
-            pass
-        full = min(full, time.perf_counter() - t0)
-    return {"documents": len(docs), "words": words, "claims": claims,
+        full = min(full, _extract_time(extractor, documents, processes=1) if hasattr(fx, "MULTIPROCESS_MIN_CHARS")
+                   else _plain_time(extractor, documents))
+    return {"documents": len(documents), "words": words, "claims": claims,
             "bare_pipe_words_per_s": words / bare, "extract_words_per_s": words / full,
-            "layer_share": layer / bare, "overhead": full / bare - 1.0, "model": extractor.model_id}
+            "layer_share": layer / bare, "overhead": full / bare - 1.0, "model": extractor.model_id,
+            "components": list(nlp.pipe_names)}
+
+
+def _plain_time(extractor: Any, documents: list[Any]) -> float:
+    """extract_many of an extractor without process control (the version before it was added)."""
+    t0 = time.perf_counter()
+    for _batch in extractor.extract_many(documents):
+        pass
+    return time.perf_counter() - t0
+
+
+def breakeven(documents: list[Any], sizes: list[int], *, repeat: int) -> list[dict[str, Any]]:
+    """extract_many with one and with two parsing processes on the first N documents, for each N."""
+    from factcheck.extract import Extractor
+    from factcheck.settings import Settings
+
+    extractor = Extractor(settings=Settings())
+    list(extractor.extract_many(documents[:3]))  # load the model before timing
+    rows = []
+    for n in sizes:
+        part = documents[:n]
+        one = min(_extract_time(extractor, part, processes=1) for _ in range(repeat))
+        two = min(_extract_time(extractor, part, processes=2) for _ in range(repeat))
+        rows.append({"documents": n, "chars": sum(len(d.text) for d in part),
+                     "words": sum(len(d.text.split()) for d in part), "one": one, "two": two})
+    return rows
+
+
+def print_speed(label: str, sp: dict[str, Any]) -> None:
+    print(f"speed, {label} ({sp['model']}, {sp['documents']} docs, {sp['words']} words, {sp['claims']} claims):")
+    print(f"  components      {', '.join(sp['components'])}")
+    print(f"  bare nlp.pipe   {sp['bare_pipe_words_per_s']:.0f} words/s")
+    print(f"  extract_many    {sp['extract_words_per_s']:.0f} words/s (one process)")
+    print(f"  claim layer alone (on parsed docs) = {100 * sp['layer_share']:.0f}% of spaCy's time")
+    print(f"  end to end, extract_many vs nlp.pipe: {100 * sp['overhead']:+.0f}%")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,29 +206,40 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", action="store_true", help="print each wrong value")
     ap.add_argument("--speed-repeat", type=int, default=3)
     ap.add_argument("--no-speed", action="store_true")
+    ap.add_argument("--no-accuracy", action="store_true", help="skip the time-normalisation scores")
+    ap.add_argument("--fnc1", type=Path, default=DEFAULT_FNC1 / "train_bodies.csv",
+                    help="FNC-1 bodies for a second speed figure (skipped when missing)")
+    ap.add_argument("--fnc1-n", type=int, default=200)
+    ap.add_argument("--breakeven", type=int, nargs="*", default=None,
+                    help="corpus sizes (FNC-1 bodies) at which to time one vs two parsing processes")
     args = ap.parse_args(argv)
     docs = read_corpus(args.data / "intra_cross-doc_annotation")
     from factcheck.extract.nlp import load_pipeline
     from factcheck.settings import Settings
 
     nlp = load_pipeline(Settings().spacy_model)
-    acc = value_accuracy(docs, nlp, show_errors=args.errors)
-    print(f"documents: {len(docs)}  gold TIMEX3 (excluding creation times): {acc['total']}")
-    print(f"value accuracy given gold text + DCT: {100 * acc['accuracy']:.1f}% ({acc['correct']}/{acc['total']})")
-    for k, v in acc["by_type"].items():
-        print(f"  {k:9s} {v['total']:4d}  {100 * v['accuracy']:.1f}%")
-    det = detection(docs, nlp)
-    print(f"detection: gold {det['gold']} predicted {det['predicted']}")
-    for key in ("strict", "overlap", "value"):
-        d = det[key]
-        print(f"  {key:8s} P {100 * d['precision']:.1f}  R {100 * d['recall']:.1f}  F1 {100 * d['f1']:.1f}")
+    if not args.no_accuracy:
+        acc = value_accuracy(docs, nlp, show_errors=args.errors)
+        print(f"documents: {len(docs)}  gold TIMEX3 (excluding creation times): {acc['total']}")
+        print(f"value accuracy given gold text + DCT: {100 * acc['accuracy']:.1f}% ({acc['correct']}/{acc['total']})")
+        for k, v in acc["by_type"].items():
+            print(f"  {k:9s} {v['total']:4d}  {100 * v['accuracy']:.1f}%")
+        det = detection(docs, nlp)
+        print(f"detection: gold {det['gold']} predicted {det['predicted']}")
+        for key in ("strict", "overlap", "value"):
+            d = det[key]
+            print(f"  {key:8s} P {100 * d['precision']:.1f}  R {100 * d['recall']:.1f}  F1 {100 * d['f1']:.1f}")
     if not args.no_speed:
-        sp = speed(docs, repeat=args.speed_repeat)
-        print(f"speed ({sp['model']}, {sp['documents']} docs, {sp['words']} words, {sp['claims']} claims):")
-        print(f"  bare nlp.pipe   {sp['bare_pipe_words_per_s']:.0f} words/s")
-        print(f"  extract_many    {sp['extract_words_per_s']:.0f} words/s")
-        print(f"  claim layer alone (on parsed docs) = {100 * sp['layer_share']:.0f}% of spaCy's time")
-        print(f"  end to end, extract_many vs nlp.pipe: {100 * sp['overhead']:+.0f}%")
+        print_speed("MEANTIME", speed(meantime_documents(docs), repeat=args.speed_repeat))
+        if args.fnc1.is_file():
+            fnc = fnc1_documents(args.fnc1, args.fnc1_n)
+            print_speed(f"FNC-1 first {args.fnc1_n} bodies", speed(fnc, repeat=args.speed_repeat))
+    if args.breakeven:
+        fnc = fnc1_documents(args.fnc1, max(args.breakeven))
+        print("break-even, extract_many with 1 vs 2 parsing processes (FNC-1 bodies, best of 2):")
+        for row in breakeven(fnc, args.breakeven, repeat=2):
+            print(f"  {row['documents']:4d} docs {row['chars']:8d} chars  1 process {row['one']:6.1f}s  "
+                  f"2 processes {row['two']:6.1f}s  ({100 * (row['one'] / row['two'] - 1):+.0f}% speed)")
     return 0
 
 

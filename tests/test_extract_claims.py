@@ -66,6 +66,18 @@ def test_extract_many_keeps_order(extractor: Extractor) -> None:
     assert [batch[0].document for batch in out] == ["d0", "d1", "d2", "d3", "d4"]
 
 
+def test_two_parsing_processes_give_the_same_claims(extractor: Extractor, monkeypatch: pytest.MonkeyPatch) -> None:
+    import factcheck.extract as fx
+
+    docs = [make_doc(f"The council of town {i} approved the budget on Monday. Critics in town {i} objected.",
+                     id=f"d{i}") for i in range(2 * fx.BATCH_SIZE)]
+    single = [[c.model_dump() for c in batch] for batch in extractor.extract_many(docs)]
+    monkeypatch.setattr(fx, "MULTIPROCESS_MIN_CHARS", 1)
+    assert extractor.processes_for(docs) == 2
+    double = [[c.model_dump() for c in batch] for batch in extractor.extract_many(docs)]
+    assert double == single
+
+
 def test_model_id_and_version(extractor: Extractor) -> None:
     assert extractor.model_id.startswith("en_core_web_sm-3.8")
     assert Extractor.describe_model(extractor.settings) == extractor.model_id
@@ -118,6 +130,39 @@ def test_shared_subject_coordination_stays_one_claim(extractor: Extractor) -> No
     ],
 )
 def test_polarity(extractor: Extractor, sentence: str, polarity: str) -> None:
+    assert one(extractor, sentence).polarity == polarity
+
+
+@pytest.mark.parametrize(
+    ("sentence", "polarity"),
+    [
+        # Comparatives and superlatives with a negative word assert, they do not deny.
+        ("Our alliance has never been more crucial to realizing a shared vision.", "positive"),
+        ("The alliance has never been stronger.", "positive"),
+        ("The relationship has never been more important than it is today.", "positive"),
+        ("He could not have been more clear.", "positive"),
+        ("Nothing is more important than the safety of our citizens.", "positive"),
+        ("No relationship is more important than the one with Japan.", "positive"),
+        ("No country has done more to fight the virus than Germany.", "positive"),
+        ("Nobody is better placed than the minister to lead the talks.", "positive"),
+        ("The trip will last no longer than two weeks.", "positive"),
+        # "not only ... but also" asserts both parts.
+        ("The deal not only cuts tariffs but also opens markets.", "positive"),
+        ("Our alliance must not only strengthen the tools we have, but also develop new ones.", "positive"),
+        # Idioms whose "no" asserts.
+        ("The CDC wasted no time sealing the town.", "positive"),
+        ("The government spared no effort to rescue the miners.", "positive"),
+        ("There is no doubt that the army fired on protesters.", "positive"),
+        ("This isn't the first time the company has faced such claims.", "positive"),
+        ("The results were not announced until Friday.", "positive"),
+        # ... and the real negations next to them stay negative.
+        ("The company is no longer selling the product.", "negative"),
+        ("The talks were not more productive than last year.", "negative"),
+        ("The alliance has never been tested.", "negative"),
+        ("Nothing was stolen from the house.", "negative"),
+    ],
+)
+def test_polarity_traps(extractor: Extractor, sentence: str, polarity: str) -> None:
     assert one(extractor, sentence).polarity == polarity
 
 
@@ -263,6 +308,58 @@ def test_they_resolves_to_a_coordinated_pair(extractor: Extractor) -> None:
             "They were to arrive in Japan on Monday.")
     second = claims_of(extractor, text)[1]
     assert {e.id for e in second.who if e.kind == "person"} == {"person:antony-blinken", "person:austin-lloyd"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "first"),
+    [
+        ("The European Commission in Brussels fined Google on Monday.", "org:european-commission"),
+        ("Japan and Australia criticized China over its actions in the South China Sea.", "gpe:JP"),
+        ("The sanctions against Russia were announced by the European Union.", "org:european-union"),
+        ("Moscow's military buildup on Ukraine's borders worries NATO.", "gpe:RU"),
+        ("On Monday, Foreign Minister Toshimitsu Motegi met Antony Blinken in Tokyo.", "person:motegi-toshimitsu"),
+    ],
+)
+def test_who_starts_with_the_actor(extractor: Extractor, sentence: str, first: str) -> None:
+    c = one(extractor, sentence)
+    assert c.who and c.who[0].id == first, [e.id for e in c.who]
+
+
+def test_moscow_buildup_does_not_make_ukraine_a_subject(extractor: Extractor) -> None:
+    c = one(extractor, "Moscow's military buildup on Ukraine's borders worries NATO.")
+    ids = [e.id for e in c.who]
+    assert ids.index("gpe:RU") < ids.index("gpe:UA") if "gpe:UA" in ids else True
+
+
+@pytest.mark.parametrize(
+    ("sentence", "present", "absent"),
+    [
+        # The nationality written as part of a role is the role's country, not a second actor.
+        ("Japanese Foreign Minister Yoshimasa Hayashi met reporters on Monday.", {"person:hayashi-yoshimasa"}, {"gpe:JP"}),
+        ("Nobuo Kishi, Japan's defense minister, met reporters on Monday.", {"person:kishi-nobuo"}, {"gpe:JP"}),
+        # A hyphenated pair of countries names both.
+        ("The U.S.-Japan alliance faces new challenges.", {"gpe:US", "gpe:JP"}, {"org:us-japan", "place:us-japan"}),
+        # Codes with figures are neither people nor organisations.
+        ("COVID-19 has fueled the trend, the minister said.", set(), {"person:covid-19", "org:covid-19"}),
+    ],
+)
+def test_entity_kinds(extractor: Extractor, sentence: str, present: set[str], absent: set[str]) -> None:
+    c = claims_of(extractor, sentence)[0]
+    ids = {e.id for e in c.who}
+    assert present <= ids and not (absent & ids), ids
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        ("The ministers reaffirmed their commitment to a free and open Indo-Pacific region.", "loc:indo-pacific-region"),
+        ("China sent ships to the Indo-Pacific.", "loc:indo-pacific"),
+    ],
+)
+def test_regions_are_places_not_organisations(extractor: Extractor, sentence: str, place: str) -> None:
+    c = one(extractor, sentence)
+    assert place in {e.id for e in c.where}
+    assert not any(e.kind == "org" and "pacific" in e.id for e in c.who)
 
 
 # --------------------------------------------------------------------------- when

@@ -11,7 +11,7 @@ from pathlib import Path
 from . import __version__
 from .cache import Cache, open_cache
 from .embed import Embedder
-from .extract import EXTRACTOR_VERSION, Extractor
+from .extract import EXTRACTOR_VERSION, Extractor, link_entities
 from .ingest import load_documents
 from .match import MatchResult, match_claims
 from .models import Claim, Document, GeneratedWith, Report
@@ -93,7 +93,11 @@ def run(
         documents = load_documents(paths, settings=settings)
     documents = list(documents)
     with open_cache(settings, output=output) as cache:
-        claims = extract_claims(documents, settings=settings, cache=cache, progress=progress)
+        # Corpus-level entity linking ("Blinken" -> the one "Antony Blinken" of the corpus) runs
+        # after the per-document cache, since it depends on the other documents.
+        claims = link_entities(
+            extract_claims(documents, settings=settings, cache=cache, progress=progress)
+        )
         embedder = Embedder(settings=settings, cache=cache)
         match = match_claims(
             claims, documents=documents, settings=settings, embedder=embedder, progress=progress

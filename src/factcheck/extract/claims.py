@@ -286,18 +286,25 @@ class _Context:
         negations = 0
         chain = _chain(clause.content, content)
         for v in chain:
-            if any(c.dep_ == "neg" or (c.lower_ in {"never", "not", "n't"} and c.dep_ in {"neg", "advmod"})
-                   for c in v.children):
+            if any(_negator(c) and not _not_a_denial(v, c, content) for c in v.children):
+                negations += 1
+            if _no_longer(v):
                 negations += 1
             if v.i != content.i and v.lemma_ in NEGATING_VERBS:
                 negations += 1
-        # "No agreement was reached", "reached no agreement".
+        # "No agreement was reached", "reached no agreement" -- but "nothing is more important
+        # than X" and "no country has done more than X" state a superlative, not a denial.
+        superlative = _comparative_predicate(content)
         for c in content.children:
             if c.dep_ in {"nsubj", "nsubjpass", "dobj", "attr"} and any(
                 g.dep_ == "det" and g.lower_ == "no" for g in c.children
             ):
+                if _positive_idiom(content, c) or (c.dep_ in {"nsubj", "nsubjpass"} and superlative):
+                    continue
                 negations += 1
             if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ in {"nobody", "nothing", "none", "neither"}:
+                if superlative or any(g.lower_ == "other" for g in c.children):
+                    continue  # "nobody is better placed than", "none other than"
                 negations += 1
         if clause.speech is not None:
             if clause.speech.lemma_ in NEGATING_SPEECH:
@@ -437,8 +444,7 @@ class _Context:
     def _mentions_in(self, toks: list[Token]) -> list[Mention]:
         seen: dict[int, Mention] = {}
         for t in toks:
-            m = self.ents.at(t.i)
-            if m is not None:
+            for m in self.ents.all_at(t.i):
                 seen.setdefault(m.start, m)
         return [seen[k] for k in sorted(seen)]
 
@@ -499,21 +505,25 @@ class _Context:
                      ) -> tuple[list[Entity], list[Entity]]:
         who: dict[str, Entity] = {}
         where: dict[str, Entity] = {}
-        # Subjects first: of the content verb, else of the verbs above it ("X plans to ...").
+        # The actor first (see the package docstring): the subject of the content verb, else of
+        # the verbs above it ("X plans to ..."); in the passive, the agent ("by X") before the
+        # grammatical subject, so that "police arrested X" and "X was arrested by police" agree.
+        agent = next((c for c in content.children if c.dep_ == "agent"), None)
+        if agent is not None:
+            for m in self._mentions_in(_core(agent)):
+                if m.entity.kind in {"person", "org", "gpe", "norp"}:
+                    who.setdefault(m.entity.id, m.entity)
         for v in _chain(clause.content, content)[::-1]:
             subj = next((c for c in v.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
             if subj is None:
                 continue
+            found = False
             for s in [subj, *_conj_chain(subj)]:
-                ents = self._subject_entities(s)
-                for e in ents:
+                for e in self._subject_entities(s):
                     who.setdefault(e.id, e)
-            if who:
+                    found = True
+            if found:
                 break
-        agent = next((c for c in content.children if c.dep_ == "agent"), None)
-        if agent is not None:
-            for m in self._mentions_in(list(agent.subtree)):
-                who.setdefault(m.entity.id, m.entity)
         # The speaker of reported speech is the attribution, not an actor of the claim.
         speaker_toks: set[int] = set()
         if clause.speech is not None:
@@ -540,7 +550,13 @@ class _Context:
     def _subject_entities(self, subj: Token) -> list[Entity]:
         if subj.lower_ in PRONOUNS_SING | PRONOUNS_PLUR:
             return self.resolve_pronoun(subj)
-        toks = [t for t in subj.subtree if t.dep_ not in {"relcl", "acl"}]
+        # "Moscow's buildup on Ukraine's borders": the actor is Moscow, not Ukraine; "of" phrases
+        # still name it ("the ministers of Japan and Australia").
+        skip: set[int] = set()
+        for t in subj.subtree:
+            if t.i != subj.i and (t.dep_ in {"relcl", "acl", "appos"} or (t.dep_ == "prep" and t.lower_ != "of")):
+                skip.update(x.i for x in t.subtree)
+        toks = [t for t in subj.subtree if t.i not in skip]
         found = self._mentions_in(toks)
         if found:
             return [m.entity for m in found if m.entity.kind in {"person", "org", "gpe", "norp"}]
@@ -575,6 +591,98 @@ class _Context:
             return inside
         # A time written outside every clause ("On Sunday, A did X and B did Y") applies to all.
         return out
+
+
+# ---------------------------------------------------------------------- polarity traps
+
+_NEGATORS = {"never", "not", "n't"}
+_FOCUS = {"only", "just", "merely", "simply", "solely"}
+_COMPARATIVE_TAGS = {"JJR", "RBR"}
+# "wasted no time", "spared no effort", "there is no doubt that": a "no" that asserts.
+POSITIVE_NO_IDIOMS: dict[str, frozenset[str]] = {
+    "waste": frozenset({"time"}),
+    "lose": frozenset({"time"}),
+    "spare": frozenset({"effort", "expense", "cost"}),
+    "leave": frozenset({"stone"}),
+    "make": frozenset({"secret", "mistake", "bones"}),
+    "be": frozenset({"doubt", "question"}),
+    "have": frozenset({"doubt"}),
+}
+
+
+def _negator(tok: Token) -> bool:
+    return bool(tok.dep_ == "neg" or (tok.lower_ in _NEGATORS and tok.dep_ in {"neg", "advmod"}))
+
+
+def _is_comparative(tok: Token) -> bool:
+    """'stronger', 'better', or 'more/less X'; 'longer' in 'no longer' is a time adverb, not a comparison."""
+    if tok.tag_ in _COMPARATIVE_TAGS and not any(g.lower_ == "no" for g in tok.children):
+        return True
+    return any(g.lower_ in {"more", "less"} and g.dep_ in {"advmod", "amod"} for g in tok.children)
+
+
+def _comparative_predicate(verb: Token) -> bool:
+    """Whether a verb's predicate is a comparison: 'is more important', 'has done more', 'better placed'."""
+    if _is_comparative(verb):
+        return True
+    return any(
+        c.dep_ in {"acomp", "attr", "dobj", "advmod", "oprd", "npadvmod"} and _is_comparative(c)
+        for c in verb.children
+    )
+
+
+def _not_a_denial(verb: Token, neg: Token, content: Token) -> bool:
+    """Negation words that do not deny the claim: 'not only ... but', 'never been stronger', 'not until'."""
+    doc = neg.doc
+    sent = neg.sent
+    nxt = doc[neg.i + 1] if neg.i + 1 < sent.end else None
+    # "not only X but (also) Y" asserts both.
+    if nxt is not None and nxt.lower_ in _FOCUS and any(t.lower_ == "but" for t in doc[neg.i + 2:sent.end]):
+        return True
+    # "has never been stronger", "could not have been more crucial": emphatic superlatives.
+    if _comparative_predicate(verb) or (verb.i != content.i and _comparative_predicate(content)):
+        if neg.lower_ == "never":
+            return True
+        if {c.lower_ for c in verb.children if c.dep_ == "aux"} & {"could", "can", "ca"}:
+            return True
+    # "was not announced until Friday": it was, on Friday.
+    if any(c.dep_ == "prep" and c.lower_ in {"until", "till"} for c in verb.children):
+        return True
+    # "this isn't the first time", "it won't be the last": it has happened, or will again.
+    if verb.lemma_ == "be":
+        for c in verb.children:
+            if c.dep_ in {"attr", "nsubj"} and any(g.lower_ in {"first", "last"} for g in c.children):
+                return True
+    return False
+
+
+def _no_longer(verb: Token) -> bool:
+    """'is no longer selling': a negation; 'lasts no longer than a week' is a bound, not one."""
+    for c in verb.children:
+        if c.lower_ == "longer" and c.dep_ == "advmod" and any(g.lower_ == "no" for g in c.children):
+            nxt = c.doc[c.i + 1] if c.i + 1 < len(c.doc) else None
+            if not any(g.lower_ == "than" for g in c.children) and (nxt is None or nxt.lower_ != "than"):
+                return True
+    return False
+
+
+def _regular_forms(base: str) -> set[str]:
+    stem = base[:-1] if base.endswith("e") else base
+    return {base, base + "s", stem + "ed", stem + "ing"}
+
+
+# The small model mislemmatises some of these ("spared" -> "spar"): match written forms too.
+_IDIOM_FORMS = {form: base for base in POSITIVE_NO_IDIOMS for form in _regular_forms(base)}
+
+
+def _positive_idiom(verb: Token, obj: Token) -> bool:
+    nouns = POSITIVE_NO_IDIOMS.get(verb.lemma_) or POSITIVE_NO_IDIOMS.get(_IDIOM_FORMS.get(verb.lower_, ""))
+    if nouns is None or obj.lemma_.lower() not in nouns:
+        return False
+    if obj.lemma_.lower() in {"doubt", "question"}:
+        # "no doubt that X" asserts X; "no question of a deal" denies one.
+        return any(c.dep_ in {"acl", "ccomp", "relcl"} for c in obj.children)
+    return True
 
 
 def _core(tok: Token) -> list[Token]:

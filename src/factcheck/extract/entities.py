@@ -19,6 +19,21 @@ _GROUP_NOUNS = {"counterpart", "counterparts", "officials", "colleagues", "minis
 _LOCATIVE = {"in", "at", "near", "across", "around", "inside", "within", "throughout", "outside",
              "into", "from", "off", "along", "to"}
 _INITIAL = re.compile(r"^[A-Za-z]\.?$")
+# "COVID-19", "SARS-CoV-2", "F-35": a code, not an organisation ("G20" stays one).
+_CODE_NAME = re.compile(r"^(?:the\s+)?(?:[A-Za-z]+-)+\d[\w-]*$", re.IGNORECASE)
+# Last words that make a name a place ("Taiwan Strait") or an event ("Consultative Committee Meeting").
+_GEO_HEADS = frozenset({
+    "region", "regions", "sea", "seas", "ocean", "strait", "straits", "gulf", "bay", "peninsula",
+    "island", "islands", "isles", "archipelago", "coast", "basin", "valley", "river", "lake",
+    "mountains", "mountain", "desert", "plateau", "delta", "canal", "channel", "border", "borders",
+})
+_EVENT_HEADS = frozenset({
+    "meeting", "summit", "conference", "talks", "dialogue", "games", "olympics", "election",
+    "elections", "war", "crisis", "protests", "visit", "consultations", "exercise", "exercises",
+})
+# What may stand between a country and the person whose role it names, titles removed.
+_ROLE_GLUE = re.compile(
+    r"(?:['’]s)?(?:[\s,]|\b(?:the|a|of|for|" + "|".join(sorted(_TITLE_FILLERS)) + r")\b)*", re.IGNORECASE)
 
 
 @dataclass
@@ -82,13 +97,18 @@ class DocEntities:
     def __init__(self, mentions: list[Mention], persons: dict[str, PersonInfo]) -> None:
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.persons = persons
-        self._by_token: dict[int, Mention] = {}
+        self._by_token: dict[int, list[Mention]] = {}
         for m in self.mentions:
             for i in range(m.tok_start, m.tok_end):
-                self._by_token[i] = m
+                self._by_token.setdefault(i, []).append(m)
 
     def at(self, token_index: int) -> Mention | None:
-        return self._by_token.get(token_index)
+        hits = self._by_token.get(token_index)
+        return hits[0] if hits else None
+
+    def all_at(self, token_index: int) -> list[Mention]:
+        """Every mention on a token: one token can name two countries ("U.S.-Japan")."""
+        return self._by_token.get(token_index, [])
 
     def within(self, tok_start: int, tok_end: int) -> list[Mention]:
         return [m for m in self.mentions if m.tok_start >= tok_start and m.tok_end <= tok_end]
@@ -163,6 +183,18 @@ class EntityLinker:
                 if len(words) == 1 and self._short_person(words[0], span.start_char, persons) is not None:
                     pending_short.append((s, e, words[0]))
                     continue
+            if (_CODE_NAME.search(mention_text) and label in {"ORG", "NORP", "GPE"}) or (
+                    label == "PERSON" and re.search(r"\d", mention_text)):
+                # "COVID-19", "H1N1", "F-35": names with figures are not people or organisations.
+                name = re.sub(r"^(?:the|The)\s+", "", mention_text)
+                mentions.append(Mention(span.start_char, span.end_char, s, e,
+                                        Entity(id="other:" + slug(name), name=name, kind="other", mention=mention_text,
+                                               start=span.start_char, end=span.end_char)))
+                continue
+            parts = self._country_compound(span)
+            if parts:
+                mentions.extend(Mention(a, b, s, e, _country_entity(c, text[a:b], span, a, b)) for a, b, c in parts)
+                continue
             if label == "PERSON":
                 self._person(sdoc, span, persons, mentions, pending_short, doc_countries)
                 continue
@@ -178,7 +210,7 @@ class EntityLinker:
                 pid = person_id([word])
                 info = persons.setdefault(pid, PersonInfo(pid, word, frozenset([key(word)]), first_char=span.start_char))
             role, title_start = self._role_before(sdoc, span, doc_countries)
-            if role is not None and not tables.title(role.title).generic:  # type: ignore[union-attr]
+            if role is not None and not _generic(role, tables):
                 info.roles.append(role)
             mentions.append(Mention(span.start_char, span.end_char, s, e,
                                     Entity(id=info.id, name=info.name, kind="person", mention=span.text,
@@ -210,7 +242,54 @@ class EntityLinker:
             if best is not None and (own is None or _generic(own, tables) or
                                      (own.title == best.title and own.org is None)):
                 m.entity = m.entity.model_copy(update={"role": best})
-        return DocEntities(mentions, persons)
+        return DocEntities(self._drop_role_countries(mentions, text), persons)
+
+    def _drop_role_countries(self, mentions: list[Mention], text: str) -> list[Mention]:
+        """Leave out a country written as part of a person's role ("Japanese Foreign Minister X",
+        "X, Japan's defense minister"): the role carries it, and it is not a second actor."""
+        regex = self.tables.title_regex
+        drop: set[int] = set()
+        persons = [m for m in mentions if m.entity.kind == "person" and m.entity.role is not None
+                   and m.entity.role.org is not None]
+        for cm in mentions:
+            if cm.entity.kind not in {"gpe", "norp"}:
+                continue
+            for pm in persons:
+                if pm.entity.role is None or pm.entity.role.org != cm.entity.id:
+                    continue
+                if cm.end <= pm.start:
+                    between, title_after = text[cm.end:pm.start], ""
+                elif pm.end <= cm.start:
+                    between, title_after = text[pm.end:cm.start], text[cm.end:cm.end + 60]
+                else:
+                    continue
+                if len(between) > 80:
+                    continue
+                titled = regex.search(between) is not None or regex.match(
+                    re.sub(r"^(?:['’]s)?\s+", "", title_after)) is not None
+                rest = regex.sub(" ", between)
+                if titled and _ROLE_GLUE.fullmatch(rest):
+                    drop.add(id(cm))
+                    break
+        return [m for m in mentions if id(m) not in drop]
+
+    def _country_compound(self, span: Any) -> list[tuple[int, int, Country]]:
+        """"U.S.-Japan", "Japan-US": (start, end, country) of each country in a hyphenated pair, else []."""
+        text = span.text
+        lead = re.match(r"(?:the|The)\s+", text)
+        offset = span.start_char + (lead.end() if lead else 0)
+        body = text[lead.end():] if lead else text
+        body = re.sub(r"['’]s$", "", body)
+        pieces = [(m.start(), m.end()) for m in re.finditer(r"[^-–]+", body)]
+        if len(pieces) < 2 or len(body) - sum(b - a for a, b in pieces) != len(pieces) - 1:
+            return []
+        out = []
+        for a, b in pieces:
+            c = self.tables.country(body[a:b].strip())
+            if c is None:
+                return []
+            out.append((offset + a, offset + b, c))
+        return out
 
     def _titled_name(self, sdoc: Any, span: Any, title_ranges: list[tuple[int, int]]) -> bool:
         """Whether a span is a capitalised name written right after a title of office."""
@@ -292,16 +371,26 @@ class EntityLinker:
         canonical = tables.canonical(text)
         kind = KINDS[label]
         if label == "NORP":
-            c = tables.country_of_demonym(canonical)
+            c = tables.country_of_demonym(canonical) or tables.country(canonical)
             if c is not None:
                 return Entity(id=c.entity_id, name=c.name, kind="norp", mention=text,
                               start=span.start_char, end=span.end_char)
             return Entity(id="norp:" + slug(canonical), name=canonical, kind="norp", mention=text,
                           start=span.start_char, end=span.end_char)
-        if label in {"GPE", "ORG", "LOC"}:
+        if label in {"GPE", "ORG", "LOC", "FAC"}:
             c = tables.country(canonical)
             if c is not None:
                 return _country_entity(c, text, span)
+            name = re.sub(r"^(?:the|The)\s+", "", canonical)
+            words = [key(w) for w in re.split(r"[\s\-–]+", name) if w]
+            # "Indo-Pacific region", "Taiwan Strait", "the Indo-Pacific": places, whatever NER said.
+            if words and (words[-1] in _GEO_HEADS or key(name) in tables.regions):
+                return Entity(id="loc:" + slug(name), name=name, kind="loc", mention=text,
+                              start=span.start_char, end=span.end_char)
+            if label == "ORG" and len(words) > 1 and words[-1] in _EVENT_HEADS:
+                return Entity(id="event:" + slug(name), name=name, kind="event", mention=text,
+                              start=span.start_char, end=span.end_char)
+        if label in {"GPE", "ORG", "LOC"}:
             cap = tables.country_of_capital(canonical) if label == "GPE" else None
             if cap is not None and not self._locative(span):
                 return _country_entity(cap, text, span)  # "Beijing said": the government
@@ -403,8 +492,9 @@ class EntityLinker:
         return None
 
 
-def _country_entity(c: Country, text: str, span: Any) -> Entity:
-    return Entity(id=c.entity_id, name=c.name, kind="gpe", mention=text, start=span.start_char, end=span.end_char)
+def _country_entity(c: Country, text: str, span: Any, start: int | None = None, end: int | None = None) -> Entity:
+    return Entity(id=c.entity_id, name=c.name, kind="gpe", mention=text,
+                  start=span.start_char if start is None else start, end=span.end_char if end is None else end)
 
 
 def _generic(role: Role, tables: Tables) -> bool:

@@ -12,7 +12,7 @@ _BOUNDS: list[tuple[str, Bound]] = [
     (r"more than|over|above|in excess of|exceeding|upwards of|greater than|north of|beyond", "more_than"),
     (r"less than|fewer than|under|below|short of|shy of|south of", "less_than"),
     (r"at least|no fewer than|no less than|a minimum of|not less than", "at_least"),
-    (r"at most|up to|no more than|as many as|a maximum of|not more than|as much as", "at_most"),
+    (r"at most|up to|no more than|no longer than|as many as|a maximum of|not more than|as much as", "at_most"),
     (r"about|around|approximately|roughly|nearly|almost|some|an estimated|estimated|close to|"
      r"circa|ca\.|approx\.|just over|just under|around about|~", "approx"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..models import Claim, Finding
+from .AG001 import Agreement
 from .base import ConfigKey, Rule, RuleContext, at_least_one, join_names, list_of_str, shorten
 from .slots import is_quote
 
@@ -13,8 +14,9 @@ class Unsupported(Rule):
     """A claim that no other independent source makes.
 
     What it does:
-        Reports each substantive claim that is not matched with a claim of another independent
-        source (documents judged near-duplicates, e.g. syndicated copies, count as one source).
+        Reports each substantive claim that no claim of another independent source states too
+        (by the agreement rule's same-fact test) or contradicts (documents judged
+        near-duplicates, e.g. syndicated copies, count as one source).
         Substantive means: not of a skipped kind (captions and headlines by default: their
         content is restated in the body), at least `min_words` words, at least one filled slot
         (who, when, where or a figure) when `require_slots` is on, and not a direct quotation
@@ -43,6 +45,21 @@ class Unsupported(Rule):
                   "Report only claims with a who, when, where or figure.", (bool,)),
     )
 
+    @staticmethod
+    def backed(ctx: RuleContext) -> set[str]:
+        """Claims another independent source states too (by AG001's test) or contradicts.
+
+        Being grouped by the matcher is not enough: a group can hold claims on one topic that
+        state different facts, and none of those is corroborated by the other.
+        """
+        agreement = Agreement(options=ctx.settings.rules.get(Agreement.code, {}))
+        out: set[str] = set()
+        for group in ctx.groups:
+            for pair in ctx.comparison(group).pairs:
+                if agreement.same_fact(pair) or (pair.conflicts() and not pair.neutralised):
+                    out.update((pair.a.id, pair.b.id))
+        return out
+
     def substantive(self, claim: Claim) -> bool:
         if claim.kind in self.options["skip_kinds"]:
             return False
@@ -56,17 +73,10 @@ class Unsupported(Rule):
         )
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        backed = self.backed(ctx)
         lone: dict[str, Claim] = {}
         for claim in sorted(ctx.claims, key=lambda c: c.id):
-            if not self.substantive(claim):
-                continue
-            own = ctx.source_of(claim.document)
-            supported = any(
-                ctx.source_of(ctx.by_id[other].document) != own
-                for group in ctx.groups_of.get(claim.id, [])
-                for other in group.claims
-            )
-            if not supported:
+            if self.substantive(claim) and claim.id not in backed:
                 lone[claim.id] = claim
         # Copies of one claim in near-duplicate documents make one finding, not one per copy.
         done: set[str] = set()

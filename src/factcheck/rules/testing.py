@@ -122,6 +122,12 @@ def quantity(spec: str | Mapping[str, Any]) -> Quantity:
     })
 
 
+CLAIM_KEYS = frozenset({
+    "doc", "text", "sentence", "kind", "who", "what", "when", "where", "quantities", "polarity",
+    "modality", "attribution",
+})
+
+
 def build_case(case: Mapping[str, Any]) -> tuple[MatchResult, list[Claim], list[Document], Settings]:
     """The corpus a case describes: documents, claims, one group of all claims unless given."""
     specs: Sequence[Mapping[str, Any]] = case["claims"]
@@ -138,6 +144,11 @@ def build_case(case: Mapping[str, Any]) -> tuple[MatchResult, list[Claim], list[
             id=d, path=f"{d}.txt", format="txt", content_hash="0" * 64, encoding="utf-8",
             characters=len(body), text=body, original=body, published=meta.get("published"),
         )
+    for s in specs:
+        unknown = set(s) - CLAIM_KEYS
+        if unknown:
+            # A misspelt key would otherwise be ignored and the case test nothing.
+            raise ValueError(f"case {case.get('name')!r}: unknown claim keys {sorted(unknown)}")
     claims: list[Claim] = []
     offsets = dict.fromkeys(doc_ids, 0)
     counters = dict.fromkeys(doc_ids, 0)
