@@ -67,7 +67,9 @@ def best_f1(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     fp = np.cumsum(1 - y)
     precision = tp / (tp + fp)
     recall = tp / max(int(y.sum()), 1)
-    f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall + 1e-12), 0.0)
+    f1 = np.where(
+        precision + recall > 0, 2 * precision * recall / (precision + recall + 1e-12), 0.0
+    )
     i = int(np.argmax(f1))
     return float(f1[i]), float(s[i])
 
@@ -92,7 +94,9 @@ def worker(args: argparse.Namespace) -> None:
 
         with tempfile.TemporaryDirectory() as out:
             settings = Settings(
-                embedding_backend=backend, batch_size=args.batch_size, cache=str(Path(out) / "c.sqlite")
+                embedding_backend=backend,
+                batch_size=args.batch_size,
+                cache=str(Path(out) / "c.sqlite"),
             )
             n = len(list(Path(args.docs_dir).glob("*.txt")))
             t0 = time.perf_counter()
@@ -145,9 +149,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--bodies", type=Path, default=DEFAULT_FNC1 / "train_bodies.csv")
     ap.add_argument("--stances", type=Path, default=DEFAULT_FNC1 / "train_stances.csv")
     ap.add_argument("--limit", type=int, default=5000, help="body sentences for the speed part")
-    ap.add_argument("--pairs", type=int, default=2000, help="headline-body pairs for the matching proxy")
-    ap.add_argument("--docs", type=int, default=40, help="bodies for the end-to-end pipeline run (0: skip)")
-    ap.add_argument("--rss-sentences", type=int, default=1000, help="sentences each subprocess encodes")
+    ap.add_argument(
+        "--pairs", type=int, default=2000, help="headline-body pairs for the matching proxy"
+    )
+    ap.add_argument(
+        "--docs", type=int, default=40, help="bodies for the end-to-end pipeline run (0: skip)"
+    )
+    ap.add_argument(
+        "--rss-sentences", type=int, default=1000, help="sentences each subprocess encodes"
+    )
     ap.add_argument("--batch-size", type=int, default=Settings().batch_size)
     ap.add_argument("--threads", type=int, default=None, help="default: every available core")
     ap.add_argument("--chunk", type=int, default=250, help="sentences per interleaved chunk")
@@ -181,12 +191,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         load_s[b] = time.perf_counter() - t0
         print(f"loaded {b} in {load_s[b]:.1f}s", file=sys.stderr)
 
-    sps, cpu_sps, vectors = interleaved_speed(models, sentences, batch_size=args.batch_size, chunk=args.chunk)
+    sps, cpu_sps, vectors = interleaved_speed(
+        models, sentences, batch_size=args.batch_size, chunk=args.chunk
+    )
     ref = vectors["torch"]
     agreement = {}
     for b, v in vectors.items():
         cos = (v * ref).sum(axis=1)
-        agreement[b] = {"mean": float(cos.mean()), "min": float(cos.min()), "p1": float(np.percentile(cos, 1))}
+        agreement[b] = {
+            "mean": float(cos.mean()),
+            "min": float(cos.min()),
+            "p1": float(np.percentile(cos, 1)),
+        }
 
     # Matching proxy: does the headline's best-matching body sentence tell related from unrelated?
     taken = set(whole)
@@ -203,10 +219,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     matching = {}
     for b, model in models.items():
         hv = dict(zip(headlines, model.encode(headlines, batch_size=args.batch_size), strict=True))
-        scores = np.array([
-            float((vectors[b][spans[p.body_id][0] : spans[p.body_id][1]] @ hv[p.headline]).max())
-            for p in pairs
-        ])
+        scores = np.array(
+            [
+                float(
+                    (vectors[b][spans[p.body_id][0] : spans[p.body_id][1]] @ hv[p.headline]).max()
+                )
+                for p in pairs
+            ]
+        )
         f1, threshold = best_f1(scores, labels)
         matching[b] = {"f1": f1, "threshold": threshold}
     del models
@@ -228,8 +248,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 modes.append(["--docs-dir", str(docs_dir)])
             for mode in modes:
                 cmd = [
-                    sys.executable, __file__, "--worker", b, *mode,
-                    "--batch-size", str(args.batch_size), "--export-dir", str(args.export_dir),
+                    sys.executable,
+                    __file__,
+                    "--worker",
+                    b,
+                    *mode,
+                    "--batch-size",
+                    str(args.batch_size),
+                    "--export-dir",
+                    str(args.export_dir),
                 ]
                 if args.threads:
                     cmd += ["--threads", str(args.threads)]
@@ -238,10 +265,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"worker {b}: {results[b]}", file=sys.stderr)
 
     figures = {
-        "sentences": len(sentences), "pairs": len(pairs), "related": int(labels.sum()),
-        "batch_size": args.batch_size, "threads": args.threads or len(os.sched_getaffinity(0)),
-        "load_s": load_s, "sps": sps, "sps_per_cpu_s": cpu_sps, "agreement": agreement,
-        "matching": matching, "workers": results,
+        "sentences": len(sentences),
+        "pairs": len(pairs),
+        "related": int(labels.sum()),
+        "batch_size": args.batch_size,
+        "threads": args.threads or len(os.sched_getaffinity(0)),
+        "load_s": load_s,
+        "sps": sps,
+        "sps_per_cpu_s": cpu_sps,
+        "agreement": agreement,
+        "matching": matching,
+        "workers": results,
     }
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

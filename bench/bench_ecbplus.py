@@ -34,8 +34,16 @@ from factcheck.models import Claim
 from factcheck.settings import Settings
 from fnc1_util import make_document
 
-NO_SLOTS = Weights(who=0, where=0, predicate=0, quantity=0, time_overlap=0, time_disjoint=0,
-                   anchors=0, anchors_disjoint=0)
+NO_SLOTS = Weights(
+    who=0,
+    where=0,
+    predicate=0,
+    quantity=0,
+    time_overlap=0,
+    time_disjoint=0,
+    anchors=0,
+    anchors_disjoint=0,
+)
 Key = tuple[str, int]  # (document, sentence number)
 
 
@@ -50,12 +58,18 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_ECBPLUS)
     ap.add_argument("--topics", type=int, nargs="+", default=list(DEV_TOPICS))
-    ap.add_argument("--all-chains", action="store_true", help="count entity/time/place chains too, not only events")
+    ap.add_argument(
+        "--all-chains",
+        action="store_true",
+        help="count entity/time/place chains too, not only events",
+    )
     ap.add_argument("--threshold", type=float, default=None)
     ap.add_argument("--cache", type=Path, default=Path("/tmp/factcheck-bench-cache.sqlite"))
     args = ap.parse_args(argv)
 
-    settings = Settings() if args.threshold is None else Settings(similarity_threshold=args.threshold)
+    settings = (
+        Settings() if args.threshold is None else Settings(similarity_threshold=args.threshold)
+    )
     selected = validated_sentences(args.data / "ECBplus_coreference_sentences.csv")
     extractor = Extractor(settings=settings)
     gold: set[tuple[Key, Key]] = set()
@@ -78,7 +92,10 @@ def main(argv: list[str] | None = None) -> int:
                 try:
                     extracted = extractor.extract(doc)
                 except Exception as exc:  # the bench measures matching; note and go on
-                    print(f"# extractor failed on {d.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+                    print(
+                        f"# extractor failed on {d.name}: {type(exc).__name__}: {exc}",
+                        file=sys.stderr,
+                    )
                     extracted = []
                 for c in extracted:
                     claims.append(c)
@@ -112,13 +129,23 @@ def main(argv: list[str] | None = None) -> int:
         elapsed = time.perf_counter() - t0
 
     p, r, f = prf(pred, gold)
-    print(f"# ECB+ topics {' '.join(map(str, args.topics))}: {all_pairs} cross-document sentence pairs, "
-          f"{len(gold)} gold ({'all' if args.all_chains else 'event'} chains); extractor {extractor.model_id}")
-    print(f"# {time.strftime('%Y-%m-%d')} on {platform.node()} ({os.cpu_count()} cores), {elapsed:.0f}s")
-    print(f"matcher at threshold {settings.similarity_threshold}: precision {p:.3f} recall {r:.3f} F1 {f:.3f} "
-          f"({len(pred)} predicted pairs)")
-    print("\nthreshold sweep on the best pair score per sentence pair (all pairs, no top-k, no grouping):")
-    print("| threshold | P (slots) | R (slots) | F1 (slots) | P (cosine) | R (cosine) | F1 (cosine) |")
+    print(
+        f"# ECB+ topics {' '.join(map(str, args.topics))}: {all_pairs} cross-document sentence pairs, "
+        f"{len(gold)} gold ({'all' if args.all_chains else 'event'} chains); extractor {extractor.model_id}"
+    )
+    print(
+        f"# {time.strftime('%Y-%m-%d')} on {platform.node()} ({os.cpu_count()} cores), {elapsed:.0f}s"
+    )
+    print(
+        f"matcher at threshold {settings.similarity_threshold}: precision {p:.3f} recall {r:.3f} F1 {f:.3f} "
+        f"({len(pred)} predicted pairs)"
+    )
+    print(
+        "\nthreshold sweep on the best pair score per sentence pair (all pairs, no top-k, no grouping):"
+    )
+    print(
+        "| threshold | P (slots) | R (slots) | F1 (slots) | P (cosine) | R (cosine) | F1 (cosine) |"
+    )
     print("|---|---|---|---|---|---|---|")
     for t in np.arange(0.40, 0.81, 0.05):
         row = []

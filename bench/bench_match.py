@@ -33,8 +33,16 @@ from factcheck.models import Claim
 from factcheck.settings import Settings
 from fnc1_util import DEFAULT_FNC1, make_document, read_bodies, read_stances, sample
 
-NO_SLOTS = Weights(who=0, where=0, predicate=0, quantity=0, time_overlap=0, time_disjoint=0,
-                   anchors=0, anchors_disjoint=0)
+NO_SLOTS = Weights(
+    who=0,
+    where=0,
+    predicate=0,
+    quantity=0,
+    time_overlap=0,
+    time_disjoint=0,
+    anchors=0,
+    anchors_disjoint=0,
+)
 
 
 def prf(pred: list[bool], gold: list[bool]) -> tuple[float, float, float]:
@@ -47,7 +55,9 @@ def prf(pred: list[bool], gold: list[bool]) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
-def best_scores(head: list[Claim], body: list[Claim], embedder: Embedder, weights: Weights) -> float:
+def best_scores(
+    head: list[Claim], body: list[Claim], embedder: Embedder, weights: Weights
+) -> float:
     """Highest pair score between a headline claim and a body claim (what the threshold meets)."""
     if not head or not body:
         return -1.0
@@ -67,12 +77,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bodies", type=Path, default=DEFAULT_FNC1 / "train_bodies.csv")
     ap.add_argument("--sample", type=int, default=2000, help="stance pairs to use (fixed seed)")
     ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--threshold", type=float, default=None, help="override settings.similarity_threshold")
-    ap.add_argument("--cache", type=Path, default=Path("/tmp/factcheck-bench-cache.sqlite"),
-                    help="embedding/claims cache shared between bench runs")
+    ap.add_argument(
+        "--threshold", type=float, default=None, help="override settings.similarity_threshold"
+    )
+    ap.add_argument(
+        "--cache",
+        type=Path,
+        default=Path("/tmp/factcheck-bench-cache.sqlite"),
+        help="embedding/claims cache shared between bench runs",
+    )
     args = ap.parse_args(argv)
 
-    settings = Settings() if args.threshold is None else Settings(similarity_threshold=args.threshold)
+    settings = (
+        Settings() if args.threshold is None else Settings(similarity_threshold=args.threshold)
+    )
     pairs = sample(read_stances(args.stances), args.sample, seed=args.seed)
     bodies = read_bodies(args.bodies)
     extractor = Extractor(settings=settings)
@@ -107,10 +125,18 @@ def main(argv: list[str] | None = None) -> int:
             hid = heads.setdefault(pair.headline, f"h{len(heads)}")
             head = claims_for(hid, pair.headline)
             body = claims_for(f"b{pair.body_id}", bodies[pair.body_id])
-            docs = [make_document(hid, pair.headline), make_document(f"b{pair.body_id}", bodies[pair.body_id])]
-            result = match_claims([*head, *body], documents=docs, settings=settings, embedder=embedder)
+            docs = [
+                make_document(hid, pair.headline),
+                make_document(f"b{pair.body_id}", bodies[pair.body_id]),
+            ]
+            result = match_claims(
+                [*head, *body], documents=docs, settings=settings, embedder=embedder
+            )
             head_ids = {c.id for c in head}
-            matched = any(head_ids & set(g.claims) and len(set(g.claims) - head_ids) > 0 for g in result.groups)
+            matched = any(
+                head_ids & set(g.claims) and len(set(g.claims) - head_ids) > 0
+                for g in result.groups
+            )
             related = pair.stance != "unrelated"
             gold.append(related)
             pred.append(matched)
@@ -119,24 +145,42 @@ def main(argv: list[str] | None = None) -> int:
             scores.append(best_scores(head, body, embedder, DEFAULT_WEIGHTS))
             cos_only.append(best_scores(head, body, embedder, NO_SLOTS))
             if (k + 1) % 500 == 0:
-                print(f"  {k + 1}/{len(pairs)} pairs, {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+                print(
+                    f"  {k + 1}/{len(pairs)} pairs, {time.perf_counter() - t0:.0f}s",
+                    file=sys.stderr,
+                )
         elapsed = time.perf_counter() - t0
         stats = cache.stats()
 
     if failures:
-        print(f"# extractor failed on {len(failures)} documents (counted as having no claims): {failures[:3]}")
+        print(
+            f"# extractor failed on {len(failures)} documents (counted as having no claims): {failures[:3]}"
+        )
     p, r, f = prf(pred, gold)
     unrelated = [not m for m, g in zip(pred, gold, strict=True) if not g]
-    print(f"# FNC-1 matching: {len(pairs)} pairs (seed {args.seed}), extractor {extractor.model_id}, "
-          f"model {embedder.model_id}")
-    print(f"# {time.strftime('%Y-%m-%d')} on {platform.node()} ({os.cpu_count()} cores), {elapsed:.0f}s, "
-          f"embeddings encoded {embedder.encoded}, cache {stats}")
-    print(f"threshold {settings.similarity_threshold}: precision {p:.3f} recall {r:.3f} F1 {f:.3f}; "
-          f"unrelated with nothing paired {np.mean(unrelated):.3f}")
-    print("recall per stance: " + ", ".join(
-        f"{s} {per_stance_hit[s] / per_stance[s]:.3f} (n={per_stance[s]})" for s in sorted(per_stance)))
+    print(
+        f"# FNC-1 matching: {len(pairs)} pairs (seed {args.seed}), extractor {extractor.model_id}, "
+        f"model {embedder.model_id}"
+    )
+    print(
+        f"# {time.strftime('%Y-%m-%d')} on {platform.node()} ({os.cpu_count()} cores), {elapsed:.0f}s, "
+        f"embeddings encoded {embedder.encoded}, cache {stats}"
+    )
+    print(
+        f"threshold {settings.similarity_threshold}: precision {p:.3f} recall {r:.3f} F1 {f:.3f}; "
+        f"unrelated with nothing paired {np.mean(unrelated):.3f}"
+    )
+    print(
+        "recall per stance: "
+        + ", ".join(
+            f"{s} {per_stance_hit[s] / per_stance[s]:.3f} (n={per_stance[s]})"
+            for s in sorted(per_stance)
+        )
+    )
     print("\nthreshold sweep on the best headline-body pair score (same candidates):")
-    print("| threshold | P (slots) | R (slots) | F1 (slots) | unrelated clean (slots) | P (cosine) | R (cosine) | F1 (cosine) |")
+    print(
+        "| threshold | P (slots) | R (slots) | F1 (slots) | unrelated clean (slots) | P (cosine) | R (cosine) | F1 (cosine) |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for t in np.arange(0.40, 0.81, 0.05):
         ps = [s >= t for s in scores]
@@ -144,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
         a, b, c = prf(ps, gold)
         x, y, z = prf(pc, gold)
         clean = np.mean([not q for q, g in zip(ps, gold, strict=True) if not g])
-        print(f"| {t:.2f} | {a:.3f} | {b:.3f} | {c:.3f} | {clean:.3f} | {x:.3f} | {y:.3f} | {z:.3f} |")
+        print(
+            f"| {t:.2f} | {a:.3f} | {b:.3f} | {c:.3f} | {clean:.3f} | {x:.3f} | {y:.3f} | {z:.3f} |"
+        )
     return 0
 
 

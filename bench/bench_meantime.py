@@ -37,7 +37,10 @@ def value_accuracy(docs: list[MeantimeDoc], nlp: Any, *, show_errors: bool) -> d
             context = None
             sent = span.sent if span is not None else None
             if (sent is not None and ":" in tx.text) or "UTC" in tx.text or "m." in tx.text:
-                for other in find_time_expressions(sent.text if sent is not None else "", offset=sent.start_char if sent is not None else 0):
+                for other in find_time_expressions(
+                    sent.text if sent is not None else "",
+                    offset=sent.start_char if sent is not None else 0,
+                ):
                     if other.start == tx.start:
                         continue
                     res = normalise_time(other.text, dct=doc.dct, tense=tense)
@@ -56,8 +59,12 @@ def value_accuracy(docs: list[MeantimeDoc], nlp: Any, *, show_errors: bool) -> d
         for e in errors:
             print("ERR", *e, sep="\t")
     return {
-        "total": total, "correct": correct, "accuracy": correct / total if total else 0.0,
-        "by_type": {k: {"total": v[0], "accuracy": v[1] / v[0]} for k, v in sorted(by_type.items())},
+        "total": total,
+        "correct": correct,
+        "accuracy": correct / total if total else 0.0,
+        "by_type": {
+            k: {"total": v[0], "accuracy": v[1] / v[0]} for k, v in sorted(by_type.items())
+        },
     }
 
 
@@ -71,7 +78,9 @@ def detection(docs: list[MeantimeDoc], nlp: Any) -> dict[str, Any]:
         lo = doc.sentences[2][0] if 2 in doc.sentences else 0
         hi = doc.sentences[max(last, 5)][1] if max(last, 5) in doc.sentences else len(doc.text)
         title_end = doc.sentences[0][1] if 0 in doc.sentences else 0
-        found = [f for f in find_time_expressions(doc.text) if lo <= f.start < hi or f.end <= title_end]
+        found = [
+            f for f in find_time_expressions(doc.text) if lo <= f.start < hi or f.end <= title_end
+        ]
         gold = {(t.start, t.end): t for t in doc.timexes}
         gold_n += len(gold)
         pred_n += len(found)
@@ -92,16 +101,30 @@ def detection(docs: list[MeantimeDoc], nlp: Any) -> dict[str, Any]:
         r = tp / gold_n if gold_n else 0.0
         return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
 
-    return {"gold": gold_n, "predicted": pred_n, "strict": prf(strict), "overlap": prf(overlap),
-            "value": prf(value_ok)}
+    return {
+        "gold": gold_n,
+        "predicted": pred_n,
+        "strict": prf(strict),
+        "overlap": prf(overlap),
+        "value": prf(value_ok),
+    }
 
 
 def meantime_documents(docs: list[MeantimeDoc]) -> list[Any]:
     from factcheck.models import Document
 
     return [
-        Document(id=d.path.stem[:40], path=str(d.path), format="txt", content_hash="x", encoding="utf-8",
-                 characters=len(d.text), text=d.text, original=d.text, published=d.dct)
+        Document(
+            id=d.path.stem[:40],
+            path=str(d.path),
+            format="txt",
+            content_hash="x",
+            encoding="utf-8",
+            characters=len(d.text),
+            text=d.text,
+            original=d.text,
+            published=d.dct,
+        )
         for d in docs
     ]
 
@@ -158,12 +181,23 @@ def speed(documents: list[Any], *, repeat: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         claims = sum(len(builder.build(d, p)) for d, p in zip(documents, parsed, strict=True))
         layer = min(layer, time.perf_counter() - t0)
-        full = min(full, _extract_time(extractor, documents, processes=1) if hasattr(fx, "MULTIPROCESS_MIN_CHARS")
-                   else _plain_time(extractor, documents))
-    return {"documents": len(documents), "words": words, "claims": claims,
-            "bare_pipe_words_per_s": words / bare, "extract_words_per_s": words / full,
-            "layer_share": layer / bare, "overhead": full / bare - 1.0, "model": extractor.model_id,
-            "components": list(nlp.pipe_names)}
+        full = min(
+            full,
+            _extract_time(extractor, documents, processes=1)
+            if hasattr(fx, "MULTIPROCESS_MIN_CHARS")
+            else _plain_time(extractor, documents),
+        )
+    return {
+        "documents": len(documents),
+        "words": words,
+        "claims": claims,
+        "bare_pipe_words_per_s": words / bare,
+        "extract_words_per_s": words / full,
+        "layer_share": layer / bare,
+        "overhead": full / bare - 1.0,
+        "model": extractor.model_id,
+        "components": list(nlp.pipe_names),
+    }
 
 
 def _plain_time(extractor: Any, documents: list[Any]) -> float:
@@ -186,13 +220,22 @@ def breakeven(documents: list[Any], sizes: list[int], *, repeat: int) -> list[di
         part = documents[:n]
         one = min(_extract_time(extractor, part, processes=1) for _ in range(repeat))
         two = min(_extract_time(extractor, part, processes=2) for _ in range(repeat))
-        rows.append({"documents": n, "chars": sum(len(d.text) for d in part),
-                     "words": sum(len(d.text.split()) for d in part), "one": one, "two": two})
+        rows.append(
+            {
+                "documents": n,
+                "chars": sum(len(d.text) for d in part),
+                "words": sum(len(d.text.split()) for d in part),
+                "one": one,
+                "two": two,
+            }
+        )
     return rows
 
 
 def print_speed(label: str, sp: dict[str, Any]) -> None:
-    print(f"speed, {label} ({sp['model']}, {sp['documents']} docs, {sp['words']} words, {sp['claims']} claims):")
+    print(
+        f"speed, {label} ({sp['model']}, {sp['documents']} docs, {sp['words']} words, {sp['claims']} claims):"
+    )
     print(f"  components      {', '.join(sp['components'])}")
     print(f"  bare nlp.pipe   {sp['bare_pipe_words_per_s']:.0f} words/s")
     print(f"  extract_many    {sp['extract_words_per_s']:.0f} words/s (one process)")
@@ -207,11 +250,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--speed-repeat", type=int, default=3)
     ap.add_argument("--no-speed", action="store_true")
     ap.add_argument("--no-accuracy", action="store_true", help="skip the time-normalisation scores")
-    ap.add_argument("--fnc1", type=Path, default=DEFAULT_FNC1 / "train_bodies.csv",
-                    help="FNC-1 bodies for a second speed figure (skipped when missing)")
+    ap.add_argument(
+        "--fnc1",
+        type=Path,
+        default=DEFAULT_FNC1 / "train_bodies.csv",
+        help="FNC-1 bodies for a second speed figure (skipped when missing)",
+    )
     ap.add_argument("--fnc1-n", type=int, default=200)
-    ap.add_argument("--breakeven", type=int, nargs="*", default=None,
-                    help="corpus sizes (FNC-1 bodies) at which to time one vs two parsing processes")
+    ap.add_argument(
+        "--breakeven",
+        type=int,
+        nargs="*",
+        default=None,
+        help="corpus sizes (FNC-1 bodies) at which to time one vs two parsing processes",
+    )
     args = ap.parse_args(argv)
     docs = read_corpus(args.data / "intra_cross-doc_annotation")
     from factcheck.extract.nlp import load_pipeline
@@ -221,14 +273,18 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_accuracy:
         acc = value_accuracy(docs, nlp, show_errors=args.errors)
         print(f"documents: {len(docs)}  gold TIMEX3 (excluding creation times): {acc['total']}")
-        print(f"value accuracy given gold text + DCT: {100 * acc['accuracy']:.1f}% ({acc['correct']}/{acc['total']})")
+        print(
+            f"value accuracy given gold text + DCT: {100 * acc['accuracy']:.1f}% ({acc['correct']}/{acc['total']})"
+        )
         for k, v in acc["by_type"].items():
             print(f"  {k:9s} {v['total']:4d}  {100 * v['accuracy']:.1f}%")
         det = detection(docs, nlp)
         print(f"detection: gold {det['gold']} predicted {det['predicted']}")
         for key in ("strict", "overlap", "value"):
             d = det[key]
-            print(f"  {key:8s} P {100 * d['precision']:.1f}  R {100 * d['recall']:.1f}  F1 {100 * d['f1']:.1f}")
+            print(
+                f"  {key:8s} P {100 * d['precision']:.1f}  R {100 * d['recall']:.1f}  F1 {100 * d['f1']:.1f}"
+            )
     if not args.no_speed:
         print_speed("MEANTIME", speed(meantime_documents(docs), repeat=args.speed_repeat))
         if args.fnc1.is_file():
@@ -238,8 +294,10 @@ def main(argv: list[str] | None = None) -> int:
         fnc = fnc1_documents(args.fnc1, max(args.breakeven))
         print("break-even, extract_many with 1 vs 2 parsing processes (FNC-1 bodies, best of 2):")
         for row in breakeven(fnc, args.breakeven, repeat=2):
-            print(f"  {row['documents']:4d} docs {row['chars']:8d} chars  1 process {row['one']:6.1f}s  "
-                  f"2 processes {row['two']:6.1f}s  ({100 * (row['one'] / row['two'] - 1):+.0f}% speed)")
+            print(
+                f"  {row['documents']:4d} docs {row['chars']:8d} chars  1 process {row['one']:6.1f}s  "
+                f"2 processes {row['two']:6.1f}s  ({100 * (row['one'] / row['two'] - 1):+.0f}% speed)"
+            )
     return 0
 
 

@@ -40,7 +40,9 @@ from factcheck.ingest import load_documents
 from factcheck.models import Claim
 from factcheck.settings import Settings
 
-DEFAULT_BODIES = Path(__file__).resolve().parents[2] / "shared" / "benchdata" / "fnc1" / "train_bodies.csv"
+DEFAULT_BODIES = (
+    Path(__file__).resolve().parents[2] / "shared" / "benchdata" / "fnc1" / "train_bodies.csv"
+)
 DOCS_PER_DAY = 1_000_000
 DIM = 384
 
@@ -56,7 +58,9 @@ def write_bodies(csv_path: Path, folder: Path, limit: int) -> int:
     with csv_path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))[:limit]
     for row in rows:
-        (folder / f"body{int(row['Body ID']):05d}.txt").write_text(row["articleBody"], encoding="utf-8")
+        (folder / f"body{int(row['Body ID']):05d}.txt").write_text(
+            row["articleBody"], encoding="utf-8"
+        )
     return len(rows)
 
 
@@ -134,8 +138,14 @@ def time_ann(sizes: list[int], k: int) -> list[tuple[int, float]]:
     return out
 
 
-def sizing(costs: dict[str, float], ray_rates: dict[int, float], ann_times: list[tuple[int, float]],
-           *, headroom: float, machine_gb: float) -> dict[str, Any]:
+def sizing(
+    costs: dict[str, float],
+    ray_rates: dict[int, float],
+    ann_times: list[tuple[int, float]],
+    *,
+    headroom: float,
+    machine_gb: float,
+) -> dict[str, Any]:
     worker_s = costs["ingest_s"] + costs["extract_s"] + costs["embed_s"]
     rate_needed = DOCS_PER_DAY / 86_400
     efficiency = ray_rates[2] / (2 * ray_rates[1]) if 1 in ray_rates and 2 in ray_rates else 1.0
@@ -188,13 +198,19 @@ def main(argv: list[str] | None = None) -> int:
         ray_runs: dict[int, tuple[Timed, Timed]] = {}
         for w in args.workers:
             ray_runs[w] = time_ray(corpus, scratch, w)
-            print(f"ray {w} worker(s): {ray_runs[w][0].seconds:.1f}s, rerun {ray_runs[w][1].seconds:.1f}s",
-                  flush=True)
+            print(
+                f"ray {w} worker(s): {ray_runs[w][0].seconds:.1f}s, rerun {ray_runs[w][1].seconds:.1f}s",
+                flush=True,
+            )
     ann_times = time_ann(args.ann_sizes, Settings().top_k)
     print("ann", ann_times, flush=True)
     # The distributed stage alone: first run minus the rerun (which is the central step only).
-    stage_rates = {w: n / max(1e-9, first.seconds - again.seconds) for w, (first, again) in ray_runs.items()}
-    model = sizing(costs, stage_rates, ann_times, headroom=args.headroom, machine_gb=args.machine_gb)
+    stage_rates = {
+        w: n / max(1e-9, first.seconds - again.seconds) for w, (first, again) in ray_runs.items()
+    }
+    model = sizing(
+        costs, stage_rates, ann_times, headroom=args.headroom, machine_gb=args.machine_gb
+    )
 
     lines = [
         f"## Ray engine ({dt.date.today().isoformat()}, {platform.node()}, {os.cpu_count()} cores, shared with other jobs)",
@@ -215,8 +231,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{stage:.1f} | {stage_rates[w]:.2f} | {again.seconds:.1f} |"
         )
     if 1 in stage_rates and 2 in stage_rates:
-        lines += ["", f"Scaling 1 -> 2 workers (distributed stage): x{stage_rates[2] / stage_rates[1]:.2f} "
-                      f"(parallel efficiency {model['efficiency']:.0%})."]
+        lines += [
+            "",
+            f"Scaling 1 -> 2 workers (distributed stage): x{stage_rates[2] / stage_rates[1]:.2f} "
+            f"(parallel efficiency {model['efficiency']:.0%}).",
+        ]
     lines += [
         "",
         "Per-document cost on one core (models loaded beforehand):",

@@ -57,7 +57,9 @@ def bare_model_cost(texts: list[str], claims: list[str], settings: Settings) -> 
     parse = time.perf_counter() - t
     t = time.perf_counter()
     model = SentenceTransformer(resolve_model(settings.embedding_model)[0], device="cpu")
-    model.encode(list(dict.fromkeys(claims)), batch_size=settings.batch_size, normalize_embeddings=True)
+    model.encode(
+        list(dict.fromkeys(claims)), batch_size=settings.batch_size, normalize_embeddings=True
+    )
     embed = time.perf_counter() - t
     return parse, embed
 
@@ -69,19 +71,33 @@ def run_pipeline(bodies: dict[str, str], limit: int | None, settings: Settings) 
         folder, out = Path(tmp) / "docs", Path(tmp) / "out"
         folder.mkdir()
         for i in chosen:
-            (folder / f"body{int(i):05d}.txt").write_text(bodies[i].strip() + "\n", encoding="utf-8")
-        print(f"pipeline over {len(chosen)} FNC-1 bodies ({sum(len(bodies[i]) for i in chosen)} characters)")
+            (folder / f"body{int(i):05d}.txt").write_text(
+                bodies[i].strip() + "\n", encoding="utf-8"
+            )
+        print(
+            f"pipeline over {len(chosen)} FNC-1 bodies ({sum(len(bodies[i]) for i in chosen)} characters)"
+        )
         cpu = time.process_time()
-        first, t_first = timed("first run (cold cache)", pipeline.run, [folder], settings=settings, output=out)
+        first, t_first = timed(
+            "first run (cold cache)", pipeline.run, [folder], settings=settings, output=out
+        )
         print(f"  first run CPU time {time.process_time() - cpu:.1f}s")
         peak_first = peak_mib()
-        print(f"  claims {len(first.claims)}, groups {len(first.match.groups)}, "
-              f"near-duplicate clusters {len(first.match.sources)}, findings {len(first.report.findings)}")
+        print(
+            f"  claims {len(first.claims)}, groups {len(first.match.groups)}, "
+            f"near-duplicate clusters {len(first.match.sources)}, findings {len(first.report.findings)}"
+        )
         print(f"  cache after first run: {first.cache_stats}")
-        second, t_second = timed("second run (cached)", pipeline.run, [folder], settings=settings, output=out)
+        second, t_second = timed(
+            "second run (cached)", pipeline.run, [folder], settings=settings, output=out
+        )
         print(f"  cache after second run: {second.cache_stats}")
-        (folder / "added.txt").write_text(bodies[extra].strip() + " (added copy for the benchmark)\n", encoding="utf-8")
-        third, t_add = timed("run after adding one document", pipeline.run, [folder], settings=settings, output=out)
+        (folder / "added.txt").write_text(
+            bodies[extra].strip() + " (added copy for the benchmark)\n", encoding="utf-8"
+        )
+        third, t_add = timed(
+            "run after adding one document", pipeline.run, [folder], settings=settings, output=out
+        )
         print(f"  cache after adding: {third.cache_stats}")
         texts = [d.text for d in first.documents]
         claim_texts = [c.text for c in first.claims]
@@ -89,10 +105,14 @@ def run_pipeline(bodies: dict[str, str], limit: int | None, settings: Settings) 
         gc.collect()
         parse, embed = bare_model_cost(texts, claim_texts, settings)
         bare = parse + embed
-        print(f"  bare model cost: spaCy parse {parse:.1f}s + embedding {len(set(claim_texts))} claims {embed:.1f}s = {bare:.1f}s")
-        print(f"RESULT pipeline docs={len(chosen)} first={t_first:.1f}s second={t_second:.1f}s "
-              f"({100 * t_second / t_first:.1f}% of first) add_one={t_add:.1f}s bare={bare:.1f}s "
-              f"(first/bare = {t_first / bare:.2f}x) peak_rss_first={peak_first:.0f}MiB")
+        print(
+            f"  bare model cost: spaCy parse {parse:.1f}s + embedding {len(set(claim_texts))} claims {embed:.1f}s = {bare:.1f}s"
+        )
+        print(
+            f"RESULT pipeline docs={len(chosen)} first={t_first:.1f}s second={t_second:.1f}s "
+            f"({100 * t_second / t_first:.1f}% of first) add_one={t_add:.1f}s bare={bare:.1f}s "
+            f"(first/bare = {t_first / bare:.2f}x) peak_rss_first={peak_first:.0f}MiB"
+        )
 
 
 def random_claims(n: int, d: int = 384, seed: int = 0, *, topical: bool = True) -> np.ndarray:
@@ -118,7 +138,9 @@ def random_claims(n: int, d: int = 384, seed: int = 0, *, topical: bool = True) 
     del centres
     for lo in range(0, n, 100_000):
         hi = min(n, lo + 100_000)
-        x[lo:hi] += rng.standard_normal((hi - lo, d), dtype=np.float32) * np.float32(0.6 / np.sqrt(d))
+        x[lo:hi] += rng.standard_normal((hi - lo, d), dtype=np.float32) * np.float32(
+            0.6 / np.sqrt(d)
+        )
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     return x
 
@@ -134,9 +156,12 @@ def run_vectors(sizes: list[int], k: int, threshold: float, queries: int, *, top
         sub = ann.Neighbours(approx.index[q], approx.score[q])
         r_all = ann.recall_at_k(sub, exact)
         r_thr = ann.recall_at_k(sub, exact, threshold=threshold)
-        print(f"RESULT vectors ({'topical' if topical else 'uniform'}) n={n} d=384 k={k}: cell self-join top-k for all rows {dt:.1f}s wall, {cpu:.1f}s CPU; recall@{k} {r_all:.3f}, "
-              f"recall of neighbours with cosine >= {threshold} {r_thr:.3f} ({len(q)} exact queries); "
-              f"peak RSS {peak_mib():.0f} MiB", flush=True)
+        print(
+            f"RESULT vectors ({'topical' if topical else 'uniform'}) n={n} d=384 k={k}: cell self-join top-k for all rows {dt:.1f}s wall, {cpu:.1f}s CPU; recall@{k} {r_all:.3f}, "
+            f"recall of neighbours with cosine >= {threshold} {r_thr:.3f} ({len(q)} exact queries); "
+            f"peak RSS {peak_mib():.0f} MiB",
+            flush=True,
+        )
         del x, approx
         gc.collect()
 
@@ -149,17 +174,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--k", type=int, default=10)
     ap.add_argument("--queries", type=int, default=500, help="rows checked against exact search")
     ap.add_argument("--skip-pipeline", action="store_true")
-    ap.add_argument("--uniform", action="store_true", help="structureless random vectors (worst case)")
+    ap.add_argument(
+        "--uniform", action="store_true", help="structureless random vectors (worst case)"
+    )
     args = ap.parse_args(argv)
     import faiss
 
-    print(f"# {time.strftime('%Y-%m-%d %H:%M')} on {platform.node()}: {os.cpu_count()} cores, "
-          f"faiss threads {faiss.omp_get_max_threads()}, python {platform.python_version()}")
+    print(
+        f"# {time.strftime('%Y-%m-%d %H:%M')} on {platform.node()}: {os.cpu_count()} cores, "
+        f"faiss threads {faiss.omp_get_max_threads()}, python {platform.python_version()}"
+    )
     settings = Settings()
     if not args.skip_pipeline:
         run_pipeline(read_bodies(args.bodies), args.limit, settings)
     if args.vectors:
-        run_vectors(args.vectors, args.k, settings.similarity_threshold, args.queries, topical=not args.uniform)
+        run_vectors(
+            args.vectors,
+            args.k,
+            settings.similarity_threshold,
+            args.queries,
+            topical=not args.uniform,
+        )
     return 0
 
 

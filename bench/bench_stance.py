@@ -35,8 +35,16 @@ REPORTED = re.compile(
 
 
 def document(doc_id: str, text: str) -> Document:
-    return Document(id=doc_id, path=f"{doc_id}.txt", format="txt", content_hash="0" * 64,
-                    encoding="utf-8", characters=len(text), text=text, original=text)
+    return Document(
+        id=doc_id,
+        path=f"{doc_id}.txt",
+        format="txt",
+        content_hash="0" * 64,
+        encoding="utf-8",
+        characters=len(text),
+        text=text,
+        original=text,
+    )
 
 
 class ClaimSource:
@@ -65,12 +73,18 @@ class ClaimSource:
             if not s:
                 continue
             start = m.start() + m.group().index(s)
-            out.append(Claim(
-                id=f"{doc_id}:{i}", document=doc_id, text=s, sentence=s,
-                span=doc.locate(start, start + len(s)), what=Predicate(lemma=""),
-                polarity="negative" if NEGATION.search(s) else "positive",
-                modality="reported" if REPORTED.search(s) else "asserted",
-            ))
+            out.append(
+                Claim(
+                    id=f"{doc_id}:{i}",
+                    document=doc_id,
+                    text=s,
+                    sentence=s,
+                    span=doc.locate(start, start + len(s)),
+                    what=Predicate(lemma=""),
+                    polarity="negative" if NEGATION.search(s) else "positive",
+                    modality="reported" if REPORTED.search(s) else "asserted",
+                )
+            )
         return out
 
 
@@ -85,7 +99,10 @@ def stance(claim: Sequence[Claim], article: Sequence[Claim]) -> str:
     for a in article:
         for c in claim:
             pair = compare_pair(c, a)
-            if effective_polarity(a) != effective_polarity(c) and effective_polarity(a) == "negative":
+            if (
+                effective_polarity(a) != effective_polarity(c)
+                and effective_polarity(a) == "negative"
+            ):
                 verdicts.append("discrepancy")
             elif effective_modality(a) != "asserted":
                 verdicts.append("unsupported")
@@ -136,14 +153,17 @@ def run_emergent(path: Path, sample: int | None, seed: int) -> None:
         pred.append(to_label[stance(c, a)])
     labels = ["for", "against", "observing"]
     acc = sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold)
-    print(f"Emergent: {len(gold)} pairs, extractor={'real' if source.real else 'placeholder'}, "
-          f"{time.perf_counter() - t0:.1f}s")
+    print(
+        f"Emergent: {len(gold)} pairs, extractor={'real' if source.real else 'placeholder'}, "
+        f"{time.perf_counter() - t0:.1f}s"
+    )
     print(f"accuracy {acc:.3f}  macro-F1 {macro_f1(gold, pred, labels):.3f}")
     print(confusion(gold, pred, labels))
 
 
 def fnc_score(gold: Sequence[str], pred: Sequence[str]) -> float:
     """The official FNC-1 weighted score as a share of the best possible score."""
+
     def score(g: str, p: str) -> float:
         s = 0.0
         if (g == "unrelated") == (p == "unrelated"):
@@ -161,9 +181,9 @@ def run_fnc(folder: Path, sample: int | None, seed: int, top_k: int) -> None:
     with (folder / "train_bodies.csv").open(encoding="utf-8", newline="") as fh:
         bodies = {r["Body ID"]: r["articleBody"] for r in csv.DictReader(fh)}
     with (folder / "train_stances.csv").open(encoding="utf-8", newline="") as fh:
-        pairs = list(dict.fromkeys(
-            (r["Headline"], r["Body ID"], r["Stance"]) for r in csv.DictReader(fh)
-        ))
+        pairs = list(
+            dict.fromkeys((r["Headline"], r["Body ID"], r["Stance"]) for r in csv.DictReader(fh))
+        )
     if sample and sample < len(pairs):
         pairs = random.Random(seed).sample(pairs, sample)
     from factcheck.embed import Embedder
@@ -193,14 +213,18 @@ def run_fnc(folder: Path, sample: int | None, seed: int, top_k: int) -> None:
         gold.append(label)
         pred.append(to_label[stance(hc, matched)] if matched else "unrelated")
     labels = ["agree", "disagree", "discuss", "unrelated"]
-    print(f"FNC-1: {len(gold)} pairs, {len(body_claims)} bodies, "
-          f"extractor={'real' if source.real else 'placeholder'}, embedder={embedder.model_id}, "
-          f"threshold={settings.similarity_threshold}, top_k={top_k}, "
-          f"extractor failures={source.failures}, "
-          f"{time.perf_counter() - t0:.1f}s")
-    print(f"FNC score {100 * fnc_score(gold, pred):.1f}% of max  "
-          f"macro-F1 {macro_f1(gold, pred, labels):.3f}  "
-          f"accuracy {sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold):.3f}")
+    print(
+        f"FNC-1: {len(gold)} pairs, {len(body_claims)} bodies, "
+        f"extractor={'real' if source.real else 'placeholder'}, embedder={embedder.model_id}, "
+        f"threshold={settings.similarity_threshold}, top_k={top_k}, "
+        f"extractor failures={source.failures}, "
+        f"{time.perf_counter() - t0:.1f}s"
+    )
+    print(
+        f"FNC score {100 * fnc_score(gold, pred):.1f}% of max  "
+        f"macro-F1 {macro_f1(gold, pred, labels):.3f}  "
+        f"accuracy {sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold):.3f}"
+    )
     print(confusion(gold, pred, labels))
 
 

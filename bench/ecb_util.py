@@ -33,14 +33,20 @@ def validated_sentences(path: Path) -> dict[str, set[int]]:
 def _detok(tokens: list[str]) -> str:
     text = ""
     for tok in tokens:
-        if not text or tok in {",", ".", "!", "?", ";", ":", "'s", "n't", ")", "'", "%"} or text.endswith(("(", "$")):
+        if (
+            not text
+            or tok in {",", ".", "!", "?", ";", ":", "'s", "n't", ")", "'", "%"}
+            or text.endswith(("(", "$"))
+        ):
             text += tok
         else:
             text += " " + tok
     return text
 
 
-def load_topic(root: Path, topic: int, selected: dict[str, set[int]], *, events_only: bool = True) -> list[EcbDocument]:
+def load_topic(
+    root: Path, topic: int, selected: dict[str, set[int]], *, events_only: bool = True
+) -> list[EcbDocument]:
     docs = []
     for path in sorted((root / "ECB+" / str(topic)).glob("*.xml")):
         name = path.stem

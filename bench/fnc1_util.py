@@ -44,6 +44,12 @@ def make_document(doc_id: str, text: str) -> Document:
     """A Document for text that is already clean (no furniture, no front matter)."""
     raw = text.encode("utf-8")
     return Document(
-        id=doc_id, path=f"{doc_id}.txt", format="txt", content_hash=hashlib.sha256(raw).hexdigest(),
-        encoding="utf-8", characters=len(text), text=text, original=text,
+        id=doc_id,
+        path=f"{doc_id}.txt",
+        format="txt",
+        content_hash=hashlib.sha256(raw).hexdigest(),
+        encoding="utf-8",
+        characters=len(text),
+        text=text,
+        original=text,
     )

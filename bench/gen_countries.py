@@ -270,14 +270,16 @@ def build() -> dict[str, object]:
         def split(cell: str) -> list[str]:
             return [x.strip() for x in cell.split(";") if x.strip()]
 
-        countries.append({
-            "id": code,
-            "name": name,
-            "official": split(official),
-            "aliases": split(other),
-            "demonyms": split(demonyms),
-            "capitals": split(capital),
-        })
+        countries.append(
+            {
+                "id": code,
+                "name": name,
+                "official": split(official),
+                "aliases": split(other),
+                "demonyms": split(demonyms),
+                "capitals": split(capital),
+            }
+        )
     ids = [c["id"] for c in countries]
     if len(ids) != len(set(ids)):
         raise SystemExit("duplicate country id")
@@ -285,7 +287,11 @@ def build() -> dict[str, object]:
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[0]) if argv else Path(__file__).resolve().parent.parent / "src/factcheck/data/countries.json"
+    out = (
+        Path(argv[0])
+        if argv
+        else Path(__file__).resolve().parent.parent / "src/factcheck/data/countries.json"
+    )
     out.write_text(json.dumps(build(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {out}")
     return 0

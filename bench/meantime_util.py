@@ -51,7 +51,7 @@ _NO_SPACE_BEFORE = {",", ".", ":", ";", "'s", "n't", ")", "%", "?", "!", "'", "�
 
 def _glued(previous: str, token: str) -> bool:
     """Whether a token joins the previous one without a space, so that text reads naturally."""
-    return token in _NO_SPACE_BEFORE or previous in {"(", "$", "\"", "“"}
+    return token in _NO_SPACE_BEFORE or previous in {"(", "$", '"', "“"}
 
 
 def read_doc(path: Path) -> MeantimeDoc:
@@ -87,11 +87,21 @@ def read_doc(path: Path) -> MeantimeDoc:
             continue
         start = min(offsets[i][0] for i in ids)
         end = max(offsets[i][1] for i in ids)
-        timexes.append(Timex(ids, text[start:end], t.get("type", ""), t.get("value", ""),
-                             tok_sent[ids[0]], start, end))
+        timexes.append(
+            Timex(
+                ids,
+                text[start:end],
+                t.get("type", ""),
+                t.get("value", ""),
+                tok_sent[ids[0]],
+                start,
+                end,
+            )
+        )
     timexes.sort(key=lambda x: x.start)
-    return MeantimeDoc(path, root.get("doc_name", path.stem), text, dct, offsets, tok_sent,
-                       sentences, timexes)
+    return MeantimeDoc(
+        path, root.get("doc_name", path.stem), text, dct, offsets, tok_sent, sentences, timexes
+    )
 
 
 def read_corpus(folder: Path) -> list[MeantimeDoc]:

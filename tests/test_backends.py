@@ -48,7 +48,9 @@ def models(export_dir: Path) -> Iterator[dict[str, Any]]:
     def get(backend: str) -> Any:
         if backend not in loaded:
             loaded[backend] = load_sentence_transformer(
-                "all-MiniLM-L6-v2", backend=backend, export_dir=export_dir  # type: ignore[arg-type]
+                "all-MiniLM-L6-v2",
+                backend=backend,
+                export_dir=export_dir,  # type: ignore[arg-type]
             )
         return loaded[backend]
 
@@ -92,7 +94,9 @@ def test_export_is_reused_by_later_loads(
         raise AssertionError("exported again")
 
     monkeypatch.setattr(backends, "_export", no_export)
-    model = load_sentence_transformer("all-MiniLM-L6-v2", backend="onnx-int8", export_dir=export_dir)
+    model = load_sentence_transformer(
+        "all-MiniLM-L6-v2", backend="onnx-int8", export_dir=export_dir
+    )
     assert model.encode(SENTENCES[:1]).shape == (1, 384)
     assert _export_files(export_dir) == before
 
@@ -111,12 +115,16 @@ def test_loading_never_touches_the_network(
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     for backend in ("torch", "onnx-int8"):
-        model = load_sentence_transformer("all-MiniLM-L6-v2", backend=backend, export_dir=export_dir)
+        model = load_sentence_transformer(
+            "all-MiniLM-L6-v2", backend=backend, export_dir=export_dir
+        )
         assert model.encode(SENTENCES[:2]).shape == (2, 384)
 
 
 @pytest.mark.slow
-def test_damaged_export_is_rebuilt(models: dict[str, Any], export_dir: Path, tmp_path: Path) -> None:
+def test_damaged_export_is_rebuilt(
+    models: dict[str, Any], export_dir: Path, tmp_path: Path
+) -> None:
     # Other kinds of damage are caught by the same manifest check (see the table test below);
     # one real rebuild shows the whole path, and each costs a full export.
     import shutil
@@ -134,7 +142,9 @@ def test_damaged_export_is_rebuilt(models: dict[str, Any], export_dir: Path, tmp
     assert (_embed(model) * reference).sum(axis=1).min() > 0.95
 
 
-def test_missing_onnx_tooling_names_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_missing_onnx_tooling_names_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setitem(sys.modules, "onnxruntime", None)
     with pytest.raises(ModelLoadError) as info:
         load_sentence_transformer("all-MiniLM-L6-v2", backend="onnx", export_dir=tmp_path)
@@ -237,7 +247,9 @@ def test_concurrent_exports_happen_once(tmp_path: Path, monkeypatch: pytest.Monk
     assert len(set(results)) == 1 and backends._valid_export(results[0])
 
 
-def test_failed_export_leaves_nothing_half_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_export_leaves_nothing_half_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = _fake_model_folder(tmp_path)
     monkeypatch.setattr(backends, "_export", _FakeExporter(fail=True))
     with pytest.raises(RuntimeError, match="killed mid-export"):
@@ -261,7 +273,9 @@ def test_failed_export_leaves_nothing_half_written(tmp_path: Path, monkeypatch: 
         ("manifest-not-json", False),
     ],
 )
-def test_valid_export_checks_files_against_manifest(tmp_path: Path, tamper: str, valid: bool) -> None:
+def test_valid_export_checks_files_against_manifest(
+    tmp_path: Path, tamper: str, valid: bool
+) -> None:
     folder = tmp_path / "onnx"
     folder.mkdir()
     _FakeExporter()(object(), folder, model_path=tmp_path)

@@ -20,8 +20,13 @@ from factcheck.settings import Settings
 def make_claims(doc: str, n: int = 2) -> list[Claim]:
     return [
         Claim(
-            id=f"{doc}:{i}", document=doc, text=f"Claim number {i}.", sentence=f"Claim number {i}.",
-            span=Span(document=doc, start=0, end=10, line=i + 1, column=1, end_line=i + 1, end_column=11),
+            id=f"{doc}:{i}",
+            document=doc,
+            text=f"Claim number {i}.",
+            sentence=f"Claim number {i}.",
+            span=Span(
+                document=doc, start=0, end=10, line=i + 1, column=1, end_line=i + 1, end_column=11
+            ),
             what=Predicate(lemma="claim"),
         )
         for i in range(n)
@@ -37,7 +42,9 @@ def fresh_file(path: Path) -> None:
     ("content_hash", "version", "hit"),
     [("h1", "v1", True), ("h1", "v2", False), ("h2", "v1", False)],
 )
-def test_claims_hit_only_for_same_content_and_version(tmp_path: Path, content_hash: str, version: str, hit: bool) -> None:
+def test_claims_hit_only_for_same_content_and_version(
+    tmp_path: Path, content_hash: str, version: str, hit: bool
+) -> None:
     with Cache(tmp_path / "c.sqlite") as cache:
         cache.put_claims("h1", "v1", make_claims("a"))
         got = cache.get_claims(content_hash, version, document="a")
@@ -115,7 +122,9 @@ def _foreign_tables(path: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", [_garbage, _truncated, _wrong_schema, _foreign_tables])
-def test_unusable_file_is_moved_aside_and_rebuilt(tmp_path: Path, damage, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
+def test_unusable_file_is_moved_aside_and_rebuilt(
+    tmp_path: Path, damage, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "c.sqlite"
     damage(path)
     with caplog.at_level(logging.WARNING, logger="factcheck.cache"), Cache(path) as cache:
@@ -145,7 +154,9 @@ def test_invalid_cached_claims_are_a_miss(tmp_path: Path) -> None:
 def test_schema_version_is_recorded(tmp_path: Path) -> None:
     fresh_file(tmp_path / "c.sqlite")
     conn = sqlite3.connect(tmp_path / "c.sqlite")
-    assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (SCHEMA_VERSION,)
+    assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (
+        SCHEMA_VERSION,
+    )
     assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     conn.close()
 
@@ -159,7 +170,9 @@ def test_schema_version_is_recorded(tmp_path: Path) -> None:
         ({}, None, None),
     ],
 )
-def test_cache_path(overrides: dict[str, object], output: str | None, expected: Path | None) -> None:
+def test_cache_path(
+    overrides: dict[str, object], output: str | None, expected: Path | None
+) -> None:
     assert cache_path(Settings(**overrides), output=output) == expected
 
 

@@ -73,7 +73,9 @@ def counters(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 def run_once(folder: Path, output: Path, settings: Settings) -> dict[str, int]:
     documents = load_documents([folder], settings=settings)
     with open_cache(settings, output=output) as cache:
-        claims = pipeline.extract_claims(documents, settings=settings, cache=cache, progress=Progress(enabled=False))
+        claims = pipeline.extract_claims(
+            documents, settings=settings, cache=cache, progress=Progress(enabled=False)
+        )
         embedder = Embedder(settings=settings, cache=cache)
         match_claims(claims, documents=documents, settings=settings, embedder=embedder)
         return cache.stats()
@@ -115,7 +117,9 @@ def test_second_run_loads_no_spacy(tmp_path: Path, counters: dict[str, Any]) -> 
     assert counters.get("spacy_loads", 0) == before
 
 
-def test_adding_a_document_extracts_and_embeds_only_it(tmp_path: Path, counters: dict[str, Any]) -> None:
+def test_adding_a_document_extracts_and_embeds_only_it(
+    tmp_path: Path, counters: dict[str, Any]
+) -> None:
     settings = Settings()
     write_docs(tmp_path / "docs", ["alpha", "beta"])
     run_once(tmp_path / "docs", tmp_path / "out", settings)
@@ -128,7 +132,9 @@ def test_adding_a_document_extracts_and_embeds_only_it(tmp_path: Path, counters:
     assert counters["model"].texts and all("delta" in t for t in counters["model"].texts)
 
 
-def test_copied_file_reuses_claims_under_its_own_id(tmp_path: Path, counters: dict[str, Any]) -> None:
+def test_copied_file_reuses_claims_under_its_own_id(
+    tmp_path: Path, counters: dict[str, Any]
+) -> None:
     settings = Settings()
     write_docs(tmp_path / "docs", ["alpha"])
     run_once(tmp_path / "docs", tmp_path / "out", settings)
@@ -136,7 +142,9 @@ def test_copied_file_reuses_claims_under_its_own_id(tmp_path: Path, counters: di
     counters["extracted"].clear()
     documents = load_documents([tmp_path / "docs"], settings=settings)
     with open_cache(settings, output=tmp_path / "out") as cache:
-        claims = pipeline.extract_claims(documents, settings=settings, cache=cache, progress=Progress(enabled=False))
+        claims = pipeline.extract_claims(
+            documents, settings=settings, cache=cache, progress=Progress(enabled=False)
+        )
     assert counters["extracted"] == []
     copied = [c for c in claims if c.document == "copy"]
     assert copied and all(c.id.startswith("copy:") and c.span.document == "copy" for c in copied)

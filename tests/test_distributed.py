@@ -31,25 +31,90 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.*")
 # --------------------------------------------------------------------------- synthetic corpus
 
 _CITIES = [
-    ("Lisbon", "Portugal"), ("Nairobi", "Kenya"), ("Hanoi", "Vietnam"), ("Lima", "Peru"),
-    ("Oslo", "Norway"), ("Accra", "Ghana"), ("Manila", "the Philippines"), ("Quito", "Ecuador"),
-    ("Tbilisi", "Georgia"), ("Dhaka", "Bangladesh"), ("Rabat", "Morocco"), ("Santiago", "Chile"),
-    ("Warsaw", "Poland"), ("Jakarta", "Indonesia"), ("Ottawa", "Canada"), ("Canberra", "Australia"),
+    ("Lisbon", "Portugal"),
+    ("Nairobi", "Kenya"),
+    ("Hanoi", "Vietnam"),
+    ("Lima", "Peru"),
+    ("Oslo", "Norway"),
+    ("Accra", "Ghana"),
+    ("Manila", "the Philippines"),
+    ("Quito", "Ecuador"),
+    ("Tbilisi", "Georgia"),
+    ("Dhaka", "Bangladesh"),
+    ("Rabat", "Morocco"),
+    ("Santiago", "Chile"),
+    ("Warsaw", "Poland"),
+    ("Jakarta", "Indonesia"),
+    ("Ottawa", "Canada"),
+    ("Canberra", "Australia"),
 ]
-_FIRST = ["Ana", "Tomas", "Grace", "Kwame", "Mei", "Rafael", "Ingrid", "Samir", "Lucia", "Omar",
-          "Elena", "Daniel", "Priya", "Jonas", "Amara", "Victor"]
-_LAST = ["Moreau", "Okafor", "Lindqvist", "Haddad", "Castillo", "Novak", "Tanaka", "Mensah",
-         "Petrov", "Alvarez", "Kowalski", "Brennan", "Sato", "Achebe", "Rossi", "Varga"]
-_ROLES = ["Foreign Minister", "Health Minister", "Finance Minister", "Prime Minister",
-          "Interior Minister", "Transport Minister"]
+_FIRST = [
+    "Ana",
+    "Tomas",
+    "Grace",
+    "Kwame",
+    "Mei",
+    "Rafael",
+    "Ingrid",
+    "Samir",
+    "Lucia",
+    "Omar",
+    "Elena",
+    "Daniel",
+    "Priya",
+    "Jonas",
+    "Amara",
+    "Victor",
+]
+_LAST = [
+    "Moreau",
+    "Okafor",
+    "Lindqvist",
+    "Haddad",
+    "Castillo",
+    "Novak",
+    "Tanaka",
+    "Mensah",
+    "Petrov",
+    "Alvarez",
+    "Kowalski",
+    "Brennan",
+    "Sato",
+    "Achebe",
+    "Rossi",
+    "Varga",
+]
+_ROLES = [
+    "Foreign Minister",
+    "Health Minister",
+    "Finance Minister",
+    "Prime Minister",
+    "Interior Minister",
+    "Transport Minister",
+]
 _EVENTS = [
-    ("a bridge collapse", "injured", "people"), ("a factory fire", "evacuated", "workers"),
-    ("a flood", "displaced", "residents"), ("a train derailment", "hurt", "passengers"),
-    ("a port strike", "idled", "dockworkers"), ("an earthquake", "left homeless", "families"),
+    ("a bridge collapse", "injured", "people"),
+    ("a factory fire", "evacuated", "workers"),
+    ("a flood", "displaced", "residents"),
+    ("a train derailment", "hurt", "passengers"),
+    ("a port strike", "idled", "dockworkers"),
+    ("an earthquake", "left homeless", "families"),
 ]
 _OUTLETS = ["Daily Ledger", "Coastal Times", "Metro Wire", "Evening Courier", "Northern Post"]
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"]
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def _day(date: dt.date) -> str:
@@ -73,8 +138,9 @@ def _document(rng: random.Random, event: dict[str, object], conflict: bool) -> s
             holder = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
         else:
             city, country = rng.choice(_CITIES)
-    speaker = rng.choice(["officials said", "police said", "a spokesperson said",
-                          f"{role} {holder} said"])
+    speaker = rng.choice(
+        ["officials said", "police said", "a spokesperson said", f"{role} {holder} said"]
+    )
     openings = [
         f"{count} {unit} were {verb} after {what} in {city} on {_day(date)}, {speaker}.",
         f"At least {count} {unit} were {verb} when {what} struck {city}, {country}, on {_day(date)}.",
@@ -86,7 +152,7 @@ def _document(rng: random.Random, event: dict[str, object], conflict: bool) -> s
         f"The government of {country} is expected to release {rng.randint(2, 90)} million dollars in aid.",
         f"Rescue teams from {rng.choice(_CITIES)[0]} arrived within {rng.randint(2, 12)} hours.",
         f"Local authorities did not confirm reports of further damage in {city}.",
-        f"{holder} told reporters that the response had been \"fast and coordinated\".",
+        f'{holder} told reporters that the response had been "fast and coordinated".',
     ]
     closings = [
         f"An investigation will begin on {_day(date + dt.timedelta(days=rng.randint(3, 9)))}.",
@@ -106,13 +172,15 @@ def write_corpus(folder: Path, *, documents: int, seed: int = 7) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     events = []
     for _ in range(max(1, documents // 6)):
-        events.append({
-            "place": rng.choice(_CITIES),
-            "kind": rng.choice(_EVENTS),
-            "office": (rng.choice(_ROLES), f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"),
-            "date": dt.date(2023, 1, 1) + dt.timedelta(days=rng.randint(0, 360)),
-            "count": rng.randint(8, 400),
-        })
+        events.append(
+            {
+                "place": rng.choice(_CITIES),
+                "kind": rng.choice(_EVENTS),
+                "office": (rng.choice(_ROLES), f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"),
+                "date": dt.date(2023, 1, 1) + dt.timedelta(days=rng.randint(0, 360)),
+                "count": rng.randint(8, 400),
+            }
+        )
     paths = []
     for i in range(documents):
         event = events[i % len(events)]
@@ -145,8 +213,16 @@ class _StubCache:
         if content_hash not in self.cached:
             return None
         span = Span(document=document, start=0, end=1, line=1, column=1, end_line=1, end_column=2)
-        return [Claim(id=f"{document}:0", document=document, text="x", sentence="x", span=span,
-                      what=Predicate(lemma="x"))]
+        return [
+            Claim(
+                id=f"{document}:0",
+                document=document,
+                text="x",
+                sentence="x",
+                span=span,
+                what=Predicate(lemma="x"),
+            )
+        ]
 
 
 @pytest.mark.parametrize(
@@ -204,7 +280,8 @@ def test_local_ray_instance_without_address_matches_local(
     local = run([corpus], settings=Settings(use_cache=False), output=tmp_path / "local")
     # use_cache=False still works: the engine hands results over through a throwaway cache.
     distributed = run_distributed(
-        [corpus], settings=Settings(use_cache=False, ray_workers=1, ray_batch_documents=4),
+        [corpus],
+        settings=Settings(use_cache=False, ray_workers=1, ray_batch_documents=4),
         output=tmp_path / "ray",
     )
     assert distributed.cache_stats["ray_documents"] == 12
@@ -234,7 +311,9 @@ def _wait_started(proc: subprocess.Popen[bytes], log: Path, timeout: float = 180
         if "Ray runtime started" in text:
             return
         time.sleep(0.5)
-    pytest.fail(f"ray start did not come up in {timeout}s:\n{log.read_text(errors='replace')[-3000:]}")
+    pytest.fail(
+        f"ray start did not come up in {timeout}s:\n{log.read_text(errors='replace')[-3000:]}"
+    )
 
 
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
@@ -278,31 +357,59 @@ def ray_cluster(_ray_auth: None) -> Iterator[str]:
     # Short: Ray puts unix sockets under it, and socket paths are limited to ~107 bytes.
     temp = Path(tempfile.mkdtemp(prefix="fcray", dir="/tmp"))
     port = _free_port()
-    env = {**os.environ, "RAY_AUTH_MODE": "token", "RAY_USAGE_STATS_ENABLED": "0",
-           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    common = ["--num-cpus=1", "--block", "--disable-usage-stats",
-              f"--dashboard-agent-listen-port={_free_port()}"]
+    env = {
+        **os.environ,
+        "RAY_AUTH_MODE": "token",
+        "RAY_USAGE_STATS_ENABLED": "0",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }
+    common = [
+        "--num-cpus=1",
+        "--block",
+        "--disable-usage-stats",
+        f"--dashboard-agent-listen-port={_free_port()}",
+    ]
     procs: list[subprocess.Popen[bytes]] = []
     try:
         head_log = temp / "head.log"
         with head_log.open("wb") as out:
-            procs.append(subprocess.Popen(
-                [str(RAY_CLI), "start", "--head", f"--port={port}", "--include-dashboard=false",
-                 f"--dashboard-port={_free_port()}", f"--temp-dir={temp}", *common],
-                stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
-            ))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        str(RAY_CLI),
+                        "start",
+                        "--head",
+                        f"--port={port}",
+                        "--include-dashboard=false",
+                        f"--dashboard-port={_free_port()}",
+                        f"--temp-dir={temp}",
+                        *common,
+                    ],
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    env=env,
+                    start_new_session=True,
+                )
+            )
         _wait_started(procs[0], head_log)
         address = next(
             line.split("--address=")[1].strip().strip("'")
-            for line in head_log.read_text().splitlines() if "ray start --address=" in line
+            for line in head_log.read_text().splitlines()
+            if "ray start --address=" in line
         )
         worker_log = temp / "worker.log"
         common[-1] = f"--dashboard-agent-listen-port={_free_port()}"
         with worker_log.open("wb") as out:
-            procs.append(subprocess.Popen(
-                [str(RAY_CLI), "start", f"--address={address}", *common],
-                stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
-            ))
+            procs.append(
+                subprocess.Popen(
+                    [str(RAY_CLI), "start", f"--address={address}", *common],
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    env=env,
+                    start_new_session=True,
+                )
+            )
         _wait_started(procs[1], worker_log)
         yield address
     finally:
@@ -331,8 +438,9 @@ def test_ray_cluster_report_is_byte_identical_to_local(tmp_path: Path, ray_clust
     finally:
         ray.shutdown()
 
-    first = run_distributed([corpus], settings=settings, output=tmp_path / "ray",
-                            address=ray_cluster)
+    first = run_distributed(
+        [corpus], settings=settings, output=tmp_path / "ray", address=ray_cluster
+    )
     assert _report_bytes(first, tmp_path / "ray") == local_json
     assert first.cache_stats["ray_documents"] == documents
     assert first.cache_stats["ray_extracted"] == documents
@@ -342,14 +450,16 @@ def test_ray_cluster_report_is_byte_identical_to_local(tmp_path: Path, ray_clust
     assert first.cache_stats.get("claims_misses", 0) == 0
     assert first.cache_stats.get("embeddings_misses", 0) == 0
     assert first.cache_stats["claims_hits"] == documents
-    assert (tmp_path / "ray" / "report.md").read_bytes() == (tmp_path / "local" / "report.md").read_bytes()
+    assert (tmp_path / "ray" / "report.md").read_bytes() == (
+        tmp_path / "local" / "report.md"
+    ).read_bytes()
 
     # A rerun over the same shared cache sends nothing to Ray and extracts nothing.
-    again = run_distributed([corpus], settings=settings, output=tmp_path / "ray",
-                            address=ray_cluster)
+    again = run_distributed(
+        [corpus], settings=settings, output=tmp_path / "ray", address=ray_cluster
+    )
     assert again.cache_stats["ray_documents"] == 0
     assert again.cache_stats["ray_skipped"] == documents
     assert again.cache_stats["ray_extracted"] == 0
     assert again.cache_stats.get("claims_misses", 0) == 0
     assert _report_bytes(again, tmp_path / "ray") == local_json
-

@@ -79,7 +79,9 @@ def test_agreeing_document_passes(repo: Path, capsys: pytest.CaptureFixture[str]
         new.unlink()
 
 
-def test_contradicting_document_fails_until_reviewed(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_contradicting_document_fails_until_reviewed(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (repo / "seeds" / "contradicting.txt").write_text(CONTRADICTING, encoding="utf-8")
     with inside(repo, GITHUB_ACTIONS="true"):
         code = main([*GATE, "--sarif", "out/gate.sarif"])
@@ -96,19 +98,29 @@ def test_contradicting_document_fails_until_reviewed(repo: Path, capsys: pytest.
     assert any(m["rule"].startswith("DC") for m in failing)
     sarif = json.loads((repo / "out" / "gate.sarif").read_text())
     assert {r["partialFingerprints"]["factcheck/v1"] for r in sarif["runs"][0]["results"]} >= {
-        m["fp"] for m in failing}
+        m["fp"] for m in failing
+    }
 
     fingerprints = sorted({m["fp"] for m in failing})
     with inside(repo):
         dismiss = [arg for fp in fingerprints for arg in ("--dismiss", fp)]
-        assert main(["review", "--report", "out/report.json", *dismiss, "--note", "test: dismissed"]) == 0
+        assert (
+            main(["review", "--report", "out/report.json", *dismiss, "--note", "test: dismissed"])
+            == 0
+        )
         assert main(GATE) == 0
 
         confirm = [arg for fp in fingerprints for arg in ("--confirm", fp)]
-        assert main(["review", "--report", "out/report.json", *confirm, "--note", "real conflict"]) == 0
+        assert (
+            main(["review", "--report", "out/report.json", *confirm, "--note", "real conflict"])
+            == 0
+        )
         assert main(GATE) == 0
         assert main([*GATE, "--fail-on-confirmed"]) == 1
-    verdicts = {r.fingerprint: r.verdict for r in load_reviews(repo / "reports" / "reviews.json").reviews}
+    verdicts = {
+        r.fingerprint: r.verdict for r in load_reviews(repo / "reports" / "reviews.json").reviews
+    }
     assert verdicts == dict.fromkeys(fingerprints, "confirmed")
-    assert subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True,
-                          check=True).stdout.split() == ["??", "reports/", "??", "seeds/contradicting.txt"]
+    assert subprocess.run(
+        ["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout.split() == ["??", "reports/", "??", "seeds/contradicting.txt"]

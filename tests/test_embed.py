@@ -45,7 +45,10 @@ def test_fully_cached_texts_load_no_model(tmp_path: Path, monkeypatch: pytest.Mo
     texts = ["first text", "second text"]
     with Cache(tmp_path / "c.sqlite") as cache:
         embedder = Embedder(settings=Settings(), cache=cache)
-        cache.put_embeddings(embedder.model_id, {text_hash(t): np.full(4, i + 1.0, dtype=np.float32) for i, t in enumerate(texts)})
+        cache.put_embeddings(
+            embedder.model_id,
+            {text_hash(t): np.full(4, i + 1.0, dtype=np.float32) for i, t in enumerate(texts)},
+        )
 
         def no_load(self: Embedder) -> None:
             raise AssertionError("model loaded although every text was cached")
@@ -60,7 +63,13 @@ def test_fully_cached_texts_load_no_model(tmp_path: Path, monkeypatch: pytest.Mo
 
 @pytest.mark.slow
 def test_real_model_vectors_are_unit_float32(embedder: Embedder) -> None:
-    vecs = embedder.encode(["The ministers met in Tokyo.", "Officials held talks in Japan's capital.", "Rain is expected."])
+    vecs = embedder.encode(
+        [
+            "The ministers met in Tokyo.",
+            "Officials held talks in Japan's capital.",
+            "Rain is expected.",
+        ]
+    )
     assert vecs.shape == (3, 384) and vecs.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, rtol=1e-5)
     sims = vecs @ vecs.T

@@ -22,17 +22,34 @@ BUILTIN = ["AG001", "DC001", "DC002", "DC003", "DC004", "DC005", "DC006", "DC007
 CORPUS: dict[str, Any] = {
     "groups": [[0, 1, 2], [3, 4]],
     "claims": [
-        {"doc": "a", "text": "The talks were held on 16 March 2021 in Tokyo.", "when": ["2021-03-16"],
-         "who": ["person:toshimitsu-motegi | foreign minister @ gpe:JP"]},
+        {
+            "doc": "a",
+            "text": "The talks were held on 16 March 2021 in Tokyo.",
+            "when": ["2021-03-16"],
+            "who": ["person:toshimitsu-motegi | foreign minister @ gpe:JP"],
+        },
         {"doc": "b", "text": "The talks were held on 16 March 2021.", "when": ["2021-03-16"]},
-        {"doc": "c", "text": "The talks took place on 17 March 2021.", "when": ["2021-03-17"],
-         "who": ["person:yoshimasa-hayashi | foreign minister @ gpe:JP"]},
-        {"doc": "a", "text": "The alliance has lasted over six decades.",
-         "quantities": ["more_than 6 decades"]},
-        {"doc": "b", "text": "The alliance has lasted for over 60 years.",
-         "quantities": ["more_than 60 years"]},
-        {"doc": "c", "text": "Blinken will visit Seoul on Wednesday for more talks.",
-         "who": ["person:antony-blinken"]},
+        {
+            "doc": "c",
+            "text": "The talks took place on 17 March 2021.",
+            "when": ["2021-03-17"],
+            "who": ["person:yoshimasa-hayashi | foreign minister @ gpe:JP"],
+        },
+        {
+            "doc": "a",
+            "text": "The alliance has lasted over six decades.",
+            "quantities": ["more_than 6 decades"],
+        },
+        {
+            "doc": "b",
+            "text": "The alliance has lasted for over 60 years.",
+            "quantities": ["more_than 60 years"],
+        },
+        {
+            "doc": "c",
+            "text": "Blinken will visit Seoul on Wednesday for more talks.",
+            "who": ["person:antony-blinken"],
+        },
     ],
 }
 
@@ -46,34 +63,51 @@ def test_builtin_rules_are_registered_in_code_order() -> None:
     assert list(registry.all_rules()) == BUILTIN
 
 
-@pytest.mark.parametrize(("select", "ignore", "expected"), [
-    ([], [], BUILTIN),
-    (["DC"], [], [c for c in BUILTIN if c.startswith("DC")]),
-    (["discrepancy.date"], [], ["DC001"]),
-    (["discrepancy"], ["DC008", "discrepancy.actor"], ["DC001", "DC002", "DC003", "DC004", "DC006", "DC007"]),
-    (["AG001", "UN"], [], ["AG001", "UN001"]),
-    ([], ["ALL"], []),
-])
-def test_selection_by_code_prefix_and_name(select: list[str], ignore: list[str], expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("select", "ignore", "expected"),
+    [
+        ([], [], BUILTIN),
+        (["DC"], [], [c for c in BUILTIN if c.startswith("DC")]),
+        (["discrepancy.date"], [], ["DC001"]),
+        (
+            ["discrepancy"],
+            ["DC008", "discrepancy.actor"],
+            ["DC001", "DC002", "DC003", "DC004", "DC006", "DC007"],
+        ),
+        (["AG001", "UN"], [], ["AG001", "UN001"]),
+        ([], ["ALL"], []),
+    ],
+)
+def test_selection_by_code_prefix_and_name(
+    select: list[str], ignore: list[str], expected: list[str]
+) -> None:
     assert registry.selected_codes(Settings(select=select, ignore=ignore)) == expected
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("select", ["XX"]), ("ignore", ["discrepancy.nothing"]), ("severity", {"ZZ9": "error"}),
-    ("rules", {"QQ001": {}}),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("select", ["XX"]),
+        ("ignore", ["discrepancy.nothing"]),
+        ("severity", {"ZZ9": "error"}),
+        ("rules", {"QQ001": {}}),
+    ],
+)
 def test_unknown_selector_is_e050(field: str, value: Any) -> None:
     with pytest.raises(ConfigError) as err:
         registry.selected_codes(Settings(**{field: value}))
     assert err.value.code == "E050"
 
 
-@pytest.mark.parametrize(("options", "fragment"), [
-    ({"AG001": {"min_source": 3}}, "unknown option 'min_source'"),
-    ({"AG001": {"min_sources": 1}}, "option 'min_sources' must be an integer of at least 2"),
-    ({"UN001": {"skip_quotes": "yes"}}, "option 'skip_quotes' must be bool"),
-    ({"DC007": {"min_similarity": 2}}, "must be a number between 0 and 1"),
-])
+@pytest.mark.parametrize(
+    ("options", "fragment"),
+    [
+        ({"AG001": {"min_source": 3}}, "unknown option 'min_source'"),
+        ({"AG001": {"min_sources": 1}}, "option 'min_sources' must be an integer of at least 2"),
+        ({"UN001": {"skip_quotes": "yes"}}, "option 'skip_quotes' must be bool"),
+        ({"DC007": {"min_similarity": 2}}, "must be a number between 0 and 1"),
+    ],
+)
 def test_bad_rule_options_name_rule_and_key(options: dict[str, Any], fragment: str) -> None:
     with pytest.raises(ConfigError) as err:
         registry.selected_codes(Settings(rules=options))
@@ -82,14 +116,19 @@ def test_bad_rule_options_name_rule_and_key(options: dict[str, Any], fragment: s
     assert f"rule {next(iter(options))}" in str(err.value)
 
 
-@pytest.mark.parametrize(("overrides", "code", "severity"), [
-    ({}, "DC001", "error"),
-    ({"DC": "warning"}, "DC001", "warning"),
-    ({"DC": "warning", "DC001": "info"}, "DC001", "info"),
-    ({"discrepancy.date": "info", "DC": "warning"}, "DC001", "info"),
-    ({"unsupported": "error"}, "UN001", "error"),
-])
-def test_severity_overrides_most_specific_wins(overrides: dict[str, Any], code: str, severity: str) -> None:
+@pytest.mark.parametrize(
+    ("overrides", "code", "severity"),
+    [
+        ({}, "DC001", "error"),
+        ({"DC": "warning"}, "DC001", "warning"),
+        ({"DC": "warning", "DC001": "info"}, "DC001", "info"),
+        ({"discrepancy.date": "info", "DC": "warning"}, "DC001", "info"),
+        ({"unsupported": "error"}, "UN001", "error"),
+    ],
+)
+def test_severity_overrides_most_specific_wins(
+    overrides: dict[str, Any], code: str, severity: str
+) -> None:
     assert registry.severity_for(registry.all_rules()[code], overrides) == severity
 
 
@@ -143,7 +182,9 @@ class _EntryPoint:
 @pytest.fixture
 def plugins(monkeypatch: pytest.MonkeyPatch) -> list[_EntryPoint]:
     found: list[_EntryPoint] = []
-    monkeypatch.setattr(registry, "entry_points", lambda group: found if group == "factcheck.rules" else [])
+    monkeypatch.setattr(
+        registry, "entry_points", lambda group: found if group == "factcheck.rules" else []
+    )
     registry.all_rules.cache_clear()
     yield found
     registry.all_rules.cache_clear()

@@ -28,7 +28,9 @@ from factcheck.models import (
 
 
 def test_country_table_covers_the_world() -> None:
-    data = json.loads(resources.files("factcheck").joinpath("data", "countries.json").read_text(encoding="utf-8"))
+    data = json.loads(
+        resources.files("factcheck").joinpath("data", "countries.json").read_text(encoding="utf-8")
+    )
     ids = [c["id"] for c in data["countries"]]
     assert len(ids) == len(set(ids)) >= 249
     assert all(len(i) == 2 and i.isupper() for i in ids)
@@ -37,11 +39,24 @@ def test_country_table_covers_the_world() -> None:
 @pytest.mark.parametrize(
     ("name", "country"),
     [
-        ("U.S.", "US"), ("US", "US"), ("United States of America", "US"), ("America", "US"),
-        ("PRC", "CN"), ("People's Republic of China", "CN"), ("Burma", "MM"), ("Myanmar", "MM"),
-        ("DPRK", "KP"), ("North Korea", "KP"), ("ROK", "KR"), ("Republic of Korea", "KR"),
-        ("the United Kingdom", "GB"), ("Côte d'Ivoire", "CI"), ("Cote d'Ivoire", "CI"),
-        ("Czechia", "CZ"), ("Türkiye", "TR"), ("Eswatini", "SZ"),
+        ("U.S.", "US"),
+        ("US", "US"),
+        ("United States of America", "US"),
+        ("America", "US"),
+        ("PRC", "CN"),
+        ("People's Republic of China", "CN"),
+        ("Burma", "MM"),
+        ("Myanmar", "MM"),
+        ("DPRK", "KP"),
+        ("North Korea", "KP"),
+        ("ROK", "KR"),
+        ("Republic of Korea", "KR"),
+        ("the United Kingdom", "GB"),
+        ("Côte d'Ivoire", "CI"),
+        ("Cote d'Ivoire", "CI"),
+        ("Czechia", "CZ"),
+        ("Türkiye", "TR"),
+        ("Eswatini", "SZ"),
     ],
 )
 def test_country_names_and_abbreviations(name: str, country: str) -> None:
@@ -51,7 +66,13 @@ def test_country_names_and_abbreviations(name: str, country: str) -> None:
 
 @pytest.mark.parametrize(
     ("word", "country"),
-    [("Japanese", "JP"), ("American", "US"), ("Chinese", "CN"), ("British", "GB"), ("Burmese", "MM")],
+    [
+        ("Japanese", "JP"),
+        ("American", "US"),
+        ("Chinese", "CN"),
+        ("British", "GB"),
+        ("Burmese", "MM"),
+    ],
 )
 def test_demonyms(word: str, country: str) -> None:
     c = load_tables().country_of_demonym(word)
@@ -60,7 +81,14 @@ def test_demonyms(word: str, country: str) -> None:
 
 @pytest.mark.parametrize(
     ("capital", "country"),
-    [("Washington", "US"), ("Beijing", "CN"), ("Pyongyang", "KP"), ("Seoul", "KR"), ("Tokyo", "JP"), ("Kiev", "UA")],
+    [
+        ("Washington", "US"),
+        ("Beijing", "CN"),
+        ("Pyongyang", "KP"),
+        ("Seoul", "KR"),
+        ("Tokyo", "JP"),
+        ("Kiev", "UA"),
+    ],
 )
 def test_capitals_as_government_metonyms(capital: str, country: str) -> None:
     c = load_tables().country_of_capital(capital)
@@ -70,10 +98,14 @@ def test_capitals_as_government_metonyms(capital: str, country: str) -> None:
 @pytest.mark.parametrize(
     ("variant", "title"),
     [
-        ("Defence Minister", "defense minister"), ("Minister of Defense", "defense minister"),
-        ("Minister for Foreign Affairs", "foreign minister"), ("Foreign Minister", "foreign minister"),
-        ("Secretary of Defense", "defense secretary"), ("Defense Secretary", "defense secretary"),
-        ("Secretary of State", "secretary of state"), ("Premier", "prime minister"),
+        ("Defence Minister", "defense minister"),
+        ("Minister of Defense", "defense minister"),
+        ("Minister for Foreign Affairs", "foreign minister"),
+        ("Foreign Minister", "foreign minister"),
+        ("Secretary of Defense", "defense secretary"),
+        ("Defense Secretary", "defense secretary"),
+        ("Secretary of State", "secretary of state"),
+        ("Premier", "prime minister"),
     ],
 )
 def test_title_variants_normalise(variant: str, title: str) -> None:
@@ -93,9 +125,12 @@ def test_title_country_constraints() -> None:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("Antony J. Blinken", "person:antony-blinken"), ("Antony Blinken", "person:antony-blinken"),
-        ("Nobuo Kishi", "person:kishi-nobuo"), ("Kishi Nobuo", "person:kishi-nobuo"),
-        ("Mr. Joe Biden Jr.", "person:biden-joe"), ("Secretary Blinken", "person:blinken"),
+        ("Antony J. Blinken", "person:antony-blinken"),
+        ("Antony Blinken", "person:antony-blinken"),
+        ("Nobuo Kishi", "person:kishi-nobuo"),
+        ("Kishi Nobuo", "person:kishi-nobuo"),
+        ("Mr. Joe Biden Jr.", "person:biden-joe"),
+        ("Secretary Blinken", "person:blinken"),
     ],
 )
 def test_person_ids_ignore_initials_titles_and_order(name: str, expected: str) -> None:
@@ -104,8 +139,11 @@ def test_person_ids_ignore_initials_titles_and_order(name: str, expected: str) -
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("the US State Department", "org:state-department"), ("Department of State", "org:state-department"),
-     ("State Department", "org:state-department")],
+    [
+        ("the US State Department", "org:state-department"),
+        ("Department of State", "org:state-department"),
+        ("State Department", "org:state-department"),
+    ],
 )
 def test_org_ids(name: str, expected: str) -> None:
     assert org_id(name, load_tables())[0] == expected
@@ -137,20 +175,49 @@ def test_quote_regions_curly_and_straight() -> None:
 
 def test_claims_table_shows_every_slot() -> None:
     span = Span(document="d", start=0, end=10, line=3, column=1, end_line=3, end_column=11)
-    person = Entity(id="person:antony-blinken", name="Antony Blinken", kind="person", mention="Blinken",
-                    role=Role(title="secretary of state", org="gpe:US"))
+    person = Entity(
+        id="person:antony-blinken",
+        name="Antony Blinken",
+        kind="person",
+        mention="Blinken",
+        role=Role(title="secretary of state", org="gpe:US"),
+    )
     claim = Claim(
-        id="d:0", document="d", text="Blinken will not visit [Tokyo]", sentence="s", span=span,
-        who=[person], what=Predicate(lemma="visit", object="Tokyo"),
-        when=[TimeExpression(text="Tuesday", value="2021-03-16", resolved=True, begin=dt.date(2021, 3, 16))],
+        id="d:0",
+        document="d",
+        text="Blinken will not visit [Tokyo]",
+        sentence="s",
+        span=span,
+        who=[person],
+        what=Predicate(lemma="visit", object="Tokyo"),
+        when=[
+            TimeExpression(
+                text="Tuesday", value="2021-03-16", resolved=True, begin=dt.date(2021, 3, 16)
+            )
+        ],
         where=[Entity(id="place:tokyo", name="Tokyo", kind="gpe", mention="Tokyo")],
-        quantities=[Quantity(text="over 60 years", value=60, unit="year", bound="more_than", kind="duration")],
-        polarity="negative", modality="planned",
+        quantities=[
+            Quantity(
+                text="over 60 years", value=60, unit="year", bound="more_than", kind="duration"
+            )
+        ],
+        polarity="negative",
+        modality="planned",
         attribution=Attribution(speaker=person, text="said Blinken"),
     )
     out = io.StringIO()
     claims_table([claim], console=Console(file=out, width=400))
     printed = out.getvalue()
-    for needle in ["d:0", "[secretary of state of US]", "visit → Tokyo", "2021-03-16", ">60 year",
-                   "NOT", "planned", "by Antony Blinken", "[Tokyo]", "L3"]:
+    for needle in [
+        "d:0",
+        "[secretary of state of US]",
+        "visit → Tokyo",
+        "2021-03-16",
+        ">60 year",
+        "NOT",
+        "planned",
+        "by Antony Blinken",
+        "[Tokyo]",
+        "L3",
+    ]:
         assert needle in printed

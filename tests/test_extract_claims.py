@@ -17,8 +17,17 @@ PUB = dt.date(2021, 3, 16)  # a Tuesday
 
 
 def make_doc(text: str, *, id: str = "doc", published: dt.date | None = PUB) -> Document:
-    return Document(id=id, path=f"{id}.txt", format="txt", content_hash="x", encoding="utf-8",
-                    characters=len(text), text=text, original=text, published=published)
+    return Document(
+        id=id,
+        path=f"{id}.txt",
+        format="txt",
+        content_hash="x",
+        encoding="utf-8",
+        characters=len(text),
+        text=text,
+        original=text,
+        published=published,
+    )
 
 
 def claims_of(extractor: Extractor, text: str, **kw: object) -> list[Claim]:
@@ -35,8 +44,10 @@ def one(extractor: Extractor, text: str, **kw: object) -> Claim:
 
 
 def test_claims_validate_against_the_claim_schema(extractor: Extractor) -> None:
-    text = ("Leaders To Meet In Tokyo\n\nThe ministers met on Sunday in Tokyo and signed a deal worth $5 million. "
-            "\"We will not back down,\" said Foreign Minister Taro Yamada.\n")
+    text = (
+        "Leaders To Meet In Tokyo\n\nThe ministers met on Sunday in Tokyo and signed a deal worth $5 million. "
+        '"We will not back down," said Foreign Minister Taro Yamada.\n'
+    )
     schema = schema_for("claim")
     claims = claims_of(extractor, text)
     assert claims
@@ -57,20 +68,30 @@ def test_span_points_at_the_sentence_with_line_and_column(extractor: Extractor) 
     c = claims_of(extractor, text)[1]
     assert c.sentence == "The ministers met in Paris on Friday."
     assert (c.span.line, c.span.column) == (2, 1)
-    assert text[c.span.start:c.span.end] == c.sentence
+    assert text[c.span.start : c.span.end] == c.sentence
 
 
 def test_extract_many_keeps_order(extractor: Extractor) -> None:
-    docs = [make_doc(f"Officials in city number {i} approved the plan on Monday.", id=f"d{i}") for i in range(5)]
+    docs = [
+        make_doc(f"Officials in city number {i} approved the plan on Monday.", id=f"d{i}")
+        for i in range(5)
+    ]
     out = list(extractor.extract_many(docs))
     assert [batch[0].document for batch in out] == ["d0", "d1", "d2", "d3", "d4"]
 
 
-def test_two_parsing_processes_give_the_same_claims(extractor: Extractor, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_parsing_processes_give_the_same_claims(
+    extractor: Extractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import factcheck.extract as fx
 
-    docs = [make_doc(f"The council of town {i} approved the budget on Monday. Critics in town {i} objected.",
-                     id=f"d{i}") for i in range(2 * fx.BATCH_SIZE)]
+    docs = [
+        make_doc(
+            f"The council of town {i} approved the budget on Monday. Critics in town {i} objected.",
+            id=f"d{i}",
+        )
+        for i in range(2 * fx.BATCH_SIZE)
+    ]
     single = [[c.model_dump() for c in batch] for batch in extractor.extract_many(docs)]
     monkeypatch.setattr(fx, "MULTIPROCESS_MIN_CHARS", 1)
     assert extractor.processes_for(docs) == 2
@@ -148,7 +169,10 @@ def test_polarity(extractor: Extractor, sentence: str, polarity: str) -> None:
         ("The trip will last no longer than two weeks.", "positive"),
         # "not only ... but also" asserts both parts.
         ("The deal not only cuts tariffs but also opens markets.", "positive"),
-        ("Our alliance must not only strengthen the tools we have, but also develop new ones.", "positive"),
+        (
+            "Our alliance must not only strengthen the tools we have, but also develop new ones.",
+            "positive",
+        ),
         # Idioms whose "no" asserts.
         ("The CDC wasted no time sealing the town.", "positive"),
         ("The government spared no effort to rescue the miners.", "positive"),
@@ -185,8 +209,12 @@ def test_modality(extractor: Extractor, sentence: str, modality: str) -> None:
     assert one(extractor, sentence).modality == modality
 
 
-def test_reported_speech_names_the_speaker_and_keeps_the_content_predicate(extractor: Extractor) -> None:
-    c = one(extractor, "Foreign Minister Toshimitsu Motegi said Japan will increase its defense budget.")
+def test_reported_speech_names_the_speaker_and_keeps_the_content_predicate(
+    extractor: Extractor,
+) -> None:
+    c = one(
+        extractor, "Foreign Minister Toshimitsu Motegi said Japan will increase its defense budget."
+    )
     assert c.attribution is not None and c.attribution.speaker is not None
     assert c.attribution.speaker.id == "person:motegi-toshimitsu"
     assert c.what.lemma == "increase"
@@ -195,8 +223,10 @@ def test_reported_speech_names_the_speaker_and_keeps_the_content_predicate(extra
 
 
 def test_quote_attribution_across_sentences(extractor: Extractor) -> None:
-    text = ("Secretary of State Antony Blinken spoke to reporters in Tokyo.\n"
-            "\u201cWe will push back. The region is the center of global politics,\u201d Blinken said.\n")
+    text = (
+        "Secretary of State Antony Blinken spoke to reporters in Tokyo.\n"
+        "\u201cWe will push back. The region is the center of global politics,\u201d Blinken said.\n"
+    )
     claims = claims_of(extractor, text)
     quotes = [c for c in claims if c.kind == "quote"]
     assert len(quotes) == 2
@@ -207,8 +237,10 @@ def test_quote_attribution_across_sentences(extractor: Extractor) -> None:
 
 
 def test_quote_introduced_by_a_colon_line(extractor: Extractor) -> None:
-    text = ("These values are under threat, warned Secretary Antony Blinken:\n"
-            "\u201cIn Burma, the military is repressing peaceful protesters.\u201d\n")
+    text = (
+        "These values are under threat, warned Secretary Antony Blinken:\n"
+        "\u201cIn Burma, the military is repressing peaceful protesters.\u201d\n"
+    )
     q = claims_of(extractor, text)[-1]
     assert q.kind == "quote"
     assert q.attribution is not None and q.attribution.speaker is not None
@@ -220,8 +252,10 @@ def test_quote_introduced_by_a_colon_line(extractor: Extractor) -> None:
 
 
 def test_short_mentions_and_middle_initials_link_to_one_person(extractor: Extractor) -> None:
-    text = ("Secretary of State Antony J. Blinken arrived in Tokyo on Monday. "
-            "Blinken met the prime minister. Antony Blinken left on Wednesday.")
+    text = (
+        "Secretary of State Antony J. Blinken arrived in Tokyo on Monday. "
+        "Blinken met the prime minister. Antony Blinken left on Wednesday."
+    )
     ids = {e.id for c in claims_of(extractor, text) for e in c.who if e.kind == "person"}
     assert ids == {"person:antony-blinken"}
 
@@ -237,16 +271,53 @@ def test_name_order_variants_share_an_id_across_documents(extractor: Extractor) 
 @pytest.mark.parametrize(
     ("sentence", "name", "title", "org"),
     [
-        ("Japanese Foreign Minister Toshimitsu Motegi met reporters on Monday.", "Toshimitsu Motegi", "foreign minister", "gpe:JP"),
-        ("Japan's defense minister, Nobuo Kishi, met reporters on Monday.", "Nobuo Kishi", "defense minister", "gpe:JP"),
-        ("US Secretary of State Antony Blinken met reporters on Monday.", "Antony Blinken", "secretary of state", "gpe:US"),
-        ("Japanese Minister for Foreign Affairs Toshimitsu Motegi met reporters.", "Toshimitsu Motegi", "foreign minister", "gpe:JP"),
-        ("British Defence Secretary Ben Wallace met reporters on Monday.", "Ben Wallace", "defense secretary", "gpe:GB"),
-        ("US Secretary of Defense Lloyd Austin met reporters on Monday.", "Lloyd Austin", "defense secretary", "gpe:US"),
-        ("Foreign Minister Toshimitsu Motegi hosted talks on the Japan-U.S. alliance.", "Toshimitsu Motegi", "foreign minister", "gpe:JP"),
+        (
+            "Japanese Foreign Minister Toshimitsu Motegi met reporters on Monday.",
+            "Toshimitsu Motegi",
+            "foreign minister",
+            "gpe:JP",
+        ),
+        (
+            "Japan's defense minister, Nobuo Kishi, met reporters on Monday.",
+            "Nobuo Kishi",
+            "defense minister",
+            "gpe:JP",
+        ),
+        (
+            "US Secretary of State Antony Blinken met reporters on Monday.",
+            "Antony Blinken",
+            "secretary of state",
+            "gpe:US",
+        ),
+        (
+            "Japanese Minister for Foreign Affairs Toshimitsu Motegi met reporters.",
+            "Toshimitsu Motegi",
+            "foreign minister",
+            "gpe:JP",
+        ),
+        (
+            "British Defence Secretary Ben Wallace met reporters on Monday.",
+            "Ben Wallace",
+            "defense secretary",
+            "gpe:GB",
+        ),
+        (
+            "US Secretary of Defense Lloyd Austin met reporters on Monday.",
+            "Lloyd Austin",
+            "defense secretary",
+            "gpe:US",
+        ),
+        (
+            "Foreign Minister Toshimitsu Motegi hosted talks on the Japan-U.S. alliance.",
+            "Toshimitsu Motegi",
+            "foreign minister",
+            "gpe:JP",
+        ),
     ],
 )
-def test_titles_become_roles_with_their_country(extractor: Extractor, sentence: str, name: str, title: str, org: str) -> None:
+def test_titles_become_roles_with_their_country(
+    extractor: Extractor, sentence: str, name: str, title: str, org: str
+) -> None:
     c = one(extractor, sentence)
     person = next(e for e in c.who if e.kind == "person")
     assert person.name == name
@@ -264,7 +335,9 @@ def test_titles_become_roles_with_their_country(extractor: Extractor, sentence: 
         ("Pyongyang condemned Seoul on Monday.", {"gpe:KP", "gpe:KR"}),
     ],
 )
-def test_country_aliases_and_capitals_as_governments(extractor: Extractor, sentence: str, expected: set[str]) -> None:
+def test_country_aliases_and_capitals_as_governments(
+    extractor: Extractor, sentence: str, expected: set[str]
+) -> None:
     c = one(extractor, sentence)
     assert {e.id for e in c.who} >= expected
 
@@ -283,8 +356,12 @@ def test_burma_and_myanmar_agree(extractor: Extractor) -> None:
 def test_user_aliases_extend_the_tables() -> None:
     from factcheck.settings import Settings
 
-    ex = Extractor(settings=Settings(aliases={"World Health Organization": ["WHO", "the health agency"]}))
-    a = ex.extract(make_doc("The World Health Organization declared a pandemic in March.", id="a"))[0]
+    ex = Extractor(
+        settings=Settings(aliases={"World Health Organization": ["WHO", "the health agency"]})
+    )
+    a = ex.extract(make_doc("The World Health Organization declared a pandemic in March.", id="a"))[
+        0
+    ]
     b = ex.extract(make_doc("The WHO declared a pandemic in March.", id="b"))[0]
     ida = {e.id for e in a.who if e.kind == "org"}
     idb = {e.id for e in b.who if e.kind == "org"}
@@ -304,10 +381,15 @@ def test_pronoun_with_two_candidates_is_left_out(extractor: Extractor) -> None:
 
 
 def test_they_resolves_to_a_coordinated_pair(extractor: Extractor) -> None:
-    text = ("The visit of Secretary of State Antony Blinken and Defense Secretary Lloyd Austin was announced on Sunday. "
-            "They were to arrive in Japan on Monday.")
+    text = (
+        "The visit of Secretary of State Antony Blinken and Defense Secretary Lloyd Austin was announced on Sunday. "
+        "They were to arrive in Japan on Monday."
+    )
     second = claims_of(extractor, text)[1]
-    assert {e.id for e in second.who if e.kind == "person"} == {"person:antony-blinken", "person:austin-lloyd"}
+    assert {e.id for e in second.who if e.kind == "person"} == {
+        "person:antony-blinken",
+        "person:austin-lloyd",
+    }
 
 
 @pytest.mark.parametrize(
@@ -315,9 +397,15 @@ def test_they_resolves_to_a_coordinated_pair(extractor: Extractor) -> None:
     [
         ("The European Commission in Brussels fined Google on Monday.", "org:european-commission"),
         ("Japan and Australia criticized China over its actions in the South China Sea.", "gpe:JP"),
-        ("The sanctions against Russia were announced by the European Union.", "org:european-union"),
+        (
+            "The sanctions against Russia were announced by the European Union.",
+            "org:european-union",
+        ),
         ("Moscow's military buildup on Ukraine's borders worries NATO.", "gpe:RU"),
-        ("On Monday, Foreign Minister Toshimitsu Motegi met Antony Blinken in Tokyo.", "person:motegi-toshimitsu"),
+        (
+            "On Monday, Foreign Minister Toshimitsu Motegi met Antony Blinken in Tokyo.",
+            "person:motegi-toshimitsu",
+        ),
     ],
 )
 def test_who_starts_with_the_actor(extractor: Extractor, sentence: str, first: str) -> None:
@@ -335,15 +423,33 @@ def test_moscow_buildup_does_not_make_ukraine_a_subject(extractor: Extractor) ->
     ("sentence", "present", "absent"),
     [
         # The nationality written as part of a role is the role's country, not a second actor.
-        ("Japanese Foreign Minister Yoshimasa Hayashi met reporters on Monday.", {"person:hayashi-yoshimasa"}, {"gpe:JP"}),
-        ("Nobuo Kishi, Japan's defense minister, met reporters on Monday.", {"person:kishi-nobuo"}, {"gpe:JP"}),
+        (
+            "Japanese Foreign Minister Yoshimasa Hayashi met reporters on Monday.",
+            {"person:hayashi-yoshimasa"},
+            {"gpe:JP"},
+        ),
+        (
+            "Nobuo Kishi, Japan's defense minister, met reporters on Monday.",
+            {"person:kishi-nobuo"},
+            {"gpe:JP"},
+        ),
         # A hyphenated pair of countries names both.
-        ("The U.S.-Japan alliance faces new challenges.", {"gpe:US", "gpe:JP"}, {"org:us-japan", "place:us-japan"}),
+        (
+            "The U.S.-Japan alliance faces new challenges.",
+            {"gpe:US", "gpe:JP"},
+            {"org:us-japan", "place:us-japan"},
+        ),
         # Codes with figures are neither people nor organisations.
-        ("COVID-19 has fueled the trend, the minister said.", set(), {"person:covid-19", "org:covid-19"}),
+        (
+            "COVID-19 has fueled the trend, the minister said.",
+            set(),
+            {"person:covid-19", "org:covid-19"},
+        ),
     ],
 )
-def test_entity_kinds(extractor: Extractor, sentence: str, present: set[str], absent: set[str]) -> None:
+def test_entity_kinds(
+    extractor: Extractor, sentence: str, present: set[str], absent: set[str]
+) -> None:
     c = claims_of(extractor, sentence)[0]
     ids = {e.id for e in c.who}
     assert present <= ids and not (absent & ids), ids
@@ -352,11 +458,16 @@ def test_entity_kinds(extractor: Extractor, sentence: str, present: set[str], ab
 @pytest.mark.parametrize(
     ("sentence", "place"),
     [
-        ("The ministers reaffirmed their commitment to a free and open Indo-Pacific region.", "loc:indo-pacific-region"),
+        (
+            "The ministers reaffirmed their commitment to a free and open Indo-Pacific region.",
+            "loc:indo-pacific-region",
+        ),
         ("China sent ships to the Indo-Pacific.", "loc:indo-pacific"),
     ],
 )
-def test_regions_are_places_not_organisations(extractor: Extractor, sentence: str, place: str) -> None:
+def test_regions_are_places_not_organisations(
+    extractor: Extractor, sentence: str, place: str
+) -> None:
     c = one(extractor, sentence)
     assert place in {e.id for e in c.where}
     assert not any(e.kind == "org" and "pacific" in e.id for e in c.who)
@@ -374,7 +485,11 @@ def test_tense_chooses_the_coming_or_the_past_weekday(extractor: Extractor) -> N
 
 
 def test_document_without_date_leaves_relative_times_unresolved(extractor: Extractor) -> None:
-    c = one(extractor, "The government released a statement on Sunday, days after the April 2019 summit.", published=None)
+    c = one(
+        extractor,
+        "The government released a statement on Sunday, days after the April 2019 summit.",
+        published=None,
+    )
     by_text = {t.text: t for t in c.when}
     assert by_text["Sunday"].resolved is False and by_text["Sunday"].relative == "sunday"
     assert by_text["April 2019"].value == "2019-04"
@@ -385,7 +500,7 @@ def test_time_spans_are_offsets_in_the_text(extractor: Extractor) -> None:
     c = one(extractor, text)
     t = c.when[0]
     assert t.start is not None and t.end is not None
-    assert text[t.start:t.end] == "last week"
+    assert text[t.start : t.end] == "last week"
     assert t.value == "2021-W10"
 
 
@@ -395,8 +510,20 @@ def test_time_spans_are_offsets_in_the_text(extractor: Extractor) -> None:
 @pytest.mark.parametrize(
     ("sentence", "value", "unit", "bound", "kind"),
     [
-        ("The alliance has kept the peace for over six decades.", 60, "year", "more_than", "duration"),
-        ("The alliance has kept the peace for more than 60 years.", 60, "year", "more_than", "duration"),
+        (
+            "The alliance has kept the peace for over six decades.",
+            60,
+            "year",
+            "more_than",
+            "duration",
+        ),
+        (
+            "The alliance has kept the peace for more than 60 years.",
+            60,
+            "year",
+            "more_than",
+            "duration",
+        ),
         ("Police said about 300 people attended the rally.", 300, "people", "approx", "cardinal"),
         ("The city received $5 million in aid.", 5e6, "USD", "exact", "money"),
         ("Prices rose 3.5% in March.", 3.5, "percent", "exact", "percent"),
@@ -404,7 +531,9 @@ def test_time_spans_are_offsets_in_the_text(extractor: Extractor) -> None:
         ("Ford posted a profit of $2.7 billion.", 2.7e9, "USD", "exact", "money"),
     ],
 )
-def test_quantities_normalised(extractor: Extractor, sentence: str, value: float, unit: str, bound: str, kind: str) -> None:
+def test_quantities_normalised(
+    extractor: Extractor, sentence: str, value: float, unit: str, bound: str, kind: str
+) -> None:
     qs = one(extractor, sentence).quantities
     assert len(qs) == 1, qs
     q = qs[0]

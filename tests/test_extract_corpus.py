@@ -8,18 +8,50 @@ from factcheck.extract.corpus import link_entities
 from factcheck.models import Attribution, Claim, Entity, EntityKind, Predicate, Role, Span
 
 
-def ent(id: str, name: str, kind: EntityKind = "person", *, mention: str | None = None,
-        role: Role | None = None) -> Entity:
-    return Entity(id=id, name=name, kind=kind, mention=mention or name, start=0, end=len(mention or name), role=role)
+def ent(
+    id: str,
+    name: str,
+    kind: EntityKind = "person",
+    *,
+    mention: str | None = None,
+    role: Role | None = None,
+) -> Entity:
+    return Entity(
+        id=id,
+        name=name,
+        kind=kind,
+        mention=mention or name,
+        start=0,
+        end=len(mention or name),
+        role=role,
+    )
 
 
-def claim(doc: str, *who: Entity, index: int = 0, where: tuple[Entity, ...] = (),
-          speaker: Entity | None = None) -> Claim:
+def claim(
+    doc: str,
+    *who: Entity,
+    index: int = 0,
+    where: tuple[Entity, ...] = (),
+    speaker: Entity | None = None,
+) -> Claim:
     text = "A claim written for the test."
     return Claim(
-        id=f"{doc}:{index}", document=doc, text=text, sentence=text,
-        span=Span(document=doc, start=0, end=len(text), line=1, column=1, end_line=1, end_column=len(text) + 1),
-        who=list(who), where=list(where), what=Predicate(lemma="say"),
+        id=f"{doc}:{index}",
+        document=doc,
+        text=text,
+        sentence=text,
+        span=Span(
+            document=doc,
+            start=0,
+            end=len(text),
+            line=1,
+            column=1,
+            end_line=1,
+            end_column=len(text) + 1,
+        ),
+        who=list(who),
+        where=list(where),
+        what=Predicate(lemma="say"),
         attribution=Attribution(speaker=speaker, text="said") if speaker is not None else None,
     )
 
@@ -49,8 +81,10 @@ def test_ambiguous_surname_is_left_alone() -> None:
 
 
 def test_partial_two_word_name_links_to_the_longer_name() -> None:
-    claims = [claim("a", ent("person:drian-le", "Le Drian")),
-              claim("b", ent("person:drian-jean-yves", "Jean-Yves Le Drian"))]
+    claims = [
+        claim("a", ent("person:drian-le", "Le Drian")),
+        claim("b", ent("person:drian-jean-yves", "Jean-Yves Le Drian")),
+    ]
     assert ids(link_entities(claims)[0]) == ["person:drian-jean-yves"]
 
 
@@ -65,10 +99,18 @@ def test_role_is_not_copied_from_another_document() -> None:
 
 def test_speaker_and_where_are_linked_too() -> None:
     fbi = ent("org:fbi", "FBI", "org")
-    out = link_entities([
-        claim("a", fbi, speaker=SHORT_BLINKEN, where=(fbi,)),
-        claim("b", BLINKEN, ent("org:federal-bureau-of-investigation", "Federal Bureau of Investigation", "org")),
-    ])
+    out = link_entities(
+        [
+            claim("a", fbi, speaker=SHORT_BLINKEN, where=(fbi,)),
+            claim(
+                "b",
+                BLINKEN,
+                ent(
+                    "org:federal-bureau-of-investigation", "Federal Bureau of Investigation", "org"
+                ),
+            ),
+        ]
+    )
     assert out[0].attribution is not None and out[0].attribution.speaker is not None
     assert out[0].attribution.speaker.id == "person:antony-blinken"
     assert [e.id for e in out[0].where] == ["org:federal-bureau-of-investigation"]
@@ -78,15 +120,21 @@ def test_speaker_and_where_are_linked_too() -> None:
     ("acronym", "long_id", "long_name", "linked"),
     [
         ("FBI", "org:federal-bureau-of-investigation", "Federal Bureau of Investigation", True),
-        ("NATO", "org:north-atlantic-treaty-organization", "North Atlantic Treaty Organization", True),
+        (
+            "NATO",
+            "org:north-atlantic-treaty-organization",
+            "North Atlantic Treaty Organization",
+            True,
+        ),
         ("U.N.", "org:united-nations", "United Nations", True),
         ("DoD", "org:defense-department", "Defense Department", False),
         ("WHO", "org:world-health-organization", "World Health Organization", True),
         ("IMF", "org:world-bank", "World Bank", False),
     ],
 )
-def test_acronym_links_to_the_long_form_its_initials_spell(acronym: str, long_id: str, long_name: str,
-                                                           linked: bool) -> None:
+def test_acronym_links_to_the_long_form_its_initials_spell(
+    acronym: str, long_id: str, long_name: str, linked: bool
+) -> None:
     short = ent("org:" + acronym.lower().replace(".", ""), acronym, "org")
     out = link_entities([claim("a", short), claim("b", ent(long_id, long_name, "org"))])
     assert (ids(out[0]) == [long_id]) is linked
@@ -95,31 +143,48 @@ def test_acronym_links_to_the_long_form_its_initials_spell(acronym: str, long_id
 def test_acronym_uses_the_written_long_form_not_only_the_canonical_name() -> None:
     # org_id turns "Department of Defense" into "Defense Department"; the written form spells DoD.
     dod = ent("org:dod", "DoD", "org")
-    long = ent("org:defense-department", "Defense Department", "org", mention="the Department of Defense")
+    long = ent(
+        "org:defense-department", "Defense Department", "org", mention="the Department of Defense"
+    )
     assert ids(link_entities([claim("a", dod), claim("b", long)])[0]) == ["org:defense-department"]
 
 
 def test_ambiguous_acronym_is_left_alone() -> None:
-    claims = [claim("a", ent("org:ps", "PS", "org")),
-              claim("b", ent("org:public-service", "Public Service", "org")),
-              claim("c", ent("org:police-scotland", "Police Scotland", "org"))]
+    claims = [
+        claim("a", ent("org:ps", "PS", "org")),
+        claim("b", ent("org:public-service", "Public Service", "org")),
+        claim("c", ent("org:police-scotland", "Police Scotland", "org")),
+    ]
     assert ids(link_entities(claims)[0]) == ["org:ps"]
 
 
 def test_two_mentions_that_become_one_entity_are_listed_once_in_order() -> None:
-    c = claim("a", SHORT_BLINKEN, ent("gpe:JP", "Japan", "gpe"), ent("person:antony-blinken", "Antony Blinken"))
+    c = claim(
+        "a",
+        SHORT_BLINKEN,
+        ent("gpe:JP", "Japan", "gpe"),
+        ent("person:antony-blinken", "Antony Blinken"),
+    )
     out = link_entities([c, claim("b", BLINKEN)])
     assert ids(out[0]) == ["person:antony-blinken", "gpe:JP"]
 
 
 def test_linking_is_deterministic_and_independent_of_claim_order() -> None:
-    claims = [claim("a", SHORT_BLINKEN), claim("b", BLINKEN), claim("c", ent("person:austin", "Austin")),
-              claim("d", ent("person:austin-lloyd", "Lloyd Austin"))]
+    claims = [
+        claim("a", SHORT_BLINKEN),
+        claim("b", BLINKEN),
+        claim("c", ent("person:austin", "Austin")),
+        claim("d", ent("person:austin-lloyd", "Lloyd Austin")),
+    ]
     forward = [c.model_dump() for c in link_entities(claims)]
     backward = [c.model_dump() for c in reversed(link_entities(list(reversed(claims))))]
     assert forward == backward
     assert [c["who"][0]["id"] for c in forward] == [
-        "person:antony-blinken", "person:antony-blinken", "person:austin-lloyd", "person:austin-lloyd"]
+        "person:antony-blinken",
+        "person:antony-blinken",
+        "person:austin-lloyd",
+        "person:austin-lloyd",
+    ]
 
 
 def test_nothing_to_link_returns_the_claims_unchanged() -> None:

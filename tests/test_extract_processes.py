@@ -12,8 +12,19 @@ from factcheck.settings import Settings
 
 def docs(n: int, chars: int) -> list[Document]:
     text = "x" * chars
-    return [Document(id=f"d{i}", path=f"d{i}.txt", format="txt", content_hash="x", encoding="utf-8",
-                     characters=chars, text=text, original=text) for i in range(n)]
+    return [
+        Document(
+            id=f"d{i}",
+            path=f"d{i}.txt",
+            format="txt",
+            content_hash="x",
+            encoding="utf-8",
+            characters=chars,
+            text=text,
+            original=text,
+        )
+        for i in range(n)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -25,7 +36,9 @@ def docs(n: int, chars: int) -> list[Document]:
         (200, fx.MULTIPROCESS_MIN_CHARS // 100, 2),  # a large corpus
     ],
 )
-def test_processes_follow_the_break_even(n: int, chars_each: int, expected: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_processes_follow_the_break_even(
+    n: int, chars_each: int, expected: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(fx.os, "cpu_count", lambda: 8)
     assert Extractor(settings=Settings()).processes_for(docs(n, chars_each)) == expected
 

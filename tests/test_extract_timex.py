@@ -71,7 +71,9 @@ def test_durations_are_iso_periods(text: str, value: str) -> None:
     assert t.begin is None
 
 
-@pytest.mark.parametrize("text", ["Tuesday", "last week", "next month", "yesterday", "this year", "Feb. 1"])
+@pytest.mark.parametrize(
+    "text", ["Tuesday", "last week", "next month", "yesterday", "this year", "Feb. 1"]
+)
 def test_without_publication_date_relative_times_stay_unresolved(text: str) -> None:
     t = normalise_time(text, dct=None, tense="past")
     assert t.resolved is False
@@ -104,10 +106,14 @@ def test_ago_counts_back_from_publication() -> None:
     ("sentence", "expected"),
     [
         ("Talks are to be held Tuesday in Tokyo.", ["Tuesday"]),
-        ("The meeting, the first since April 2019, comes in the first half of April.",
-         ["April 2019", "the first half of April"]),
-        ("Sales rose in the first quarter of 2009 after the past decade.",
-         ["the first quarter of 2009", "the past decade"]),
+        (
+            "The meeting, the first since April 2019, comes in the first half of April.",
+            ["April 2019", "the first half of April"],
+        ),
+        (
+            "Sales rose in the first quarter of 2009 after the past decade.",
+            ["the first quarter of 2009", "the past decade"],
+        ),
         ("It released a statement on Sunday, last week.", ["Sunday", "last week"]),
         ("The government may decide in March.", ["March"]),
         ("Officials may march on the capital.", []),
@@ -119,7 +125,7 @@ def test_find_time_expressions(sentence: str, expected: list[str]) -> None:
     found = find_time_expressions(sentence)
     assert [f.text for f in found] == expected
     for f in found:
-        assert sentence[f.start:f.end] == f.text
+        assert sentence[f.start : f.end] == f.text
 
 
 def test_find_time_expressions_shifts_offsets() -> None:
@@ -129,13 +135,22 @@ def test_find_time_expressions_shifts_offsets() -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("1,100", 1100), ("2.7 billion", 2.7e9), ("twenty-five", 25), ("six", 6),
-     ("three hundred thousand", 300_000), ("two and a half", 2.5), ("a dozen", 12)],
+    [
+        ("1,100", 1100),
+        ("2.7 billion", 2.7e9),
+        ("twenty-five", 25),
+        ("six", 6),
+        ("three hundred thousand", 300_000),
+        ("two and a half", 2.5),
+        ("a dozen", 12),
+    ],
 )
 def test_parse_number(text: str, value: float) -> None:
     assert parse_number(text) == pytest.approx(value)
 
 
-@pytest.mark.parametrize(("text", "value"), [("21st", 21), ("third", 3), ("twenty-first", 21), ("fish", None)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("21st", 21), ("third", 3), ("twenty-first", 21), ("fish", None)]
+)
 def test_parse_ordinal(text: str, value: int | None) -> None:
     assert parse_ordinal(text) == value

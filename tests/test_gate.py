@@ -43,10 +43,16 @@ def write_docs(folder: Path, docs: dict[str, str]) -> list[DocumentRecord]:
     for name, text in docs.items():
         path = folder / name
         path.write_text(text, encoding="utf-8")
-        records.append(DocumentRecord(
-            id=path.stem, path=str(path), format="txt", content_hash="0" * 64, encoding="utf-8",
-            characters=len(text),
-        ))
+        records.append(
+            DocumentRecord(
+                id=path.stem,
+                path=str(path),
+                format="txt",
+                content_hash="0" * 64,
+                encoding="utf-8",
+                characters=len(text),
+            )
+        )
     return records
 
 
@@ -55,49 +61,82 @@ def evidence(doc_id: str, text: str, sentence: str) -> Evidence:
     line = text.count("\n", 0, start) + 1
     column = start - (text.rfind("\n", 0, start) + 1) + 1
     return Evidence(
-        document=doc_id, claim=f"{doc_id}:{line}", start=start, end=start + len(sentence),
-        line=line, column=column, text=sentence,
+        document=doc_id,
+        claim=f"{doc_id}:{line}",
+        start=start,
+        end=start + len(sentence),
+        line=line,
+        column=column,
+        text=sentence,
     )
 
 
 def finding(
-    kind: str, rule: str, items: Sequence[tuple[str, str, str]], *, severity: str = "error",
+    kind: str,
+    rule: str,
+    items: Sequence[tuple[str, str, str]],
+    *,
+    severity: str = "error",
     message: str | None = None,
 ) -> Finding:
     """A finding over (doc id, doc text, sentence) items, fingerprinted as the rules do."""
-    name = {"discrepancy": "discrepancy.place", "unsupported": "unsupported.single-source",
-            "agreement": "agreement.same-fact"}[kind]
-    return Finding.model_validate({
-        "kind": kind, "rule": rule, "name": name, "severity": severity,
-        "message": message or f"{kind} between sources",
-        "fingerprint": fingerprint(rule, [(d, s) for d, _, s in items]),
-        "documents": sorted({d for d, _, _ in items}),
-        "evidence": [evidence(d, t, s) for d, t, s in items],
-    })
+    name = {
+        "discrepancy": "discrepancy.place",
+        "unsupported": "unsupported.single-source",
+        "agreement": "agreement.same-fact",
+    }[kind]
+    return Finding.model_validate(
+        {
+            "kind": kind,
+            "rule": rule,
+            "name": name,
+            "severity": severity,
+            "message": message or f"{kind} between sources",
+            "fingerprint": fingerprint(rule, [(d, s) for d, _, s in items]),
+            "documents": sorted({d for d, _, _ in items}),
+            "evidence": [evidence(d, t, s) for d, t, s in items],
+        }
+    )
 
 
 def make_report(documents: Sequence[DocumentRecord], findings: Sequence[Finding]) -> Report:
     return Report(
         generated_with=GeneratedWith(factcheck="test", rules=sorted({f.rule for f in findings})),
-        documents=list(documents), findings=list(findings), summary=Summary(),
+        documents=list(documents),
+        findings=list(findings),
+        summary=Summary(),
     )
 
 
 def reviews_of(**verdicts: str) -> ReviewIndex:
-    return ReviewIndex.of(ReviewsFile(reviews=[
-        Review(fingerprint=fp, verdict=v, time=now_utc()) for fp, v in verdicts.items()  # type: ignore[arg-type]
-    ]))
+    return ReviewIndex.of(
+        ReviewsFile(
+            reviews=[
+                Review(fingerprint=fp, verdict=v, time=now_utc())
+                for fp, v in verdicts.items()  # type: ignore[arg-type]
+            ]
+        )
+    )
 
 
 def two_doc_report(folder: Path) -> tuple[Report, Finding, Finding]:
     docs = write_docs(folder, {"a.txt": DOC_A, "b.txt": DOC_B})
-    place = finding("discrepancy", "DC003", [
-        ("a", DOC_A, "The talks were held in Tokyo on Tuesday."),
-        ("b", DOC_B, "The talks were held in Osaka on Tuesday."),
-    ], message="Sources disagree on where the talks were held: Tokyo or Osaka.")
+    place = finding(
+        "discrepancy",
+        "DC003",
+        [
+            ("a", DOC_A, "The talks were held in Tokyo on Tuesday."),
+            ("b", DOC_B, "The talks were held in Osaka on Tuesday."),
+        ],
+        message="Sources disagree on where the talks were held: Tokyo or Osaka.",
+    )
     lone = finding("unsupported", "UN001", [("b", DOC_B, "Rain fell.")], severity="warning")
-    agree = finding("agreement", "AG001", [
-        ("a", DOC_A, "Both sides agreed."), ("b", DOC_B, "Rain fell.")], severity="info")
+    agree = finding(
+        "agreement",
+        "AG001",
+        [("a", DOC_A, "Both sides agreed."), ("b", DOC_B, "Rain fell.")],
+        severity="info",
+    )
     return make_report(docs, [place, lone, agree]), place, lone
 
 
@@ -126,15 +165,24 @@ def two_doc_report(folder: Path) -> tuple[Report, Finding, Finding]:
     ],
 )
 def test_which_findings_fail(
-    tmp_path: Path, kind: str, severity: str, verdict: str | None, fail_on: str,
-    unreviewed: bool, confirmed: bool, fails: bool,
+    tmp_path: Path,
+    kind: str,
+    severity: str,
+    verdict: str | None,
+    fail_on: str,
+    unreviewed: bool,
+    confirmed: bool,
+    fails: bool,
 ) -> None:
     docs = write_docs(tmp_path, {"a.txt": DOC_A})
     f = finding(kind, "XX001", [("a", DOC_A, "Both sides agreed.")], severity=severity)
     index = reviews_of(**({f.fingerprint: verdict} if verdict else {}))
     result = evaluate(
-        make_report(docs, [f]), reviews=index, fail_on=fail_on,  # type: ignore[arg-type]
-        fail_on_unreviewed=unreviewed, fail_on_confirmed=confirmed,
+        make_report(docs, [f]),
+        reviews=index,
+        fail_on=fail_on,  # type: ignore[arg-type]
+        fail_on_unreviewed=unreviewed,
+        fail_on_confirmed=confirmed,
     )
     assert [i.failing for i in result.items] == [fails]
     assert result.passed is not fails
@@ -146,13 +194,17 @@ def test_only_findings_involving_changed_documents_are_in_scope(tmp_path: Path) 
     assert changed_a.changed_documents == ["a"]
     # The unsupported claim lives in b only; the discrepancy and the agreement touch a.
     assert {i.finding.fingerprint for i in changed_a.items} == {
-        place.fingerprint, report.findings[2].fingerprint}
+        place.fingerprint,
+        report.findings[2].fingerprint,
+    }
     assert [i.finding.fingerprint for i in changed_a.failing] == [place.fingerprint]
     nothing = evaluate(report, reviews=reviews_of(), changed=set())
     assert nothing.items == [] and nothing.passed
 
 
-@pytest.mark.parametrize(("changed", "expected_line"), [("a.txt", "a.txt:5:"), ("b.txt", "b.txt:5:")])
+@pytest.mark.parametrize(
+    ("changed", "expected_line"), [("a.txt", "a.txt:5:"), ("b.txt", "b.txt:5:")]
+)
 def test_annotation_points_at_evidence_in_the_changed_document(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changed: str, expected_line: str
 ) -> None:
@@ -169,7 +221,9 @@ def test_annotation_points_at_evidence_in_the_changed_document(
     assert [e.document for e, _ in item.related] == ["b" if changed == "a.txt" else "a"]
 
 
-def test_locations_are_relative_to_the_repository_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_locations_are_relative_to_the_repository_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "sub").mkdir()
     monkeypatch.chdir(tmp_path / "sub")
     report, _, _ = two_doc_report(Path("corpus"))
@@ -192,18 +246,30 @@ def test_end_of_region_falls_back_to_the_sentence_when_the_file_is_gone(tmp_path
 @pytest.mark.parametrize(
     ("path", "message", "expected"),
     [
-        ("seeds/a.txt", "Plain message.", "::error file=seeds/a.txt,line=5,col=1,endLine=5,endColumn=41,"
-         "title=DC003 discrepancy.place::Plain message. [DC003 {fp}]"),
-        ("seeds/a,b:c.txt", "100% sure\r\nnot: really, no",
-         "::error file=seeds/a%2Cb%3Ac.txt,line=5,col=1,endLine=5,endColumn=41,"
-         "title=DC003 discrepancy.place::100%25 sure%0D%0Anot: really, no [DC003 {fp}]"),
+        (
+            "seeds/a.txt",
+            "Plain message.",
+            "::error file=seeds/a.txt,line=5,col=1,endLine=5,endColumn=41,"
+            "title=DC003 discrepancy.place::Plain message. [DC003 {fp}]",
+        ),
+        (
+            "seeds/a,b:c.txt",
+            "100% sure\r\nnot: really, no",
+            "::error file=seeds/a%2Cb%3Ac.txt,line=5,col=1,endLine=5,endColumn=41,"
+            "title=DC003 discrepancy.place::100%25 sure%0D%0Anot: really, no [DC003 {fp}]",
+        ),
     ],
 )
-def test_github_annotation_is_escaped(tmp_path: Path, path: str, message: str, expected: str) -> None:
+def test_github_annotation_is_escaped(
+    tmp_path: Path, path: str, message: str, expected: str
+) -> None:
     report, place, _ = two_doc_report(tmp_path)
     item = evaluate(report, reviews=reviews_of(), changed={tmp_path / "a.txt"}).failing[0]
     item = type(item)(
-        place.model_copy(update={"message": message}), item.status, item.failing, item.evidence,
+        place.model_copy(update={"message": message}),
+        item.status,
+        item.failing,
+        item.evidence,
         type(item.location)(path, 5, 1, 5, 41),  # type: ignore[misc]
     )
     assert github_annotation(item) == expected.format(fp=place.fingerprint)
@@ -219,13 +285,20 @@ def test_split_paths_treats_files_inside_a_folder_argument_as_changed(tmp_path: 
     corpus, named = split_paths([seeds, seeds / "b.txt", tmp_path / "other" / "c.txt"])
     assert corpus == [seeds, tmp_path / "other" / "c.txt"]
     assert named == {(seeds / "b.txt").resolve(), (tmp_path / "other" / "c.txt").resolve()}
-    assert split_paths([seeds / "a.txt", seeds / "b.txt"]) == ([seeds / "a.txt", seeds / "b.txt"], set())
+    assert split_paths([seeds / "a.txt", seeds / "b.txt"]) == (
+        [seeds / "a.txt", seeds / "b.txt"],
+        set(),
+    )
     assert split_paths([seeds]) == ([seeds], set())
 
 
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(
-        ["git", *args], cwd=repo, check=True, capture_output=True, text=True,
+        ["git", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
 
 
@@ -245,7 +318,9 @@ def commit_all(repo: Path, message: str) -> None:
 
 def test_changed_since_lists_added_modified_renamed_and_untracked(tmp_path: Path) -> None:
     repo = init_repo(tmp_path / "repo")
-    write_docs(repo / "seeds", {"keep.txt": "k\n", "edit.txt": "e\n", "move.txt": "m\n", "gone.txt": "g\n"})
+    write_docs(
+        repo / "seeds", {"keep.txt": "k\n", "edit.txt": "e\n", "move.txt": "m\n", "gone.txt": "g\n"}
+    )
     commit_all(repo, "base")
     base = git(repo, "rev-parse", "HEAD").strip()
     (repo / "seeds" / "edit.txt").write_text("edited\n")
@@ -258,7 +333,10 @@ def test_changed_since_lists_added_modified_renamed_and_untracked(tmp_path: Path
     root, changed = changed_since(base, cwd=repo / "seeds")
     assert root == repo.resolve()
     assert {p.relative_to(root).as_posix() for p in changed} == {
-        "seeds/edit.txt", "seeds/moved.txt", "seeds/added.txt", "seeds/untracked new.txt",
+        "seeds/edit.txt",
+        "seeds/moved.txt",
+        "seeds/added.txt",
+        "seeds/untracked new.txt",
         "seeds/keep.txt",
     }
 
@@ -322,27 +400,47 @@ def test_gate_cli_fails_with_file_line_and_passes_once_dismissed(
     assert main(["gate", "seeds/"]) == 1
     captured = capsys.readouterr()
     assert captured.out.splitlines() == [
-        f"seeds/a.txt:5: {place.message} [DC003 {place.fingerprint}]"]
+        f"seeds/a.txt:5: {place.message} [DC003 {place.fingerprint}]"
+    ]
     assert "1 failing finding" in captured.err
-    assert main(["review", "--report", "none.json", "--force", "--dismiss", place.fingerprint,
-                 "--note", "different meetings"]) == 0
+    assert (
+        main(
+            [
+                "review",
+                "--report",
+                "none.json",
+                "--force",
+                "--dismiss",
+                place.fingerprint,
+                "--note",
+                "different meetings",
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert main(["gate", "seeds/"]) == 0
     assert capsys.readouterr().out == ""
     assert main(["review", "--force", "--dismiss", "00000000gone"]) == 0
     capsys.readouterr()
     assert main(["gate", "seeds/"]) == 0
-    assert "1 review(s) in reports/reviews.json match no finding any more" in capsys.readouterr().err
+    assert (
+        "1 review(s) in reports/reviews.json match no finding any more" in capsys.readouterr().err
+    )
 
 
 def test_gate_cli_prints_github_annotations_in_actions(
-    fake_pipeline: dict[str, object], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    fake_pipeline: dict[str, object],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     assert main(["gate", "seeds/", "seeds/b.txt", "--fail-on", "unsupported"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert [line.split(",")[0] for line in out if line.startswith("::error")] == [
-        "::error file=seeds/b.txt", "::error file=seeds/b.txt"]
+        "::error file=seeds/b.txt",
+        "::error file=seeds/b.txt",
+    ]
     assert fake_pipeline["calls"] == [[Path("seeds/")]]
 
 
@@ -364,7 +462,10 @@ def test_gate_cli_changed_file_outside_the_findings_passes(
     ],
 )
 def test_gate_cli_usage_and_input_errors_exit_2(
-    fake_pipeline: dict[str, object], capsys: pytest.CaptureFixture[str], args: list[str], message: str
+    fake_pipeline: dict[str, object],
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
 ) -> None:
     Path("bad.json").write_text("{not json")
     assert main(args) == 2

@@ -18,18 +18,28 @@ ITEMS = [("a", "The talks were held in Tokyo on Tuesday."), ("b", "Talks took pl
         (list(reversed(ITEMS)), True),  # order of evidence
         ([("a", "  The talks were held in\nTokyo on  Tuesday. "), ITEMS[1]], True),  # spacing
         ([("a", "THE TALKS WERE HELD IN TOKYO ON TUESDAY."), ITEMS[1]], True),  # case
-        ([("a", "The “talks” were held in Tokyo on Tuesday."), ("b", "Talks took place in Osaka.")], False),
+        (
+            [
+                ("a", "The “talks” were held in Tokyo on Tuesday."),
+                ("b", "Talks took place in Osaka."),
+            ],
+            False,
+        ),
         ([("a", "The talks were held in Kyoto on Tuesday."), ITEMS[1]], False),  # another claim
         ([("c", "The talks were held in Tokyo on Tuesday."), ITEMS[1]], False),  # another document
         ([ITEMS[0]], False),  # fewer claims
     ],
 )
-def test_fingerprint_depends_on_texts_and_documents_only(items: list[tuple[str, str]], same: bool) -> None:
+def test_fingerprint_depends_on_texts_and_documents_only(
+    items: list[tuple[str, str]], same: bool
+) -> None:
     assert (fingerprint("DC003", items) == fingerprint("DC003", ITEMS)) is same
 
 
 def test_fingerprint_normalises_quotes_and_dashes() -> None:
-    assert fingerprint("DC003", [("a", "He said “no” – twice")]) == fingerprint("DC003", [("a", 'he said "no" - twice')])
+    assert fingerprint("DC003", [("a", "He said “no” – twice")]) == fingerprint(
+        "DC003", [("a", 'he said "no" - twice')]
+    )
     assert fingerprint("DC003", ITEMS) != fingerprint("DC004", ITEMS)
 
 
@@ -84,7 +94,8 @@ def test_fingerprints_survive_edits_elsewhere_and_unrelated_documents(tmp_path: 
 
     assert set(before) <= set(after)
     moved = [
-        fp for fp, f in before.items()
+        fp
+        for fp, f in before.items()
         if any(e.document == "a" for e in f.evidence)
         and [e.line for e in f.evidence] != [e.line for e in after[fp].evidence]
     ]

@@ -19,9 +19,16 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = Path(os.environ.get("FACTCHECK_CHROMIUM", "/usr/bin/chromium"))
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage", "--virtual-time-budget=5000",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--virtual-time-budget=5000",
 ]
 
 
@@ -39,8 +46,17 @@ def dump_dom(page: Path, tmp_path: Path, suffix: str = "") -> str:
     """The DOM after the page's scripts ran, serialised by the browser."""
     profile = tmp_path / "profile"
     result = subprocess.run(
-        [str(chromium()), *FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.as_uri() + suffix],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            str(chromium()),
+            *FLAGS,
+            f"--user-data-dir={profile}",
+            "--dump-dom",
+            page.as_uri() + suffix,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "<html" in result.stdout, result.stderr[-2000:]
@@ -63,12 +79,15 @@ class Elements(HTMLParser):
 
     def visible_findings(self) -> list[str]:
         return [
-            str(a["data-rule"]) for a in self.tags("article")
+            str(a["data-rule"])
+            for a in self.tags("article")
             if "finding" in (a.get("class") or "") and "hidden" not in a
         ]
 
 
-def write_page(tmp_path: Path, report: Report, documents: list[Document], extra_script: str = "") -> Path:
+def write_page(
+    tmp_path: Path, report: Report, documents: list[Document], extra_script: str = ""
+) -> Path:
     page = render_html(report, documents)
     if extra_script:
         page = page.replace("</body>", f"<script>{extra_script}</script>\n</body>")
@@ -114,8 +133,11 @@ def test_url_preselects_filters(tmp_path: Path, suffix: str, visible: list[str])
     status = next(a for a in elements.tags("span") if a.get("id") == "status")
     assert status.get("data-shown") == str(len(visible))
     # A section left with nothing visible is hidden as a whole.
-    shown_sections = [a["data-kind"] for a in elements.tags("section")
-                      if "kind-section" in (a.get("class") or "") and "hidden" not in a]
+    shown_sections = [
+        a["data-kind"]
+        for a in elements.tags("section")
+        if "kind-section" in (a.get("class") or "") and "hidden" not in a
+    ]
     assert len(shown_sections) == len(visible)
 
 
@@ -146,7 +168,9 @@ def test_markup_in_documents_is_shown_as_text(tmp_path: Path) -> None:
         '<img src="x" onerror="document.title=\'pwned\'"> and <b>bold</b>.'
     )
     doc = make_doc("evil", f"Intro.\n\n{hostile}\n", title="<i>title</i>")
-    report = make_report([doc], [finding("unsupported", "UN001", "Says <b>x</b>.", [evidence(doc, hostile)])])
+    report = make_report(
+        [doc], [finding("unsupported", "UN001", "Says <b>x</b>.", [evidence(doc, hostile)])]
+    )
     dom = dump_dom(write_page(tmp_path, report, [doc]), tmp_path)
     elements = Elements(dom)
     assert "data-pwned" not in (elements.tags("body")[0])

@@ -43,7 +43,10 @@ def spans_of(text: str) -> list[tuple[int, int]]:
             e = m.start() + len(m.group().rstrip())
             if e > s:
                 spans.append((line.start() + s, line.start() + e))
-        spans += [(line.start() + w.start(), line.start() + w.end()) for w in re.finditer(r"\S+", line.group())]
+        spans += [
+            (line.start() + w.start(), line.start() + w.end())
+            for w in re.finditer(r"\S+", line.group())
+        ]
     return spans
 
 
@@ -101,8 +104,11 @@ def test_offsets_and_lines_survive_any_line_ending(tmp_path: Path, newline: str)
     doc = read_document(write(tmp_path, "a.txt", content), settings=Settings())
     assert doc.original == content
     assert doc.text.splitlines() == [
-        "Tokyo talks end", "", "The ministers met in Tokyo on Tuesday. They agreed to meet again.",
-        "", "“We are united,” the minister said.",
+        "Tokyo talks end",
+        "",
+        "The ministers met in Tokyo on Tuesday. They agreed to meet again.",
+        "",
+        "“We are united,” the minister said.",
     ]
     assert_offsets(doc, plain)
     span = doc.locate(doc.text.index("“We"), len(doc.text))
@@ -111,7 +117,9 @@ def test_offsets_and_lines_survive_any_line_ending(tmp_path: Path, newline: str)
 
 
 def test_bom_is_removed_and_offsets_stay_right(tmp_path: Path) -> None:
-    doc = read_document(write(tmp_path, "b.txt", b"\xef\xbb\xbf" + ARTICLE.encode()), settings=Settings())
+    doc = read_document(
+        write(tmp_path, "b.txt", b"\xef\xbb\xbf" + ARTICLE.encode()), settings=Settings()
+    )
     assert not doc.original.startswith("\ufeff")
     assert doc.text.startswith("Tokyo talks end")
     assert doc.encoding == "utf-8-sig"
@@ -167,8 +175,14 @@ def test_html_article_text_and_offsets(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "text"),
     [
-        ("<article><h1>Head</h1><p>Body text here.</p></article><p>Outside.</p>", "Head\n\nBody text here."),
-        ("<h1>Head</h1><article><p>Body text here.</p></article><div>Outside.</div>", "Head\n\nBody text here."),
+        (
+            "<article><h1>Head</h1><p>Body text here.</p></article><p>Outside.</p>",
+            "Head\n\nBody text here.",
+        ),
+        (
+            "<h1>Head</h1><article><p>Body text here.</p></article><div>Outside.</div>",
+            "Head\n\nBody text here.",
+        ),
         ("<div class='share-bar'>Share <a>Tweet</a></div><p>Kept text.</p>", "Kept text."),
         ("<div role='navigation'>Menu</div><p>Kept text.</p>", "Kept text."),
         ("<p hidden>Gone.</p><p aria-hidden='true'>Gone.</p><p>Kept text.</p>", "Kept text."),
@@ -187,15 +201,21 @@ def test_html_structure(body: str, text: str) -> None:
 
 def test_json_document_maps_escapes_back_into_the_file(tmp_path: Path) -> None:
     data = {
-        "title": "Talks end", "source": "Wire", "url": "https://example.com/a", "published": "2021-03-16",
-        "text": "Tokyo talks end\n\nThe minister said \"we are united\" \u2014 and left.\tThen \U0001f600 smiled.\n",
+        "title": "Talks end",
+        "source": "Wire",
+        "url": "https://example.com/a",
+        "published": "2021-03-16",
+        "text": 'Tokyo talks end\n\nThe minister said "we are united" \u2014 and left.\tThen \U0001f600 smiled.\n',
     }
     raw = json.dumps(data, indent=2)  # ASCII escapes: \n, \", \u2014, \t, surrogate pair
     doc = read_document(write(tmp_path, "j.json", raw), settings=Settings())
     assert doc.format == "json"
     assert doc.title == "Talks end" and doc.source == "Wire" and doc.url == "https://example.com/a"
     assert doc.published_from == "metadata"
-    assert doc.text == "Tokyo talks end\n\nThe minister said \"we are united\" — and left. Then 😀 smiled."
+    assert (
+        doc.text
+        == 'Tokyo talks end\n\nThe minister said "we are united" — and left. Then 😀 smiled.'
+    )
     assert_offsets(doc, from_json)
     start = doc.text.index('"we')
     span = doc.locate(start, start + len('"we are united"'))
@@ -211,14 +231,32 @@ def test_json_text_keys(key: str) -> None:
 @pytest.mark.parametrize(
     ("markdown", "text"),
     [
-        ("# Talks end #\n\nThe **ministers** met in *Tokyo*.\n", "Talks end\n\nThe ministers met in Tokyo."),
-        ("See [the statement](https://x.org/s) and ![pic](p.png)here.\n", "See the statement and here."),
+        (
+            "# Talks end #\n\nThe **ministers** met in *Tokyo*.\n",
+            "Talks end\n\nThe ministers met in Tokyo.",
+        ),
+        (
+            "See [the statement](https://x.org/s) and ![pic](p.png)here.\n",
+            "See the statement and here.",
+        ),
         ("> Quoted line one.\n> Quoted line two.\n", "Quoted line one.\nQuoted line two."),
-        ("- First point.\n- Second point.\n1. Numbered.\n", "First point.\nSecond point.\nNumbered."),
-        ("Title\n=====\n\nBody with `code` and __strong__ and ~~gone~~ text.\n", "Title\n\nBody with code and strong and gone text."),
-        ("A snake_case_name stays, 2 * 3 * 4 stays.\n", "A snake_case_name stays, 2 * 3 * 4 stays."),
+        (
+            "- First point.\n- Second point.\n1. Numbered.\n",
+            "First point.\nSecond point.\nNumbered.",
+        ),
+        (
+            "Title\n=====\n\nBody with `code` and __strong__ and ~~gone~~ text.\n",
+            "Title\n\nBody with code and strong and gone text.",
+        ),
+        (
+            "A snake_case_name stays, 2 * 3 * 4 stays.\n",
+            "A snake_case_name stays, 2 * 3 * 4 stays.",
+        ),
         ("Hard wrapped line that\ncontinues here.\n", "Hard wrapped line that continues here."),
-        ("Escaped \\*stars\\* stay.\n\n---\n\nAfter rule.\n", "Escaped *stars* stay.\n\nAfter rule."),
+        (
+            "Escaped \\*stars\\* stay.\n\n---\n\nAfter rule.\n",
+            "Escaped *stars* stay.\n\nAfter rule.",
+        ),
     ],
 )
 def test_markdown_light_stripping(markdown: str, text: str) -> None:
@@ -243,15 +281,31 @@ def test_every_locate_of_a_random_span_is_consistent() -> None:
 def test_document_from_text_options() -> None:
     import datetime as dt
 
-    doc = document_from_text("Body sentence here.", id="x", published=dt.date(2020, 1, 2), title="T")
-    assert (doc.id, doc.title, doc.published, doc.published_from) == ("x", "T", dt.date(2020, 1, 2), "metadata")
+    doc = document_from_text(
+        "Body sentence here.", id="x", published=dt.date(2020, 1, 2), title="T"
+    )
+    assert (doc.id, doc.title, doc.published, doc.published_from) == (
+        "x",
+        "T",
+        dt.date(2020, 1, 2),
+        "metadata",
+    )
     assert doc.path == "<x>" and doc.format == "txt"
     assert len(doc.content_hash) == 64
 
 
 def test_collect_paths_walks_folders(tmp_path: Path) -> None:
-    for name in ["b.txt", "a.md", "sub/c.html", "sub/d.json", ".hidden.txt", ".git/e.txt",
-                 "a.meta.json", "notes.csv", "sub/.x/f.txt"]:
+    for name in [
+        "b.txt",
+        "a.md",
+        "sub/c.html",
+        "sub/d.json",
+        ".hidden.txt",
+        ".git/e.txt",
+        "a.meta.json",
+        "notes.csv",
+        "sub/.x/f.txt",
+    ]:
         write(tmp_path, name, "Some text here.")
     found = [p.relative_to(tmp_path).as_posix() for p in collect_paths([tmp_path])]
     assert found == ["a.md", "b.txt", "sub/c.html", "sub/d.json"]

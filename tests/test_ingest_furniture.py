@@ -78,8 +78,15 @@ def test_page_furniture_is_dropped_and_listed() -> None:
         "“We will meet again,” one of them said."
     )
     assert [(d.line, d.reason) for d in doc.dropped] == [
-        (1, "widget"), (2, "widget"), (6, "photo caption"), (10, "repeated line"),
-        (11, "widget"), (12, "timestamp"), (14, "photo credit"), (18, "label"), (19, "widget"),
+        (1, "widget"),
+        (2, "widget"),
+        (6, "photo caption"),
+        (10, "repeated line"),
+        (11, "widget"),
+        (12, "timestamp"),
+        (14, "photo credit"),
+        (18, "label"),
+        (19, "widget"),
     ]
     assert doc.dropped[6].text == "(File)"
     assert doc.title == "Ministers agree to new talks"
@@ -94,6 +101,9 @@ def test_headline_and_short_sentences_are_kept() -> None:
 def test_a_long_caption_with_a_credit_keeps_its_statement() -> None:
     line = "The two ministers shake hands before their meeting in the capital on Tuesday morning. (AP Photo/Jane Doe)"
     doc = document_from_text(line)
-    assert doc.text == "The two ministers shake hands before their meeting in the capital on Tuesday morning."
+    assert (
+        doc.text
+        == "The two ministers shake hands before their meeting in the capital on Tuesday morning."
+    )
     span = doc.locate(0, len(doc.text))
     assert doc.original[span.start : span.end] == doc.text

@@ -23,15 +23,24 @@ def test_front_matter_metadata(tmp_path: Path) -> None:
     )
     doc = read_document(path, settings=Settings())
     assert (doc.title, doc.source, doc.url, doc.published, doc.published_from) == (
-        "Talks end", "Wire", "https://example.com/a", D, "metadata")
+        "Talks end",
+        "Wire",
+        "https://example.com/a",
+        D,
+        "metadata",
+    )
     assert doc.text == "Heading\n\nBody text here."
     span = doc.locate(0, len("Heading"))
     assert (span.line, span.column) == (9, 3)
 
 
 def test_sidecar_overrides_embedded_metadata(tmp_path: Path) -> None:
-    (tmp_path / "a.txt").write_text("---\ntitle: Old\n---\nMarch 1, 2020\n\nBody text here.\n", encoding="utf-8")
-    (tmp_path / "a.meta.json").write_text('{"title": "New", "published": "2021-03-16T10:00:00Z"}', encoding="utf-8")
+    (tmp_path / "a.txt").write_text(
+        "---\ntitle: Old\n---\nMarch 1, 2020\n\nBody text here.\n", encoding="utf-8"
+    )
+    (tmp_path / "a.meta.json").write_text(
+        '{"title": "New", "published": "2021-03-16T10:00:00Z"}', encoding="utf-8"
+    )
     doc = read_document(tmp_path / "a.txt", settings=Settings())
     assert (doc.title, doc.published, doc.published_from) == ("New", D, "metadata")
 
@@ -68,9 +77,16 @@ def test_dateline_deep_in_the_text_is_not_a_dateline() -> None:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("2021-03-16", D), ("2021-03-16T23:59:00+09:00", D), ("March 16, 2021", D),
-        ("16 Mar 2021", D), ("Sept. 5, 2019", dt.date(2019, 9, 5)),
-        ("yesterday", None), ("3/16/2021", None), ("2021", None), ("16 March", None), ("", None),
+        ("2021-03-16", D),
+        ("2021-03-16T23:59:00+09:00", D),
+        ("March 16, 2021", D),
+        ("16 Mar 2021", D),
+        ("Sept. 5, 2019", dt.date(2019, 9, 5)),
+        ("yesterday", None),
+        ("3/16/2021", None),
+        ("2021", None),
+        ("16 March", None),
+        ("", None),
     ],
 )
 def test_parse_date_is_strict(value: str, expected: dt.date | None) -> None:
@@ -93,4 +109,8 @@ def test_html_head_metadata() -> None:
     )
     doc = document_from_text(page, format="html")
     assert (doc.title, doc.source, doc.url, doc.published) == (
-        "Talks end", "Example News", "https://example.com/talks", D)
+        "Talks end",
+        "Example News",
+        "https://example.com/talks",
+        D,
+    )

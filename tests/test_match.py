@@ -16,22 +16,42 @@ from factcheck.settings import Settings
 
 def doc(doc_id: str, text: str) -> Document:
     return Document(
-        id=doc_id, path=f"{doc_id}.txt", format="txt", content_hash=hashlib.sha256(text.encode()).hexdigest(),
-        encoding="utf-8", characters=len(text), text=text, original=text,
+        id=doc_id,
+        path=f"{doc_id}.txt",
+        format="txt",
+        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+        encoding="utf-8",
+        characters=len(text),
+        text=text,
+        original=text,
     )
 
 
 def claim(doc_id: str, n: int, text: str, **slots: object) -> Claim:
     return Claim(
-        id=f"{doc_id}:{n}", document=doc_id, text=text, sentence=text,
-        span=Span(document=doc_id, start=0, end=len(text), line=1, column=1, end_line=1, end_column=len(text) + 1),
-        what=slots.pop("what", Predicate(lemma="")), **slots,  # type: ignore[arg-type]
+        id=f"{doc_id}:{n}",
+        document=doc_id,
+        text=text,
+        sentence=text,
+        span=Span(
+            document=doc_id,
+            start=0,
+            end=len(text),
+            line=1,
+            column=1,
+            end_line=1,
+            end_column=len(text) + 1,
+        ),
+        what=slots.pop("what", Predicate(lemma="")),
+        **slots,  # type: ignore[arg-type]
     )
 
 
 def day(d: str) -> TimeExpression:
     date = dt.date.fromisoformat(d)
-    return TimeExpression(text=d, value=d, begin=date, finish=date, granularity="day", resolved=True)
+    return TimeExpression(
+        text=d, value=d, begin=date, finish=date, granularity="day", resolved=True
+    )
 
 
 PERSON = Entity(id="person:jane-doe", name="Jane Doe", kind="person", mention="Jane Doe")
@@ -48,7 +68,9 @@ OTHER = Entity(id="person:john-roe", name="John Roe", kind="person", mention="Jo
         ({"when": [day("2021-03-16")]}, {"when": [day("2021-04-20")]}, -1, "when-disjoint"),
     ],
 )
-def test_slot_evidence_moves_the_score(slots_a: dict[str, object], slots_b: dict[str, object], direction: int, evidence: str | None) -> None:
+def test_slot_evidence_moves_the_score(
+    slots_a: dict[str, object], slots_b: dict[str, object], direction: int, evidence: str | None
+) -> None:
     a = claim("a", 0, "the minister left office", **dict(slots_a))
     b = claim("b", 0, "the minister quit", **dict(slots_b))
     scored = score_pair(a, b, 0.6)
@@ -95,18 +117,28 @@ class StubEmbedder(Embedder):
 def test_claims_of_one_document_are_never_paired() -> None:
     text = "The bridge over the river reopened to traffic after repairs."
     claims = [claim("a", 0, text), claim("a", 1, text)]
-    result = match_claims(claims, documents=[doc("a", text)], settings=Settings(), embedder=StubEmbedder())
+    result = match_claims(
+        claims, documents=[doc("a", text)], settings=Settings(), embedder=StubEmbedder()
+    )
     assert result.groups == []
 
 
 def test_near_duplicate_documents_count_as_one_source() -> None:
-    body = ("The city council voted on Tuesday to close the old library on Main Street next spring, "
-            "citing repair costs that the mayor put at four million dollars. Residents protested. ") * 3
+    body = (
+        "The city council voted on Tuesday to close the old library on Main Street next spring, "
+        "citing repair costs that the mayor put at four million dollars. Residents protested. "
+    ) * 3
     copy = body + "Reporting by a wire service."
-    other = ("Library users in the city gathered outside the council chamber to protest against "
-             "the planned closure, which they said would leave the east side with no branch.")
+    other = (
+        "Library users in the city gathered outside the council chamber to protest against "
+        "the planned closure, which they said would leave the east side with no branch."
+    )
     sentence = "The council voted to close the old library on Main Street."
-    claims = [claim("wire", 0, sentence), claim("reprint", 0, sentence), claim("local", 0, sentence)]
+    claims = [
+        claim("wire", 0, sentence),
+        claim("reprint", 0, sentence),
+        claim("local", 0, sentence),
+    ]
     documents = [doc("wire", body), doc("reprint", copy), doc("local", other)]
     result = match_claims(claims, documents=documents, settings=Settings(), embedder=StubEmbedder())
     assert [s.documents for s in result.sources] == [["reprint", "wire"]]
@@ -118,38 +150,59 @@ def test_near_duplicate_documents_count_as_one_source() -> None:
 
 
 def test_group_ids_are_deterministic_and_sorted() -> None:
-    texts = {"x": "The museum reopened its doors on Friday.", "y": "The museum reopened its doors on Friday.",
-             "z": "The museum reopened its doors on Friday."}
+    texts = {
+        "x": "The museum reopened its doors on Friday.",
+        "y": "The museum reopened its doors on Friday.",
+        "z": "The museum reopened its doors on Friday.",
+    }
     claims = [claim(d, 0, t) for d, t in texts.items()]
     documents = [doc(d, f"{d} unrelated body text number {i}") for i, d in enumerate(texts)]
     one = match_claims(claims, documents=documents, settings=Settings(), embedder=StubEmbedder())
-    two = match_claims(list(reversed(claims)), documents=documents, settings=Settings(), embedder=StubEmbedder())
+    two = match_claims(
+        list(reversed(claims)), documents=documents, settings=Settings(), embedder=StubEmbedder()
+    )
     assert one.groups == two.groups
     assert [g.claims for g in one.groups] == [["x:0", "y:0", "z:0"]]
     assert one.groups[0].id == group_id(["z:0", "x:0", "y:0"])
 
 
 def test_source_of_unknown_document_is_itself() -> None:
-    result = MatchResult(groups=[], sources=[SourceCluster(id="a", documents=["a", "b"], similarity=0.95)])
+    result = MatchResult(
+        groups=[], sources=[SourceCluster(id="a", documents=["a", "b"], similarity=0.95)]
+    )
     assert (result.source_of("b"), result.source_of("c")) == ("a", "c")
 
 
 PARAPHRASE_CASES = [
     # (claim in doc A, claim in doc B, should match)
-    ("The central bank raised its benchmark interest rate by half a percentage point on Wednesday.",
-     "On Wednesday the central bank increased its key rate by 0.5 percentage points.", True),
-    ("The central bank raised its benchmark interest rate by half a percentage point on Wednesday.",
-     "The central bank's governor will step down at the end of the year.", False),
-    ("Rescue teams pulled twelve survivors from the collapsed building overnight.",
-     "Overnight, rescuers freed 12 people trapped in the rubble of the collapsed building.", True),
-    ("Rescue teams pulled twelve survivors from the collapsed building overnight.",
-     "The owner of the collapsed building was questioned by police about safety permits.", False),
+    (
+        "The central bank raised its benchmark interest rate by half a percentage point on Wednesday.",
+        "On Wednesday the central bank increased its key rate by 0.5 percentage points.",
+        True,
+    ),
+    (
+        "The central bank raised its benchmark interest rate by half a percentage point on Wednesday.",
+        "The central bank's governor will step down at the end of the year.",
+        False,
+    ),
+    (
+        "Rescue teams pulled twelve survivors from the collapsed building overnight.",
+        "Overnight, rescuers freed 12 people trapped in the rubble of the collapsed building.",
+        True,
+    ),
+    (
+        "Rescue teams pulled twelve survivors from the collapsed building overnight.",
+        "The owner of the collapsed building was questioned by police about safety permits.",
+        False,
+    ),
 ]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("text_a", "text_b", "expected"), PARAPHRASE_CASES)
-def test_real_model_matches_paraphrases_not_same_topic_facts(embedder: Embedder, text_a: str, text_b: str, expected: bool) -> None:
+def test_real_model_matches_paraphrases_not_same_topic_facts(
+    embedder: Embedder, text_a: str, text_b: str, expected: bool
+) -> None:
     claims = [claim("a", 0, text_a), claim("b", 0, text_b)]
     documents = [doc("a", text_a), doc("b", text_b)]
     result = match_claims(claims, documents=documents, settings=Settings(), embedder=embedder)

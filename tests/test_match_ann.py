@@ -8,15 +8,21 @@ import pytest
 from factcheck import ann
 
 
-def clustered(n: int, d: int = 64, per_cluster: int = 3, noise: float = 0.5, seed: int = 0) -> np.ndarray:
+def clustered(
+    n: int, d: int = 64, per_cluster: int = 3, noise: float = 0.5, seed: int = 0
+) -> np.ndarray:
     """Random unit vectors shaped like claim embeddings: topics, events around them, paraphrases."""
     rng = np.random.default_rng(seed)
     topics = rng.standard_normal((50, d)).astype(np.float32)
     topics /= np.linalg.norm(topics, axis=1, keepdims=True)
     events = n // per_cluster + 1
-    centres = topics[rng.integers(0, 50, events)] + rng.standard_normal((events, d)).astype(np.float32) / np.sqrt(d)
+    centres = topics[rng.integers(0, 50, events)] + rng.standard_normal((events, d)).astype(
+        np.float32
+    ) / np.sqrt(d)
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
-    x = centres[np.arange(n) // per_cluster] + noise / np.sqrt(d) * rng.standard_normal((n, d)).astype(np.float32)
+    x = centres[np.arange(n) // per_cluster] + noise / np.sqrt(d) * rng.standard_normal(
+        (n, d)
+    ).astype(np.float32)
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
@@ -29,7 +35,9 @@ def brute_force(x: np.ndarray, k: int, groups: np.ndarray | None) -> list[set[in
 
 
 @pytest.mark.parametrize("with_groups", [False, True])
-def test_exact_topk_matches_brute_force_in_small_blocks(monkeypatch: pytest.MonkeyPatch, with_groups: bool) -> None:
+def test_exact_topk_matches_brute_force_in_small_blocks(
+    monkeypatch: pytest.MonkeyPatch, with_groups: bool
+) -> None:
     monkeypatch.setattr(ann, "_BLOCK_CELLS", 7 * 50)  # force several blocks
     x = clustered(50)
     groups = np.arange(50) // 2 if with_groups else None

@@ -16,7 +16,11 @@ ARTICLE = (
     "Several hundred homes in low-lying districts lost power overnight and emergency shelters opened "
     "in two schools. The weather service warned that more rain could fall on Sunday."
 )
-SYNDICATED = "By Staff Writer\n" + ARTICLE.replace("state officials said", "officials said") + "\nCopyright the wire."
+SYNDICATED = (
+    "By Staff Writer\n"
+    + ARTICLE.replace("state officials said", "officials said")
+    + "\nCopyright the wire."
+)
 TRIMMED = ARTICLE.rsplit(" The weather service", 1)[0]
 SAME_TOPIC = (
     "Residents of the low-lying districts spent Saturday night in school gyms as floodwater rose. "
@@ -27,8 +31,14 @@ SAME_TOPIC = (
 
 def doc(doc_id: str, text: str) -> Document:
     return Document(
-        id=doc_id, path=f"{doc_id}.txt", format="txt", content_hash=hashlib.sha256(text.encode()).hexdigest(),
-        encoding="utf-8", characters=len(text), text=text, original=text,
+        id=doc_id,
+        path=f"{doc_id}.txt",
+        format="txt",
+        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+        encoding="utf-8",
+        characters=len(text),
+        text=text,
+        original=text,
     )
 
 
@@ -46,7 +56,12 @@ def test_similarity_ignores_case_and_punctuation() -> None:
 
 
 def test_clusters_have_deterministic_ids() -> None:
-    docs = [doc("zeta", SYNDICATED), doc("alpha", ARTICLE), doc("mid", SAME_TOPIC), doc("beta", TRIMMED)]
+    docs = [
+        doc("zeta", SYNDICATED),
+        doc("alpha", ARTICLE),
+        doc("mid", SAME_TOPIC),
+        doc("beta", TRIMMED),
+    ]
     clusters = source_clusters(docs, threshold=0.9)
     assert [(c.id, c.documents) for c in clusters] == [("alpha", ["alpha", "beta", "zeta"])]
     assert 0.9 <= clusters[0].similarity <= 1.0
@@ -55,8 +70,12 @@ def test_clusters_have_deterministic_ids() -> None:
 def test_lsh_path_finds_the_same_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
     import factcheck.duplicates as dup
 
-    texts = [ARTICLE, SYNDICATED, SAME_TOPIC] + [f"unrelated filler text number {i} " * 8 + str(i) for i in range(20)]
+    texts = [ARTICLE, SYNDICATED, SAME_TOPIC] + [
+        f"unrelated filler text number {i} " * 8 + str(i) for i in range(20)
+    ]
     exact = duplicate_pairs(texts, threshold=0.9)
     monkeypatch.setattr(dup, "_EXACT_LIMIT", 2)
-    assert [(i, j) for i, j, _ in duplicate_pairs(texts, threshold=0.9)] == [(i, j) for i, j, _ in exact]
+    assert [(i, j) for i, j, _ in duplicate_pairs(texts, threshold=0.9)] == [
+        (i, j) for i, j, _ in exact
+    ]
     assert (0, 1) in [(i, j) for i, j, _ in exact]

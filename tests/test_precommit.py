@@ -16,7 +16,9 @@ from tests.test_gate import commit_all, git, init_repo
 
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 BIN = Path(sys.executable).parent
-pytestmark = pytest.mark.skipif(not (BIN / "pre-commit").exists(), reason="pre-commit is not installed")
+pytestmark = pytest.mark.skipif(
+    not (BIN / "pre-commit").exists(), reason="pre-commit is not installed"
+)
 
 
 def test_hooks_file_declares_both_hooks() -> None:
@@ -56,9 +58,20 @@ def try_repo(hook_repo: Path, corpus: Path) -> subprocess.CompletedProcess[str]:
     }
     env.pop("GITHUB_ACTIONS", None)
     return subprocess.run(
-        [str(BIN / "pre-commit"), "try-repo", str(hook_repo), "factcheck-gate-system", "--verbose",
-         "--color", "never"],
-        cwd=corpus, env=env, capture_output=True, text=True, timeout=600,
+        [
+            str(BIN / "pre-commit"),
+            "try-repo",
+            str(hook_repo),
+            "factcheck-gate-system",
+            "--verbose",
+            "--color",
+            "never",
+        ],
+        cwd=corpus,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -89,10 +102,13 @@ def test_hook_gates_the_staged_document_against_the_corpus(repos: tuple[Path, Pa
 
     # The Nagoya sentence is made by no other source: unsupported, which now fails.
     (corpus / "factcheck.toml").write_text(
-        (corpus / "factcheck.toml").read_text() + 'fail_on = "unsupported"\n')
+        (corpus / "factcheck.toml").read_text() + 'fail_on = "unsupported"\n'
+    )
     git(corpus, "add", "factcheck.toml")  # pre-commit stashes unstaged changes away
     failed = try_repo(hook_repo, corpus)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "Failed" in failed.stdout
     assert "seeds/visit.txt:6: " in failed.stdout
-    assert "seeds/0" not in failed.stdout.split("factcheck gate:")[0]  # only the staged file is blamed
+    assert (
+        "seeds/0" not in failed.stdout.split("factcheck gate:")[0]
+    )  # only the staged file is blamed

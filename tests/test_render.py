@@ -41,15 +41,32 @@ from factcheck.report.render import (
 
 
 def make_doc(
-    doc_id: str, text: str, *, fmt: str = "txt", original: str | None = None,
-    title: str | None = None, published: dt.date | None = None, source: str | None = None,
-    offset_map: list[tuple[int, int]] | None = None, dropped: Sequence[DroppedLine] = (),
+    doc_id: str,
+    text: str,
+    *,
+    fmt: str = "txt",
+    original: str | None = None,
+    title: str | None = None,
+    published: dt.date | None = None,
+    source: str | None = None,
+    offset_map: list[tuple[int, int]] | None = None,
+    dropped: Sequence[DroppedLine] = (),
 ) -> Document:
     original = text if original is None else original
     return Document(
-        id=doc_id, path=f"corpus/{doc_id}.{fmt}", format=fmt, title=title, published=published,  # type: ignore[arg-type]
-        source=source, content_hash="x", encoding="utf-8", characters=len(text), text=text,
-        original=original, offset_map=offset_map or [(0, 0)], dropped=list(dropped),
+        id=doc_id,
+        path=f"corpus/{doc_id}.{fmt}",
+        format=fmt,
+        title=title,
+        published=published,  # type: ignore[arg-type]
+        source=source,
+        content_hash="x",
+        encoding="utf-8",
+        characters=len(text),
+        text=text,
+        original=original,
+        offset_map=offset_map or [(0, 0)],
+        dropped=list(dropped),
     )
 
 
@@ -58,31 +75,52 @@ def evidence(doc: Document, sentence: str, index: int = 0) -> Evidence:
     start = doc.original.index(sentence)
     line, column = doc.line_col(start)
     return Evidence(
-        document=doc.id, claim=f"{doc.id}:{index}", start=start, end=start + len(sentence),
-        line=line, column=column, text=sentence,
+        document=doc.id,
+        claim=f"{doc.id}:{index}",
+        start=start,
+        end=start + len(sentence),
+        line=line,
+        column=column,
+        text=sentence,
     )
 
 
 def finding(
-    kind: Kind, rule: str, message: str, items: Sequence[Evidence], *,
-    name: str | None = None, severity: Severity = "warning", slots: Sequence[SlotComparison] = (),
+    kind: Kind,
+    rule: str,
+    message: str,
+    items: Sequence[Evidence],
+    *,
+    name: str | None = None,
+    severity: Severity = "warning",
+    slots: Sequence[SlotComparison] = (),
 ) -> Finding:
     return Finding(
-        kind=kind, rule=rule, name=name or f"{kind}.rule-{rule.lower()}", severity=severity,
-        message=message, fingerprint=fingerprint(rule, [(e.document, e.text) for e in items]),
-        documents=sorted({e.document for e in items}), slots=list(slots), evidence=list(items),
+        kind=kind,
+        rule=rule,
+        name=name or f"{kind}.rule-{rule.lower()}",
+        severity=severity,
+        message=message,
+        fingerprint=fingerprint(rule, [(e.document, e.text) for e in items]),
+        documents=sorted({e.document for e in items}),
+        slots=list(slots),
+        evidence=list(items),
     )
 
 
 def make_report(
-    documents: Sequence[Document], findings: Sequence[Finding],
+    documents: Sequence[Document],
+    findings: Sequence[Finding],
     sources: Sequence[SourceCluster] = (),
 ) -> Report:
     return build_report(
-        documents=documents, claims=[], match=MatchResult(groups=[], sources=list(sources)),
+        documents=documents,
+        claims=[],
+        match=MatchResult(groups=[], sources=list(sources)),
         findings=findings,
         generated_with=GeneratedWith(
-            factcheck="0.1.0", models={"embedding": "all-MiniLM-L6-v2", "spacy": "en_core_web_sm-3.8.0"},
+            factcheck="0.1.0",
+            models={"embedding": "all-MiniLM-L6-v2", "spacy": "en_core_web_sm-3.8.0"},
             rules=["AG001", "DC001", "UN001"],
         ),
     )
@@ -103,29 +141,62 @@ HOSTILE = "Officials wrote <script>alert(1)</script> and <b>bold</b> & more | pi
 
 def sample() -> tuple[list[Document], Report]:
     """Three documents, one of each kind of finding, one document holding markup as text."""
-    a = make_doc("a", TEXT_A, title="Ministers meet", published=dt.date(2021, 3, 16), source="Wire",
-                 dropped=[DroppedLine(line=9, text="Share this", reason="widget")])
+    a = make_doc(
+        "a",
+        TEXT_A,
+        title="Ministers meet",
+        published=dt.date(2021, 3, 16),
+        source="Wire",
+        dropped=[DroppedLine(line=9, text="Share this", reason="widget")],
+    )
     b = make_doc("b", TEXT_B, title="Talks | Tokyo", published=dt.date(2021, 3, 17))
     c = make_doc("c", f"Evil\n\n{HOSTILE}\n", title="<i>Hostile</i> title")
     ea = evidence(a, "The talks were held on Tuesday in Tokyo.", 1)
     eb = evidence(b, "The talks were held on Wednesday in Tokyo, officials said.", 1)
     slots = [
-        SlotComparison(slot="when", verdict="conflict", values={ea.claim: "2021-03-16", eb.claim: "2021-03-17"},
-                       note="one day apart"),
-        SlotComparison(slot="where", verdict="agree", values={ea.claim: "Tokyo", eb.claim: "Tokyo"}),
+        SlotComparison(
+            slot="when",
+            verdict="conflict",
+            values={ea.claim: "2021-03-16", eb.claim: "2021-03-17"},
+            note="one day apart",
+        ),
+        SlotComparison(
+            slot="where", verdict="agree", values={ea.claim: "Tokyo", eb.claim: "Tokyo"}
+        ),
     ]
     findings = [
-        finding("discrepancy", "DC001", "Sources disagree on the date of the talks.", [ea, eb],
-                name="discrepancy.date", severity="error", slots=slots),
-        finding("agreement", "AG001", "Sources agree that 300 people attended.",
-                [evidence(a, "Officials said 300 people attended the dinner.", 2),
-                 evidence(b, "About 300 people attended the dinner | a gala.", 2)],
-                name="agreement.same-fact", severity="info"),
-        finding("unsupported", "UN001", "Only one source says <script> was written.",
-                [evidence(c, HOSTILE, 0)], name="unsupported.single-source"),
+        finding(
+            "discrepancy",
+            "DC001",
+            "Sources disagree on the date of the talks.",
+            [ea, eb],
+            name="discrepancy.date",
+            severity="error",
+            slots=slots,
+        ),
+        finding(
+            "agreement",
+            "AG001",
+            "Sources agree that 300 people attended.",
+            [
+                evidence(a, "Officials said 300 people attended the dinner.", 2),
+                evidence(b, "About 300 people attended the dinner | a gala.", 2),
+            ],
+            name="agreement.same-fact",
+            severity="info",
+        ),
+        finding(
+            "unsupported",
+            "UN001",
+            "Only one source says <script> was written.",
+            [evidence(c, HOSTILE, 0)],
+            name="unsupported.single-source",
+        ),
     ]
     docs = [a, b, c]
-    return docs, make_report(docs, findings, sources=[SourceCluster(id="s1", documents=["a", "b"], similarity=0.93)])
+    return docs, make_report(
+        docs, findings, sources=[SourceCluster(id="s1", documents=["a", "b"], similarity=0.93)]
+    )
 
 
 # --------------------------------------------------------------------------- context
@@ -135,7 +206,12 @@ def sample() -> tuple[list[Document], Report]:
     ("text", "target", "expected_before", "expected_after"),
     [
         # Blank-line paragraphs: only the claim's own paragraph is shown.
-        ("Title\n\nFirst one. The claim. Last one.\n\nNext para.", "The claim.", "First one. ", " Last one."),
+        (
+            "Title\n\nFirst one. The claim. Last one.\n\nNext para.",
+            "The claim.",
+            "First one. ",
+            " Last one.",
+        ),
         # One paragraph per line, no blank lines: the line is the paragraph.
         ("Line one.\nBefore. The claim. After.\nLine three.", "The claim.", "Before. ", " After."),
         # Claim alone in its paragraph.
@@ -198,7 +274,9 @@ def test_evidence_context_for_html_uses_article_text_not_markup() -> None:
     original = "<html><body><nav>Menu</nav><p>First.</p>\n<p>The <b>claim</b> here. More.</p></body></html>"
     text = "First.\n\nThe claim here. More."
     doc = make_doc("h", text, fmt="html", original=original, offset_map=[(0, 30), (8, 43)])
-    ev = Evidence(document="h", claim="h:1", start=43, end=70, line=2, column=1, text="The claim here.")
+    ev = Evidence(
+        document="h", claim="h:1", start=43, end=70, line=2, column=1, text="The claim here."
+    )
     ctx = evidence_context(doc, ev, max_chars=600)
     assert ctx.located
     assert (ctx.before, ctx.marked, ctx.after) == ("", "The claim here.", " More.")
@@ -217,15 +295,28 @@ def test_evidence_context_for_an_ingested_html_page() -> None:
     start = doc.text.index("The talks")
     end = doc.text.index("Tokyo.") + len("Tokyo.")
     span = doc.locate(start, end)
-    ev = Evidence(document="page", claim="page:1", start=span.start, end=span.end, line=span.line,
-                  column=span.column, text=doc.text[start:end])
+    ev = Evidence(
+        document="page",
+        claim="page:1",
+        start=span.start,
+        end=span.end,
+        line=span.line,
+        column=span.column,
+        text=doc.text[start:end],
+    )
     ctx = evidence_context(doc, ev)
-    assert (ctx.before, ctx.marked, ctx.after) == ("", "The talks were held on Tuesday in Tokyo.", " Both sides & allies agreed.")
+    assert (ctx.before, ctx.marked, ctx.after) == (
+        "",
+        "The talks were held on Tuesday in Tokyo.",
+        " Both sides & allies agreed.",
+    )
 
 
 def test_evidence_context_falls_back_to_the_sentence_when_not_found() -> None:
     doc = make_doc("d", "Something else entirely.")
-    ev = Evidence(document="d", claim="d:0", start=0, end=5, line=1, column=1, text="Vanished claim.")
+    ev = Evidence(
+        document="d", claim="d:0", start=0, end=5, line=1, column=1, text="Vanished claim."
+    )
     ctx = evidence_context(doc, ev)
     assert not ctx.located and ctx.marked == "Vanished claim." and ctx.before == ctx.after == ""
     assert evidence_context(None, ev).marked == "Vanished claim."
@@ -233,22 +324,36 @@ def test_evidence_context_falls_back_to_the_sentence_when_not_found() -> None:
 
 def test_evidence_context_follows_a_stale_offset_to_the_sentence() -> None:
     doc = make_doc("d", "Para one.\n\nThe moved claim. Tail.")
-    ev = Evidence(document="d", claim="d:1", start=0, end=16, line=1, column=1, text="The moved claim.")
+    ev = Evidence(
+        document="d", claim="d:1", start=0, end=16, line=1, column=1, text="The moved claim."
+    )
     ctx = evidence_context(doc, ev)
     assert (ctx.marked, ctx.after) == ("The moved claim.", " Tail.")
 
 
 def test_document_excerpts_merge_claims_of_one_paragraph() -> None:
     doc = make_doc("d", "Head.\n\nOne claim. Filler. Two claim.\n\nOther para. Three claim.\n")
-    items = [(evidence(doc, s, i), f"d.txt:{i}") for i, s in enumerate(["Two claim.", "Three claim.", "One claim."])]
-    items.append((Evidence(document="d", claim="d:9", start=0, end=1, line=1, column=1, text="Gone."), "d.txt:1"))
+    items = [
+        (evidence(doc, s, i), f"d.txt:{i}")
+        for i, s in enumerate(["Two claim.", "Three claim.", "One claim."])
+    ]
+    items.append(
+        (
+            Evidence(document="d", claim="d:9", start=0, end=1, line=1, column=1, text="Gone."),
+            "d.txt:1",
+        )
+    )
     excerpts = document_excerpts(doc, items)
     assert [e.segments for e in excerpts] == [
         (("One claim.", True), (" Filler. ", False), ("Two claim.", True)),
         (("Other para. ", False), ("Three claim.", True)),
         (("Gone.", True),),
     ]
-    assert [e.where for e in excerpts] == [("d.txt:2", "d.txt:0"), ("d.txt:1",), ("d.txt:1",)]  # document order
+    assert [e.where for e in excerpts] == [
+        ("d.txt:2", "d.txt:0"),
+        ("d.txt:1",),
+        ("d.txt:1",),
+    ]  # document order
     assert [e.located for e in excerpts] == [True, True, False]
 
 
@@ -287,7 +392,11 @@ def test_md_text_escapes_markup(text: str, expected: str) -> None:
     ("text", "in_table", "expected"),
     [
         ("a.txt:3", False, "`a.txt:3`"),
-        ("has `tick`", False, "`` has `tick` ``"),  # padded on both sides, as CommonMark strips one each
+        (
+            "has `tick`",
+            False,
+            "`` has `tick` ``",
+        ),  # padded on both sides, as CommonMark strips one each
         ("a|b", True, r"`a\|b`"),
     ],
 )
@@ -300,8 +409,12 @@ def test_markdown_report_structure() -> None:
     md = render_markdown(report)
     headings = [line for line in md.splitlines() if line.startswith("#")]
     assert headings[:6] == [
-        "# Consistency report", "## Summary", "## Documents", "## Merged sources",
-        "## Discrepancies (1)", "### 1. Sources disagree on the date of the talks.",
+        "# Consistency report",
+        "## Summary",
+        "## Documents",
+        "## Merged sources",
+        "## Discrepancies (1)",
+        "### 1. Sources disagree on the date of the talks.",
     ]
     assert "## Unsupported (1)" in headings and "## Agreements (1)" in headings
     assert md.index("## Discrepancies") < md.index("## Unsupported") < md.index("## Agreements")
@@ -323,13 +436,24 @@ def test_markdown_report_structure() -> None:
 def test_slot_table_has_a_row_per_claim_when_there_are_many() -> None:
     docs = [make_doc(f"d{i}", f"Fact {i} here.") for i in range(5)]
     items = [evidence(d, f"Fact {i} here.") for i, d in enumerate(docs)]
-    slots = [SlotComparison(slot="when", verdict="agree", values={e.claim: "2021" for e in items}, note="n|b")]
-    md = render_markdown(make_report(docs, [finding("agreement", "AG001", "m", items, slots=slots)]))
+    slots = [
+        SlotComparison(
+            slot="when", verdict="agree", values={e.claim: "2021" for e in items}, note="n|b"
+        )
+    ]
+    md = render_markdown(
+        make_report(docs, [finding("agreement", "AG001", "m", items, slots=slots)])
+    )
     assert "| Claim | when |\n| --- | --- |\n| `d0` | 2021 |" in md
     assert "| `d4` | 2021 |\n| *verdict* | agree |\n| *note* | n\\|b |\n" in md
-    page = render_html(make_report(docs, [finding("agreement", "AG001", "m", items, slots=slots)]), docs)
+    page = render_html(
+        make_report(docs, [finding("agreement", "AG001", "m", items, slots=slots)]), docs
+    )
     assert "<thead><tr><th>Claim</th><th>when</th></tr></thead>" in page
-    assert '<tr class="verdicts"><th scope="row">verdict</th><td class="v-agree">agree</td></tr>' in page
+    assert (
+        '<tr class="verdicts"><th scope="row">verdict</th><td class="v-agree">agree</td></tr>'
+        in page
+    )
 
 
 def test_markdown_escapes_document_text() -> None:
@@ -392,14 +516,19 @@ def test_html_shows_sources_side_by_side_with_marked_spans() -> None:
     body = article.group(0)
     columns = re.findall(r'<section class="column" data-document="(\w+)">', body)
     assert columns == ["a", "b"]
-    assert "<mark>The talks were held on Tuesday in Tokyo.</mark> Both sides issued a joint statement." in body
+    assert (
+        "<mark>The talks were held on Tuesday in Tokyo.</mark> Both sides issued a joint statement."
+        in body
+    )
     assert "<mark>The talks were held on Wednesday in Tokyo, officials said.</mark>" in body
     # The title line of the document is another paragraph and is not shown.
     assert "Ministers meet in Tokyo" not in body
     assert '<td class="v-conflict">conflict</td><td>2021-03-16</td><td>2021-03-17</td>' in body
     assert "corpus/a.txt:3" in body
     assert report.findings[0].fingerprint in body
-    assert 'data-kind="discrepancy" data-rule="DC001" data-docs="[&#34;a&#34;, &#34;b&#34;]"' in body
+    assert (
+        'data-kind="discrepancy" data-rule="DC001" data-docs="[&#34;a&#34;, &#34;b&#34;]"' in body
+    )
 
 
 def test_html_filters_list_kinds_rules_and_documents() -> None:
@@ -408,13 +537,29 @@ def test_html_filters_list_kinds_rules_and_documents() -> None:
     form = re.search(r'<form id="filters".*?</form>', page, flags=re.S)
     assert form is not None
     values = re.findall(r'<option value="([^"]*)"', form.group(0))
-    assert values == ["", "discrepancy", "unsupported", "agreement", "", "AG001", "DC001", "UN001", "", "a", "b", "c"]
+    assert values == [
+        "",
+        "discrepancy",
+        "unsupported",
+        "agreement",
+        "",
+        "AG001",
+        "DC001",
+        "UN001",
+        "",
+        "a",
+        "b",
+        "c",
+    ]
 
 
 def test_html_without_documents_shows_the_evidence_sentence() -> None:
     _, report = sample()
     page = render_html(report, [])
-    assert '<blockquote class="context unlocated"><mark>The talks were held on Tuesday in Tokyo.</mark></blockquote>' in page
+    assert (
+        '<blockquote class="context unlocated"><mark>The talks were held on Tuesday in Tokyo.</mark></blockquote>'
+        in page
+    )
 
 
 def test_html_is_deterministic() -> None:
@@ -426,7 +571,9 @@ def test_html_is_deterministic() -> None:
 def test_html_context_chars_caps_the_context() -> None:
     long_para = " ".join(["filler"] * 300)
     doc = make_doc("d", f"{long_para} The claim. {long_para}")
-    report = make_report([doc], [finding("unsupported", "UN001", "m", [evidence(doc, "The claim.")])])
+    report = make_report(
+        [doc], [finding("unsupported", "UN001", "m", [evidence(doc, "The claim.")])]
+    )
     page = render_html(report, [doc], context_chars=120)
     quote = re.search(r'<blockquote class="context">(.*?)</blockquote>', page, flags=re.S)
     assert quote is not None

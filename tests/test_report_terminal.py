@@ -16,7 +16,12 @@ from .test_render import evidence, finding, make_doc, make_report, sample
 
 def capture(report: object, *, width: int = 100, terminal: bool = False, **kwargs: object) -> str:
     buf = io.StringIO()
-    console = Console(file=buf, width=width, force_terminal=terminal, color_system="standard" if terminal else None)
+    console = Console(
+        file=buf,
+        width=width,
+        force_terminal=terminal,
+        color_system="standard" if terminal else None,
+    )
     print_summary(report, console=console, **kwargs)  # type: ignore[arg-type]
     return buf.getvalue()
 
@@ -29,9 +34,13 @@ def test_summary_on_stdout_is_plain_text(capsys: pytest.CaptureFixture[str]) -> 
     assert out.startswith("factcheck: 3 documents, 0 claims, 0 matched groups, 3 findings\n")
     assert re.search(r"Discrepancies\s+1\n", out) and re.search(r"Agreements\s+1\n", out)
     assert re.search(r"DC001\s+discrepancy\.date\s+1\n", out)
-    assert re.search(r"\bc\s+0\s+1\s+0\n", out)  # per document: discrepancies, unsupported, agreements
+    assert re.search(
+        r"\bc\s+0\s+1\s+0\n", out
+    )  # per document: discrepancies, unsupported, agreements
     assert "Top discrepancies (1 of 1)" in out
-    assert " 1. DC001 error discrepancy.date\n    Sources disagree on the date of the talks.\n" in out
+    assert (
+        " 1. DC001 error discrepancy.date\n    Sources disagree on the date of the talks.\n" in out
+    )
     assert "    corpus/a.txt:3\n    corpus/b.txt:3\n" in out
     assert out.endswith("Wrote:\n  reports/report.json\n  reports/report.md\n")
 
@@ -56,9 +65,15 @@ def test_summary_fits_a_narrow_terminal_but_keeps_paths_whole() -> None:
 def test_top_discrepancies_most_severe_first_and_capped() -> None:
     doc = make_doc("d", "One fact. Two fact. Three fact.")
     findings = [
-        finding("discrepancy", "DC001", "warn one", [evidence(doc, "One fact.")], severity="warning"),
-        finding("discrepancy", "DC002", "error two", [evidence(doc, "Two fact.")], severity="error"),
-        finding("discrepancy", "DC003", "info three", [evidence(doc, "Three fact.")], severity="info"),
+        finding(
+            "discrepancy", "DC001", "warn one", [evidence(doc, "One fact.")], severity="warning"
+        ),
+        finding(
+            "discrepancy", "DC002", "error two", [evidence(doc, "Two fact.")], severity="error"
+        ),
+        finding(
+            "discrepancy", "DC003", "info three", [evidence(doc, "Three fact.")], severity="info"
+        ),
     ]
     report = make_report([doc], findings)
     assert [f.message for f in top_discrepancies(report, 2)] == ["error two", "warn one"]
@@ -78,7 +93,17 @@ def test_document_table_is_capped_to_the_most_affected() -> None:
 
 def test_rich_markup_in_messages_is_printed_literally() -> None:
     doc = make_doc("d", "Claim [bold]here[/bold].")
-    report = make_report([doc], [finding("discrepancy", "DC001", "Says [red]x[/red]", [evidence(doc, "Claim [bold]here[/bold].")])])
+    report = make_report(
+        [doc],
+        [
+            finding(
+                "discrepancy",
+                "DC001",
+                "Says [red]x[/red]",
+                [evidence(doc, "Claim [bold]here[/bold].")],
+            )
+        ],
+    )
     out = capture(report)
     assert "Says [red]x[/red]" in out
 

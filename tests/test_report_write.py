@@ -76,7 +76,9 @@ def test_a_render_error_leaves_previous_reports_untouched(
 def test_write_reports_takes_context_chars_from_settings(tmp_path: Path) -> None:
     filler = " ".join(["filler"] * 200)
     doc = make_doc("d", f"{filler} The claim. {filler}")
-    report = make_report([doc], [finding("unsupported", "UN001", "m", [evidence(doc, "The claim.")])])
+    report = make_report(
+        [doc], [finding("unsupported", "UN001", "m", [evidence(doc, "The claim.")])]
+    )
     run = RunResult(report=report, documents=[doc], claims=[], match=MatchResult(groups=[]))
     narrow = write_reports(run, tmp_path / "a", settings=Settings(report_context_chars=80))[2]
     wide = write_reports(run, tmp_path / "b", settings=Settings())[2]

@@ -22,16 +22,26 @@ from tests.test_gate import two_doc_report
 def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Report, Finding, Finding]:
     monkeypatch.chdir(tmp_path)
     report, place, lone = two_doc_report(Path("seeds"))
-    place = place.model_copy(update={"slots": [SlotComparison(
-        slot="where", verdict="conflict",
-        values={place.evidence[0].claim: "Tokyo", place.evidence[1].claim: "Osaka"})]})
+    place = place.model_copy(
+        update={
+            "slots": [
+                SlotComparison(
+                    slot="where",
+                    verdict="conflict",
+                    values={place.evidence[0].claim: "Tokyo", place.evidence[1].claim: "Osaka"},
+                )
+            ]
+        }
+    )
     report = report.model_copy(update={"findings": [place, *report.findings[1:]]})
     write_model("reports/report.json", report)
     return report, place, lone
 
 
 def verdicts() -> dict[str, tuple[str, str]]:
-    return {r.fingerprint: (r.verdict, r.note) for r in load_reviews("reports/reviews.json").reviews}
+    return {
+        r.fingerprint: (r.verdict, r.note) for r in load_reviews("reports/reviews.json").reviews
+    }
 
 
 def review(stdin: str, *args: str) -> str:
@@ -62,7 +72,9 @@ def test_keys_record_verdicts(
     assert {names[fp]: v for fp, v in verdicts().items()} == expected
 
 
-def test_screen_shows_sources_marked_and_the_slot_table(setup: tuple[Report, Finding, Finding]) -> None:
+def test_screen_shows_sources_marked_and_the_slot_table(
+    setup: tuple[Report, Finding, Finding],
+) -> None:
     _, place, _ = setup
     out = review("q\n")
     assert "[1/2] discrepancy" in out
@@ -80,13 +92,18 @@ def test_context_falls_back_to_the_report_text_when_the_file_changed(
 ) -> None:
     Path("seeds/a.txt").write_text("Rewritten completely.\n")
     out = review("q\n")
-    assert "»The talks were held in [[Tokyo]] on Tuesday.« (the file changed since the report)" in " ".join(out.split())
+    assert (
+        "»The talks were held in [[Tokyo]] on Tuesday.« (the file changed since the report)"
+        in " ".join(out.split())
+    )
 
 
 def test_agreements_only_with_all(setup: tuple[Report, Finding, Finding]) -> None:
     report, _, _ = setup
     assert [f.kind for f in review_queue(report, load_reviews("reports/reviews.json"))] == [
-        "discrepancy", "unsupported"]
+        "discrepancy",
+        "unsupported",
+    ]
     assert "[1/3] discrepancy" in review("q\n", "--all")
 
 
@@ -112,8 +129,11 @@ def test_every_answer_is_saved_before_the_next_question(
             raise RuntimeError("crash") from None
 
     session = ReviewSession(
-        report, reviews_path=Path("reports/reviews.json"), reviewer="ann",
-        console=Console(file=io.StringIO(), width=100), ask=ask,
+        report,
+        reviews_path=Path("reports/reviews.json"),
+        reviewer="ann",
+        console=Console(file=io.StringIO(), width=100),
+        ask=ask,
     )
     with pytest.raises(RuntimeError, match="crash"):
         session.run()

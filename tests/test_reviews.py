@@ -34,14 +34,17 @@ def review(fp: str, verdict: str = "dismissed", note: str = "") -> Review:
 
 
 def test_layout_is_one_sorted_line_per_review_and_canonical_json() -> None:
-    reviews = ReviewsFile(reviews=[review("ccc"), review("aaa", "confirmed", "real, \"quoted\"\nnote")])
+    reviews = ReviewsFile(
+        reviews=[review("ccc"), review("aaa", "confirmed", 'real, "quoted"\nnote')]
+    )
     text = dumps_reviews(reviews)
     lines = text.splitlines()
     assert lines[0] == "{" and lines[1] == '  "reviews": [' and lines[-1] == "}"
     body = [line for line in lines[2:-3] if line.strip() != ","]
     assert [json.loads(line)["fingerprint"] for line in body] == ["aaa", "ccc"]
-    assert json.loads(text) == json.loads(model_json(ReviewsFile(reviews=sorted(
-        reviews.reviews, key=lambda r: r.fingerprint))))
+    assert json.loads(text) == json.loads(
+        model_json(ReviewsFile(reviews=sorted(reviews.reviews, key=lambda r: r.fingerprint)))
+    )
     assert '"time": "2024-05-01T12:30:45Z"' in text
     assert dumps_reviews(load_reviews_text(text)) == text
 
@@ -54,7 +57,9 @@ def test_written_file_validates_against_the_reviews_schema(tmp_path: Path) -> No
     path = tmp_path / "reports" / "reviews.json"
     save_reviews(path, ReviewsFile(reviews=[review("bbb", note="<<<<<<< quoted"), review("aaa")]))
     jsonschema.validate(json.loads(path.read_text()), schema_for("reviews"))
-    assert load_reviews(path) == ReviewsFile(reviews=[review("aaa"), review("bbb", note="<<<<<<< quoted")])
+    assert load_reviews(path) == ReviewsFile(
+        reviews=[review("aaa"), review("bbb", note="<<<<<<< quoted")]
+    )
     assert [p.name for p in path.parent.iterdir()] == ["reviews.json"]  # no temporary left
 
 
@@ -74,16 +79,24 @@ def test_empty_file_round_trips(tmp_path: Path) -> None:
         ('{"reviews": [{"fingerprint": "a"}], "version": "1"}', "E041", "reviews.0.verdict"),
         ('{"reviews": [], "version": "1", "extra": 1}', "E041", "extra"),
         ('{"reviews": [], "version": "9"}', "E041", "version '9'"),
-        ('{"reviews": [{"fingerprint": "a", "verdict": "maybe", "time": "2024-01-01T00:00:00Z"}]}',
-         "E041", "verdict"),
-        ('{"reviews": [{"fingerprint": "a", "verdict": "confirmed", "time": "2024-01-01T00:00:00Z"},'
-         '{"fingerprint": "a", "verdict": "dismissed", "time": "2024-01-01T00:00:00Z"}]}', "E041",
-         "reviewed twice"),
+        (
+            '{"reviews": [{"fingerprint": "a", "verdict": "maybe", "time": "2024-01-01T00:00:00Z"}]}',
+            "E041",
+            "verdict",
+        ),
+        (
+            '{"reviews": [{"fingerprint": "a", "verdict": "confirmed", "time": "2024-01-01T00:00:00Z"},'
+            '{"fingerprint": "a", "verdict": "dismissed", "time": "2024-01-01T00:00:00Z"}]}',
+            "E041",
+            "reviewed twice",
+        ),
         ("<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> other\n", "E040", "merge conflict"),
         ('{"reviews": [], "version": "1"\n<<<<<<< HEAD\n}', "E040", "merge conflict"),
     ],
 )
-def test_bad_reviews_file_is_input_error_naming_it(tmp_path: Path, text: str, code: str, detail: str) -> None:
+def test_bad_reviews_file_is_input_error_naming_it(
+    tmp_path: Path, text: str, code: str, detail: str
+) -> None:
     path = tmp_path / "reviews.json"
     path.write_text(text)
     with pytest.raises(InputError) as info:
@@ -112,7 +125,9 @@ def test_stale_reviews_are_listed_and_pruned(tmp_path: Path) -> None:
     assert [r.fingerprint for r in removed] == ["0000gone"]
 
 
-def test_default_reviewer_prefers_git_user_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_reviewer_prefers_git_user_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo = init_repo(tmp_path / "repo")
     assert default_reviewer(cwd=repo) == "Gate Tester"
     home = tmp_path / "home"
@@ -147,7 +162,9 @@ def test_two_branches_adding_reviews_merge_cleanly(
     def add(names: list[str]) -> None:
         current = load_reviews(path)
         for fp in names:
-            current = set_verdict(current, fp, "dismissed", note=f"note {fp}", reviewer="r", time=T0)
+            current = set_verdict(
+                current, fp, "dismissed", note=f"note {fp}", reviewer="r", time=T0
+            )
         save_reviews(path, current)
 
     add(base)
@@ -159,7 +176,10 @@ def test_two_branches_adding_reviews_merge_cleanly(
     add(ours)
     commit_all(repo, "ours")
     merged = subprocess.run(
-        ["git", "merge", "--no-edit", "-q", "theirs"], cwd=repo, capture_output=True, text=True,
+        ["git", "merge", "--no-edit", "-q", "theirs"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
     )
     assert merged.returncode == 0, merged.stdout + merged.stderr
     result = load_reviews(path)
@@ -186,7 +206,11 @@ def test_review_confirm_and_dismiss_by_fingerprint_and_prefix(
     assert main(["review", "--dismiss", lone[:8]]) == 0
     assert capsys.readouterr().out.splitlines() == [f"confirmed {place}", f"dismissed {lone}"]
     reviews = {r.fingerprint: r for r in load_reviews("reports/reviews.json").reviews}
-    assert (reviews[place].verdict, reviews[place].note, reviews[place].reviewer) == ("confirmed", "checked", "ann")
+    assert (reviews[place].verdict, reviews[place].note, reviews[place].reviewer) == (
+        "confirmed",
+        "checked",
+        "ann",
+    )
     assert reviews[place].rule == "DC003" and reviews[place].message is not None
     assert reviews[lone].verdict == "dismissed"
     assert reviews[lone].time.tzinfo is not None and reviews[lone].time.microsecond == 0
@@ -203,7 +227,10 @@ def test_review_confirm_and_dismiss_by_fingerprint_and_prefix(
     ],
 )
 def test_review_errors_exit_2_and_write_nothing(
-    report_file: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str], args: list[str], message: str
+    report_file: tuple[Path, list[str]],
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
 ) -> None:
     assert main(args) == 2
     assert message in capsys.readouterr().err
@@ -217,7 +244,9 @@ def test_review_force_records_an_unknown_fingerprint(
     assert [r.fingerprint for r in load_reviews("reports/reviews.json").reviews] == ["ffff0000"]
 
 
-def test_review_stale_and_prune(report_file: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str]) -> None:
+def test_review_stale_and_prune(
+    report_file: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
     _, (place, _) = report_file
     save_reviews("reports/reviews.json", ReviewsFile(reviews=[review(place), review("0000gone")]))
     assert main(["review", "--stale"]) == 0

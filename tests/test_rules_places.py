@@ -9,10 +9,16 @@ from factcheck.rules.places import event_place, event_places, meeting_setting, s
 
 SPAN = Span(document="a", start=0, end=1, line=1, column=1, end_line=1, end_column=2)
 PLACES = {
-    "Tokyo": ("place:tokyo", "gpe"), "Seoul": ("place:seoul", "gpe"), "Japan": ("gpe:JP", "gpe"),
-    "Alaska": ("place:alaska", "gpe"), "Hong Kong": ("gpe:HK", "gpe"), "Taiwan": ("gpe:TW", "gpe"),
-    "Geneva": ("place:geneva", "gpe"), "the East China Sea": ("loc:east-china-sea", "loc"),
-    "the Indo-Pacific": ("loc:indo-pacific", "loc"), "Okinawa": ("place:okinawa", "gpe"),
+    "Tokyo": ("place:tokyo", "gpe"),
+    "Seoul": ("place:seoul", "gpe"),
+    "Japan": ("gpe:JP", "gpe"),
+    "Alaska": ("place:alaska", "gpe"),
+    "Hong Kong": ("gpe:HK", "gpe"),
+    "Taiwan": ("gpe:TW", "gpe"),
+    "Geneva": ("place:geneva", "gpe"),
+    "the East China Sea": ("loc:east-china-sea", "loc"),
+    "the Indo-Pacific": ("loc:indo-pacific", "loc"),
+    "Okinawa": ("place:okinawa", "gpe"),
     "the Senkaku Islands": ("loc:senkaku-islands", "loc"),
 }
 
@@ -23,26 +29,49 @@ def claim(text: str, lemma: str = "", verb: str = "") -> Claim:
         i = text.find(mention)
         if i >= 0:
             name = mention.removeprefix("the ")
-            where.append(Entity(id=eid, name=name, kind=kind, mention=mention, start=i,  # type: ignore[arg-type]
-                                end=i + len(mention)))
-    return Claim(id="a:0", document="a", text=text, sentence=text, span=SPAN,
-                 what=Predicate(lemma=lemma, text=verb), where=where)
+            where.append(
+                Entity(
+                    id=eid,
+                    name=name,
+                    kind=kind,
+                    mention=mention,
+                    start=i,  # type: ignore[arg-type]
+                    end=i + len(mention),
+                )
+            )
+    return Claim(
+        id="a:0",
+        document="a",
+        text=text,
+        sentence=text,
+        span=SPAN,
+        what=Predicate(lemma=lemma, text=verb),
+        where=where,
+    )
 
 
-@pytest.mark.parametrize(("text", "lemma", "verb", "located"), [
-    ("The ministers met in Tokyo on Tuesday.", "meet", "met", ["Tokyo"]),
-    ("The summit was held at Geneva.", "hold", "was held", ["Geneva"]),
-    ("Blinken met with Motegi in Tokyo.", "meet", "met", ["Tokyo"]),
-    ("They will travel to Seoul on Wednesday.", "travel", "will travel", ["Seoul"]),
-    ("They meet for security talks slated for Tuesday in Tokyo.", "meet", "meet", ["Tokyo"]),
-    # Topics of a noun and objects of the predicate are not where the event happened.
-    ("We oppose attempts to change the status quo in the East China Sea.", "oppose", "oppose", []),
-    ("China abuses human rights in Hong Kong.", "abuse", "abuses", []),
-    ("They criticised coercive measures in the Indo-Pacific.", "criticise", "criticised", []),
-    ("Article 5 applies to the Senkaku Islands in Okinawa.", "apply", "applies", []),
-    # Only the first item of a list has the preposition; no item is the event location.
-    ("The band played in Tokyo, Seoul and Taiwan.", "play", "played", []),
-])
+@pytest.mark.parametrize(
+    ("text", "lemma", "verb", "located"),
+    [
+        ("The ministers met in Tokyo on Tuesday.", "meet", "met", ["Tokyo"]),
+        ("The summit was held at Geneva.", "hold", "was held", ["Geneva"]),
+        ("Blinken met with Motegi in Tokyo.", "meet", "met", ["Tokyo"]),
+        ("They will travel to Seoul on Wednesday.", "travel", "will travel", ["Seoul"]),
+        ("They meet for security talks slated for Tuesday in Tokyo.", "meet", "meet", ["Tokyo"]),
+        # Topics of a noun and objects of the predicate are not where the event happened.
+        (
+            "We oppose attempts to change the status quo in the East China Sea.",
+            "oppose",
+            "oppose",
+            [],
+        ),
+        ("China abuses human rights in Hong Kong.", "abuse", "abuses", []),
+        ("They criticised coercive measures in the Indo-Pacific.", "criticise", "criticised", []),
+        ("Article 5 applies to the Senkaku Islands in Okinawa.", "apply", "applies", []),
+        # Only the first item of a list has the preposition; no item is the event location.
+        ("The band played in Tokyo, Seoul and Taiwan.", "play", "played", []),
+    ],
+)
 def test_event_places(text: str, lemma: str, verb: str, located: list[str]) -> None:
     assert sorted(e.name for e in event_places(claim(text, lemma, verb))) == sorted(located)
 
@@ -53,14 +82,21 @@ def test_event_place_needs_one_place_at_the_most_specific_level() -> None:
     assert event_place(two) is None
 
 
-@pytest.mark.parametrize(("text", "mode", "places"), [
-    ("Blinken and Austin meet virtually with Foreign Minister Hayashi.", "virtual", []),
-    ("They met at the virtual Security Consultative Committee Meeting.", "virtual", []),
-    ("They meet for security talks slated for Tuesday in Tokyo.", None, ["Tokyo"]),
-    ("They were to arrive in Japan on Monday for the talks.", None, None),  # arrival, no meeting
-    ("The ministers send a message over measures in the Indo-Pacific.", None, None),
-    ("The online course on climate opened in Tokyo.", None, None),  # no meeting word
-])
+@pytest.mark.parametrize(
+    ("text", "mode", "places"),
+    [
+        ("Blinken and Austin meet virtually with Foreign Minister Hayashi.", "virtual", []),
+        ("They met at the virtual Security Consultative Committee Meeting.", "virtual", []),
+        ("They meet for security talks slated for Tuesday in Tokyo.", None, ["Tokyo"]),
+        (
+            "They were to arrive in Japan on Monday for the talks.",
+            None,
+            None,
+        ),  # arrival, no meeting
+        ("The ministers send a message over measures in the Indo-Pacific.", None, None),
+        ("The online course on climate opened in Tokyo.", None, None),  # no meeting word
+    ],
+)
 def test_meeting_setting(text: str, mode: str | None, places: list[str] | None) -> None:
     setting = meeting_setting(claim(text))
     if places is None:

@@ -26,7 +26,11 @@ class Neighbours:
 
 
 def exact_topk(
-    vectors: np.ndarray, *, k: int, groups: np.ndarray | None = None, queries: np.ndarray | None = None,
+    vectors: np.ndarray,
+    *,
+    k: int,
+    groups: np.ndarray | None = None,
+    queries: np.ndarray | None = None,
 ) -> Neighbours:
     """Exact top-k by inner product, in row blocks so that memory stays bounded.
 
@@ -43,7 +47,7 @@ def exact_topk(
         return Neighbours(index, score)
     block = max(1, min(len(rows), _BLOCK_CELLS // max(n, 1)))
     for lo in range(0, len(rows), block):
-        q = rows[lo:lo + block]
+        q = rows[lo : lo + block]
         sims = x[q] @ x.T
         sims[np.arange(len(q)), q] = -np.inf
         if groups is not None:
@@ -54,8 +58,8 @@ def exact_topk(
         idx = np.take_along_axis(part, order, axis=1)
         sc = np.take_along_axis(part_scores, order, axis=1)
         idx[~np.isfinite(sc)] = -1
-        index[lo:lo + len(q), :k_eff] = idx
-        score[lo:lo + len(q), :k_eff] = sc
+        index[lo : lo + len(q), :k_eff] = idx
+        score[lo : lo + len(q), :k_eff] = sc
     return Neighbours(index, score)
 
 
@@ -75,7 +79,7 @@ def _assign(x: np.ndarray, centroids: np.ndarray) -> np.ndarray:
     out = np.empty(len(x), dtype=np.int64)
     step = max(1, _BLOCK_CELLS // max(len(centroids), 1))
     for lo in range(0, len(x), step):
-        out[lo:lo + step] = np.argmax(x[lo:lo + step] @ centroids.T, axis=1)
+        out[lo : lo + step] = np.argmax(x[lo : lo + step] @ centroids.T, axis=1)
     return out
 
 
@@ -98,14 +102,18 @@ def _cells(x: np.ndarray, *, seed: int) -> tuple[np.ndarray, np.ndarray]:
         if len(rows) == 0:
             continue
         k = max(1, min(round(nlist * len(rows) / n), len(rows) // 39))
-        sub = _kmeans(x[rows], k, seed=seed) if k > 1 else coarse[p:p + 1]
+        sub = _kmeans(x[rows], k, seed=seed) if k > 1 else coarse[p : p + 1]
         cell[rows] = len(centroids) + _assign(x[rows], sub)
         centroids.extend(sub)
     return np.stack(centroids), cell
 
 
 def ann_topk(
-    vectors: np.ndarray, *, k: int, groups: np.ndarray | None = None, nprobe: int = 16,
+    vectors: np.ndarray,
+    *,
+    k: int,
+    groups: np.ndarray | None = None,
+    nprobe: int = 16,
     seed: int = 0,
 ) -> Neighbours:
     """Approximate top-k for every row: an inverted-file self-join over k-means cells.
@@ -128,7 +136,7 @@ def ann_topk(
     near = np.argsort(-csims, axis=1, kind="stable")[:, :probe]
     order = np.argsort(assign, kind="stable")
     bounds = np.searchsorted(assign[order], np.arange(nlist + 1))
-    members_of = [order[bounds[c]:bounds[c + 1]] for c in range(nlist)]
+    members_of = [order[bounds[c] : bounds[c + 1]] for c in range(nlist)]
     index = np.full((n, k), -1, dtype=np.int64)
     score = np.full((n, k), -np.inf, dtype=np.float32)
 
@@ -144,7 +152,7 @@ def ann_topk(
         cand_x = x[cand]
         block = max(1, _BLOCK_CELLS // (len(cand) * 4))
         for lo in range(0, len(members), block):
-            rows = members[lo:lo + block]
+            rows = members[lo : lo + block]
             sims = x[rows] @ cand_x.T
             sims[np.arange(len(rows)), np.arange(lo, lo + len(rows))] = -np.inf
             if groups is not None:
@@ -177,7 +185,11 @@ def _single_threaded_blas() -> Iterator[None]:
 
 
 def neighbour_pairs(
-    vectors: np.ndarray, *, k: int, threshold: float, groups: np.ndarray | None = None,
+    vectors: np.ndarray,
+    *,
+    k: int,
+    threshold: float,
+    groups: np.ndarray | None = None,
     ann_threshold: int = 20_000,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Unique pairs (i < j) where one is in the other's top-k with similarity >= threshold.

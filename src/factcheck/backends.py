@@ -149,13 +149,17 @@ def load_sentence_transformer(
     # Eager attention traces to plain ONNX ops that ONNX Runtime's fusions recognise; the torch
     # weights only serve the export and the parity check and are dropped below.
     model = _load_torch(path, attn_implementation="eager")
-    onnx_dir = ensure_onnx_export(model, model_path=path, export_dir=export_dir or default_export_dir())
+    onnx_dir = ensure_onnx_export(
+        model, model_path=path, export_dir=export_dir or default_export_dir()
+    )
     try:
         session = _session(ort, onnx_dir / ONNX_FILES[backend], threads)
     except Exception:
         # The manifest matched but ONNX Runtime refused the file: treat it as corrupt, redo once.
         _discard(onnx_dir)
-        onnx_dir = ensure_onnx_export(model, model_path=path, export_dir=export_dir or default_export_dir())
+        onnx_dir = ensure_onnx_export(
+            model, model_path=path, export_dir=export_dir or default_export_dir()
+        )
         session = _session(ort, onnx_dir / ONNX_FILES[backend], threads)
     transformer: Any = model[0]
     transformer.model = OnnxTransformer(session, config=transformer.model.config)
@@ -178,7 +182,9 @@ def ensure_onnx_export(model: SentenceTransformer, *, model_path: Path, export_d
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ModelLoadError.make("E030", model=str(model_path), path=root, detail=f"cannot create export folder ({exc})") from None
+        raise ModelLoadError.make(
+            "E030", model=str(model_path), path=root, detail=f"cannot create export folder ({exc})"
+        ) from None
     with _locked(root / ".export.lock"):
         if _valid_export(target):  # another process finished it while this one waited
             return target
@@ -244,14 +250,21 @@ def _load_torch(path: Path, *, attn_implementation: str | None = None) -> Senten
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
-        raise ModelLoadError.make("E030", model=str(path), path=path, detail=f"sentence-transformers is not installed ({exc})") from None
+        raise ModelLoadError.make(
+            "E030",
+            model=str(path),
+            path=path,
+            detail=f"sentence-transformers is not installed ({exc})",
+        ) from None
     model_kwargs = {"attn_implementation": attn_implementation} if attn_implementation else None
     try:
         model = SentenceTransformer(
             str(path), device="cpu", local_files_only=True, model_kwargs=model_kwargs
         )
     except Exception as exc:
-        raise ModelLoadError.make("E030", model=str(path), path=path, detail=f"{type(exc).__name__}: {exc}") from None
+        raise ModelLoadError.make(
+            "E030", model=str(path), path=path, detail=f"{type(exc).__name__}: {exc}"
+        ) from None
     model.eval()
     return model
 
@@ -366,7 +379,9 @@ def _parity(model: SentenceTransformer, session: Any, input_names: list[str]) ->
     batch = transformer.tokenizer(list(_PARITY_SENTENCES), padding=True, return_tensors="pt")
     with torch.no_grad():
         ref = transformer.model(**{n: batch[n] for n in input_names}).last_hidden_state.numpy()
-    (got,) = session.run(["last_hidden_state"], {n: batch[n].numpy().astype(np.int64) for n in input_names})
+    (got,) = session.run(
+        ["last_hidden_state"], {n: batch[n].numpy().astype(np.int64) for n in input_names}
+    )
     mask = batch["attention_mask"].numpy()[..., None].astype(np.float32)
     a = (ref * mask).sum(1) / mask.sum(1)
     b = (got * mask).sum(1) / mask.sum(1)

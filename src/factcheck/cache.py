@@ -82,8 +82,13 @@ class Cache:
         self.path = Path(path) if path is not None else None
         self._lock = threading.Lock()
         self._stats: dict[str, int] = {
-            "claims_hits": 0, "claims_misses": 0, "claims_invalid": 0,
-            "embeddings_hits": 0, "embeddings_misses": 0, "rebuilt": 0, "errors": 0,
+            "claims_hits": 0,
+            "claims_misses": 0,
+            "claims_invalid": 0,
+            "embeddings_hits": 0,
+            "embeddings_misses": 0,
+            "rebuilt": 0,
+            "errors": 0,
         }
         self._conn = self._open()
 
@@ -117,8 +122,12 @@ class Cache:
     def _connect(self, target: str) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = None
         try:
-            conn = sqlite3.connect(target, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                   check_same_thread=False)
+            conn = sqlite3.connect(
+                target,
+                timeout=_BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
             conn.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
             if target != ":memory:":
                 conn.execute("PRAGMA journal_mode=WAL")
@@ -131,8 +140,10 @@ class Cache:
             try:
                 for stmt in _DDL:
                     conn.execute(stmt)
-                conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
-                             (SCHEMA_VERSION,))
+                conn.execute(
+                    "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+                    (SCHEMA_VERSION,),
+                )
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -157,9 +168,15 @@ class Cache:
 
     def _move_aside(self, reason: str) -> None:
         assert self.path is not None
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}")
-        log.warning("%s: cache file is unusable (%s); moved it to %s and started a new one",
-                    self.path, reason, aside.name)
+        aside = self.path.with_name(
+            f"{self.path.name}.corrupt-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+        )
+        log.warning(
+            "%s: cache file is unusable (%s); moved it to %s and started a new one",
+            self.path,
+            reason,
+            aside.name,
+        )
         with contextlib.suppress(FileNotFoundError):
             os.replace(self.path, aside)
         for suffix in ("-wal", "-shm", "-journal"):
@@ -199,7 +216,9 @@ class Cache:
         try:
             claims = _CLAIMS.validate_json(row[1])
         except (ValidationError, ValueError):
-            log.warning("%s: cached claims for %s are invalid; extracting again", self.path, document)
+            log.warning(
+                "%s: cached claims for %s are invalid; extracting again", self.path, document
+            )
             self._stats["claims_invalid"] += 1
             self._stats["claims_misses"] += 1
             return None
@@ -225,7 +244,7 @@ class Cache:
         with self._lock:
             try:
                 for i in range(0, len(wanted), _CHUNK):
-                    chunk = wanted[i:i + _CHUNK]
+                    chunk = wanted[i : i + _CHUNK]
                     marks = ",".join("?" * len(chunk))
                     rows = self._conn.execute(
                         f"SELECT text_hash, dim, vector FROM embeddings WHERE model_id = ? AND text_hash IN ({marks})",

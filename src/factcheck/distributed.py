@@ -127,9 +127,7 @@ class DocumentBatchWorker:
         for claim in claims:
             per_doc[claim.document] = per_doc.get(claim.document, 0) + 1
         extracted = [int(i in documents and id(documents[i]) in pending) for i in range(len(paths))]
-        counts = [
-            per_doc.get(documents[i].id, 0) if extracted[i] else 0 for i in range(len(paths))
-        ]
+        counts = [per_doc.get(documents[i].id, 0) if extracted[i] else 0 for i in range(len(paths))]
         return {"path": paths, "extracted": extracted, "claims": counts, "error": errors}
 
     def __del__(self) -> None:
@@ -300,7 +298,11 @@ def run_distributed(
             with _ray_session(ray, address=address, settings=run_settings) as workers:
                 workers = min(workers, len(todo))
                 stats = _run_batches(
-                    ray, todo, settings=run_settings, output=out, workers=workers,
+                    ray,
+                    todo,
+                    settings=run_settings,
+                    output=out,
+                    workers=workers,
                     progress=progress,
                 )
         result = pipeline.run(

@@ -31,8 +31,10 @@ def shingles(text: str, *, size: int = SHINGLE) -> set[int]:
     if len(words) < size:
         grams = [" ".join(words)]
     else:
-        grams = [" ".join(words[i:i + size]) for i in range(len(words) - size + 1)]
-    return {int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little") for g in grams}
+        grams = [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
+    return {
+        int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little") for g in grams
+    }
 
 
 def similarity(a: set[int], b: set[int]) -> float:
@@ -74,7 +76,7 @@ def _candidates(sets: Sequence[set[int]]) -> set[tuple[int, int]]:
     found: set[tuple[int, int]] = set()
     for band in range(_BANDS):
         buckets: dict[bytes, list[int]] = defaultdict(list)
-        part = sig[:, band * rows:(band + 1) * rows]
+        part = sig[:, band * rows : (band + 1) * rows]
         for i in range(n):
             if sets[i]:
                 buckets[part[i].tobytes()].append(i)
@@ -121,7 +123,10 @@ def source_clusters(documents: Sequence[Document], *, threshold: float) -> list[
     for i, doc in enumerate(documents):
         members[find(i)].append(doc.id)
     clusters = [
-        SourceCluster(id=min(ids), documents=sorted(ids), similarity=round(weakest.get(root, 1.0), 4))
-        for root, ids in members.items() if len(ids) > 1
+        SourceCluster(
+            id=min(ids), documents=sorted(ids), similarity=round(weakest.get(root, 1.0), 4)
+        )
+        for root, ids in members.items()
+        if len(ids) > 1
     ]
     return sorted(clusters, key=lambda c: c.id)

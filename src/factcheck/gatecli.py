@@ -41,7 +41,12 @@ def _run_pipeline(
     from .progress import Progress
     from .report.write import write_reports
 
-    result = run(paths, settings=settings, output=output, progress=Progress(enabled=None if not quiet else False))
+    result = run(
+        paths,
+        settings=settings,
+        output=output,
+        progress=Progress(enabled=None if not quiet else False),
+    )
     if output is not None:
         write_reports(result, output)
     return result.report
@@ -49,25 +54,58 @@ def _run_pipeline(
 
 @click.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--since", metavar="GIT_REV",
-              help="Only documents added, modified or renamed since this revision (from its merge "
-                   "base with HEAD), plus untracked files, count as changed.")
-@click.option("--changed", "changed_files", multiple=True, type=click.Path(path_type=Path),
-              metavar="FILE", help="Count FILE as changed (repeatable); files named in PATHS inside "
-                                   "a folder of PATHS count as changed too.")
-@click.option("--fail-on", type=click.Choice(["discrepancy", "unsupported"]), default=None,
-              help="Lowest kind that fails: discrepancy > unsupported. [default: setting fail_on]")
-@click.option("--reviews", "reviews_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Reviews file. [default: setting reviews, reports/reviews.json]")
-@click.option("--fail-on-unreviewed", is_flag=True,
-              help="Also fail on every finding that has no verdict yet and is not an agreement, "
-                   "whatever its kind or severity.")
-@click.option("--fail-on-confirmed", is_flag=True,
-              help="Confirmed findings fail again (at the failing level).")
-@click.option("--sarif", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write SARIF 2.1.0 here (for GitHub code scanning).")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Also write report.json, .md and .html here (and keep the cache here).")
+@click.option(
+    "--since",
+    metavar="GIT_REV",
+    help="Only documents added, modified or renamed since this revision (from its merge "
+    "base with HEAD), plus untracked files, count as changed.",
+)
+@click.option(
+    "--changed",
+    "changed_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Count FILE as changed (repeatable); files named in PATHS inside "
+    "a folder of PATHS count as changed too.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["discrepancy", "unsupported"]),
+    default=None,
+    help="Lowest kind that fails: discrepancy > unsupported. [default: setting fail_on]",
+)
+@click.option(
+    "--reviews",
+    "reviews_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Reviews file. [default: setting reviews, reports/reviews.json]",
+)
+@click.option(
+    "--fail-on-unreviewed",
+    is_flag=True,
+    help="Also fail on every finding that has no verdict yet and is not an agreement, "
+    "whatever its kind or severity.",
+)
+@click.option(
+    "--fail-on-confirmed",
+    is_flag=True,
+    help="Confirmed findings fail again (at the failing level).",
+)
+@click.option(
+    "--sarif",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write SARIF 2.1.0 here (for GitHub code scanning).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write report.json, .md and .html here (and keep the cache here).",
+)
 @click.pass_context
 def gate(
     ctx: click.Context,
@@ -130,9 +168,13 @@ def gate(
 
     report = _run_pipeline(corpus, settings=settings, output=output, quiet=quiet)
     decision = evaluate(
-        report, reviews=ReviewIndex.of(reviews), changed=changed,
-        fail_on=settings.fail_on, fail_on_unreviewed=fail_on_unreviewed,
-        fail_on_confirmed=fail_on_confirmed, root=root,
+        report,
+        reviews=ReviewIndex.of(reviews),
+        changed=changed,
+        fail_on=settings.fail_on,
+        fail_on_unreviewed=fail_on_unreviewed,
+        fail_on_confirmed=fail_on_confirmed,
+        root=root,
     )
     if sarif is not None:
         notes = {r.fingerprint: r.note for r in reviews.reviews if r.note}
@@ -146,7 +188,8 @@ def gate(
             click.echo(github_annotation(item))
     if not quiet:
         scope = (
-            "all documents" if decision.changed_documents is None
+            "all documents"
+            if decision.changed_documents is None
             else f"{len(decision.changed_documents)} changed document(s)"
         )
         reviewed = sum(1 for i in decision.items if i.status != "unreviewed")
@@ -173,7 +216,9 @@ def gate(
         sys.exit(int(ExitCode.FINDINGS))
 
 
-def _resolve(report: Report | None, key: str, *, force: bool, report_path: Path) -> tuple[str, Finding | None]:
+def _resolve(
+    report: Report | None, key: str, *, force: bool, report_path: Path
+) -> tuple[str, Finding | None]:
     from .reviews import find_fingerprint
 
     if report is not None:
@@ -191,19 +236,39 @@ def _resolve(report: Report | None, key: str, *, force: bool, report_path: Path)
 
 
 @click.command(context_settings=CONTEXT)
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("reports/report.json"), show_default=True, help="The report to review.")
-@click.option("--reviews", "reviews_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Reviews file. [default: setting reviews, reports/reviews.json]")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("reports/report.json"),
+    show_default=True,
+    help="The report to review.",
+)
+@click.option(
+    "--reviews",
+    "reviews_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Reviews file. [default: setting reviews, reports/reviews.json]",
+)
 @click.option("--all", "include_all", is_flag=True, help="Walk agreements too.")
-@click.option("--confirm", multiple=True, metavar="FINGERPRINT",
-              help="Record a confirmed verdict without asking (repeatable; a unique prefix of 6+ "
-                   "characters will do).")
-@click.option("--dismiss", multiple=True, metavar="FINGERPRINT",
-              help="Record a dismissed verdict without asking (repeatable).")
+@click.option(
+    "--confirm",
+    multiple=True,
+    metavar="FINGERPRINT",
+    help="Record a confirmed verdict without asking (repeatable; a unique prefix of 6+ "
+    "characters will do).",
+)
+@click.option(
+    "--dismiss",
+    multiple=True,
+    metavar="FINGERPRINT",
+    help="Record a dismissed verdict without asking (repeatable).",
+)
 @click.option("--note", default="", help="Note stored with --confirm / --dismiss.")
-@click.option("--reviewer", default=None,
-              help="Reviewer name. [default: git config user.name, else $USER]")
+@click.option(
+    "--reviewer", default=None, help="Reviewer name. [default: git config user.name, else $USER]"
+)
 @click.option("--force", is_flag=True, help="Accept fingerprints the report does not contain.")
 @click.option("--stale", is_flag=True, help="List reviews whose finding the report no longer has.")
 @click.option("--prune", is_flag=True, help="Remove those stale reviews from the reviews file.")
@@ -245,7 +310,9 @@ def review(
         stale_reviews,
     )
 
-    verdicts: list[tuple[str, Verdict]] = [(k, "confirmed") for k in confirm] + [(k, "dismissed") for k in dismiss]
+    verdicts: list[tuple[str, Verdict]] = [(k, "confirmed") for k in confirm] + [
+        (k, "dismissed") for k in dismiss
+    ]
     if verdicts and (stale or prune):
         raise click.UsageError("--confirm/--dismiss cannot be combined with --stale or --prune")
     if note and not verdicts:
@@ -264,7 +331,9 @@ def review(
             if removed:
                 save_reviews(reviews_file, kept)
             for r in removed:
-                click.echo(f"pruned {r.fingerprint} {r.verdict} {r.rule or ''} {r.message or ''}".rstrip())
+                click.echo(
+                    f"pruned {r.fingerprint} {r.verdict} {r.rule or ''} {r.message or ''}".rstrip()
+                )
             click.echo(f"{len(removed)} stale review(s) removed from {reviews_file}", err=True)
         else:
             old = stale_reviews(reviews, report)
@@ -281,7 +350,9 @@ def review(
             if seen.get(fingerprint, verdict) != verdict:
                 raise click.UsageError(f"{fingerprint} is both confirmed and dismissed")
             seen[fingerprint] = verdict
-            reviews = set_verdict(reviews, fingerprint, verdict, note=note, reviewer=who, finding=finding)
+            reviews = set_verdict(
+                reviews, fingerprint, verdict, note=note, reviewer=who, finding=finding
+            )
         save_reviews(reviews_file, reviews)
         for fingerprint, verdict in seen.items():
             click.echo(f"{verdict} {fingerprint}")
@@ -291,6 +362,9 @@ def review(
 
     assert report is not None
     session = ReviewSession(
-        report, reviews_path=reviews_file, reviewer=who, include_agreements=include_all,
+        report,
+        reviews_path=reviews_file,
+        reviewer=who,
+        include_agreements=include_all,
     )
     session.run()

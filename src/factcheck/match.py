@@ -38,10 +38,18 @@ class Weights:
     time_disjoint: float = -0.03
     anchors: float = 0.05
     anchors_disjoint: float = -0.04
+
     # How far below the final threshold a cosine may be and still be looked at.
     @property
     def slack(self) -> float:
-        return self.who + self.where + self.predicate + self.quantity + self.time_overlap + self.anchors
+        return (
+            self.who
+            + self.where
+            + self.predicate
+            + self.quantity
+            + self.time_overlap
+            + self.anchors
+        )
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -56,7 +64,9 @@ class MatchResult:
 
     groups: list[ClaimGroup]
     sources: list[SourceCluster] = field(default_factory=list)
-    _source_index: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _source_index: dict[str, str] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         self._source_index = {d: c.id for c in self.sources for d in c.documents}
@@ -117,12 +127,16 @@ def _times_relation(a: Claim, b: Claim) -> str | None:
 def _same_quantity(a: Claim, b: Claim) -> bool:
     for qa in a.quantities:
         for qb in b.quantities:
-            if qa.unit == qb.unit and abs(qa.value - qb.value) <= 0.01 * max(abs(qa.value), abs(qb.value), 1e-9):
+            if qa.unit == qb.unit and abs(qa.value - qb.value) <= 0.01 * max(
+                abs(qa.value), abs(qb.value), 1e-9
+            ):
                 return True
     return False
 
 
-def score_pair(a: Claim, b: Claim, cosine: float, *, weights: Weights = DEFAULT_WEIGHTS) -> PairScore:
+def score_pair(
+    a: Claim, b: Claim, cosine: float, *, weights: Weights = DEFAULT_WEIGHTS
+) -> PairScore:
     """Cosine similarity adjusted by the slot evidence the two claims share or contradict."""
     score = cosine
     evidence: list[str] = []
@@ -167,9 +181,14 @@ def group_id(claim_ids: Sequence[str]) -> str:
 
 
 def group_pairs(
-    n: int, edges: Sequence[tuple[int, int, float]], *, source: Sequence[str],
-    min_link_share: float = 0.5, vectors: np.ndarray | None = None,
-    min_mean_cosine: float | None = None, same_source_cosine: float = 0.9,
+    n: int,
+    edges: Sequence[tuple[int, int, float]],
+    *,
+    source: Sequence[str],
+    min_link_share: float = 0.5,
+    vectors: np.ndarray | None = None,
+    min_mean_cosine: float | None = None,
+    same_source_cosine: float = 0.9,
 ) -> list[list[int]]:
     """Groups of items from accepted pairs, strongest pairs first, without long chains.
 
@@ -222,8 +241,13 @@ def group_pairs(
 
 
 def match_claims(
-    claims: Sequence[Claim], *, documents: Sequence[Document], settings: Settings,
-    embedder: Embedder, progress: Progress | None = None, weights: Weights = DEFAULT_WEIGHTS,
+    claims: Sequence[Claim],
+    *,
+    documents: Sequence[Document],
+    settings: Settings,
+    embedder: Embedder,
+    progress: Progress | None = None,
+    weights: Weights = DEFAULT_WEIGHTS,
 ) -> MatchResult:
     """Group claims from different, independent documents that state the same fact.
 
@@ -245,7 +269,10 @@ def match_claims(
     groups_arr = np.array([codes[s] for s in source], dtype=np.int64)
     floor = settings.similarity_threshold - weights.slack
     ii, jj, sims = neighbour_pairs(
-        vectors, k=settings.top_k, threshold=floor, groups=groups_arr,
+        vectors,
+        k=settings.top_k,
+        threshold=floor,
+        groups=groups_arr,
         ann_threshold=settings.ann_threshold,
     )
     accepted: list[tuple[int, int, float]] = []
@@ -256,7 +283,10 @@ def match_claims(
             accepted.append((i, j, scored.score))
             cosine[(i, j)] = float(s)
     clusters = group_pairs(
-        len(claims), accepted, source=source, vectors=vectors,
+        len(claims),
+        accepted,
+        source=source,
+        vectors=vectors,
         min_mean_cosine=settings.similarity_threshold - weights.slack / 2,
     )
     result.groups = _build_groups(claims, clusters, accepted, cosine)
@@ -264,7 +294,9 @@ def match_claims(
 
 
 def _build_groups(
-    claims: Sequence[Claim], clusters: list[list[int]], accepted: list[tuple[int, int, float]],
+    claims: Sequence[Claim],
+    clusters: list[list[int]],
+    accepted: list[tuple[int, int, float]],
     cosine: dict[tuple[int, int], float],
 ) -> list[ClaimGroup]:
     out = []
@@ -276,7 +308,7 @@ def _build_groups(
                 a, b = sorted((claims[i].id, claims[j].id))
                 pairs.append(ClaimPair(a=a, b=b, similarity=round(cosine[(i, j)], 4)))
         ids = sorted(claims[m].id for m in members)
-        out.append(ClaimGroup(id=group_id(ids), claims=ids, pairs=sorted(pairs, key=lambda p: (p.a, p.b))))
+        out.append(
+            ClaimGroup(id=group_id(ids), claims=ids, pairs=sorted(pairs, key=lambda p: (p.a, p.b)))
+        )
     return sorted(out, key=lambda g: (g.claims[0], g.id))
-
-

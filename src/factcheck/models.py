@@ -141,8 +141,10 @@ class Document(DocumentRecord):
         """Offset in `original` one past the character at `text_end - 1` in `text`."""
         _, end_keys = self._breakpoint_keys()
         if not self.end_map or text_end < 1:
-            return min(self.original_offset(max(text_end - 1, 0)) + (1 if text_end > 0 else 0),
-                       len(self.original))
+            return min(
+                self.original_offset(max(text_end - 1, 0)) + (1 if text_end > 0 else 0),
+                len(self.original),
+            )
         return min(self._lookup(self.end_map, end_keys, text_end), len(self.original))
 
     def line_col(self, original_offset: int) -> tuple[int, int]:

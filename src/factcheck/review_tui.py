@@ -31,11 +31,14 @@ HELP = (
 CONTEXT_CHARS = 240
 
 
-def review_queue(report: Report, reviews: ReviewsFile, *, include_agreements: bool = False) -> list[Finding]:
+def review_queue(
+    report: Report, reviews: ReviewsFile, *, include_agreements: bool = False
+) -> list[Finding]:
     """Unreviewed findings, discrepancies first, then unsupported (then agreements when asked)."""
     index = ReviewIndex.of(reviews)
     todo = [
-        f for f in report.findings
+        f
+        for f in report.findings
         if index.verdict(f.fingerprint) is None and (include_agreements or f.kind != "agreement")
     ]
     # Stable sort: within a kind, the report's own order (rule, then place in the corpus).
@@ -143,7 +146,11 @@ class ReviewSession:
     def _answer(self, finding: Finding, verdict: Verdict, note: str, stats: SessionStats) -> None:
         # Saved at once, atomically, so quitting or a crash later loses no answer.
         self.reviews = set_verdict(
-            self.reviews, finding.fingerprint, verdict, note=note, reviewer=self.reviewer,
+            self.reviews,
+            finding.fingerprint,
+            verdict,
+            note=note,
+            reviewer=self.reviewer,
             finding=finding,
         )
         save_reviews(self.reviews_path, self.reviews)
@@ -166,7 +173,9 @@ class ReviewSession:
         c.print(Text(finding.message, style="bold"))
         current = ReviewIndex.of(self.reviews).by_fingerprint.get(finding.fingerprint)
         if current is not None:
-            c.print(f"current verdict: {current.verdict} by {escape(current.reviewer)}: {escape(current.note)}")
+            c.print(
+                f"current verdict: {current.verdict} by {escape(current.reviewer)}: {escape(current.note)}"
+            )
         c.print()
         for ev in finding.evidence:
             self._show_evidence(finding, ev)
@@ -194,10 +203,14 @@ class ReviewSession:
         self.console.print(Text(where, style="bold blue"), Text(f"({ev.document})", style="dim"))
         values = [
             (v, s.verdict in ("conflict", "update"))
-            for s in finding.slots for k, v in s.values.items() if k == ev.claim and v.strip()
+            for s in finding.slots
+            for k, v in s.values.items()
+            if k == ev.claim and v.strip()
         ]
         text = self._document_text(doc)
-        found = text is not None and normalise_text(text[ev.start:ev.end]) == normalise_text(ev.text)
+        found = text is not None and normalise_text(text[ev.start : ev.end]) == normalise_text(
+            ev.text
+        )
         if text is not None and found:
             line_start = text.rfind("\n", 0, ev.start) + 1
             line_end = text.find("\n", ev.end)
@@ -257,7 +270,9 @@ class ReviewSession:
         for s in finding.slots:
             style = colour.get(s.verdict, "")
             table.add_row(
-                s.slot, Text(s.verdict, style=style),
-                *(s.values.get(c, "") for c in claims), s.note or "",
+                s.slot,
+                Text(s.verdict, style=style),
+                *(s.values.get(c, "") for c in claims),
+                s.note or "",
             )
         return table

@@ -48,8 +48,12 @@ def default_reviewer(*, cwd: str | Path | None = None) -> str:
     """`git config user.name`, else $USER (or the login name), else 'unknown'."""
     try:
         out = subprocess.run(
-            ["git", "config", "user.name"], cwd=cwd, capture_output=True, text=True,
-            check=False, timeout=10,
+            ["git", "config", "user.name"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
         )
         name = out.stdout.strip()
         if out.returncode == 0 and name:
@@ -166,8 +170,13 @@ def set_verdict(
     """A new ReviewsFile with the verdict on `fingerprint` set (replacing any earlier one)."""
     when = (time or now_utc()).astimezone(dt.UTC).replace(microsecond=0)
     review = Review(
-        fingerprint=fingerprint, verdict=verdict, note=note, reviewer=reviewer, time=when,
-        rule=finding.rule if finding else None, message=finding.message if finding else None,
+        fingerprint=fingerprint,
+        verdict=verdict,
+        note=note,
+        reviewer=reviewer,
+        time=when,
+        rule=finding.rule if finding else None,
+        message=finding.message if finding else None,
     )
     kept = [r for r in reviews.reviews if r.fingerprint != fingerprint]
     return _sorted(ReviewsFile(version=reviews.version, reviews=[*kept, review]))

@@ -27,13 +27,15 @@ def _registry_rules() -> list[dict[str, Any]]:
         return []
     out: list[dict[str, Any]] = []
     for code, rule in all_rules().items():
-        out.append({
-            "code": code,
-            "name": rule.name,
-            "summary": rule.summary() or rule.name,
-            "help": rule.documentation() or None,
-            "severity": rule.default_severity,
-        })
+        out.append(
+            {
+                "code": code,
+                "name": rule.name,
+                "summary": rule.summary() or rule.name,
+                "help": rule.documentation() or None,
+                "severity": rule.default_severity,
+            }
+        )
     return out
 
 
@@ -43,11 +45,20 @@ def rule_descriptors(report: Report, findings: Sequence[Finding] = ()) -> list[d
     for meta in _registry_rules():
         rules[meta["code"]] = meta
     for f in [*report.findings, *findings]:
-        rules.setdefault(f.rule, {
-            "code": f.rule, "name": f.name, "summary": f.name, "help": None, "severity": f.severity,
-        })
+        rules.setdefault(
+            f.rule,
+            {
+                "code": f.rule,
+                "name": f.name,
+                "summary": f.name,
+                "help": None,
+                "severity": f.severity,
+            },
+        )
     for code in report.generated_with.rules:
-        rules.setdefault(code, {"code": code, "name": code, "summary": code, "help": None, "severity": None})
+        rules.setdefault(
+            code, {"code": code, "name": code, "summary": code, "help": None, "severity": None}
+        )
     out: list[dict[str, Any]] = []
     for code in sorted(rules):
         meta = rules[code]
@@ -72,8 +83,10 @@ def _level(severity: Severity) -> str:
 
 def _location(loc: Location, evidence: Evidence | None) -> dict[str, Any]:
     region: dict[str, Any] = {
-        "startLine": loc.line, "startColumn": loc.column,
-        "endLine": loc.end_line, "endColumn": loc.end_column,
+        "startLine": loc.line,
+        "startColumn": loc.column,
+        "endLine": loc.end_line,
+        "endColumn": loc.end_column,
     }
     if evidence is not None:
         region["snippet"] = {"text": evidence.text}
@@ -95,7 +108,9 @@ def _result(item: GateItem, rule_index: dict[str, int], review_note: str | None)
         "message": {"text": f.message},
         "partialFingerprints": {"factcheck/v1": f.fingerprint},
         "properties": {
-            "kind": f.kind, "status": item.status, "failing": item.failing,
+            "kind": f.kind,
+            "status": item.status,
+            "failing": item.failing,
             "documents": list(f.documents),
         },
     }
@@ -137,18 +152,24 @@ def to_sarif(
     return {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
-        "runs": [{
-            "tool": {"driver": {
-                "name": "factcheck",
-                "version": __version__,
-                "semanticVersion": __version__,
-                "informationUri": INFORMATION_URI,
-                "rules": rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The repository root."}}},
-            "results": [_result(i, index, notes.get(i.finding.fingerprint)) for i in items],
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "factcheck",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "originalUriBaseIds": {
+                    "%SRCROOT%": {"description": {"text": "The repository root."}}
+                },
+                "results": [_result(i, index, notes.get(i.finding.fingerprint)) for i in items],
+            }
+        ],
     }
 
 

@@ -117,7 +117,9 @@ class Tables:
 
 
 def _read(name: str) -> Any:
-    return json.loads(resources.files("factcheck").joinpath("data", name).read_text(encoding="utf-8"))
+    return json.loads(
+        resources.files("factcheck").joinpath("data", name).read_text(encoding="utf-8")
+    )
 
 
 @lru_cache(maxsize=1)
@@ -128,7 +130,9 @@ def _base_tables() -> Tables:
     by_capital: dict[str, str] = {}
     for row in _read("countries.json")["countries"]:
         names = (row["name"], *row["official"], *row["aliases"])
-        c = Country(row["id"], row["name"], tuple(names), tuple(row["demonyms"]), tuple(row["capitals"]))
+        c = Country(
+            row["id"], row["name"], tuple(names), tuple(row["demonyms"]), tuple(row["capitals"])
+        )
         countries[c.id] = c
         for n in names:
             by_name.setdefault(key(n), c.id)
@@ -139,8 +143,13 @@ def _base_tables() -> Tables:
             by_capital.setdefault(key(cap), c.id)
     data = _read("titles.json")
     titles = [
-        Title(t["title"], tuple(t["variants"]), frozenset(t.get("countries", [])),
-              frozenset(t.get("exclude", [])), bool(t.get("generic", False)))
+        Title(
+            t["title"],
+            tuple(t["variants"]),
+            frozenset(t.get("countries", [])),
+            frozenset(t.get("exclude", [])),
+            bool(t.get("generic", False)),
+        )
         for t in data["titles"]
     ]
     by_variant: dict[str, Title] = {}
@@ -151,8 +160,18 @@ def _base_tables() -> Tables:
     alternation = "|".join(re.escape(v).replace(r"\ ", r"[\s-]+") for v in variants)
     regex = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
     regions = frozenset(key(r) for r in _read("countries.json").get("regions", []))
-    return Tables(countries, by_name, by_demonym, by_capital, titles, by_variant, regex,
-                  frozenset(data["honorifics"]), frozenset(data["suffixes"]), regions=regions)
+    return Tables(
+        countries,
+        by_name,
+        by_demonym,
+        by_capital,
+        titles,
+        by_variant,
+        regex,
+        frozenset(data["honorifics"]),
+        frozenset(data["suffixes"]),
+        regions=regions,
+    )
 
 
 def load_tables(user_aliases: dict[str, list[str]] | None = None) -> Tables:
@@ -164,13 +183,26 @@ def load_tables(user_aliases: dict[str, list[str]] | None = None) -> Tables:
     by_name = dict(base.by_name)
     for canonical, aliases in user_aliases.items():
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            raise ConfigError.make("E020", path="settings.aliases",
-                                   detail=f"aliases of {canonical!r} must be a list of strings")
+            raise ConfigError.make(
+                "E020",
+                path="settings.aliases",
+                detail=f"aliases of {canonical!r} must be a list of strings",
+            )
         country = base.country(canonical)
         for alias in aliases:
             extra[key(alias)] = canonical
             if country is not None:
                 by_name[key(alias)] = country.id
-    return Tables(base.countries, by_name, base.by_demonym, base.by_capital, base.titles,
-                  base.title_by_variant, base.title_regex, base.honorifics, base.suffixes, extra,
-                  regions=base.regions)
+    return Tables(
+        base.countries,
+        by_name,
+        base.by_demonym,
+        base.by_capital,
+        base.titles,
+        base.title_by_variant,
+        base.title_regex,
+        base.honorifics,
+        base.suffixes,
+        extra,
+        regions=base.regions,
+    )

@@ -28,39 +28,156 @@ Token = Any
 Span = Any
 
 SPEECH_VERBS = {
-    "say", "state", "tell", "announce", "add", "note", "stress", "claim", "report", "warn",
-    "confirm", "deny", "insist", "emphasize", "emphasise", "explain", "declare", "write",
-    "conclude", "argue", "assert", "remark", "acknowledge", "admit", "comment", "reiterate",
-    "underline", "observe", "tweet", "post", "disclose", "reveal", "point", "mention", "suggest",
-    "allege", "indicate", "predict", "maintain", "contend", "answer", "reply",
-    "respond", "ask", "urge", "caution",
+    "say",
+    "state",
+    "tell",
+    "announce",
+    "add",
+    "note",
+    "stress",
+    "claim",
+    "report",
+    "warn",
+    "confirm",
+    "deny",
+    "insist",
+    "emphasize",
+    "emphasise",
+    "explain",
+    "declare",
+    "write",
+    "conclude",
+    "argue",
+    "assert",
+    "remark",
+    "acknowledge",
+    "admit",
+    "comment",
+    "reiterate",
+    "underline",
+    "observe",
+    "tweet",
+    "post",
+    "disclose",
+    "reveal",
+    "point",
+    "mention",
+    "suggest",
+    "allege",
+    "indicate",
+    "predict",
+    "maintain",
+    "contend",
+    "answer",
+    "reply",
+    "respond",
+    "ask",
+    "urge",
+    "caution",
 }
 NEGATING_SPEECH = {"deny", "dismiss", "reject", "refute"}
 NEGATING_VERBS = {"fail", "refuse", "decline", "deny"}
 HEDGE_ADVERBS = {
-    "reportedly", "allegedly", "apparently", "likely", "possibly", "probably", "perhaps",
-    "reputedly", "purportedly", "seemingly", "supposedly", "maybe", "presumably", "unlikely",
+    "reportedly",
+    "allegedly",
+    "apparently",
+    "likely",
+    "possibly",
+    "probably",
+    "perhaps",
+    "reputedly",
+    "purportedly",
+    "seemingly",
+    "supposedly",
+    "maybe",
+    "presumably",
+    "unlikely",
 }
 HEDGE_MODALS = {"may", "might", "could", "would", "should"}
-HEDGE_VERBS = {"expect", "seem", "appear", "believe", "think", "suspect", "rumor", "rumour",
-               "likely", "estimate", "understand", "presume", "tip"}
+HEDGE_VERBS = {
+    "expect",
+    "seem",
+    "appear",
+    "believe",
+    "think",
+    "suspect",
+    "rumor",
+    "rumour",
+    "likely",
+    "estimate",
+    "understand",
+    "presume",
+    "tip",
+}
 PLAN_VERBS = {"plan", "schedule", "slate", "intend", "aim", "due", "prepare", "set", "go"}
 # Verbs whose infinitive complement carries the claim's content: "plan to criticize".
-LIGHT_VERBS = HEDGE_VERBS | PLAN_VERBS | {"be", "seek", "try", "want", "hope", "vow", "pledge",
-                                         "promise", "agree", "decide", "continue", "begin",
-                                         "start", "fail", "refuse", "decline", "threaten",
-                                         "attempt", "need", "have", "say"}
-LOCATIVE = {"in", "at", "near", "across", "around", "inside", "within", "throughout",
-            "outside", "into", "off", "along", "over"}
-MOTION = {"trip", "visit", "travel", "arrive", "go", "come", "fly", "return", "send",
-          "tour", "journey", "head", "deploy", "move"}
+LIGHT_VERBS = (
+    HEDGE_VERBS
+    | PLAN_VERBS
+    | {
+        "be",
+        "seek",
+        "try",
+        "want",
+        "hope",
+        "vow",
+        "pledge",
+        "promise",
+        "agree",
+        "decide",
+        "continue",
+        "begin",
+        "start",
+        "fail",
+        "refuse",
+        "decline",
+        "threaten",
+        "attempt",
+        "need",
+        "have",
+        "say",
+    }
+)
+LOCATIVE = {
+    "in",
+    "at",
+    "near",
+    "across",
+    "around",
+    "inside",
+    "within",
+    "throughout",
+    "outside",
+    "into",
+    "off",
+    "along",
+    "over",
+}
+MOTION = {
+    "trip",
+    "visit",
+    "travel",
+    "arrive",
+    "go",
+    "come",
+    "fly",
+    "return",
+    "send",
+    "tour",
+    "journey",
+    "head",
+    "deploy",
+    "move",
+}
 _BOILERPLATE = re.compile(
     r"(?i)\b(?:cookies?|subscribe|sign up|sign in|log in|click here|all rights reserved|"
     r"your browser|advertisement|read more|share this|follow us|newsletter|please wait|"
     r"no media source|accessibility links|skip to|terms of (?:use|service)|privacy policy|"
     r"write (?:a )?comment|comments?\(s\)|need to log ?in|login|log-in)\b|©"
 )
-_CAPTION = re.compile(r"\((?:[^()]*\b(?:Photo|photo|Image|Credit|File|AP|Reuters|AFP|Getty)\b[^()]*)\)\s*$")
+_CAPTION = re.compile(
+    r"\((?:[^()]*\b(?:Photo|photo|Image|Credit|File|AP|Reuters|AFP|Getty)\b[^()]*)\)\s*$"
+)
 _CREDIT = re.compile(r"\([^()]*\)")
 _QUOTES_OPEN = "“«„"
 _QUOTES_CLOSE = "”»"
@@ -118,7 +235,9 @@ class ClaimBuilder:
                 continue
             kind = "statement"
             line_end = text.find("\n", sent.end_char)
-            line = text[text.rfind("\n", 0, sent.start_char) + 1:line_end if line_end >= 0 else len(text)]
+            line = text[
+                text.rfind("\n", 0, sent.start_char) + 1 : line_end if line_end >= 0 else len(text)
+            ]
             if idx == headline_idx:
                 kind = "headline"
             elif _CAPTION.search(line):
@@ -142,7 +261,7 @@ class ClaimBuilder:
             if not t:
                 continue
             words = re.findall(r"[A-Za-z]+", t)
-            if t[-1] in ".!?\"”’:;)":
+            if t[-1] in '.!?"”’:;)':
                 if len(words) >= 6:
                     return None
                 continue
@@ -154,16 +273,28 @@ class ClaimBuilder:
 
     def _clauses(self, sent: Span) -> list[Clause]:
         root = sent.root
-        speech = root if root.lemma_ in SPEECH_VERBS and any(c.dep_ == "ccomp" for c in root.children) else None
-        content_root = next((c for c in root.children if c.dep_ == "ccomp"), root) if speech else root
+        speech = (
+            root
+            if root.lemma_ in SPEECH_VERBS and any(c.dep_ == "ccomp" for c in root.children)
+            else None
+        )
+        content_root = (
+            next((c for c in root.children if c.dep_ == "ccomp"), root) if speech else root
+        )
         heads = [content_root] + [
-            c for c in _conj_chain(content_root)
-            if c.pos_ in {"VERB", "AUX"} and any(g.dep_ in {"nsubj", "nsubjpass"} for g in c.children)
+            c
+            for c in _conj_chain(content_root)
+            if c.pos_ in {"VERB", "AUX"}
+            and any(g.dep_ in {"nsubj", "nsubjpass"} for g in c.children)
         ]
         if speech is None:
             # Verbs coordinated with the root that have their own subject are separate claims.
-            heads = [root] + [c for c in _conj_chain(root)
-                              if c.pos_ in {"VERB", "AUX"} and any(g.dep_ in {"nsubj", "nsubjpass"} for g in c.children)]
+            heads = [root] + [
+                c
+                for c in _conj_chain(root)
+                if c.pos_ in {"VERB", "AUX"}
+                and any(g.dep_ in {"nsubj", "nsubjpass"} for g in c.children)
+            ]
         out: list[Clause] = []
         others = heads[1:]
         for i, h in enumerate(heads):
@@ -172,7 +303,9 @@ class ClaimBuilder:
             for o in others:
                 if o.i != h.i:
                     drop.update(t.i for t in o.subtree)
-                    drop.update(c.i for c in o.head.children if c.dep_ == "cc" and c.i < o.i and c.i > h.i)
+                    drop.update(
+                        c.i for c in o.head.children if c.dep_ == "cc" and c.i < o.i and c.i > h.i
+                    )
             toks = [t for t in base.subtree if t.i not in drop] if i > 0 or others else list(sent)
             if i == 0 and others:
                 toks = [t for t in sent if t.i not in drop]
@@ -198,8 +331,16 @@ def _worth_keeping(text: str) -> bool:
 class _Context:
     """Per-document state the claim slots need: entities, quotes, paragraphs, sentences."""
 
-    def __init__(self, doc: Document, sdoc: Any, ents: DocEntities, quotes: list[tuple[int, int]],
-                 paragraphs: list[int], sents: list[Span], tables: Tables) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        sdoc: Any,
+        ents: DocEntities,
+        quotes: list[tuple[int, int]],
+        paragraphs: list[int],
+        sents: list[Span],
+        tables: Tables,
+    ) -> None:
         self.doc = doc
         self.sdoc = sdoc
         self.ents = ents
@@ -247,16 +388,31 @@ class _Context:
         modality = self.modality(sent, clause, content, kind, attribution)
         who, where = self.participants(sent, clause, content, (c_start, c_end))
         when = self.times(sent, (c_start, c_end), modality)
-        non_duration = [(t.start, t.end) for t in when if t.start is not None and t.end is not None
-                        and not (t.value or "").startswith("P")]
-        quants = [q for q in find_quantities(sent, exclude=non_duration, text=doc.text)
-                  if q.start is not None and c_start <= q.start < c_end]
+        non_duration = [
+            (t.start, t.end)
+            for t in when
+            if t.start is not None and t.end is not None and not (t.value or "").startswith("P")
+        ]
+        quants = [
+            q
+            for q in find_quantities(sent, exclude=non_duration, text=doc.text)
+            if q.start is not None and c_start <= q.start < c_end
+        ]
         return Claim(
-            id=f"{doc.id}:{index}", document=doc.id, text=clause_text or sent.text.strip(),
-            sentence=doc.text[s_start:s_end], span=doc.locate(s_start, s_end),
+            id=f"{doc.id}:{index}",
+            document=doc.id,
+            text=clause_text or sent.text.strip(),
+            sentence=doc.text[s_start:s_end],
+            span=doc.locate(s_start, s_end),
             kind=kind,  # type: ignore[arg-type]
-            who=who, what=self.predicate(content, polarity), when=when, where=where,
-            quantities=quants, polarity=polarity, modality=modality, attribution=attribution,
+            who=who,
+            what=self.predicate(content, polarity),
+            when=when,
+            where=where,
+            quantities=quants,
+            polarity=polarity,
+            modality=modality,
+            attribution=attribution,
         )
 
     # ------------------------------------------------------------------ what
@@ -269,16 +425,30 @@ class _Context:
                 obj = _phrase(o)
                 break
         if obj is None:
-            prep = next((c for c in verb.children if c.dep_ == "prep" and any(g.dep_ == "pobj" for g in c.children)), None)
+            prep = next(
+                (
+                    c
+                    for c in verb.children
+                    if c.dep_ == "prep" and any(g.dep_ == "pobj" for g in c.children)
+                ),
+                None,
+            )
             if prep is not None:
                 obj = _phrase(prep)
             else:
                 comp = next((c for c in verb.children if c.dep_ in {"xcomp", "ccomp"}), None)
                 if comp is not None:
                     obj = _phrase(comp)
-        written = sorted([verb, *[c for c in verb.children if c.dep_ in {"aux", "auxpass", "neg"}]], key=lambda t: t.i)
-        return Predicate(lemma=verb.lemma_.lower(), object=obj,
-                         text=" ".join(t.text for t in written), negated=polarity == "negative")
+        written = sorted(
+            [verb, *[c for c in verb.children if c.dep_ in {"aux", "auxpass", "neg"}]],
+            key=lambda t: t.i,
+        )
+        return Predicate(
+            lemma=verb.lemma_.lower(),
+            object=obj,
+            text=" ".join(t.text for t in written),
+            negated=polarity == "negative",
+        )
 
     # ------------------------------------------------------------------ polarity and modality
 
@@ -299,10 +469,17 @@ class _Context:
             if c.dep_ in {"nsubj", "nsubjpass", "dobj", "attr"} and any(
                 g.dep_ == "det" and g.lower_ == "no" for g in c.children
             ):
-                if _positive_idiom(content, c) or (c.dep_ in {"nsubj", "nsubjpass"} and superlative):
+                if _positive_idiom(content, c) or (
+                    c.dep_ in {"nsubj", "nsubjpass"} and superlative
+                ):
                     continue
                 negations += 1
-            if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ in {"nobody", "nothing", "none", "neither"}:
+            if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ in {
+                "nobody",
+                "nothing",
+                "none",
+                "neither",
+            }:
                 if superlative or any(g.lower_ == "other" for g in c.children):
                     continue  # "nobody is better placed than", "none other than"
                 negations += 1
@@ -313,8 +490,9 @@ class _Context:
                 negations += 1
         return "negative" if negations % 2 else "positive"
 
-    def modality(self, sent: Span, clause: Clause, content: Token, kind: str,
-                 attribution: Attribution | None) -> Modality:
+    def modality(
+        self, sent: Span, clause: Clause, content: Token, kind: str, attribution: Attribution | None
+    ) -> Modality:
         chain = _chain(clause.content, content)
         words = {t.lower_ for t in clause.tokens}
         hedged = bool(words & HEDGE_ADVERBS)
@@ -325,15 +503,19 @@ class _Context:
                 hedged = True
             if auxes & {"will", "shall", "'ll", "’ll", "wo"}:
                 planned = True
-            if v.i != content.i and v.lemma_ in HEDGE_VERBS and (
-                v.lemma_ != "think" or v.tag_ == "VBN"
+            if (
+                v.i != content.i
+                and v.lemma_ in HEDGE_VERBS
+                and (v.lemma_ != "think" or v.tag_ == "VBN")
             ):
                 hedged = True
             if v.lemma_ == "say" and v.tag_ == "VBN" and v.i != content.i:
                 hedged = True  # "is said to"
             if v.i != content.i and v.lemma_ in PLAN_VERBS:
                 planned = True
-            if (v.lemma_ in {"slate", "schedule"} or v.lower_ in {"slated", "scheduled"}) and v.tag_ in {"VBN", "VBD"}:
+            if (
+                v.lemma_ in {"slate", "schedule"} or v.lower_ in {"slated", "scheduled"}
+            ) and v.tag_ in {"VBN", "VBD"}:
                 planned = True
         for v in chain:
             if v.lemma_ in {"likely", "unlikely", "possible", "probable"}:
@@ -380,22 +562,34 @@ class _Context:
                 break
         lo = hi = idx
         if region is not None:
-            inside = [i for i, s in enumerate(self.sents) if s.start_char < region[1] and region[0] < s.end_char]
+            inside = [
+                i
+                for i, s in enumerate(self.sents)
+                if s.start_char < region[1] and region[0] < s.end_char
+            ]
             lo, hi = min(inside), max(inside)
         order = [idx] + [i for i in range(lo, hi + 1) if i != idx]
         para = self.paragraph_start(self.sents[lo].start_char)
         if lo - 1 >= 0:
             before = self.sents[lo - 1]
             # "... warned Secretary Blinken:" introduces the quotation, even across a line break.
-            if self.paragraph_start(before.start_char) == para or before.text.rstrip().endswith(":"):
+            if self.paragraph_start(before.start_char) == para or before.text.rstrip().endswith(
+                ":"
+            ):
                 order.append(lo - 1)
-        if hi + 1 < len(self.sents) and self.paragraph_start(self.sents[hi + 1].start_char) == self.paragraph_start(self.sents[hi].start_char):
+        if hi + 1 < len(self.sents) and self.paragraph_start(
+            self.sents[hi + 1].start_char
+        ) == self.paragraph_start(self.sents[hi].start_char):
             order.append(hi + 1)
         return [self.sents[i] for i in order]
 
     def _according_to(self, sent: Span) -> Attribution | None:
         for t in sent:
-            if t.lower_ == "according" and t.i + 1 < len(self.sdoc) and self.sdoc[t.i + 1].lower_ == "to":
+            if (
+                t.lower_ == "according"
+                and t.i + 1 < len(self.sdoc)
+                and self.sdoc[t.i + 1].lower_ == "to"
+            ):
                 to = self.sdoc[t.i + 1]
                 pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
                 if pobj is None:
@@ -403,7 +597,7 @@ class _Context:
                 if pobj is None:
                     continue
                 sub = list(pobj.subtree)
-                text = self.doc.text[t.idx:sub[-1].idx + len(sub[-1].text)]
+                text = self.doc.text[t.idx : sub[-1].idx + len(sub[-1].text)]
                 return Attribution(speaker=self._entity_in(sub, pobj), text=text, quote=False)
         return None
 
@@ -412,20 +606,24 @@ class _Context:
         subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         if subj is None:
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-            subj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            subj = (
+                next((c for c in agent.children if c.dep_ == "pobj"), None)
+                if agent is not None
+                else None
+            )
         if subj is None:
             # Inverted attribution the parser missed: "..., warned Secretary Blinken:".
-            for t in self.sdoc[verb.i + 1:min(verb.i + 7, verb.sent.end)]:
+            for t in self.sdoc[verb.i + 1 : min(verb.i + 7, verb.sent.end)]:
                 m = self.ents.at(t.i)
                 if m is not None and m.entity.kind == "person":
-                    text = self.doc.text[verb.idx:m.end]
+                    text = self.doc.text[verb.idx : m.end]
                     return Attribution(speaker=m.entity, text=text, quote=quote)
         if subj is None:
             return Attribution(speaker=None, text=verb.text, quote=quote)
         sub = _core(subj)
         lo = min(sub[0].i, verb.i)
         hi = max(sub[-1].i, verb.i)
-        span = self.sdoc[lo:hi + 1]
+        span = self.sdoc[lo : hi + 1]
         return Attribution(speaker=self._entity_in(sub, subj), text=span.text, quote=quote)
 
     # ------------------------------------------------------------------ entities
@@ -451,7 +649,7 @@ class _Context:
     def _title_phrase(self, toks: list[Token]) -> Entity | None:
         if not toks:
             return None
-        text = self.doc.text[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
+        text = self.doc.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
         m = self.tables.title_regex.search(text)
         if m is None:
             return None
@@ -463,12 +661,21 @@ class _Context:
             c = self.tables.country(t.text) or self.tables.country_of_demonym(t.text)
             if c is not None:
                 country = c.entity_id
-        info = self.ents.person_with_title(title.title, country) or self.ents.person_with_title(title.title, None)
+        info = self.ents.person_with_title(title.title, country) or self.ents.person_with_title(
+            title.title, None
+        )
         if info is None:
             return None
         role = next((r for r in info.roles if r.title == title.title), None)
-        return Entity(id=info.id, name=info.name, kind="person", mention=text,
-                      start=toks[0].idx, end=toks[-1].idx + len(toks[-1].text), role=role)
+        return Entity(
+            id=info.id,
+            name=info.name,
+            kind="person",
+            mention=text,
+            start=toks[0].idx,
+            end=toks[-1].idx + len(toks[-1].text),
+            role=role,
+        )
 
     def resolve_pronoun(self, tok: Token) -> list[Entity]:
         """Persons a pronoun refers to, when exactly one candidate precedes it in the paragraph."""
@@ -481,28 +688,42 @@ class _Context:
             if len(ids) != 1:
                 return []
             m = next(iter(ids.values()))
-            return [m.entity.model_copy(update={"mention": tok.text, "start": tok.idx, "end": tok.idx + len(tok.text)})]
+            return [
+                m.entity.model_copy(
+                    update={"mention": tok.text, "start": tok.idx, "end": tok.idx + len(tok.text)}
+                )
+            ]
         # "They": one coordinated group of people in the previous sentence of the paragraph.
         sent = tok.sent
         prev = next((s for s in reversed(self.sents) if s.end <= sent.start), None)
         if prev is None or prev.start_char < para:
             return []
-        persons = [m for m in self.ents.mentions if m.entity.kind == "person"
-                   and prev.start_char <= m.start < tok.idx]
+        persons = [
+            m
+            for m in self.ents.mentions
+            if m.entity.kind == "person" and prev.start_char <= m.start < tok.idx
+        ]
         distinct = {m.entity.id: m for m in persons}
         if len(distinct) < 2:
             return []
         # The people must be written as one coordination: "X and Defense Secretary Y".
         ordered = sorted(distinct.values(), key=lambda m: m.start)
         for a, b in itertools.pairwise(ordered):
-            between = self.tables.title_regex.sub("", self.doc.text[a.end:b.title_start or b.start])
+            between = self.tables.title_regex.sub(
+                "", self.doc.text[a.end : b.title_start or b.start]
+            )
             if not re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+)\s*", between):
                 return []
-        return [m.entity.model_copy(update={"mention": tok.text, "start": tok.idx, "end": tok.idx + len(tok.text)})
-                for m in distinct.values()]
+        return [
+            m.entity.model_copy(
+                update={"mention": tok.text, "start": tok.idx, "end": tok.idx + len(tok.text)}
+            )
+            for m in distinct.values()
+        ]
 
-    def participants(self, sent: Span, clause: Clause, content: Token, rng: tuple[int, int]
-                     ) -> tuple[list[Entity], list[Entity]]:
+    def participants(
+        self, sent: Span, clause: Clause, content: Token, rng: tuple[int, int]
+    ) -> tuple[list[Entity], list[Entity]]:
         who: dict[str, Entity] = {}
         where: dict[str, Entity] = {}
         # The actor first (see the package docstring): the subject of the content verb, else of
@@ -554,7 +775,9 @@ class _Context:
         # still name it ("the ministers of Japan and Australia").
         skip: set[int] = set()
         for t in subj.subtree:
-            if t.i != subj.i and (t.dep_ in {"relcl", "acl", "appos"} or (t.dep_ == "prep" and t.lower_ != "of")):
+            if t.i != subj.i and (
+                t.dep_ in {"relcl", "acl", "appos"} or (t.dep_ == "prep" and t.lower_ != "of")
+            ):
                 skip.update(x.i for x in t.subtree)
         toks = [t for t in subj.subtree if t.i not in skip]
         found = self._mentions_in(toks)
@@ -567,7 +790,7 @@ class _Context:
 
     def times(self, sent: Span, rng: tuple[int, int], modality: Modality) -> list[TimeExpression]:
         text = self.doc.text
-        found = find_time_expressions(text[sent.start_char:sent.end_char], offset=sent.start_char)
+        found = find_time_expressions(text[sent.start_char : sent.end_char], offset=sent.start_char)
         if not found:
             return []
         out: list[TimeExpression] = []
@@ -584,7 +807,9 @@ class _Context:
             resolved.append((f, expr))
         for f, expr in resolved:
             if expr.value is not None and expr.value.startswith("T") and day_context is not None:
-                expr = normalise_time(f.text, dct=self.dct, start=f.start, end=f.end, context_date=day_context)
+                expr = normalise_time(
+                    f.text, dct=self.dct, start=f.start, end=f.end, context_date=day_context
+                )
             out.append(expr)
         inside = [e for e in out if e.start is not None and rng[0] <= e.start < rng[1]]
         if inside:
@@ -637,7 +862,11 @@ def _not_a_denial(verb: Token, neg: Token, content: Token) -> bool:
     sent = neg.sent
     nxt = doc[neg.i + 1] if neg.i + 1 < sent.end else None
     # "not only X but (also) Y" asserts both.
-    if nxt is not None and nxt.lower_ in _FOCUS and any(t.lower_ == "but" for t in doc[neg.i + 2:sent.end]):
+    if (
+        nxt is not None
+        and nxt.lower_ in _FOCUS
+        and any(t.lower_ == "but" for t in doc[neg.i + 2 : sent.end])
+    ):
         return True
     # "has never been stronger", "could not have been more crucial": emphatic superlatives.
     if _comparative_predicate(verb) or (verb.i != content.i and _comparative_predicate(content)):
@@ -651,7 +880,9 @@ def _not_a_denial(verb: Token, neg: Token, content: Token) -> bool:
     # "this isn't the first time", "it won't be the last": it has happened, or will again.
     if verb.lemma_ == "be":
         for c in verb.children:
-            if c.dep_ in {"attr", "nsubj"} and any(g.lower_ in {"first", "last"} for g in c.children):
+            if c.dep_ in {"attr", "nsubj"} and any(
+                g.lower_ in {"first", "last"} for g in c.children
+            ):
                 return True
     return False
 
@@ -659,9 +890,15 @@ def _not_a_denial(verb: Token, neg: Token, content: Token) -> bool:
 def _no_longer(verb: Token) -> bool:
     """'is no longer selling': a negation; 'lasts no longer than a week' is a bound, not one."""
     for c in verb.children:
-        if c.lower_ == "longer" and c.dep_ == "advmod" and any(g.lower_ == "no" for g in c.children):
+        if (
+            c.lower_ == "longer"
+            and c.dep_ == "advmod"
+            and any(g.lower_ == "no" for g in c.children)
+        ):
             nxt = c.doc[c.i + 1] if c.i + 1 < len(c.doc) else None
-            if not any(g.lower_ == "than" for g in c.children) and (nxt is None or nxt.lower_ != "than"):
+            if not any(g.lower_ == "than" for g in c.children) and (
+                nxt is None or nxt.lower_ != "than"
+            ):
                 return True
     return False
 
@@ -676,7 +913,9 @@ _IDIOM_FORMS = {form: base for base in POSITIVE_NO_IDIOMS for form in _regular_f
 
 
 def _positive_idiom(verb: Token, obj: Token) -> bool:
-    nouns = POSITIVE_NO_IDIOMS.get(verb.lemma_) or POSITIVE_NO_IDIOMS.get(_IDIOM_FORMS.get(verb.lower_, ""))
+    nouns = POSITIVE_NO_IDIOMS.get(verb.lemma_) or POSITIVE_NO_IDIOMS.get(
+        _IDIOM_FORMS.get(verb.lower_, "")
+    )
     if nouns is None or obj.lemma_.lower() not in nouns:
         return False
     if obj.lemma_.lower() in {"doubt", "question"}:
@@ -701,7 +940,9 @@ def _content_verb(head: Token) -> Token:
     for _ in range(4):
         if cur.lemma_ not in LIGHT_VERBS and cur.pos_ != "ADJ":
             break
-        comp = next((c for c in cur.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}), None)
+        comp = next(
+            (c for c in cur.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}), None
+        )
         if comp is None:
             break
         cur = comp
@@ -719,6 +960,9 @@ def _chain(top: Token, content: Token) -> list[Token]:
 
 
 def _phrase(tok: Token) -> str:
-    words = [t.lemma_.lower() if t.pos_ not in {"PROPN"} else t.text for t in tok.subtree
-             if t.dep_ not in {"det", "punct", "relcl", "acl", "appos"} and not t.is_space]
+    words = [
+        t.lemma_.lower() if t.pos_ not in {"PROPN"} else t.text
+        for t in tok.subtree
+        if t.dep_ not in {"det", "punct", "relcl", "acl", "appos"} and not t.is_space
+    ]
     return " ".join(words[:10])

@@ -81,8 +81,12 @@ def _person_map(entities: list[Entity]) -> dict[str, Entity]:
         if not mine:
             continue
         hits = sorted(
-            other for other, toks in full.items()
-            if other != pid and len(_id_tokens(other)) >= 2 and mine < toks and len(toks) > len(mine)
+            other
+            for other, toks in full.items()
+            if other != pid
+            and len(_id_tokens(other)) >= 2
+            and mine < toks
+            and len(toks) > len(mine)
         )
         if len(hits) == 1:
             out[pid] = Entity(id=hits[0], name=best_name[hits[0]], kind="person", mention="")
@@ -111,7 +115,9 @@ def _org_map(entities: list[Entity]) -> dict[str, Entity]:
             continue
         names.setdefault(e.id, e.name)
         for written in (e.name, e.mention):
-            words = _ORG_LEADING.sub("", written.strip()).removesuffix("'s").removesuffix("’s").split()
+            words = (
+                _ORG_LEADING.sub("", written.strip()).removesuffix("'s").removesuffix("’s").split()
+            )
             initials[e.id] |= _initials(words)
             # "US State Department": the leading country is not part of the acronym.
             if len(words) >= 3:

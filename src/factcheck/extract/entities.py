@@ -10,30 +10,104 @@ from ..models import Entity, EntityKind, Role
 from .aliases import Country, Tables, fold, key, slug
 
 KINDS: dict[str, EntityKind] = {
-    "PERSON": "person", "ORG": "org", "GPE": "gpe", "LOC": "loc", "NORP": "norp",
-    "FAC": "facility", "EVENT": "event",
+    "PERSON": "person",
+    "ORG": "org",
+    "GPE": "gpe",
+    "LOC": "loc",
+    "NORP": "norp",
+    "FAC": "facility",
+    "EVENT": "event",
 }
 # Words that sit between a nationality and a title without changing whose title it is.
-_TITLE_FILLERS = {"former", "acting", "then", "new", "incoming", "outgoing", "current", "interim", "top"}
+_TITLE_FILLERS = {
+    "former",
+    "acting",
+    "then",
+    "new",
+    "incoming",
+    "outgoing",
+    "current",
+    "interim",
+    "top",
+}
 _GROUP_NOUNS = {"counterpart", "counterparts", "officials", "colleagues", "ministers", "leaders"}
-_LOCATIVE = {"in", "at", "near", "across", "around", "inside", "within", "throughout", "outside",
-             "into", "from", "off", "along", "to"}
+_LOCATIVE = {
+    "in",
+    "at",
+    "near",
+    "across",
+    "around",
+    "inside",
+    "within",
+    "throughout",
+    "outside",
+    "into",
+    "from",
+    "off",
+    "along",
+    "to",
+}
 _INITIAL = re.compile(r"^[A-Za-z]\.?$")
 # "COVID-19", "SARS-CoV-2", "F-35": a code, not an organisation ("G20" stays one).
 _CODE_NAME = re.compile(r"^(?:the\s+)?(?:[A-Za-z]+-)+\d[\w-]*$", re.IGNORECASE)
 # Last words that make a name a place ("Taiwan Strait") or an event ("Consultative Committee Meeting").
-_GEO_HEADS = frozenset({
-    "region", "regions", "sea", "seas", "ocean", "strait", "straits", "gulf", "bay", "peninsula",
-    "island", "islands", "isles", "archipelago", "coast", "basin", "valley", "river", "lake",
-    "mountains", "mountain", "desert", "plateau", "delta", "canal", "channel", "border", "borders",
-})
-_EVENT_HEADS = frozenset({
-    "meeting", "summit", "conference", "talks", "dialogue", "games", "olympics", "election",
-    "elections", "war", "crisis", "protests", "visit", "consultations", "exercise", "exercises",
-})
+_GEO_HEADS = frozenset(
+    {
+        "region",
+        "regions",
+        "sea",
+        "seas",
+        "ocean",
+        "strait",
+        "straits",
+        "gulf",
+        "bay",
+        "peninsula",
+        "island",
+        "islands",
+        "isles",
+        "archipelago",
+        "coast",
+        "basin",
+        "valley",
+        "river",
+        "lake",
+        "mountains",
+        "mountain",
+        "desert",
+        "plateau",
+        "delta",
+        "canal",
+        "channel",
+        "border",
+        "borders",
+    }
+)
+_EVENT_HEADS = frozenset(
+    {
+        "meeting",
+        "summit",
+        "conference",
+        "talks",
+        "dialogue",
+        "games",
+        "olympics",
+        "election",
+        "elections",
+        "war",
+        "crisis",
+        "protests",
+        "visit",
+        "consultations",
+        "exercise",
+        "exercises",
+    }
+)
 # What may stand between a country and the person whose role it names, titles removed.
 _ROLE_GLUE = re.compile(
-    r"(?:['’]s)?(?:[\s,]|\b(?:the|a|of|for|" + "|".join(sorted(_TITLE_FILLERS)) + r")\b)*", re.IGNORECASE)
+    r"(?:['’]s)?(?:[\s,]|\b(?:the|a|of|for|" + "|".join(sorted(_TITLE_FILLERS)) + r")\b)*",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -116,7 +190,8 @@ class DocEntities:
     def person_with_title(self, title: str, org: str | None) -> PersonInfo | None:
         """The one person in the document holding `title` (of `org` when given), else None."""
         hits = [
-            p for p in self.persons.values()
+            p
+            for p in self.persons.values()
             if any(r.title == title and (org is None or r.org == org) for r in p.roles)
         ]
         return hits[0] if len(hits) == 1 else None
@@ -174,26 +249,50 @@ class EntityLinker:
                     s += 1
             span = sdoc[s:e]
             mention_text = span.text
-            if label != "PERSON" and any(a <= span.start_char and span.end_char <= b for a, b in title_ranges):
+            if label != "PERSON" and any(
+                a <= span.start_char and span.end_char <= b for a, b in title_ranges
+            ):
                 continue  # "State" in "Secretary of State", "Defense" in "Defense Minister"
-            if label in {"ORG", "FAC", "GPE", "LOC", "NORP"} and self._titled_name(sdoc, span, title_ranges):
+            if label in {"ORG", "FAC", "GPE", "LOC", "NORP"} and self._titled_name(
+                sdoc, span, title_ranges
+            ):
                 label = "PERSON"  # "Foreign Minister Antony Blinken" tagged as a facility
             if label in {"GPE", "ORG", "NORP", "LOC"} and tables.country_any(mention_text) is None:
                 words = person_tokens(mention_text, tables)
-                if len(words) == 1 and self._short_person(words[0], span.start_char, persons) is not None:
+                if (
+                    len(words) == 1
+                    and self._short_person(words[0], span.start_char, persons) is not None
+                ):
                     pending_short.append((s, e, words[0]))
                     continue
             if (_CODE_NAME.search(mention_text) and label in {"ORG", "NORP", "GPE"}) or (
-                    label == "PERSON" and re.search(r"\d", mention_text)):
+                label == "PERSON" and re.search(r"\d", mention_text)
+            ):
                 # "COVID-19", "H1N1", "F-35": names with figures are not people or organisations.
                 name = re.sub(r"^(?:the|The)\s+", "", mention_text)
-                mentions.append(Mention(span.start_char, span.end_char, s, e,
-                                        Entity(id="other:" + slug(name), name=name, kind="other", mention=mention_text,
-                                               start=span.start_char, end=span.end_char)))
+                mentions.append(
+                    Mention(
+                        span.start_char,
+                        span.end_char,
+                        s,
+                        e,
+                        Entity(
+                            id="other:" + slug(name),
+                            name=name,
+                            kind="other",
+                            mention=mention_text,
+                            start=span.start_char,
+                            end=span.end_char,
+                        ),
+                    )
+                )
                 continue
             parts = self._country_compound(span)
             if parts:
-                mentions.extend(Mention(a, b, s, e, _country_entity(c, text[a:b], span, a, b)) for a, b, c in parts)
+                mentions.extend(
+                    Mention(a, b, s, e, _country_entity(c, text[a:b], span, a, b))
+                    for a, b, c in parts
+                )
                 continue
             if label == "PERSON":
                 self._person(sdoc, span, persons, mentions, pending_short, doc_countries)
@@ -208,14 +307,30 @@ class EntityLinker:
             info = self._short_person(word, span.start_char, persons)
             if info is None:
                 pid = person_id([word])
-                info = persons.setdefault(pid, PersonInfo(pid, word, frozenset([key(word)]), first_char=span.start_char))
+                info = persons.setdefault(
+                    pid, PersonInfo(pid, word, frozenset([key(word)]), first_char=span.start_char)
+                )
             role, title_start = self._role_before(sdoc, span, doc_countries)
             if role is not None and not _generic(role, tables):
                 info.roles.append(role)
-            mentions.append(Mention(span.start_char, span.end_char, s, e,
-                                    Entity(id=info.id, name=info.name, kind="person", mention=span.text,
-                                           start=span.start_char, end=span.end_char, role=role),
-                                    title_start))
+            mentions.append(
+                Mention(
+                    span.start_char,
+                    span.end_char,
+                    s,
+                    e,
+                    Entity(
+                        id=info.id,
+                        name=info.name,
+                        kind="person",
+                        mention=span.text,
+                        start=span.start_char,
+                        end=span.end_char,
+                        role=role,
+                    ),
+                    title_start,
+                )
+            )
 
         # Bare surnames NER missed: proper nouns equal to a known person's name token.
         covered = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
@@ -224,11 +339,25 @@ class EntityLinker:
                 continue
             info = self._short_person(tok.text, tok.idx, persons, exact=True)
             if info is not None:
-                role, title_start = self._role_before(sdoc, sdoc[tok.i:tok.i + 1], doc_countries)
-                mentions.append(Mention(tok.idx, tok.idx + len(tok.text), tok.i, tok.i + 1,
-                                        Entity(id=info.id, name=info.name, kind="person", mention=tok.text,
-                                               start=tok.idx, end=tok.idx + len(tok.text), role=role),
-                                        title_start))
+                role, title_start = self._role_before(sdoc, sdoc[tok.i : tok.i + 1], doc_countries)
+                mentions.append(
+                    Mention(
+                        tok.idx,
+                        tok.idx + len(tok.text),
+                        tok.i,
+                        tok.i + 1,
+                        Entity(
+                            id=info.id,
+                            name=info.name,
+                            kind="person",
+                            mention=tok.text,
+                            start=tok.idx,
+                            end=tok.idx + len(tok.text),
+                            role=role,
+                        ),
+                        title_start,
+                    )
+                )
 
         # One role per person in the document: the most specific one seen.
         for m in mentions:
@@ -239,8 +368,11 @@ class EntityLinker:
                 continue
             best = _best_role(info.roles)
             own = m.entity.role
-            if best is not None and (own is None or _generic(own, tables) or
-                                     (own.title == best.title and own.org is None)):
+            if best is not None and (
+                own is None
+                or _generic(own, tables)
+                or (own.title == best.title and own.org is None)
+            ):
                 m.entity = m.entity.model_copy(update={"role": best})
         return DocEntities(self._drop_role_countries(mentions, text), persons)
 
@@ -249,8 +381,13 @@ class EntityLinker:
         "X, Japan's defense minister"): the role carries it, and it is not a second actor."""
         regex = self.tables.title_regex
         drop: set[int] = set()
-        persons = [m for m in mentions if m.entity.kind == "person" and m.entity.role is not None
-                   and m.entity.role.org is not None]
+        persons = [
+            m
+            for m in mentions
+            if m.entity.kind == "person"
+            and m.entity.role is not None
+            and m.entity.role.org is not None
+        ]
         for cm in mentions:
             if cm.entity.kind not in {"gpe", "norp"}:
                 continue
@@ -258,15 +395,17 @@ class EntityLinker:
                 if pm.entity.role is None or pm.entity.role.org != cm.entity.id:
                     continue
                 if cm.end <= pm.start:
-                    between, title_after = text[cm.end:pm.start], ""
+                    between, title_after = text[cm.end : pm.start], ""
                 elif pm.end <= cm.start:
-                    between, title_after = text[pm.end:cm.start], text[cm.end:cm.end + 60]
+                    between, title_after = text[pm.end : cm.start], text[cm.end : cm.end + 60]
                 else:
                     continue
                 if len(between) > 80:
                     continue
-                titled = regex.search(between) is not None or regex.match(
-                    re.sub(r"^(?:['’]s)?\s+", "", title_after)) is not None
+                titled = (
+                    regex.search(between) is not None
+                    or regex.match(re.sub(r"^(?:['’]s)?\s+", "", title_after)) is not None
+                )
                 rest = regex.sub(" ", between)
                 if titled and _ROLE_GLUE.fullmatch(rest):
                     drop.add(id(cm))
@@ -274,11 +413,11 @@ class EntityLinker:
         return [m for m in mentions if id(m) not in drop]
 
     def _country_compound(self, span: Any) -> list[tuple[int, int, Country]]:
-        """"U.S.-Japan", "Japan-US": (start, end, country) of each country in a hyphenated pair, else []."""
+        """ "U.S.-Japan", "Japan-US": (start, end, country) of each country in a hyphenated pair, else []."""
         text = span.text
         lead = re.match(r"(?:the|The)\s+", text)
         offset = span.start_char + (lead.end() if lead else 0)
-        body = text[lead.end():] if lead else text
+        body = text[lead.end() :] if lead else text
         body = re.sub(r"['’]s$", "", body)
         pieces = [(m.start(), m.end()) for m in re.finditer(r"[^-–]+", body)]
         if len(pieces) < 2 or len(body) - sum(b - a for a, b in pieces) != len(pieces) - 1:
@@ -318,14 +457,23 @@ class EntityLinker:
                 out.append((sdoc[s].idx, c.id))
         return out
 
-    def _person(self, sdoc: Any, span: Any, persons: dict[str, PersonInfo], mentions: list[Mention],
-                pending_short: list[tuple[int, int, str]], doc_countries: list[tuple[int, str]]) -> None:
+    def _person(
+        self,
+        sdoc: Any,
+        span: Any,
+        persons: dict[str, PersonInfo],
+        mentions: list[Mention],
+        pending_short: list[tuple[int, int, str]],
+        doc_countries: list[tuple[int, str]],
+    ) -> None:
         tables = self.tables
         # Titles inside the entity span ("Secretary Blinken") move out of the name.
         s = span.start
-        while s < span.end - 1 and (tables.title(sdoc[s].text) is not None or
-                                    key(sdoc[s].text) in tables.honorifics or
-                                    tables.country_of_demonym(sdoc[s].text) is not None):
+        while s < span.end - 1 and (
+            tables.title(sdoc[s].text) is not None
+            or key(sdoc[s].text) in tables.honorifics
+            or tables.country_of_demonym(sdoc[s].text) is not None
+        ):
             s += 1
         e = span.end
         while e > s + 1 and sdoc[e - 1].text in {"'s", "’s", "'", "’"}:
@@ -341,7 +489,9 @@ class EntityLinker:
         info = persons.get(pid)
         display = " ".join(w for w in name_span.text.split() if key(w) not in tables.honorifics)
         if info is None:
-            info = PersonInfo(pid, display, frozenset(key(w) for w in words), first_char=name_span.start_char)
+            info = PersonInfo(
+                pid, display, frozenset(key(w) for w in words), first_char=name_span.start_char
+            )
             persons[pid] = info
         elif len(display) > len(info.name) and set(key(w) for w in display.split()) >= info.tokens:
             info.name = display  # keep the fullest written form: "Antony J. Blinken"
@@ -350,13 +500,28 @@ class EntityLinker:
             role = self._role_after(sdoc, name_span)
         if role is not None:
             info.roles.append(role)
-        mentions.append(Mention(name_span.start_char, name_span.end_char, s, e,
-                                Entity(id=pid, name=info.name, kind="person", mention=name_span.text,
-                                       start=name_span.start_char, end=name_span.end_char, role=role),
-                                title_start))
+        mentions.append(
+            Mention(
+                name_span.start_char,
+                name_span.end_char,
+                s,
+                e,
+                Entity(
+                    id=pid,
+                    name=info.name,
+                    kind="person",
+                    mention=name_span.text,
+                    start=name_span.start_char,
+                    end=name_span.end_char,
+                    role=role,
+                ),
+                title_start,
+            )
+        )
 
-    def _short_person(self, word: str, at: int, persons: dict[str, PersonInfo], *, exact: bool = False
-                      ) -> PersonInfo | None:
+    def _short_person(
+        self, word: str, at: int, persons: dict[str, PersonInfo], *, exact: bool = False
+    ) -> PersonInfo | None:
         k = key(word)
         hits = [p for p in persons.values() if k in p.tokens and len(p.tokens) > 1]
         if not hits:
@@ -373,10 +538,22 @@ class EntityLinker:
         if label == "NORP":
             c = tables.country_of_demonym(canonical) or tables.country(canonical)
             if c is not None:
-                return Entity(id=c.entity_id, name=c.name, kind="norp", mention=text,
-                              start=span.start_char, end=span.end_char)
-            return Entity(id="norp:" + slug(canonical), name=canonical, kind="norp", mention=text,
-                          start=span.start_char, end=span.end_char)
+                return Entity(
+                    id=c.entity_id,
+                    name=c.name,
+                    kind="norp",
+                    mention=text,
+                    start=span.start_char,
+                    end=span.end_char,
+                )
+            return Entity(
+                id="norp:" + slug(canonical),
+                name=canonical,
+                kind="norp",
+                mention=text,
+                start=span.start_char,
+                end=span.end_char,
+            )
         if label in {"GPE", "ORG", "LOC", "FAC"}:
             c = tables.country(canonical)
             if c is not None:
@@ -385,11 +562,23 @@ class EntityLinker:
             words = [key(w) for w in re.split(r"[\s\-–]+", name) if w]
             # "Indo-Pacific region", "Taiwan Strait", "the Indo-Pacific": places, whatever NER said.
             if words and (words[-1] in _GEO_HEADS or key(name) in tables.regions):
-                return Entity(id="loc:" + slug(name), name=name, kind="loc", mention=text,
-                              start=span.start_char, end=span.end_char)
+                return Entity(
+                    id="loc:" + slug(name),
+                    name=name,
+                    kind="loc",
+                    mention=text,
+                    start=span.start_char,
+                    end=span.end_char,
+                )
             if label == "ORG" and len(words) > 1 and words[-1] in _EVENT_HEADS:
-                return Entity(id="event:" + slug(name), name=name, kind="event", mention=text,
-                              start=span.start_char, end=span.end_char)
+                return Entity(
+                    id="event:" + slug(name),
+                    name=name,
+                    kind="event",
+                    mention=text,
+                    start=span.start_char,
+                    end=span.end_char,
+                )
         if label in {"GPE", "ORG", "LOC"}:
             cap = tables.country_of_capital(canonical) if label == "GPE" else None
             if cap is not None and not self._locative(span):
@@ -397,16 +586,37 @@ class EntityLinker:
             if label in {"GPE", "LOC"}:
                 name = re.sub(r"^(?:the|The)\s+", "", canonical)
                 prefix = "place" if label == "GPE" else "loc"
-                return Entity(id=f"{prefix}:{slug(name)}", name=name, kind=kind, mention=text,
-                              start=span.start_char, end=span.end_char)
+                return Entity(
+                    id=f"{prefix}:{slug(name)}",
+                    name=name,
+                    kind=kind,
+                    mention=text,
+                    start=span.start_char,
+                    end=span.end_char,
+                )
             # ORG: drop mentions that are only a title word the NER took for a name ("Defense").
-            if tables.title(text) is not None or (e - s == 1 and tables.title_regex.fullmatch(text + " minister")):
+            if tables.title(text) is not None or (
+                e - s == 1 and tables.title_regex.fullmatch(text + " minister")
+            ):
                 return None
             oid, name = org_id(canonical, tables)
-            return Entity(id=oid, name=name, kind="org", mention=text, start=span.start_char, end=span.end_char)
+            return Entity(
+                id=oid,
+                name=name,
+                kind="org",
+                mention=text,
+                start=span.start_char,
+                end=span.end_char,
+            )
         name = re.sub(r"^(?:the|The)\s+", "", canonical)
-        return Entity(id=f"{kind}:{slug(name)}", name=name, kind=kind, mention=text,
-                      start=span.start_char, end=span.end_char)
+        return Entity(
+            id=f"{kind}:{slug(name)}",
+            name=name,
+            kind=kind,
+            mention=text,
+            start=span.start_char,
+            end=span.end_char,
+        )
 
     @staticmethod
     def _locative(span: Any) -> bool:
@@ -433,29 +643,35 @@ class EntityLinker:
                 return c
         return None
 
-    def _role_before(self, sdoc: Any, name: Any, doc_countries: list[tuple[int, str]]
-                     ) -> tuple[Role | None, int | None]:
+    def _role_before(
+        self, sdoc: Any, name: Any, doc_countries: list[tuple[int, str]]
+    ) -> tuple[Role | None, int | None]:
         """A title written right before the name, with its country from a nationality or the context."""
         sent = name.sent
-        window = self._text[sent.start_char:name.start_char]
+        window = self._text[sent.start_char : name.start_char]
         m = None
         for m_ in self.tables.title_regex.finditer(window):
             m = m_
-        if m is None or window[m.end():].strip(" ,\u00a0") not in {"", "the"}:
+        if m is None or window[m.end() :].strip(" ,\u00a0") not in {"", "the"}:
             return self._appositive_before(sdoc, name, window, doc_countries)
         title = self.tables.title(m.group())
         if title is None:
             return None, None
-        before = window[:m.start()]
+        before = window[: m.start()]
         words = re.findall(r"[\w.'’-]+", before)[-4:]
         country = self._nationality(words)
         org = country.entity_id if country else self._context_country(title, sent, doc_countries)
         return Role(title=title.title, org=org), sent.start_char + m.start()
 
-    def _appositive_before(self, sdoc: Any, name: Any, window: str,
-                           doc_countries: list[tuple[int, str]]) -> tuple[Role | None, int | None]:
-        """"Japan's defense minister, Nobuo Kishi": title and country before a comma."""
-        m = re.search(r"([\w.'’ -]{0,40}?)\b(" + self.tables.title_regex.pattern + r")\s*,\s*$", window, re.IGNORECASE)
+    def _appositive_before(
+        self, sdoc: Any, name: Any, window: str, doc_countries: list[tuple[int, str]]
+    ) -> tuple[Role | None, int | None]:
+        """ "Japan's defense minister, Nobuo Kishi": title and country before a comma."""
+        m = re.search(
+            r"([\w.'’ -]{0,40}?)\b(" + self.tables.title_regex.pattern + r")\s*,\s*$",
+            window,
+            re.IGNORECASE,
+        )
         if m is None:
             return None, None
         title = self.tables.title(m.group(2))
@@ -467,10 +683,15 @@ class EntityLinker:
         return Role(title=title.title, org=country.entity_id), name.sent.start_char + m.start(2)
 
     def _role_after(self, sdoc: Any, name: Any) -> Role | None:
-        """"Nobuo Kishi, Japan's defense minister," / "X, the foreign minister of Japan"."""
-        after = self._text[name.end_char:name.sent.end_char]
-        m = re.match(r"\s*,\s*(?:the\s+|a\s+)?([\w.'’ -]{0,30}?)\b(" + self.tables.title_regex.pattern +
-                     r")(?:\s+(?:of|for)\s+(?:the\s+)?([A-Z][\w.'’ -]{1,40}?))?\s*[,.;]", after, re.IGNORECASE)
+        """ "Nobuo Kishi, Japan's defense minister," / "X, the foreign minister of Japan"."""
+        after = self._text[name.end_char : name.sent.end_char]
+        m = re.match(
+            r"\s*,\s*(?:the\s+|a\s+)?([\w.'’ -]{0,30}?)\b("
+            + self.tables.title_regex.pattern
+            + r")(?:\s+(?:of|for)\s+(?:the\s+)?([A-Z][\w.'’ -]{1,40}?))?\s*[,.;]",
+            after,
+            re.IGNORECASE,
+        )
         if m is None:
             return None
         title = self.tables.title(m.group(2))
@@ -481,7 +702,9 @@ class EntityLinker:
             country = self.tables.country(m.group(3))
         return Role(title=title.title, org=country.entity_id if country else None)
 
-    def _context_country(self, title: Any, sent: Any, doc_countries: list[tuple[int, str]]) -> str | None:
+    def _context_country(
+        self, title: Any, sent: Any, doc_countries: list[tuple[int, str]]
+    ) -> str | None:
         """The one country in the sentence (else the document) that can hold this title."""
         for lo, hi in ((sent.start_char, sent.end_char), (0, 1 << 62)):
             ids = sorted({cid for at, cid in doc_countries if lo <= at < hi and title.fits(cid)})
@@ -492,9 +715,17 @@ class EntityLinker:
         return None
 
 
-def _country_entity(c: Country, text: str, span: Any, start: int | None = None, end: int | None = None) -> Entity:
-    return Entity(id=c.entity_id, name=c.name, kind="gpe", mention=text,
-                  start=span.start_char if start is None else start, end=span.end_char if end is None else end)
+def _country_entity(
+    c: Country, text: str, span: Any, start: int | None = None, end: int | None = None
+) -> Entity:
+    return Entity(
+        id=c.entity_id,
+        name=c.name,
+        kind="gpe",
+        mention=text,
+        start=span.start_char if start is None else start,
+        end=span.end_char if end is None else end,
+    )
 
 
 def _generic(role: Role, tables: Tables) -> bool:

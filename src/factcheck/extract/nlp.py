@@ -80,7 +80,9 @@ def load_pipeline(name: str) -> Any:
     try:
         nlp = spacy.load(resolved, exclude=list(EXCLUDE))
     except (OSError, ImportError, ValueError) as exc:
-        raise ModelLoadError.make("E030", path="settings.spacy_model", model=name, detail=str(exc)) from None
+        raise ModelLoadError.make(
+            "E030", path="settings.spacy_model", model=name, detail=str(exc)
+        ) from None
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("factcheck_line_breaks", before="parser")
     return nlp

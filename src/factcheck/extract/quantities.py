@@ -9,12 +9,21 @@ from ..models import Bound, Quantity, QuantityKind
 from .numbers import ORDINALS, parse_number, parse_ordinal
 
 _BOUNDS: list[tuple[str, Bound]] = [
-    (r"more than|over|above|in excess of|exceeding|upwards of|greater than|north of|beyond", "more_than"),
+    (
+        r"more than|over|above|in excess of|exceeding|upwards of|greater than|north of|beyond",
+        "more_than",
+    ),
     (r"less than|fewer than|under|below|short of|shy of|south of", "less_than"),
     (r"at least|no fewer than|no less than|a minimum of|not less than", "at_least"),
-    (r"at most|up to|no more than|no longer than|as many as|a maximum of|not more than|as much as", "at_most"),
-    (r"about|around|approximately|roughly|nearly|almost|some|an estimated|estimated|close to|"
-     r"circa|ca\.|approx\.|just over|just under|around about|~", "approx"),
+    (
+        r"at most|up to|no more than|no longer than|as many as|a maximum of|not more than|as much as",
+        "at_most",
+    ),
+    (
+        r"about|around|approximately|roughly|nearly|almost|some|an estimated|estimated|close to|"
+        r"circa|ca\.|approx\.|just over|just under|around about|~",
+        "approx",
+    ),
 ]
 _BOUND_RE = re.compile(r"(?:^|\s)(" + "|".join(p for p, _ in _BOUNDS) + r")\s*$", re.IGNORECASE)
 _BOUND_LEAD = re.compile(r"^(" + "|".join(p for p, _ in _BOUNDS) + r")\s+", re.IGNORECASE)
@@ -27,9 +36,17 @@ _NUM = (
     r"nine|hundred|thousand|million|billion|and a half))*)"
 )
 _DUR_UNITS = {
-    "second": ("second", 1), "minute": ("minute", 1), "hour": ("hour", 1), "day": ("day", 1),
-    "week": ("week", 1), "fortnight": ("week", 2), "month": ("month", 1), "year": ("year", 1),
-    "decade": ("year", 10), "century": ("year", 100), "centurie": ("year", 100),
+    "second": ("second", 1),
+    "minute": ("minute", 1),
+    "hour": ("hour", 1),
+    "day": ("day", 1),
+    "week": ("week", 1),
+    "fortnight": ("week", 2),
+    "month": ("month", 1),
+    "year": ("year", 1),
+    "decade": ("year", 10),
+    "century": ("year", 100),
+    "centurie": ("year", 100),
 }
 _DURATION = re.compile(
     rf"(?<![\w$€£¥])(?:(?P<bound>{'|'.join(p for p, _ in _BOUNDS)})\s+)?(?P<num>{_NUM})[\s-]"
@@ -37,26 +54,99 @@ _DURATION = re.compile(
     re.IGNORECASE,
 )
 _CURRENCY_SYMBOLS = {
-    "us$": "USD", "a$": "AUD", "c$": "CAD", "hk$": "HKD", "nz$": "NZD", "s$": "SGD", "$": "USD",
-    "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₽": "RUB", "r$": "BRL",
+    "us$": "USD",
+    "a$": "AUD",
+    "c$": "CAD",
+    "hk$": "HKD",
+    "nz$": "NZD",
+    "s$": "SGD",
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "₩": "KRW",
+    "₽": "RUB",
+    "r$": "BRL",
 }
 _CURRENCY_WORDS = {
-    "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "pound": "GBP",
-    "pounds": "GBP", "sterling": "GBP", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY",
-    "rupee": "INR", "rupees": "INR", "won": "KRW", "rouble": "RUB", "roubles": "RUB",
-    "ruble": "RUB", "rubles": "RUB", "franc": "CHF", "francs": "CHF", "usd": "USD", "eur": "EUR",
-    "gbp": "GBP", "jpy": "JPY", "cny": "CNY",
+    "dollar": "USD",
+    "dollars": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "sterling": "GBP",
+    "yen": "JPY",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+    "rupee": "INR",
+    "rupees": "INR",
+    "won": "KRW",
+    "rouble": "RUB",
+    "roubles": "RUB",
+    "ruble": "RUB",
+    "rubles": "RUB",
+    "franc": "CHF",
+    "francs": "CHF",
+    "usd": "USD",
+    "eur": "EUR",
+    "gbp": "GBP",
+    "jpy": "JPY",
+    "cny": "CNY",
 }
 # Capitalised words after which a number is a name or a reference, not an amount.
 _REFERENCE_WORDS = {
-    "article", "section", "chapter", "no", "no.", "number", "resolution", "rule", "title",
-    "paragraph", "clause", "amendment", "item", "part", "annex", "flight", "route", "highway",
-    "phase", "stage", "category", "room", "page", "row", "level", "act", "bill", "protocol",
-    "appendix", "schedule", "exhibit", "figure", "table", "version", "model", "unit", "gate",
-    "platform", "channel", "apollo", "psalm", "verse", "grade", "class", "division", "district",
+    "article",
+    "section",
+    "chapter",
+    "no",
+    "no.",
+    "number",
+    "resolution",
+    "rule",
+    "title",
+    "paragraph",
+    "clause",
+    "amendment",
+    "item",
+    "part",
+    "annex",
+    "flight",
+    "route",
+    "highway",
+    "phase",
+    "stage",
+    "category",
+    "room",
+    "page",
+    "row",
+    "level",
+    "act",
+    "bill",
+    "protocol",
+    "appendix",
+    "schedule",
+    "exhibit",
+    "figure",
+    "table",
+    "version",
+    "model",
+    "unit",
+    "gate",
+    "platform",
+    "channel",
+    "apollo",
+    "psalm",
+    "verse",
+    "grade",
+    "class",
+    "division",
+    "district",
 }
 _MEETING_NAMES = re.compile(
-    r"\b(?:\d|one|two|three|four)\s*(?:\+|-?plus-?|\s+plus\s+)\s*(?:\d|one|two|three|four)\b", re.IGNORECASE
+    r"\b(?:\d|one|two|three|four)\s*(?:\+|-?plus-?|\s+plus\s+)\s*(?:\d|one|two|three|four)\b",
+    re.IGNORECASE,
 )
 _TIME_UNITS = {"century", "centuries", "millennium", "millennia"}
 
@@ -82,9 +172,20 @@ def durations(text: str, *, offset: int = 0) -> list[Quantity]:
         unit_word = m["unit"].lower()
         stem = "century" if unit_word.startswith("centur") else unit_word.rstrip("s")
         unit, scale = _DUR_UNITS[stem]
-        bound: Bound = _bound(m["bound"]) if m["bound"] else _bound(text[max(0, m.start() - 25):m.start()])
-        out.append(Quantity(text=m.group(), start=m.start() + offset, end=m.end() + offset,
-                            value=value * scale, unit=unit, bound=bound, kind="duration"))
+        bound: Bound = (
+            _bound(m["bound"]) if m["bound"] else _bound(text[max(0, m.start() - 25) : m.start()])
+        )
+        out.append(
+            Quantity(
+                text=m.group(),
+                start=m.start() + offset,
+                end=m.end() + offset,
+                value=value * scale,
+                unit=unit,
+                bound=bound,
+                kind="duration",
+            )
+        )
     return out
 
 
@@ -92,7 +193,9 @@ def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(a[0] < e and s < a[1] for s, e in spans)
 
 
-def quantities(sent: Any, *, exclude: list[tuple[int, int]], text: str | None = None) -> list[Quantity]:
+def quantities(
+    sent: Any, *, exclude: list[tuple[int, int]], text: str | None = None
+) -> list[Quantity]:
     """Quantities in a spaCy sentence span; `exclude` holds character ranges of dates and times.
 
     Numbers that are part of names or references are left out: "Article 5", "2+2" / "2-plus-2"
@@ -104,7 +207,7 @@ def quantities(sent: Any, *, exclude: list[tuple[int, int]], text: str | None = 
     taken: list[tuple[int, int]] = []
     for m in _MEETING_NAMES.finditer(text, sent.start_char, sent.end_char):
         taken.append((m.start(), m.end()))
-    for q in durations(text[sent.start_char:sent.end_char], offset=sent.start_char):
+    for q in durations(text[sent.start_char : sent.end_char], offset=sent.start_char):
         if q.start is not None and q.end is not None and not _overlaps((q.start, q.end), taken):
             out.append(q)
             taken.append((q.start, q.end))
@@ -128,26 +231,48 @@ def _is_reference(ent: Any) -> bool:
     if prev is not None and prev.lower_ in _REFERENCE_WORDS and prev.text[:1].isupper():
         return True
     # Digits glued to letters are names: 5G, COVID-19, F-35, G-20.
-    if re.search(r"[A-Za-z]", first.text) and re.search(r"\d", first.text) and not re.fullmatch(
-        r"\d+(?:st|nd|rd|th|m|bn|k|s)", first.text
+    if (
+        re.search(r"[A-Za-z]", first.text)
+        and re.search(r"\d", first.text)
+        and not re.fullmatch(r"\d+(?:st|nd|rd|th|m|bn|k|s)", first.text)
     ):
         return True
-    if (prev is not None and prev.text == "-" and ent.start > 1 and not doc[ent.start - 2].whitespace_
-            and re.search(r"[A-Za-z]", doc[ent.start - 2].text)):
+    if (
+        prev is not None
+        and prev.text == "-"
+        and ent.start > 1
+        and not doc[ent.start - 2].whitespace_
+        and re.search(r"[A-Za-z]", doc[ent.start - 2].text)
+    ):
         return True  # COVID-19, F-35
     nxt = doc[ent.end] if ent.end < len(doc) else None
-    if (nxt is not None and ent.label_ == "CARDINAL" and not last.whitespace_ and nxt.text[:1].isalpha()
-            and nxt.lower_ not in {"m", "bn", "k", "km", "kg", "mn", "b", "million", "billion"}):
+    if (
+        nxt is not None
+        and ent.label_ == "CARDINAL"
+        and not last.whitespace_
+        and nxt.text[:1].isalpha()
+        and nxt.lower_ not in {"m", "bn", "k", "km", "kg", "mn", "b", "million", "billion"}
+    ):
         return True  # "5G", "3D"
-    return bool(nxt is not None and nxt.text == "-" and not last.whitespace_ and ent.end + 1 < len(doc)
-                and doc[ent.end + 1].text[:1].isalpha() and doc[ent.end + 1].text.isupper())
+    return bool(
+        nxt is not None
+        and nxt.text == "-"
+        and not last.whitespace_
+        and ent.end + 1 < len(doc)
+        and doc[ent.end + 1].text[:1].isalpha()
+        and doc[ent.end + 1].text.isupper()
+    )
 
 
 def _unit_noun(ent: Any) -> str | None:
     """The counted noun: '300 people' -> 'people', '789 dealerships' -> 'dealership'."""
     root = ent.root
     head = root.head
-    if root.dep_ in {"nummod", "amod", "quantmod", "compound"} and head.pos_ in {"NOUN", "PROPN"} and head.i >= ent.end:
+    if (
+        root.dep_ in {"nummod", "amod", "quantmod", "compound"}
+        and head.pos_ in {"NOUN", "PROPN"}
+        and head.i >= ent.end
+    ):
         return str(head.lemma_.lower())
     nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
     if nxt is not None and nxt.pos_ == "NOUN":
@@ -160,13 +285,13 @@ def _from_entity(ent: Any, text: str) -> Quantity | None:
         return None
     doc = ent.doc
     raw = ent.text
-    prefix = text[max(0, ent.start_char - 25):ent.start_char]
+    prefix = text[max(0, ent.start_char - 25) : ent.start_char]
     bound = _bound(prefix)
     body = raw
     lead = _BOUND_LEAD.match(body)
     if lead:
         bound = _bound(lead.group(1))
-        body = body[lead.end():]
+        body = body[lead.end() :]
     body = body.strip()
     kind: QuantityKind = "cardinal"
     unit: str | None = None
@@ -178,28 +303,53 @@ def _from_entity(ent: Any, text: str) -> Quantity | None:
         n = parse_ordinal(low)
         if n is None:
             return None
-        return Quantity(text=raw, start=ent.start_char, end=ent.end_char, value=float(n),
-                        unit=_unit_noun(ent), bound="exact", kind="ordinal")
+        return Quantity(
+            text=raw,
+            start=ent.start_char,
+            end=ent.end_char,
+            value=float(n),
+            unit=_unit_noun(ent),
+            bound="exact",
+            kind="ordinal",
+        )
     if ent.label_ == "PERCENT" or re.search(r"%|\bper ?cent\b|\bpercentage points?\b", low):
         kind, unit = "percent", "percent"
         if "point" in low:
             unit = "percentage point"
         body = re.sub(r"\s*(%|per ?cent|percentage points?)\s*$", "", body, flags=re.IGNORECASE)
     else:
-        symbol = re.match(r"^(US\$|A\$|C\$|HK\$|NZ\$|S\$|R\$|\$|€|£|¥|₹|₩|₽)\s*", body, re.IGNORECASE)
-        word = re.search(r"\s+(?:US\s+)?(dollars?|euros?|pounds?|sterling|yen|yuan|renminbi|rupees?|won|roubles?|rubles?|francs?|usd|eur|gbp|jpy|cny)$", body, re.IGNORECASE)
+        symbol = re.match(
+            r"^(US\$|A\$|C\$|HK\$|NZ\$|S\$|R\$|\$|€|£|¥|₹|₩|₽)\s*", body, re.IGNORECASE
+        )
+        word = re.search(
+            r"\s+(?:US\s+)?(dollars?|euros?|pounds?|sterling|yen|yuan|renminbi|rupees?|won|roubles?|rubles?|francs?|usd|eur|gbp|jpy|cny)$",
+            body,
+            re.IGNORECASE,
+        )
         if symbol:
             kind, unit = "money", _CURRENCY_SYMBOLS[symbol.group(1).lower()]
-            body = body[symbol.end():]
+            body = body[symbol.end() :]
         if word:
             kind, unit = "money", _CURRENCY_WORDS[word.group(1).lower()]
-            body = body[:word.start()]
+            body = body[: word.start()]
         if kind == "cardinal" and ent.label_ == "MONEY":
             kind = "money"
-    body = re.sub(r"^(?:a|an|some)\s+", lambda m: m.group() if body.lower().startswith(("a dozen", "a hundred", "a thousand", "a million", "a billion")) else "", body)
+    body = re.sub(
+        r"^(?:a|an|some)\s+",
+        lambda m: (
+            m.group()
+            if body.lower().startswith(
+                ("a dozen", "a hundred", "a thousand", "a million", "a billion")
+            )
+            else ""
+        ),
+        body,
+    )
     value = parse_number(body.replace("-", " ") if not re.match(r"^\d", body) else body)
     if value is None:
-        m = re.match(r"^([\d.,]+(?:\s*(?:hundred|thousand|million|billion|trillion|bn|m|k))?)\b", body)
+        m = re.match(
+            r"^([\d.,]+(?:\s*(?:hundred|thousand|million|billion|trillion|bn|m|k))?)\b", body
+        )
         value = parse_number(m.group(1)) if m else None
     if value is None:
         if low in ORDINALS:
@@ -211,5 +361,12 @@ def _from_entity(ent: Any, text: str) -> Quantity | None:
             kind = "measure"
             tail = re.sub(r"^[\d.,\s]+", "", body).strip()
             unit = tail.lower() or unit
-    return Quantity(text=raw, start=ent.start_char, end=ent.end_char, value=value, unit=unit,
-                    bound=bound, kind=kind)
+    return Quantity(
+        text=raw,
+        start=ent.start_char,
+        end=ent.end_char,
+        value=value,
+        unit=unit,
+        bound=bound,
+        kind=kind,
+    )

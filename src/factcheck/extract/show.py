@@ -60,7 +60,13 @@ def claims_table(claims: Sequence[Claim], *, console: Console | None = None) -> 
             for q in c.quantities
         )
         table.add_row(
-            f"{c.id}\nL{c.span.line}", escape(c.text), "\n".join(_entity(e) for e in c.who), escape(what),
-            escape(_when(c)), escape("\n".join(e.name for e in c.where)), escape(qty), escape(_flags(c)),
+            f"{c.id}\nL{c.span.line}",
+            escape(c.text),
+            "\n".join(_entity(e) for e in c.who),
+            escape(what),
+            escape(_when(c)),
+            escape("\n".join(e.name for e in c.where)),
+            escape(qty),
+            escape(_flags(c)),
         )
     console.print(table)

@@ -11,8 +11,26 @@ Token = Any  # spacy.tokens.Token; spaCy ships no type information
 FUTURE_AUX = {"will", "shall", "'ll", "wo", "’ll"}
 # Verbs whose complement or modified noun lies in the future: "plan to", "slated for".
 FUTURE_VERBS = {
-    "plan", "schedule", "slate", "set", "due", "intend", "aim", "expect", "prepare", "hope",
-    "propose", "seek", "want", "vow", "pledge", "promise", "agree", "decide", "arrange", "going",
+    "plan",
+    "schedule",
+    "slate",
+    "set",
+    "due",
+    "intend",
+    "aim",
+    "expect",
+    "prepare",
+    "hope",
+    "propose",
+    "seek",
+    "want",
+    "vow",
+    "pledge",
+    "promise",
+    "agree",
+    "decide",
+    "arrange",
+    "going",
 }
 
 
@@ -48,7 +66,9 @@ def verb_tense(verb: Token, depth: int = 0) -> Tense:
             return verb_tense(head, depth + 1)
         if verb.dep_ == "ROOT":
             return "future"  # headline infinitive: "Leaders to meet Tuesday"
-    if (verb.lemma_ in {"slate", "schedule"} or verb.lower_ in {"slated", "scheduled", "due"}) and verb.tag_ in {"VBN", "VBD", "JJ"}:
+    if (
+        verb.lemma_ in {"slate", "schedule"} or verb.lower_ in {"slated", "scheduled", "due"}
+    ) and verb.tag_ in {"VBN", "VBD", "JJ"}:
         return "future"
     if verb.lemma_ == "go" and verb.tag_ == "VBG" and any(c.dep_ == "xcomp" for c in verb.children):
         return "future"

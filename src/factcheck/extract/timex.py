@@ -25,14 +25,29 @@ WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 PARTS_OF_DAY = {"morning": "TMO", "afternoon": "TAF", "evening": "TEV", "night": "TNI"}
 UNITS = {
-    "second": ("S", True), "minute": ("M", True), "hour": ("H", True),
-    "day": ("D", False), "week": ("W", False), "fortnight": ("W", False), "month": ("M", False),
-    "year": ("Y", False), "decade": ("Y", False), "century": ("Y", False),
+    "second": ("S", True),
+    "minute": ("M", True),
+    "hour": ("H", True),
+    "day": ("D", False),
+    "week": ("W", False),
+    "fortnight": ("W", False),
+    "month": ("M", False),
+    "year": ("Y", False),
+    "decade": ("Y", False),
+    "century": ("Y", False),
 }
 UNIT_SCALE = {"decade": 10, "century": 100, "fortnight": 2}
 ORDINAL_WORDS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4, "last": 4,
-    "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "final": 4,
+    "last": 4,
+    "1st": 1,
+    "2nd": 2,
+    "3rd": 3,
+    "4th": 4,
 }
 
 _MONTH_RE = (
@@ -118,7 +133,7 @@ def find_time_expressions(text: str, *, offset: int = 0) -> list[Found]:
             if raw.lower().startswith("the "):
                 break  # TIMEX3 keeps the article: "the first quarter", "the past decade"
             start += lead.end()
-            raw = raw[lead.end():]
+            raw = raw[lead.end() :]
             lead = _LEAD.match(raw)
         if not _plausible(raw, text, start, end):
             continue
@@ -135,8 +150,10 @@ def _plausible(raw: str, text: str, start: int, end: int) -> bool:
     month_or_day = _CASE_SENSITIVE.search(raw)
     if month_or_day is None:
         lowered = re.search(rf"(?i){_MONTH_RE}|{_DAY_RE}", raw)
-        if lowered and lowered.group().lower().strip(".") in MONTHS | WEEKDAYS and not re.search(
-            _UNIT_RE, low
+        if (
+            lowered
+            and lowered.group().lower().strip(".") in MONTHS | WEEKDAYS
+            and not re.search(_UNIT_RE, low)
         ):
             return False
     if raw == "May" and re.match(r"\s+(?:be|have|not|also|well|soon)\b", text[end:]):
@@ -145,14 +162,20 @@ def _plausible(raw: str, text: str, start: int, end: int) -> bool:
         return False
     if re.fullmatch(_YEAR_RE, raw):
         # A bare number like "2000 people" or "1500 jobs" is a count, not a year.
-        after = text[end:end + 20]
-        before = text[max(0, start - 12):start].lower()
-        if not re.search(r"(?:\b(?:in|since|by|until|till|from|during|of|before|after|through|to|"
-                         r"between|and|early|late|mid|year|around|circa|fiscal)\s*|[-–(])$", before) and not (
-            re.match(r"\s*(?:[,.;:)\]]|$|and\b|as\b|was\b|saw\b|has\b|had\b|is\b|were\b|marks\b|when\b)", after)
+        after = text[end : end + 20]
+        before = text[max(0, start - 12) : start].lower()
+        if not re.search(
+            r"(?:\b(?:in|since|by|until|till|from|during|of|before|after|through|to|"
+            r"between|and|early|late|mid|year|around|circa|fiscal)\s*|[-–(])$",
+            before,
+        ) and not (
+            re.match(
+                r"\s*(?:[,.;:)\]]|$|and\b|as\b|was\b|saw\b|has\b|had\b|is\b|were\b|marks\b|when\b)",
+                after,
+            )
         ):
             return False  # "2000 people": a count, not a year
-        if re.search(r"[$€£¥]\s*$", text[max(0, start - 2):start]):
+        if re.search(r"[$€£¥]\s*$", text[max(0, start - 2) : start]):
             return False
     return not (low in {"now", "soon"} and re.match(r"\s+(?:that|on)\b", text[end:]))
 
@@ -160,55 +183,116 @@ def _plausible(raw: str, text: str, start: int, end: int) -> bool:
 # --------------------------------------------------------------------------- normalisation
 
 
-def _date_range(gran: Granularity, begin: dt.date, finish: dt.date, value: str, text: str,
-                anchor: Literal["absolute", "publication"], span: tuple[int | None, int | None]
-                ) -> TimeExpression:
+def _date_range(
+    gran: Granularity,
+    begin: dt.date,
+    finish: dt.date,
+    value: str,
+    text: str,
+    anchor: Literal["absolute", "publication"],
+    span: tuple[int | None, int | None],
+) -> TimeExpression:
     return TimeExpression(
-        text=text, start=span[0], end=span[1], value=value, begin=begin, finish=finish,
-        granularity=gran, resolved=True, anchor=anchor,
+        text=text,
+        start=span[0],
+        end=span[1],
+        value=value,
+        begin=begin,
+        finish=finish,
+        granularity=gran,
+        resolved=True,
+        anchor=anchor,
     )
 
 
-def _unresolved(text: str, span: tuple[int | None, int | None], value: str | None = None,
-                gran: Granularity = "unknown") -> TimeExpression:
+def _unresolved(
+    text: str,
+    span: tuple[int | None, int | None],
+    value: str | None = None,
+    gran: Granularity = "unknown",
+) -> TimeExpression:
     return TimeExpression(
-        text=text, start=span[0], end=span[1], value=value, granularity=gran, resolved=False,
-        relative=text.lower(), anchor="none",
+        text=text,
+        start=span[0],
+        end=span[1],
+        value=value,
+        granularity=gran,
+        resolved=False,
+        relative=text.lower(),
+        anchor="none",
     )
 
 
-def day_expr(d: dt.date, text: str, anchor: Literal["absolute", "publication"],
-             span: tuple[int | None, int | None], suffix: str = "") -> TimeExpression:
+def day_expr(
+    d: dt.date,
+    text: str,
+    anchor: Literal["absolute", "publication"],
+    span: tuple[int | None, int | None],
+    suffix: str = "",
+) -> TimeExpression:
     return _date_range("day", d, d, d.isoformat() + suffix, text, anchor, span)
 
 
-def month_expr(y: int, m: int, text: str, anchor: Literal["absolute", "publication"],
-               span: tuple[int | None, int | None]) -> TimeExpression:
+def month_expr(
+    y: int,
+    m: int,
+    text: str,
+    anchor: Literal["absolute", "publication"],
+    span: tuple[int | None, int | None],
+) -> TimeExpression:
     last = calendar.monthrange(y, m)[1]
-    return _date_range("month", dt.date(y, m, 1), dt.date(y, m, last), f"{y:04d}-{m:02d}", text, anchor, span)
+    return _date_range(
+        "month", dt.date(y, m, 1), dt.date(y, m, last), f"{y:04d}-{m:02d}", text, anchor, span
+    )
 
 
-def year_expr(y: int, text: str, anchor: Literal["absolute", "publication"],
-              span: tuple[int | None, int | None]) -> TimeExpression:
+def year_expr(
+    y: int,
+    text: str,
+    anchor: Literal["absolute", "publication"],
+    span: tuple[int | None, int | None],
+) -> TimeExpression:
     return _date_range("year", dt.date(y, 1, 1), dt.date(y, 12, 31), f"{y:04d}", text, anchor, span)
 
 
-def week_expr(d: dt.date, text: str, span: tuple[int | None, int | None], weekend: bool = False
-              ) -> TimeExpression:
+def week_expr(
+    d: dt.date, text: str, span: tuple[int | None, int | None], weekend: bool = False
+) -> TimeExpression:
     iso = d.isocalendar()
     monday = d - dt.timedelta(days=d.weekday())
     if weekend:
-        return _date_range("week", monday + dt.timedelta(days=5), monday + dt.timedelta(days=6),
-                           f"{iso.year:04d}-W{iso.week:02d}-WE", text, "publication", span)
-    return _date_range("week", monday, monday + dt.timedelta(days=6),
-                       f"{iso.year:04d}-W{iso.week:02d}", text, "publication", span)
+        return _date_range(
+            "week",
+            monday + dt.timedelta(days=5),
+            monday + dt.timedelta(days=6),
+            f"{iso.year:04d}-W{iso.week:02d}-WE",
+            text,
+            "publication",
+            span,
+        )
+    return _date_range(
+        "week",
+        monday,
+        monday + dt.timedelta(days=6),
+        f"{iso.year:04d}-W{iso.week:02d}",
+        text,
+        "publication",
+        span,
+    )
 
 
-def quarter_expr(y: int, q: int, text: str, anchor: Literal["absolute", "publication"],
-                 span: tuple[int | None, int | None]) -> TimeExpression:
+def quarter_expr(
+    y: int,
+    q: int,
+    text: str,
+    anchor: Literal["absolute", "publication"],
+    span: tuple[int | None, int | None],
+) -> TimeExpression:
     m0 = 3 * (q - 1) + 1
     last = calendar.monthrange(y, m0 + 2)[1]
-    return _date_range("quarter", dt.date(y, m0, 1), dt.date(y, m0 + 2, last), f"{y:04d}-Q{q}", text, anchor, span)
+    return _date_range(
+        "quarter", dt.date(y, m0, 1), dt.date(y, m0 + 2, last), f"{y:04d}-Q{q}", text, anchor, span
+    )
 
 
 def _shift_month(y: int, m: int, delta: int) -> tuple[int, int]:
@@ -285,7 +369,9 @@ _DURATION = re.compile(
 )
 
 
-def _duration(text: str, span: tuple[int | None, int | None], dct: dt.date | None) -> TimeExpression | None:
+def _duration(
+    text: str, span: tuple[int | None, int | None], dct: dt.date | None
+) -> TimeExpression | None:
     m = _DURATION.match(text.strip())
     if not m:
         return None
@@ -322,8 +408,15 @@ def _duration(text: str, span: tuple[int | None, int | None], dct: dt.date | Non
             return year_expr(dct.year + sign * n, text, "publication", span)
     if m.group("ago") and dct is None:
         return _unresolved(text, span)
-    return TimeExpression(text=text, start=span[0], end=span[1], value=value, resolved=True,
-                          anchor="absolute", granularity="unknown")
+    return TimeExpression(
+        text=text,
+        start=span[0],
+        end=span[1],
+        value=value,
+        resolved=True,
+        anchor="absolute",
+        granularity="unknown",
+    )
 
 
 def _year_of(phrase: str, dct: dt.date | None) -> int | None:
@@ -332,29 +425,69 @@ def _year_of(phrase: str, dct: dt.date | None) -> int | None:
         return int(phrase)
     if dct is None:
         return None
-    return {"this year": dct.year, "the year": dct.year, "last year": dct.year - 1,
-            "next year": dct.year + 1}.get(phrase)
+    return {
+        "this year": dct.year,
+        "the year": dct.year,
+        "last year": dct.year - 1,
+        "next year": dct.year + 1,
+    }.get(phrase)
 
 
 _REFS = {
-    "now": "PRESENT_REF", "currently": "PRESENT_REF", "nowadays": "PRESENT_REF",
-    "at present": "PRESENT_REF", "presently": "PRESENT_REF", "the time being": "PRESENT_REF",
-    "current": "PRESENT_REF", "recently": "PAST_REF", "the past": "PAST_REF",
-    "recent years": "PAST_REF", "in recent years": "PAST_REF", "the future": "FUTURE_REF",
-    "soon": "FUTURE_REF", "very soon": "FUTURE_REF", "later": "FUTURE_REF", "recent": "PAST_REF",
-    "more recently": "PAST_REF", "ongoing": "PRESENT_REF", "history": "PAST_REF",
-    "near term": "FUTURE_REF", "long term": "FUTURE_REF", "short term": "FUTURE_REF",
-    "short-term": "FUTURE_REF", "long-term": "FUTURE_REF", "near-term": "FUTURE_REF",
-    "medium term": "FUTURE_REF", "in the past": "PAST_REF", "in the future": "FUTURE_REF",
+    "now": "PRESENT_REF",
+    "currently": "PRESENT_REF",
+    "nowadays": "PRESENT_REF",
+    "at present": "PRESENT_REF",
+    "presently": "PRESENT_REF",
+    "the time being": "PRESENT_REF",
+    "current": "PRESENT_REF",
+    "recently": "PAST_REF",
+    "the past": "PAST_REF",
+    "recent years": "PAST_REF",
+    "in recent years": "PAST_REF",
+    "the future": "FUTURE_REF",
+    "soon": "FUTURE_REF",
+    "very soon": "FUTURE_REF",
+    "later": "FUTURE_REF",
+    "recent": "PAST_REF",
+    "more recently": "PAST_REF",
+    "ongoing": "PRESENT_REF",
+    "history": "PAST_REF",
+    "near term": "FUTURE_REF",
+    "long term": "FUTURE_REF",
+    "short term": "FUTURE_REF",
+    "short-term": "FUTURE_REF",
+    "long-term": "FUTURE_REF",
+    "near-term": "FUTURE_REF",
+    "medium term": "FUTURE_REF",
+    "in the past": "PAST_REF",
+    "in the future": "FUTURE_REF",
 }
 _VAGUE_DURATIONS = {
-    "years": "PXY", "the years": "PXY", "over the years": "PXY", "recent years": "PXY",
-    "in recent years": "PXY", "decades": "PXD", "months": "PXM", "weeks": "PXW", "days": "PXD",
-    "minutes": "PTXM", "hours": "PTXH", "the past few years": "PXY", "recent months": "PXM",
+    "years": "PXY",
+    "the years": "PXY",
+    "over the years": "PXY",
+    "recent years": "PXY",
+    "in recent years": "PXY",
+    "decades": "PXD",
+    "months": "PXM",
+    "weeks": "PXW",
+    "days": "PXD",
+    "minutes": "PTXM",
+    "hours": "PTXH",
+    "the past few years": "PXY",
+    "recent months": "PXM",
 }
 _THIS_DAY = {"the day", "the same day", "that day", "this day", "that same day"}
-_SETS = {"annual": "P1Y", "annually": "P1Y", "yearly": "P1Y", "monthly": "P1M", "weekly": "P1W",
-         "daily": "P1D", "quarterly": "P3M"}
+_SETS = {
+    "annual": "P1Y",
+    "annually": "P1Y",
+    "yearly": "P1Y",
+    "monthly": "P1M",
+    "weekly": "P1W",
+    "daily": "P1D",
+    "quarterly": "P3M",
+}
 
 
 def normalise_time(
@@ -382,14 +515,22 @@ def normalise_time(
     low_nothe = low[4:] if low.startswith("the ") else low
 
     if low in _VAGUE_DURATIONS:
-        return TimeExpression(text=text, start=start, end=end, value=_VAGUE_DURATIONS[low],
-                              resolved=True, anchor="absolute")
+        return TimeExpression(
+            text=text,
+            start=start,
+            end=end,
+            value=_VAGUE_DURATIONS[low],
+            resolved=True,
+            anchor="absolute",
+        )
     if low in _THIS_DAY:
         # "the day" in news copy is the day being reported, normally the publication date.
         if dct is None:
             return _unresolved(text, span, gran="day")
         return day_expr(dct, text, "publication", span)
-    m = re.fullmatch(r"(\d{1,2}[:.]?\d{2}(?: ?[ap]\.?m\.?)?(?: \(?(?:utc|gmt)\)?)?),? (?:on )?(.+)", low)
+    m = re.fullmatch(
+        r"(\d{1,2}[:.]?\d{2}(?: ?[ap]\.?m\.?)?(?: \(?(?:utc|gmt)\)?)?),? (?:on )?(.+)", low
+    )
     if m and re.search(r"\d", m[1]) and not re.fullmatch(r"\d{4}", m[1]):
         on_day = normalise_time(m[2], dct=dct, tense=tense)
         if on_day.granularity == "day" and on_day.begin is not None:
@@ -399,11 +540,13 @@ def normalise_time(
         ref = _REFS.get(low, _REFS.get(low_nothe, "PRESENT_REF"))
         # Vague references keep their TIMEX3 value but no interval: "currently" must not
         # contradict "on Tuesday".
-        return TimeExpression(text=text, start=start, end=end, value=ref, resolved=False,
-                              relative=low, anchor="none")
+        return TimeExpression(
+            text=text, start=start, end=end, value=ref, resolved=False, relative=low, anchor="none"
+        )
     if low in _SETS:
-        return TimeExpression(text=text, start=start, end=end, value=_SETS[low], resolved=True,
-                              anchor="absolute")
+        return TimeExpression(
+            text=text, start=start, end=end, value=_SETS[low], resolved=True, anchor="absolute"
+        )
 
     # ISO and numeric dates are absolute.
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", clean)
@@ -414,7 +557,9 @@ def normalise_time(
             return _unresolved(text, span)
     m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})", clean)
     if m:
-        year = int(m[3]) + (2000 if len(m[3]) == 2 and int(m[3]) < 50 else 1900 if len(m[3]) == 2 else 0)
+        year = int(m[3]) + (
+            2000 if len(m[3]) == 2 and int(m[3]) < 50 else 1900 if len(m[3]) == 2 else 0
+        )
         try:
             return day_expr(dt.date(year, int(m[1]), int(m[2])), text, "absolute", span)
         except ValueError:
@@ -428,7 +573,9 @@ def normalise_time(
         part = PARTS_OF_DAY.get(m2[2], "") if m2 else ("TNI" if word == "tonight" else "")
         if dct is None:
             return _unresolved(text, span)
-        delta = {"yesterday": -1, "tomorrow": 1, "last": -1 if m2 and m2[2] == "night" else 0}.get(word, 0)
+        delta = {"yesterday": -1, "tomorrow": 1, "last": -1 if m2 and m2[2] == "night" else 0}.get(
+            word, 0
+        )
         return day_expr(dct + dt.timedelta(days=delta), text, "publication", span, suffix=part)
 
     # Weekdays, optionally with a date and a part of the day.
@@ -436,7 +583,8 @@ def normalise_time(
         rf"(?:(last|this|next|coming|past|previous|early|mid|late)[- ])?({_DAY_RE})"
         rf"(?:,? ({_MONTH_RE}) (\d{{1,2}})(?:st|nd|rd|th)?(?:,? ({_YEAR_RE}))?)?"
         rf"(?: (morning|afternoon|evening|night))?",
-        clean, re.IGNORECASE,
+        clean,
+        re.IGNORECASE,
     )
     if m:
         suffix = PARTS_OF_DAY.get((m[6] or "").lower(), "")
@@ -455,14 +603,19 @@ def normalise_time(
         direction = _direction(tense, text)
         if (m[1] or "").lower() == "this":
             direction = 0 if tense == "unknown" else direction
-        return day_expr(_resolve_weekday(dct, weekday, direction), text, "publication", span, suffix)
+        return day_expr(
+            _resolve_weekday(dct, weekday, direction), text, "publication", span, suffix
+        )
 
     # Month and day, with or without a year.
     m = re.fullmatch(
         rf"(?:(?:the )?(early|mid|late|end of|beginning of|start of|middle of)[- ])?({_MONTH_RE}) (\d{{1,2}})(?:st|nd|rd|th)?(?:,? ({_YEAR_RE}))?",
-        clean, re.IGNORECASE,
+        clean,
+        re.IGNORECASE,
     ) or re.fullmatch(
-        rf"()(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({_MONTH_RE})(?:,? ({_YEAR_RE}))?", clean, re.IGNORECASE,
+        rf"()(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({_MONTH_RE})(?:,? ({_YEAR_RE}))?",
+        clean,
+        re.IGNORECASE,
     )
     if m:
         if m[2].isdigit():
@@ -480,7 +633,8 @@ def normalise_time(
     m = re.fullmatch(
         rf"(?:(?:the )?(first|second|1st|2nd) half of |(?:the )?(early|mid|late|end of|beginning of|start of|middle of)[- ]|(last|this|next|coming|past|previous) )?"
         rf"({_MONTH_RE})(?:,? (?:of )?({_YEAR_RE}))?",
-        clean, re.IGNORECASE,
+        clean,
+        re.IGNORECASE,
     )
     if m:
         month = MONTHS[m[4].lower().rstrip(".")]
@@ -515,7 +669,9 @@ def normalise_time(
                 return quarter_expr(y, q, text, "publication", span)
             qy = dct.year if q <= cur_q or tense != "past" else dct.year - 1
             return quarter_expr(qy, q, text, "publication", span)
-        return quarter_expr(quarter_year, q, text, "absolute" if m[2] and m[2][0].isdigit() else "publication", span)
+        return quarter_expr(
+            quarter_year, q, text, "absolute" if m[2] and m[2][0].isdigit() else "publication", span
+        )
     m = re.fullmatch(rf"q([1-4])(?: ({_YEAR_RE}))?", low)
     if m:
         if m[2]:
@@ -532,18 +688,25 @@ def normalise_time(
         h = 1 if m[1] in {"first", "1st"} else 2
         b = dt.date(year, 1 if h == 1 else 7, 1)
         f = dt.date(year, 6 if h == 1 else 12, 30 if h == 1 else 31)
-        half_anchor: Literal["absolute", "publication"] = "absolute" if m[2][0].isdigit() else "publication"
+        half_anchor: Literal["absolute", "publication"] = (
+            "absolute" if m[2][0].isdigit() else "publication"
+        )
         return _date_range("half", b, f, f"{year:04d}-H{h}", text, half_anchor, span)
 
     # Beginning / end of a year, month or week.
     m = re.fullmatch(r"(?:the )?(end|beginning|start|middle) of (.+)", low)
     if m:
-        rest = {"the year": "this year", "the month": "this month", "the week": "this week"}.get(m[2], m[2])
+        rest = {"the year": "this year", "the month": "this month", "the week": "this week"}.get(
+            m[2], m[2]
+        )
         inner = normalise_time(rest, dct=dct, tense=tense, start=start, end=end)
         return inner.model_copy(update={"text": text})
 
     # Seasons.
-    m = re.fullmatch(rf"(?:(this|last|next|coming|past|the|in the|during the|in|during) )?(spring|summer|autumn|fall|winter)(?: (?:of )?({_YEAR_RE}))?", low)
+    m = re.fullmatch(
+        rf"(?:(this|last|next|coming|past|the|in the|during the|in|during) )?(spring|summer|autumn|fall|winter)(?: (?:of )?({_YEAR_RE}))?",
+        low,
+    )
     if m:
         code = SEASONS[m[2]]
         season_anchor: Literal["absolute", "publication"] = "absolute"
@@ -565,13 +728,22 @@ def normalise_time(
 
     m = re.fullmatch(r"(?:the )?(?:past|last) (decade|century)", low)
     if m:
-        return TimeExpression(text=text, start=start, end=end, value="P10Y" if m[1] == "decade" else "P100Y",
-                              resolved=True, anchor="absolute")
+        return TimeExpression(
+            text=text,
+            start=start,
+            end=end,
+            value="P10Y" if m[1] == "decade" else "P100Y",
+            resolved=True,
+            anchor="absolute",
+        )
     m = re.fullmatch(r"the (year|month|week|day) (?:previous|before|earlier)", low)
     if m:
         low = f"the previous {m[1]}"
     # Relative weeks, months, years, weekends.
-    m = re.fullmatch(r"(?:(?:the )?(last|this|next|coming|past|previous|following|current)|(earlier|later) this|the (same|previous|following|next|prior)) (week|weekend|month|year|quarter|decade|century|day)", low)
+    m = re.fullmatch(
+        r"(?:(?:the )?(last|this|next|coming|past|previous|following|current)|(earlier|later) this|the (same|previous|following|next|prior)) (week|weekend|month|year|quarter|decade|century|day)",
+        low,
+    )
     if m or low_nothe == "weekend":
         if dct is None:
             return _unresolved(text, span)
@@ -581,8 +753,15 @@ def normalise_time(
             assert m is not None
             rel = (m[1] or m[3] or "this").lower()
             unit = m[4]
-        delta = {"last": -1, "past": -1, "previous": -1, "prior": -1, "next": 1, "coming": 1,
-                 "following": 1}.get(rel, 0)
+        delta = {
+            "last": -1,
+            "past": -1,
+            "previous": -1,
+            "prior": -1,
+            "next": 1,
+            "coming": 1,
+            "following": 1,
+        }.get(rel, 0)
         if unit == "week":
             return week_expr(dct + dt.timedelta(weeks=delta), text, span)
         if unit == "weekend":
@@ -601,9 +780,25 @@ def normalise_time(
             return quarter_expr(y, (mo - 1) // 3 + 1, text, "publication", span)
         if unit == "decade":
             d0 = (dct.year // 10 + delta) * 10
-            return _date_range("decade", dt.date(d0, 1, 1), dt.date(d0 + 9, 12, 31), f"{d0 // 10:03d}", text, "publication", span)
+            return _date_range(
+                "decade",
+                dt.date(d0, 1, 1),
+                dt.date(d0 + 9, 12, 31),
+                f"{d0 // 10:03d}",
+                text,
+                "publication",
+                span,
+            )
         c0 = (dct.year // 100 + delta) * 100
-        return _date_range("century", dt.date(max(c0, 1), 1, 1), dt.date(c0 + 99, 12, 31), f"{c0 // 100:02d}", text, "publication", span)
+        return _date_range(
+            "century",
+            dt.date(max(c0, 1), 1, 1),
+            dt.date(c0 + 99, 12, 31),
+            f"{c0 // 100:02d}",
+            text,
+            "publication",
+            span,
+        )
 
     # Relative weekday/month with last/next is handled above; durations and "X ago".
     dur = _duration(clean, span, dct)
@@ -624,14 +819,30 @@ def normalise_time(
             if dct is not None and century + digit * 10 > dct.year:
                 century -= 100
             d0 = century + digit * 10
-        return _date_range("decade", dt.date(d0, 1, 1), dt.date(d0 + 9, 12, 31), f"{d0 // 10:03d}", text, "absolute", span)
+        return _date_range(
+            "decade",
+            dt.date(d0, 1, 1),
+            dt.date(d0 + 9, 12, 31),
+            f"{d0 // 10:03d}",
+            text,
+            "absolute",
+            span,
+        )
     m = re.fullmatch(r"(?:the )?(\S+) century", low)
     if m:
         word = m[1]
         n = int(re.sub(r"\D", "", word)) if word[0].isdigit() else _ordinal_word(word)
         if n:
             c0 = (n - 1) * 100
-            return _date_range("century", dt.date(max(c0, 1), 1, 1), dt.date(c0 + 99, 12, 31), f"{n - 1:02d}", text, "absolute", span)
+            return _date_range(
+                "century",
+                dt.date(max(c0, 1), 1, 1),
+                dt.date(c0 + 99, 12, 31),
+                f"{n - 1:02d}",
+                text,
+                "absolute",
+                span,
+            )
     m = re.fullmatch(r"'(\d\d)", clean)
     if m:
         y2 = int(m[1])
@@ -650,30 +861,75 @@ def normalise_time(
         zone = "Z" if m[4] in {"utc", "gmt"} else ""
         if base is None or hour > 23 or minute > 59:
             return _unresolved(text, span, value=f"T{hour:02d}:{minute:02d}{zone}")
-        return TimeExpression(text=text, start=start, end=end, value=f"{base.isoformat()}T{hour:02d}:{minute:02d}{zone}",
-                              begin=base, finish=base, granularity="day", resolved=True,
-                              anchor="absolute" if context_date else "publication")
+        return TimeExpression(
+            text=text,
+            start=start,
+            end=end,
+            value=f"{base.isoformat()}T{hour:02d}:{minute:02d}{zone}",
+            begin=base,
+            finish=base,
+            granularity="day",
+            resolved=True,
+            anchor="absolute" if context_date else "publication",
+        )
     m = re.fullmatch(r"(\d{2})(\d{2}) (utc|gmt)", low)
     if m:
         base = context_date or dct
         if base is None:
             return _unresolved(text, span, value=f"T{m[1]}:{m[2]}Z")
-        return TimeExpression(text=text, start=start, end=end, value=f"{base.isoformat()}T{m[1]}:{m[2]}Z",
-                              begin=base, finish=base, granularity="day", resolved=True, anchor="publication")
+        return TimeExpression(
+            text=text,
+            start=start,
+            end=end,
+            value=f"{base.isoformat()}T{m[1]}:{m[2]}Z",
+            begin=base,
+            finish=base,
+            granularity="day",
+            resolved=True,
+            anchor="publication",
+        )
 
     # Anything else: let dateutil try an absolute date with every field given.
     return _fallback(text, span)
 
 
 def _ordinal_word(word: str) -> int | None:
-    table = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-             "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
-             "seventeenth", "eighteenth", "nineteenth", "twentieth", "twenty-first", "twenty-second"]
+    table = [
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "eleventh",
+        "twelfth",
+        "thirteenth",
+        "fourteenth",
+        "fifteenth",
+        "sixteenth",
+        "seventeenth",
+        "eighteenth",
+        "nineteenth",
+        "twentieth",
+        "twenty-first",
+        "twenty-second",
+    ]
     return table.index(word) + 1 if word in table else None
 
 
-def _safe_day(year: int, month: int, day: int, text: str, anchor: Literal["absolute", "publication"],
-              span: tuple[int | None, int | None], suffix: str = "") -> TimeExpression:
+def _safe_day(
+    year: int,
+    month: int,
+    day: int,
+    text: str,
+    anchor: Literal["absolute", "publication"],
+    span: tuple[int | None, int | None],
+    suffix: str = "",
+) -> TimeExpression:
     try:
         return day_expr(dt.date(year, month, day), text, anchor, span, suffix)
     except ValueError:

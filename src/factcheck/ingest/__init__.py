@@ -45,7 +45,13 @@ __all__ = [
 
 # Bump when the same bytes would give a different Document (for cache keys built on content_hash).
 INGEST_VERSION = "1"
-SUFFIXES: dict[str, DocFormat] = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".json": "json"}
+SUFFIXES: dict[str, DocFormat] = {
+    ".txt": "txt",
+    ".md": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+}
 TITLE_WORDS = 20
 
 
@@ -132,11 +138,17 @@ def read_document(path: str | Path, *, settings: Settings) -> Document:
     if not decoded.text.strip():
         raise InputError.make("E002", path=path)
     return _build(
-        decoded.text, _Source(
-            id=path.stem, path=str(path), format=fmt, encoding=decoded.encoding,
-            content_hash=digest.hexdigest(), warnings=list(decoded.warnings),
+        decoded.text,
+        _Source(
+            id=path.stem,
+            path=str(path),
+            format=fmt,
+            encoding=decoded.encoding,
+            content_hash=digest.hexdigest(),
+            warnings=list(decoded.warnings),
         ),
-        settings=settings, override=sidecar_meta,
+        settings=settings,
+        override=sidecar_meta,
     )
 
 
@@ -156,11 +168,16 @@ def document_from_text(
     if not text.strip():
         raise InputError.make("E002", path=f"<{id}>")
     source = _Source(
-        id=id, path=f"<{id}>", format=format, encoding="utf-8",
+        id=id,
+        path=f"<{id}>",
+        format=format,
+        encoding="utf-8",
         content_hash=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
     )
     return _build(
-        text, source, settings=settings or Settings(),
+        text,
+        source,
+        settings=settings or Settings(),
         override=DocumentMeta(title=title, published=published),
     )
 
@@ -175,7 +192,9 @@ class _Source:
     warnings: list[str] = field(default_factory=list)
 
 
-def _build(original: str, src: _Source, *, settings: Settings, override: DocumentMeta | None) -> Document:
+def _build(
+    original: str, src: _Source, *, settings: Settings, override: DocumentMeta | None
+) -> Document:
     embedded: DocumentMeta | None = None
     page: DocumentMeta | None = None
     if src.format == "json":
@@ -212,12 +231,23 @@ def _build(original: str, src: _Source, *, settings: Settings, override: Documen
         raise InputError.make("E011", path=src.path)
     offset_map, end_map = body.breakpoints()
     return Document(
-        id=src.id, path=src.path, format=src.format,
-        title=meta.title or _headline(body.text), source=meta.source, url=meta.url,
-        published=published, published_from=published_from,  # type: ignore[arg-type]
-        content_hash=src.content_hash, encoding=src.encoding, characters=len(body.text),
-        dropped=dropped, warnings=src.warnings,
-        text=body.text, original=original, offset_map=offset_map, end_map=end_map,
+        id=src.id,
+        path=src.path,
+        format=src.format,
+        title=meta.title or _headline(body.text),
+        source=meta.source,
+        url=meta.url,
+        published=published,
+        published_from=published_from,  # type: ignore[arg-type]
+        content_hash=src.content_hash,
+        encoding=src.encoding,
+        characters=len(body.text),
+        dropped=dropped,
+        warnings=src.warnings,
+        text=body.text,
+        original=original,
+        offset_map=offset_map,
+        end_map=end_map,
     )
 
 
@@ -271,8 +301,13 @@ def drop_furniture(body: Mapped, lines: _LineIndex) -> tuple[Mapped, list[Droppe
             if start == 0:
                 reason = why
             else:
-                dropped.append(DroppedLine(line=lines.line(body.start_of(a + start)),
-                                           text=line[start:].strip(), reason=why))
+                dropped.append(
+                    DroppedLine(
+                        line=lines.line(body.start_of(a + start)),
+                        text=line[start:].strip(),
+                        reason=why,
+                    )
+                )
                 keep_to = a + start
         label = tokens(line) if is_short_label(line) else None
         if reason is None and label and label in seen_labels:

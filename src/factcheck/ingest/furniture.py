@@ -33,7 +33,9 @@ _BYLINE = re.compile(
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*$")
 # Captions shorter than this with a credit are labels for a picture, not statements.
 CAPTION_WORDS = 12
-_NAME_GLUE = frozenset({"of", "the", "and", "for", "de", "del", "la", "le", "van", "von", "der", "bin", "al"})
+_NAME_GLUE = frozenset(
+    {"of", "the", "and", "for", "de", "del", "la", "le", "van", "von", "der", "bin", "al"}
+)
 REPEAT_WORDS = 12
 
 
@@ -52,7 +54,8 @@ def load_rules() -> FurnitureRules:
     data = yaml.safe_load(raw)
     phrases = frozenset(tokens(p) for p in data["phrases"])
     patterns = tuple(
-        (reason, re.compile(rf"(?:{pattern})\s*", re.I)) for reason, pattern in data["patterns"].items()
+        (reason, re.compile(rf"(?:{pattern})\s*", re.I))
+        for reason, pattern in data["patterns"].items()
     )
     return FurnitureRules(
         phrases=phrases,

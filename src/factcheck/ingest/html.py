@@ -14,41 +14,158 @@ from .dates import parse_date
 from .textmap import Builder, Mapped
 
 # Elements whose content is never article text.
-SKIP = frozenset({
-    "script", "style", "nav", "footer", "aside", "form", "noscript", "iframe", "svg", "template",
-    "button", "select", "option", "textarea", "label", "menu", "dialog", "object", "embed",
-    "canvas", "video", "audio", "map", "head", "math",
-})
-VOID = frozenset({
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-    "source", "track", "wbr", "keygen",
-})
+SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "nav",
+        "footer",
+        "aside",
+        "form",
+        "noscript",
+        "iframe",
+        "svg",
+        "template",
+        "button",
+        "select",
+        "option",
+        "textarea",
+        "label",
+        "menu",
+        "dialog",
+        "object",
+        "embed",
+        "canvas",
+        "video",
+        "audio",
+        "map",
+        "head",
+        "math",
+    }
+)
+VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "keygen",
+    }
+)
 PARAGRAPH = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figcaption"})
-BLOCK = PARAGRAPH | frozenset({
-    "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table", "thead", "tbody", "tfoot",
-    "section", "article", "main", "header", "hr", "address", "figure", "caption", "center",
-    "details", "summary", "fieldset", "hgroup",
-})
+BLOCK = PARAGRAPH | frozenset(
+    {
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "tr",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "section",
+        "article",
+        "main",
+        "header",
+        "hr",
+        "address",
+        "figure",
+        "caption",
+        "center",
+        "details",
+        "summary",
+        "fieldset",
+        "hgroup",
+    }
+)
 CELL = frozenset({"td", "th"})
-SKIP_ROLES = frozenset({
-    "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog",
-    "menu", "menubar", "toolbar", "tablist",
-})
+SKIP_ROLES = frozenset(
+    {
+        "navigation",
+        "banner",
+        "contentinfo",
+        "complementary",
+        "search",
+        "dialog",
+        "alertdialog",
+        "menu",
+        "menubar",
+        "toolbar",
+        "tablist",
+    }
+)
 # class/id words that mark widgets across sites (the same words readability-style extractors use).
-SKIP_CLASS_WORDS = frozenset({
-    "nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "sidebar", "share",
-    "sharing", "social", "comments", "comment", "related", "newsletter", "cookie", "cookies",
-    "advert", "advertisement", "ads", "ad", "promo", "sponsored", "popup", "modal", "subscribe",
-    "paywall", "skip", "skiplink", "toolbar", "pagination", "byline-share", "tags", "footer",
-})
+SKIP_CLASS_WORDS = frozenset(
+    {
+        "nav",
+        "navbar",
+        "navigation",
+        "menu",
+        "breadcrumb",
+        "breadcrumbs",
+        "sidebar",
+        "share",
+        "sharing",
+        "social",
+        "comments",
+        "comment",
+        "related",
+        "newsletter",
+        "cookie",
+        "cookies",
+        "advert",
+        "advertisement",
+        "ads",
+        "ad",
+        "promo",
+        "sponsored",
+        "popup",
+        "modal",
+        "subscribe",
+        "paywall",
+        "skip",
+        "skiplink",
+        "toolbar",
+        "pagination",
+        "byline-share",
+        "tags",
+        "footer",
+    }
+)
 _CLASS_SPLIT = re.compile(r"[\s_\-]+")
 _WS = re.compile(r"[ \t\n\r\f\v]+")
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
 
 PUBLISHED_KEYS = (
-    "article:published_time", "datepublished", "og:published_time", "published_time",
-    "pubdate", "publishdate", "publish-date", "date", "dc.date", "dc.date.issued",
-    "dcterms.created", "dcterms.date", "sailthru.date", "parsely-pub-date",
+    "article:published_time",
+    "datepublished",
+    "og:published_time",
+    "published_time",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "dcterms.date",
+    "sailthru.date",
+    "parsely-pub-date",
 )
 TITLE_KEYS = ("og:title", "twitter:title", "dc.title", "headline")
 AUTHOR_KEYS = ("author", "article:author", "dc.creator", "byl", "parsely-author")
@@ -119,7 +236,9 @@ class _Extractor(HTMLParser):
             return True
         if tag in ("html", "body", "article", "main"):
             return False
-        words = set(_CLASS_SPLIT.split((values.get("class", "") + " " + values.get("id", "")).lower()))
+        words = set(
+            _CLASS_SPLIT.split((values.get("class", "") + " " + values.get("id", "")).lower())
+        )
         return bool(words & SKIP_CLASS_WORDS)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -189,7 +308,9 @@ class _Extractor(HTMLParser):
 
     def _head_metadata(self, tag: str, values: dict[str, str]) -> None:
         if tag == "meta":
-            key = (values.get("property") or values.get("name") or values.get("itemprop") or "").lower()
+            key = (
+                values.get("property") or values.get("name") or values.get("itemprop") or ""
+            ).lower()
             if key and "content" in values and key not in self.meta:
                 self.meta[key] = values["content"].strip()
             if values.get("http-equiv", "").lower() == "content-language" and values.get("content"):
@@ -198,8 +319,10 @@ class _Extractor(HTMLParser):
             self.lang = values["lang"].strip()
         elif tag == "link" and "canonical" in values.get("rel", "").lower().split():
             self.canonical = values.get("href") or None
-        elif tag == "time" and values.get("datetime") and (
-            "pubdate" in values or values.get("itemprop", "").lower() == "datepublished"
+        elif (
+            tag == "time"
+            and values.get("datetime")
+            and ("pubdate" in values or values.get("itemprop", "").lower() == "datepublished")
         ):
             self.time_published = self.time_published or values["datetime"]
 

@@ -19,14 +19,28 @@ from .textmap import Builder, Mapped
 
 # Accepted spellings of each DocumentMeta field.
 KEYS: dict[str, str] = {
-    "title": "title", "headline": "title",
-    "source": "source", "publisher": "source", "site": "source", "site_name": "source",
-    "url": "url", "link": "url", "canonical_url": "url",
-    "published": "published", "date": "published", "published_at": "published",
-    "publication_date": "published", "pubdate": "published", "date_published": "published",
-    "datepublished": "published", "published_date": "published",
-    "author": "author", "authors": "author", "byline": "author",
-    "language": "language", "lang": "language",
+    "title": "title",
+    "headline": "title",
+    "source": "source",
+    "publisher": "source",
+    "site": "source",
+    "site_name": "source",
+    "url": "url",
+    "link": "url",
+    "canonical_url": "url",
+    "published": "published",
+    "date": "published",
+    "published_at": "published",
+    "publication_date": "published",
+    "pubdate": "published",
+    "date_published": "published",
+    "datepublished": "published",
+    "published_date": "published",
+    "author": "author",
+    "authors": "author",
+    "byline": "author",
+    "language": "language",
+    "lang": "language",
 }
 TEXT_KEYS = ("text", "body", "content")
 SIDECAR_SUFFIX = ".meta.json"
@@ -46,8 +60,12 @@ def validate(data: Mapping[str, Any], *, path: str | Path, code: str, where: str
     for key, value in data.items():
         name = KEYS.get(str(key).lower().replace("-", "_").replace(" ", "_"))
         if name is None:
-            raise InputError.make(code, path=path, detail=f"{where}: unknown key {key!r} "
-                                  f"(expected one of {', '.join(sorted(set(KEYS.values())))})")
+            raise InputError.make(
+                code,
+                path=path,
+                detail=f"{where}: unknown key {key!r} "
+                f"(expected one of {', '.join(sorted(set(KEYS.values())))})",
+            )
         if value is None:
             continue
         if name in fields:
@@ -131,7 +149,9 @@ def merge(*metas: DocumentMeta | None) -> DocumentMeta:
 
 # --------------------------------------------------------------------------- JSON documents
 
-_ESCAPE = re.compile(r"\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)")
+_ESCAPE = re.compile(
+    r"\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)"
+)
 
 
 def json_document(source: str, *, path: str | Path) -> tuple[Mapped, DocumentMeta]:
@@ -139,19 +159,25 @@ def json_document(source: str, *, path: str | Path) -> tuple[Mapped, DocumentMet
     try:
         data = json.loads(source)
     except json.JSONDecodeError as exc:
-        raise InputError.make("E007", path=path, detail=f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
+        raise InputError.make(
+            "E007", path=path, detail=f"not valid JSON: {exc.msg} at line {exc.lineno}"
+        ) from None
     if not isinstance(data, dict):
         raise InputError.make("E007", path=path, detail="a JSON document must be an object")
     present = [k for k in TEXT_KEYS if k in data]
     if not present:
         raise InputError.make("E007", path=path, detail=f"no {' / '.join(TEXT_KEYS)} key")
     if len(present) > 1:
-        raise InputError.make("E007", path=path, detail=f"more than one text key: {', '.join(present)}")
+        raise InputError.make(
+            "E007", path=path, detail=f"more than one text key: {', '.join(present)}"
+        )
     key = present[0]
     body = data[key]
     if not isinstance(body, str):
         raise InputError.make("E007", path=path, detail=f"{key!r} must be a string")
-    meta = validate({k: v for k, v in data.items() if k != key}, path=path, code="E007", where="JSON document")
+    meta = validate(
+        {k: v for k, v in data.items() if k != key}, path=path, code="E007", where="JSON document"
+    )
     start = _value_position(source, key)
     mapped = _map_string(source, start, body) if start is not None else None
     if mapped is None:

@@ -204,8 +204,11 @@ class Builder:
         if a < b:
             self.put(text, self.source.start_of(a), self.source.end_of(b - 1))
         else:
-            at = self.source.start_of(a) if a < len(self.source) else (
-                self.source.end_of(a - 1) if a > 0 else 0)
+            at = (
+                self.source.start_of(a)
+                if a < len(self.source)
+                else (self.source.end_of(a - 1) if a > 0 else 0)
+            )
             self.put(text, at, at)
 
     def put(self, text: str, o: int, oe: int) -> None:

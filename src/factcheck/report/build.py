@@ -16,19 +16,26 @@ def finding_sort_key(f: Finding) -> tuple[object, ...]:
     """Discrepancies first, then unsupported, then agreements; then by place in the corpus."""
     first = f.evidence[0] if f.evidence else None
     return (
-        -KIND_ORDER[f.kind], f.rule,
-        first.document if first else "", first.start if first else 0, f.fingerprint,
+        -KIND_ORDER[f.kind],
+        f.rule,
+        first.document if first else "",
+        first.start if first else 0,
+        f.fingerprint,
     )
 
 
-def summarise(findings: Sequence[Finding], documents: Sequence[Document], claims: int, groups: int) -> Summary:
+def summarise(
+    findings: Sequence[Finding], documents: Sequence[Document], claims: int, groups: int
+) -> Summary:
     by_document: dict[str, dict[str, int]] = {d.id: {} for d in documents}
     for f in findings:
         for doc in f.documents:
             counts = by_document.setdefault(doc, {})
             counts[f.kind] = counts.get(f.kind, 0) + 1
     return Summary(
-        documents=len(documents), claims=claims, groups=groups,
+        documents=len(documents),
+        claims=claims,
+        groups=groups,
         by_kind=dict(sorted(Counter(f.kind for f in findings).items())),
         by_rule=dict(sorted(Counter(f.rule for f in findings).items())),
         by_document={k: dict(sorted(v.items())) for k, v in sorted(by_document.items())},
@@ -36,8 +43,12 @@ def summarise(findings: Sequence[Finding], documents: Sequence[Document], claims
 
 
 def build_report(
-    *, documents: Sequence[Document], claims: Sequence[Claim], match: MatchResult,
-    findings: Sequence[Finding], generated_with: GeneratedWith,
+    *,
+    documents: Sequence[Document],
+    claims: Sequence[Claim],
+    match: MatchResult,
+    findings: Sequence[Finding],
+    generated_with: GeneratedWith,
 ) -> Report:
     ordered = sorted(findings, key=finding_sort_key)
     return Report(

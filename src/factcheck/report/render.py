@@ -35,7 +35,9 @@ SECTIONS: tuple[tuple[Kind, str], ...] = (
     ("agreement", "Agreements"),
 )
 KIND_LABELS: dict[str, str] = {
-    "discrepancy": "Discrepancy", "unsupported": "Unsupported", "agreement": "Agreement",
+    "discrepancy": "Discrepancy",
+    "unsupported": "Unsupported",
+    "agreement": "Agreement",
 }
 
 # More claims than this and the slot table gets a row per claim instead of a column per claim.
@@ -89,11 +91,27 @@ _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _NEWLINE = re.compile(r"\n")
 _SPACE = re.compile(r"\s")
 # One-for-one replacements, so offsets in the folded string are offsets in the original.
-_FOLD = str.maketrans({
-    "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'",
-    "\u00a0": " ", "\u2009": " ", "\u202f": " ",
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
-})
+_FOLD = str.maketrans(
+    {
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+    }
+)
 
 
 def text_offset(doc: Document, original_offset: int) -> int:
@@ -143,7 +161,7 @@ def _locate(doc: Document, ev: Evidence) -> tuple[str, int, int] | None:
     """
     if doc.format in ("txt", "md"):
         if 0 <= ev.start <= ev.end <= len(doc.original) and _same_text(
-            doc.original[ev.start:ev.end], ev.text
+            doc.original[ev.start : ev.end], ev.text
         ):
             return doc.original, ev.start, ev.end
         span = find_near(doc.original, ev.text, ev.start)
@@ -167,7 +185,9 @@ def _first_sep_start(sep: re.Pattern[str], text: str, lo: int, hi: int) -> int |
     return m.start() if m else None
 
 
-def context_window(text: str, start: int, end: int, *, max_chars: int = DEFAULT_CONTEXT_CHARS) -> Context:
+def context_window(
+    text: str, start: int, end: int, *, max_chars: int = DEFAULT_CONTEXT_CHARS
+) -> Context:
     """The paragraph around `text[start:end]`, or a window of about `max_chars` within it.
 
     A paragraph is bounded by blank lines when the text has any (hard-wrapped text), else by
@@ -206,14 +226,22 @@ def context_window(text: str, start: int, end: int, *, max_chars: int = DEFAULT_
     if b < ceil:
         cut = _last_sep_end(_SPACE, text, end, b)
         b = cut - 1 if cut is not None else b
-    return _context(text, a, start, end, b, clipped=(a > floor or para[0] is None, b < ceil or para[1] is None))
+    return _context(
+        text, a, start, end, b, clipped=(a > floor or para[0] is None, b < ceil or para[1] is None)
+    )
 
 
-def _context(text: str, a: int, start: int, end: int, b: int, *, clipped: tuple[bool, bool]) -> Context:
+def _context(
+    text: str, a: int, start: int, end: int, b: int, *, clipped: tuple[bool, bool]
+) -> Context:
     before = text[a:start].lstrip()
     return Context(
-        before=before, marked=text[start:end], after=text[end:b].rstrip(),
-        clipped_start=clipped[0], clipped_end=clipped[1], start=start - len(before),
+        before=before,
+        marked=text[start:end],
+        after=text[end:b].rstrip(),
+        clipped_start=clipped[0],
+        clipped_end=clipped[1],
+        start=start - len(before),
     )
 
 
@@ -224,7 +252,9 @@ def evidence_context(
     return _evidence_context(doc, ev, max_chars)[1]
 
 
-def _evidence_context(doc: Document | None, ev: Evidence, max_chars: int) -> tuple[str | None, Context]:
+def _evidence_context(
+    doc: Document | None, ev: Evidence, max_chars: int
+) -> tuple[str | None, Context]:
     """The text the context was taken from (None when not located) and the context."""
     found = _locate(doc, ev) if doc is not None else None
     if found is None:
@@ -234,7 +264,10 @@ def _evidence_context(doc: Document | None, ev: Evidence, max_chars: int) -> tup
 
 
 def document_excerpts(
-    doc: Document | None, items: Sequence[tuple[Evidence, str]], *, max_chars: int = DEFAULT_CONTEXT_CHARS
+    doc: Document | None,
+    items: Sequence[tuple[Evidence, str]],
+    *,
+    max_chars: int = DEFAULT_CONTEXT_CHARS,
 ) -> list[Excerpt]:
     """Excerpts for several pieces of evidence in one document, in document order.
 
@@ -251,7 +284,13 @@ def document_excerpts(
         else:
             located.append((text, ctx, where))
     # Both candidate texts of a document are merged separately: offsets differ between them.
-    located.sort(key=lambda item: (item[0] is not (doc.original if doc else None), item[1].start, item[1].span))
+    located.sort(
+        key=lambda item: (
+            item[0] is not (doc.original if doc else None),
+            item[1].start,
+            item[1].span,
+        )
+    )
     merged: list[tuple[str, list[Context], list[str]]] = []
     for text, ctx, where in located:
         last = merged[-1] if merged else None
@@ -284,8 +323,10 @@ def _excerpt(text: str, contexts: list[Context], where: list[str]) -> Excerpt:
     if b > pos:
         segments.append((text[pos:b], False))
     return Excerpt(
-        segments=tuple(segments), where=tuple(where),
-        clipped_start=min(contexts, key=lambda c: c.start).clipped_start, clipped_end=last.clipped_end,
+        segments=tuple(segments),
+        where=tuple(where),
+        clipped_start=min(contexts, key=lambda c: c.start).clipped_start,
+        clipped_end=last.clipped_end,
     )
 
 
@@ -384,12 +425,20 @@ def _claim_columns(f: Finding) -> tuple[list[str], list[str]]:
 
 
 def _finding_view(
-    number: int, f: Finding, records: Mapping[str, DocumentRecord],
-    documents: Mapping[str, Document] | None, max_chars: int,
+    number: int,
+    f: Finding,
+    records: Mapping[str, DocumentRecord],
+    documents: Mapping[str, Document] | None,
+    max_chars: int,
 ) -> FindingView:
     ids, labels = _claim_columns(f)
     slots = [
-        SlotRow(slot=s.slot, verdict=s.verdict, values=[s.values.get(c, "") for c in ids], note=s.note or "")
+        SlotRow(
+            slot=s.slot,
+            verdict=s.verdict,
+            values=[s.values.get(c, "") for c in ids],
+            note=s.note or "",
+        )
         for s in f.slots
     ]
     evidence = [SourceView(evidence=ev, where=_where(ev, records)) for ev in f.evidence]
@@ -400,17 +449,26 @@ def _finding_view(
     if documents is not None:
         for doc_id, items in per_doc.items():
             record = records.get(doc_id)
-            columns.append(ColumnView(
-                document=doc_id, title=record.title if record else None,
-                published=_published(record) or None,
-                excerpts=document_excerpts(documents.get(doc_id), items, max_chars=max_chars),
-            ))
+            columns.append(
+                ColumnView(
+                    document=doc_id,
+                    title=record.title if record else None,
+                    published=_published(record) or None,
+                    excerpts=document_excerpts(documents.get(doc_id), items, max_chars=max_chars),
+                )
+            )
     return FindingView(
-        number=number, finding=f, kind_label=KIND_LABELS.get(f.kind, f.kind),
-        anchor=f"f-{f.fingerprint}", documents_json=json.dumps(sorted(set(f.documents) | set(per_doc))),
-        claim_labels=labels, slots=slots, has_notes=any(s.note for s in slots),
+        number=number,
+        finding=f,
+        kind_label=KIND_LABELS.get(f.kind, f.kind),
+        anchor=f"f-{f.fingerprint}",
+        documents_json=json.dumps(sorted(set(f.documents) | set(per_doc))),
+        claim_labels=labels,
+        slots=slots,
+        has_notes=any(s.note for s in slots),
         by_claim=len(labels) > MAX_CLAIM_COLUMNS,
-        evidence=evidence, columns=columns,
+        evidence=evidence,
+        columns=columns,
     )
 
 
@@ -434,13 +492,19 @@ def _rule_rows(report: Report) -> list[RuleRow]:
     rows = []
     for code, count in sorted(report.summary.by_rule.items()):
         name, kind, severities = info.get(code, ("", "", set()))
-        rows.append(RuleRow(code=code, name=name, kind=kind, severity=", ".join(sorted(severities)), count=count))
+        rows.append(
+            RuleRow(
+                code=code, name=name, kind=kind, severity=", ".join(sorted(severities)), count=count
+            )
+        )
     return rows
 
 
 def _document_rows(report: Report) -> list[DocumentRow]:
     return [
-        DocumentRow(record=d, published=_published(d), counts=report.summary.by_document.get(d.id, {}))
+        DocumentRow(
+            record=d, published=_published(d), counts=report.summary.by_document.get(d.id, {})
+        )
         for d in report.documents
     ]
 
@@ -465,7 +529,7 @@ def md_text(text: str) -> str:
     out = _MD_ENTITY.sub(r"\\&", out)
     m = _MD_BLOCK.match(out)
     if m:
-        out = "\\" + out if not m.group(1)[0].isdigit() else m.group(1) + "\\" + out[m.end():]
+        out = "\\" + out if not m.group(1)[0].isdigit() else m.group(1) + "\\" + out[m.end() :]
     return out
 
 
@@ -481,7 +545,9 @@ def md_code(text: str, *, in_table: bool = False) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, numeric: Sequence[int] = ()) -> list[str]:
+def _md_table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], *, numeric: Sequence[int] = ()
+) -> list[str]:
     align = ["---:" if i in numeric else "---" for i in range(len(header))]
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
     lines.extend("| " + " | ".join(cell or " " for cell in row) + " |" for row in rows)
@@ -524,9 +590,11 @@ def _md_slots(view: FindingView) -> list[str]:
 def _md_finding(view: FindingView) -> list[str]:
     f = view.finding
     lines = [
-        f"### {view.number}. {md_text(f.message)}", "",
+        f"### {view.number}. {md_text(f.message)}",
+        "",
         f"{md_code(f.rule)} {md_text(f.name)} · severity **{md_text(f.severity)}** · "
-        f"fingerprint {md_code(f.fingerprint)}", "",
+        f"fingerprint {md_code(f.fingerprint)}",
+        "",
     ]
     if view.slots:
         lines += [*_md_slots(view), ""]
@@ -544,28 +612,46 @@ def render_markdown(report: Report) -> str:
     out = ["# Consistency report", "", _md_generated(report), "", "## Summary", ""]
     out += [
         f"{s.documents} documents, {s.claims} claims, {s.groups} groups of matching claims; "
-        f"{total} findings.", "",
+        f"{total} findings.",
+        "",
     ]
     out += _md_table(
-        ["Kind", "Findings"], [[title, str(s.by_kind.get(kind, 0))] for kind, title in SECTIONS], numeric=[1]
+        ["Kind", "Findings"],
+        [[title, str(s.by_kind.get(kind, 0))] for kind, title in SECTIONS],
+        numeric=[1],
     )
     rules = _rule_rows(report)
     if rules:
         out.append("")
         out += _md_table(
             ["Rule", "Name", "Kind", "Severity", "Findings"],
-            [[md_code(r.code, in_table=True), md_text(r.name), md_text(r.kind), md_text(r.severity), str(r.count)]
-             for r in rules],
+            [
+                [
+                    md_code(r.code, in_table=True),
+                    md_text(r.name),
+                    md_text(r.kind),
+                    md_text(r.severity),
+                    str(r.count),
+                ]
+                for r in rules
+            ],
             numeric=[4],
         )
     out += ["", "## Documents", ""]
     if report.documents:
         out += _md_table(
             ["Id", "Title", "Date", "Source", "Dropped lines", *(title for _, title in SECTIONS)],
-            [[md_code(r.record.id, in_table=True), md_text(r.record.title or ""), r.published,
-              md_text(r.record.source or ""), str(len(r.record.dropped)),
-              *(str(r.counts.get(kind, 0)) for kind, _ in SECTIONS)]
-             for r in _document_rows(report)],
+            [
+                [
+                    md_code(r.record.id, in_table=True),
+                    md_text(r.record.title or ""),
+                    r.published,
+                    md_text(r.record.source or ""),
+                    str(len(r.record.dropped)),
+                    *(str(r.counts.get(kind, 0)) for kind, _ in SECTIONS),
+                ]
+                for r in _document_rows(report)
+            ],
             numeric=[4, 5, 6, 7],
         )
     else:
@@ -574,7 +660,8 @@ def render_markdown(report: Report) -> str:
     if report.sources:
         out += ["Near-duplicate documents, counted as one source:", ""]
         out += [
-            f"- {md_code(c.id)} (similarity {c.similarity:.2f}): " + ", ".join(md_code(d) for d in c.documents)
+            f"- {md_code(c.id)} (similarity {c.similarity:.2f}): "
+            + ", ".join(md_code(d) for d in c.documents)
             for c in report.sources
         ]
     else:

@@ -34,8 +34,9 @@ def _table(*headers: str, numeric: int = 0) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False)
     for i, header in enumerate(headers):
         is_num = i >= len(headers) - numeric
-        table.add_column(header, justify="right" if is_num else "left",
-                         no_wrap=is_num, overflow="fold")
+        table.add_column(
+            header, justify="right" if is_num else "left", no_wrap=is_num, overflow="fold"
+        )
     return table
 
 
@@ -45,7 +46,10 @@ def _where(report: Report, f: Finding) -> list[str]:
 
 
 def print_summary(
-    report: Report, *, written: Sequence[Path] = (), top: int | None = None,
+    report: Report,
+    *,
+    written: Sequence[Path] = (),
+    top: int | None = None,
     console: Console | None = None,
 ) -> None:
     """Print a short summary: counts per kind, per rule and per document, the top discrepancies
@@ -58,10 +62,13 @@ def print_summary(
     console = console or Console(highlight=False)
     n_top = DEFAULT_TOP if top is None else top
     s = report.summary
-    console.print(Text(
-        f"factcheck: {s.documents} documents, {s.claims} claims, {s.groups} matched groups, "
-        f"{len(report.findings)} findings", style="bold",
-    ))
+    console.print(
+        Text(
+            f"factcheck: {s.documents} documents, {s.claims} claims, {s.groups} matched groups, "
+            f"{len(report.findings)} findings",
+            style="bold",
+        )
+    )
 
     kinds = _table("Kind", "Findings", numeric=1)
     for kind, title in SECTIONS:
@@ -81,7 +88,11 @@ def print_summary(
     if s.by_document:
         ranked = sorted(
             s.by_document.items(),
-            key=lambda item: (-item[1].get("discrepancy", 0), -item[1].get("unsupported", 0), item[0]),
+            key=lambda item: (
+                -item[1].get("discrepancy", 0),
+                -item[1].get("unsupported", 0),
+                item[0],
+            ),
         )
         limit = max(n_top, 1)
         docs = _table("Document", *(title for _, title in SECTIONS), numeric=len(SECTIONS))
@@ -89,7 +100,9 @@ def print_summary(
             docs.add_row(doc, *(str(counts.get(kind, 0)) for kind, _ in SECTIONS))
         console.print(docs)
         if len(ranked) > limit:
-            console.print(Text(f"... and {len(ranked) - limit} more documents (see report.md)", style="dim"))
+            console.print(
+                Text(f"... and {len(ranked) - limit} more documents (see report.md)", style="dim")
+            )
 
     worst = top_discrepancies(report, n_top)
     if worst:

@@ -28,7 +28,8 @@ def write_reports(
         "report.json": model_json(result.report),
         "report.md": render_markdown(result.report),
         "report.html": render_html(
-            result.report, result.documents,
+            result.report,
+            result.documents,
             context_chars=settings.report_context_chars if settings is not None else None,
         ),
     }

@@ -47,21 +47,36 @@ class Agreement(Rule):
     default_severity = "info"
     config_keys = (
         ConfigKey(
-            "min_sources", 2, "Independent sources needed for an agreement.", (int,),
-            lambda v: v >= 2, "an integer of at least 2",
+            "min_sources",
+            2,
+            "Independent sources needed for an agreement.",
+            (int,),
+            lambda v: v >= 2,
+            "an integer of at least 2",
         ),
         ConfigKey(
-            "min_similarity", 0.7, "Pair similarity two claims need to agree.", (float, int),
-            in_unit_interval, "a number between 0 and 1",
+            "min_similarity",
+            0.7,
+            "Pair similarity two claims need to agree.",
+            (float, int),
+            in_unit_interval,
+            "a number between 0 and 1",
         ),
         ConfigKey(
-            "paraphrase_similarity", 0.75,
+            "paraphrase_similarity",
+            0.75,
             "Pair similarity at which different predicates or actors may still state one fact.",
-            (float, int), in_unit_interval, "a number between 0 and 1",
+            (float, int),
+            in_unit_interval,
+            "a number between 0 and 1",
         ),
         ConfigKey(
-            "max_evidence", 10, "Most claims listed as evidence of one agreement.", (int,),
-            at_least_one, "a positive integer",
+            "max_evidence",
+            10,
+            "Most claims listed as evidence of one agreement.",
+            (int,),
+            at_least_one,
+            "a positive integer",
         ),
     )
 
@@ -96,7 +111,8 @@ class Agreement(Rule):
                 members,
                 f"{best_sources} independent sources agree that “{shorten(lead.text, 120)}” "
                 f"({join_names(sources)}).",
-                group=group.id, slots=summarise_slots(members, pairs),
+                group=group.id,
+                slots=summarise_slots(members, pairs),
             )
 
     def same_fact(self, p: PairComparison) -> bool:
@@ -107,9 +123,11 @@ class Agreement(Rule):
         if sim is not None and sim < float(self.options["min_similarity"]):
             return False
         paraphrase = sim is not None and sim >= float(self.options["paraphrase_similarity"])
-        if not (same_predicate(p.a, p.b) or paraphrase or (
-            sim is None and not (p.a.what.lemma and p.b.what.lemma)
-        )):
+        if not (
+            same_predicate(p.a, p.b)
+            or paraphrase
+            or (sim is None and not (p.a.what.lemma and p.b.what.lemma))
+        ):
             return False
         who_a, who_b = {e.id for e in p.a.who}, {e.id for e in p.b.who}
         return not (who_a and who_b and not who_a & who_b and not paraphrase)

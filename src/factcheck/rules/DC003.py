@@ -42,16 +42,21 @@ class PlaceDiscrepancy(GroupSlotRule):
     topic = "place"
     config_keys = (
         ConfigKey(
-            "min_similarity", 0.8,
+            "min_similarity",
+            0.8,
             "Pair similarity at which claims with different predicates count as one event.",
-            (float, int), in_unit_interval, "a number between 0 and 1",
+            (float, int),
+            in_unit_interval,
+            "a number between 0 and 1",
         ),
     )
 
     def accept_pair(self, ctx: RuleContext, pair: PairComparison) -> bool:
         if same_predicate(pair.a, pair.b):
             return True
-        return pair.similarity is not None and pair.similarity >= float(self.options["min_similarity"])
+        return pair.similarity is not None and pair.similarity >= float(
+            self.options["min_similarity"]
+        )
 
     def describe(self, ctx: RuleContext, claims: Sequence[Claim], pairs: Sequence[Any]) -> str:
         parts = []
@@ -59,6 +64,5 @@ class PlaceDiscrepancy(GroupSlotRule):
             place = event_place(c)
             parts.append(f"{c.document} says {place.name if place else '(none)'}")
         return (
-            f"Sources disagree on the place of “{shorten(claims[0].text, 80)}”: "
-            f"{'; '.join(parts)}."
+            f"Sources disagree on the place of “{shorten(claims[0].text, 80)}”: {'; '.join(parts)}."
         )

@@ -56,21 +56,67 @@ class PersonInRole(Rule):
     kind = "discrepancy"
     default_severity = "error"
     config_keys = (
-        ConfigKey("window_days", 30, "Days either side of a claim's date that still overlap.",
-                  (int,), lambda v: v >= 0, "a non-negative integer"),
-        ConfigKey("context_claims", 2,
-                  "Neighbouring claims of the same document read for the setting.", (int,),
-                  lambda v: v >= 0, "a non-negative integer"),
+        ConfigKey(
+            "window_days",
+            30,
+            "Days either side of a claim's date that still overlap.",
+            (int,),
+            lambda v: v >= 0,
+            "a non-negative integer",
+        ),
+        ConfigKey(
+            "context_claims",
+            2,
+            "Neighbouring claims of the same document read for the setting.",
+            (int,),
+            lambda v: v >= 0,
+            "a non-negative integer",
+        ),
         ConfigKey(
             "shared_titles",
-            ["member", "official", "senator", "representative", "lawmaker", "legislator",
-             "ambassador", "spokesperson", "spokesman", "spokeswoman", "adviser", "advisor",
-             "aide", "officer", "deputy", "assistant", "envoy", "delegate", "diplomat",
-             "staff", "analyst", "expert", "correspondent", "reporter", "professor",
-             "researcher", "director general", "vice minister", "minister of state", "judge",
-             "justice", "mp", "councillor", "councilor", "general", "colonel", "governor"],
+            [
+                "member",
+                "official",
+                "senator",
+                "representative",
+                "lawmaker",
+                "legislator",
+                "ambassador",
+                "spokesperson",
+                "spokesman",
+                "spokeswoman",
+                "adviser",
+                "advisor",
+                "aide",
+                "officer",
+                "deputy",
+                "assistant",
+                "envoy",
+                "delegate",
+                "diplomat",
+                "staff",
+                "analyst",
+                "expert",
+                "correspondent",
+                "reporter",
+                "professor",
+                "researcher",
+                "director general",
+                "vice minister",
+                "minister of state",
+                "judge",
+                "justice",
+                "mp",
+                "councillor",
+                "councilor",
+                "general",
+                "colonel",
+                "governor",
+            ],
             "Title words that several people hold at once; such roles are not checked.",
-            (list,), list_of_str, "a list of strings",
+            (list,),
+            list_of_str,
+            "a list of strings",
         ),
     )
 
@@ -83,10 +129,10 @@ class PersonInRole(Rule):
             return True
         doc = ctx.doc_by_id.get(claim.document)
         if doc is not None and entity.start is not None:
-            before = doc.text[max(0, entity.start - 60):entity.start]
+            before = doc.text[max(0, entity.start - 60) : entity.start]
         else:
             i = claim.sentence.find(entity.mention)
-            before = claim.sentence[max(0, i - 60):max(i, 0)]
+            before = claim.sentence[max(0, i - 60) : max(i, 0)]
         # Look just before the title when it precedes the name, else just before the name.
         j = before.lower().rfind(title)
         window = before[:j] if j >= 0 else before
@@ -128,7 +174,8 @@ class PersonInRole(Rule):
                 if any(
                     ctx.source_of(ca.document) != ctx.source_of(cb.document)
                     and self._overlap(ctx, ca, cb)
-                    for ca, _ in by_person[pa] for cb, _ in by_person[pb]
+                    for ca, _ in by_person[pa]
+                    for cb, _ in by_person[pb]
                 ):
                     clashing.update((pa, pb))
             if not clashing:
@@ -136,8 +183,12 @@ class PersonInRole(Rule):
             yield self._finding(ctx, title, names.get(org, org), by_person, sorted(clashing))
 
     def _finding(
-        self, ctx: RuleContext, title: str, org_name: str,
-        by_person: dict[str, list[Holding]], people: list[str],
+        self,
+        ctx: RuleContext,
+        title: str,
+        org_name: str,
+        by_person: dict[str, list[Holding]],
+        people: list[str],
     ) -> Finding:
         # One claim per person and document: enough evidence, and a stable fingerprint.
         chosen: list[Holding] = []
@@ -157,7 +208,8 @@ class PersonInRole(Rule):
         if setting:
             message += f" They also differ on the setting: {setting}."
         role_slot = SlotComparison(
-            slot="role", verdict="conflict",
+            slot="role",
+            verdict="conflict",
             values={c.id: f"{e.name}: {title} of {org_name}" for c, e in chosen},
             note=f"{len(people)} different holders of {title} of {org_name}",
         )
@@ -165,11 +217,15 @@ class PersonInRole(Rule):
         for c, _ in chosen:
             t = self._time(ctx, c)
             when_values[c.id] = (
-                "unknown" if t is None else t[0].isoformat() if t[0] == t[1]
+                "unknown"
+                if t is None
+                else t[0].isoformat()
+                if t[0] == t[1]
                 else f"{t[0].isoformat()}/{t[1].isoformat()}"
             )
         when_slot = SlotComparison(
-            slot="when", verdict="unknown" if "unknown" in when_values.values() else "compatible",
+            slot="when",
+            verdict="unknown" if "unknown" in when_values.values() else "compatible",
             values=dict(sorted(when_values.items())),
             note="time evidence overlaps or is unknown",
         )
@@ -195,8 +251,8 @@ class PersonInRole(Rule):
         for cid in holders:
             i = index.get(cid)
             if i is not None:
-                near.update(c.id for c in doc_claims[max(0, i - k):i + k + 1])
-        lead = {c.id for c in doc_claims[:k + 1]}
+                near.update(c.id for c in doc_claims[max(0, i - k) : i + k + 1])
+        lead = {c.id for c in doc_claims[: k + 1]}
         tiers = [holders, sorted(near - set(holders)), sorted(lead - near - set(holders))]
         by_id = {c.id: c for c in doc_claims} | {c.id: c for c in holder_claims}
         for tier in tiers:
@@ -206,7 +262,10 @@ class PersonInRole(Rule):
         return None
 
     def _setting(
-        self, ctx: RuleContext, chosen: list[Holding], people: list[str],
+        self,
+        ctx: RuleContext,
+        chosen: list[Holding],
+        people: list[str],
         by_person: dict[str, list[Holding]] | None = None,
     ) -> tuple[str, SlotComparison | None]:
         holder_claims: dict[tuple[str, str], list[Claim]] = {}
@@ -244,7 +303,9 @@ class PersonInRole(Rule):
             [f"{label} ({join_names(docs)})" for label, docs in labels.items()]
         )
         slot = SlotComparison(
-            slot="where", verdict="conflict", values=dict(sorted(values.items())),
+            slot="where",
+            verdict="conflict",
+            values=dict(sorted(values.items())),
             note="meeting setting read from the claims naming the holder, their neighbours and the lead",
         )
         return text, slot
@@ -258,9 +319,12 @@ def _merge(found: list[Setting]) -> Setting:
     if not places_found:
         return Setting(mode=mode, places=())
     best = min(level(p) for p in places_found.values())
-    return Setting(mode=mode, places=tuple(
-        sorted((p for p in places_found.values() if level(p) == best), key=lambda p: p.name)
-    ))
+    return Setting(
+        mode=mode,
+        places=tuple(
+            sorted((p for p in places_found.values() if level(p) == best), key=lambda p: p.name)
+        ),
+    )
 
 
 def _entity_names(ctx: RuleContext) -> dict[str, str]:

@@ -41,9 +41,12 @@ class PolarityDiscrepancy(GroupSlotRule):
     topic = "polarity"
     config_keys = (
         ConfigKey(
-            "min_similarity", 0.75,
+            "min_similarity",
+            0.75,
             "Pair similarity two claims need to count as the same proposition.",
-            (float, int), in_unit_interval, "a number between 0 and 1",
+            (float, int),
+            in_unit_interval,
+            "a number between 0 and 1",
         ),
     )
 

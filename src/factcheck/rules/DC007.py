@@ -35,11 +35,17 @@ class AttributionDiscrepancy(GroupSlotRule):
     topic = "speaker"
     config_keys = (
         ConfigKey(
-            "min_similarity", 0.6, "Text similarity (0-1) two quotes need to count as the same.",
-            (float, int), in_unit_interval, "a number between 0 and 1",
+            "min_similarity",
+            0.6,
+            "Text similarity (0-1) two quotes need to count as the same.",
+            (float, int),
+            in_unit_interval,
+            "a number between 0 and 1",
         ),
     )
 
     def accept(self, ctx: RuleContext, a: Claim, b: Claim) -> bool:
-        ratio = difflib.SequenceMatcher(None, normalise_text(a.text), normalise_text(b.text)).ratio()
+        ratio = difflib.SequenceMatcher(
+            None, normalise_text(a.text), normalise_text(b.text)
+        ).ratio()
         return ratio >= float(self.options["min_similarity"])

@@ -44,7 +44,9 @@ class QuantityUpdate(GroupSlotRule):
 
         ordered = sorted(claims, key=lambda c: (when(c), c.id))
         newest, older = ordered[-1], ordered[:-1]
-        before = "; ".join(f"{c.document} ({when(c)}) said {slot_value(c, 'quantity')}" for c in older)
+        before = "; ".join(
+            f"{c.document} ({when(c)}) said {slot_value(c, 'quantity')}" for c in older
+        )
         return (
             f"Update, not a conflict: {newest.document} ({when(newest)}) gives "
             f"{slot_value(newest, 'quantity')} for “{shorten(newest.text, 80)}”, where {before}."

@@ -36,13 +36,26 @@ class Unsupported(Rule):
     kind = "unsupported"
     default_severity = "warning"
     config_keys = (
-        ConfigKey("min_words", 6, "Claims shorter than this are not reported.", (int,),
-                  at_least_one, "a positive integer"),
-        ConfigKey("skip_kinds", ["caption", "headline"], "Claim kinds never reported.", (list,),
-                  list_of_str, "a list of claim kinds"),
+        ConfigKey(
+            "min_words",
+            6,
+            "Claims shorter than this are not reported.",
+            (int,),
+            at_least_one,
+            "a positive integer",
+        ),
+        ConfigKey(
+            "skip_kinds",
+            ["caption", "headline"],
+            "Claim kinds never reported.",
+            (list,),
+            list_of_str,
+            "a list of claim kinds",
+        ),
         ConfigKey("skip_quotes", True, "Do not report direct quotations.", (bool,)),
-        ConfigKey("require_slots", True,
-                  "Report only claims with a who, when, where or figure.", (bool,)),
+        ConfigKey(
+            "require_slots", True, "Report only claims with a who, when, where or figure.", (bool,)
+        ),
     )
 
     @staticmethod
@@ -68,8 +81,7 @@ class Unsupported(Rule):
         if self.options["skip_quotes"] and is_quote(claim):
             return False
         return not self.options["require_slots"] or bool(
-            claim.who or claim.where or claim.quantities
-            or any(t.resolved for t in claim.when)
+            claim.who or claim.where or claim.quantities or any(t.resolved for t in claim.when)
         )
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
@@ -83,15 +95,18 @@ class Unsupported(Rule):
         for cid, claim in lone.items():
             if cid in done:
                 continue
-            copies = sorted({
-                other for group in ctx.groups_of.get(cid, []) for other in group.claims
-                if other in lone and other not in done
-            } | {cid})
+            copies = sorted(
+                {
+                    other
+                    for group in ctx.groups_of.get(cid, [])
+                    for other in group.claims
+                    if other in lone and other not in done
+                }
+                | {cid}
+            )
             done.update(copies)
             docs = sorted({lone[c].document for c in copies})
-            also = (
-                f" ({join_names(docs)} are copies of one source)" if len(docs) > 1 else ""
-            )
+            also = f" ({join_names(docs)} are copies of one source)" if len(docs) > 1 else ""
             yield self.finding(
                 [lone[c] for c in copies],
                 f"Only one source makes this claim: “{shorten(claim.text, 120)}”{also}.",

@@ -45,7 +45,9 @@ class ConfigKey:
         if not ok:
             expect = self.expect or " or ".join(t.__name__ for t in self.types)
             raise ConfigError.make(
-                "E052", path="settings.rules", rule=rule,
+                "E052",
+                path="settings.rules",
+                rule=rule,
                 detail=f"option {self.name!r} must be {expect}, got {value!r}",
             )
         if float in self.types and isinstance(value, int):
@@ -56,8 +58,13 @@ class ConfigKey:
 def evidence(claim: Claim) -> Evidence:
     """The evidence entry for one claim: its sentence, located in its document."""
     return Evidence(
-        document=claim.document, claim=claim.id, start=claim.span.start, end=claim.span.end,
-        line=claim.span.line, column=claim.span.column, text=claim.sentence,
+        document=claim.document,
+        claim=claim.id,
+        start=claim.span.start,
+        end=claim.span.end,
+        line=claim.span.line,
+        column=claim.span.column,
+        text=claim.sentence,
     )
 
 
@@ -148,7 +155,10 @@ class RuleContext:
         if hit is None:
             members = [self.by_id[i] for i in group.claims]
             hit = compare_group(
-                members, source_of=self.source_of, published=self.published, options=self.options,
+                members,
+                source_of=self.source_of,
+                published=self.published,
+                options=self.options,
                 similarity=lambda a, b: self.similarity(group, a, b),
             )
             self._comparisons[group.id] = hit
@@ -183,7 +193,9 @@ class Rule:
             if key not in known:
                 valid = ", ".join(sorted(known)) or "none"
                 raise ConfigError.make(
-                    "E052", path="settings.rules", rule=cls.code,
+                    "E052",
+                    path="settings.rules",
+                    rule=cls.code,
                     detail=f"unknown option {key!r} (valid: {valid})",
                 )
         out: dict[str, Any] = {}
@@ -205,8 +217,13 @@ class Rule:
         raise NotImplementedError
 
     def finding(
-        self, claims: Sequence[Claim], message: str, *, group: str | None = None,
-        slots: Sequence[SlotComparison] = (), severity: Severity | None = None,
+        self,
+        claims: Sequence[Claim],
+        message: str,
+        *,
+        group: str | None = None,
+        slots: Sequence[SlotComparison] = (),
+        severity: Severity | None = None,
     ) -> Finding:
         """A Finding of this rule over `claims` (evidence and fingerprint in a stable order).
 
@@ -215,11 +232,16 @@ class Rule:
         """
         ordered = sorted({c.id: c for c in one_per_sentence(claims)}.values(), key=lambda c: c.id)
         return Finding(
-            kind=self.kind, rule=self.code, name=self.name, severity=severity or self.severity,
-            message=message, group=group,
+            kind=self.kind,
+            rule=self.code,
+            name=self.name,
+            severity=severity or self.severity,
+            message=message,
+            group=group,
             fingerprint=fingerprint(self.code, [(c.document, c.text) for c in ordered]),
             documents=sorted({c.document for c in ordered}),
-            slots=sorted(slots, key=lambda s: s.slot), evidence=[evidence(c) for c in ordered],
+            slots=sorted(slots, key=lambda s: s.slot),
+            evidence=[evidence(c) for c in ordered],
         )
 
 
@@ -285,7 +307,9 @@ class GroupSlotRule(Rule):
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         for group in ctx.groups:
             comp = ctx.comparison(group)
-            pairs = [p for p in comp.pairs_with(self.slot, self.verdict) if self.accept_pair(ctx, p)]
+            pairs = [
+                p for p in comp.pairs_with(self.slot, self.verdict) if self.accept_pair(ctx, p)
+            ]
             if not pairs:
                 continue
             # The claim in most conflicting pairs stands for its sentence (one entry per sentence).
@@ -293,8 +317,10 @@ class GroupSlotRule(Rule):
             for p in pairs:
                 for c in (p.a, p.b):
                     count[c.id] = count.get(c.id, 0) + 1
-            ranked = sorted({c.id: c for p in pairs for c in (p.a, p.b)}.values(),
-                            key=lambda c: (-count[c.id], c.id))
+            ranked = sorted(
+                {c.id: c for p in pairs for c in (p.a, p.b)}.values(),
+                key=lambda c: (-count[c.id], c.id),
+            )
             kept = {c.id for c in one_per_sentence(ranked)}
             pairs = [p for p in pairs if p.a.id in kept and p.b.id in kept]
             involved = sorted((c for c in ranked if c.id in kept), key=lambda c: c.id)

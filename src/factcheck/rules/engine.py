@@ -12,7 +12,11 @@ from .registry import instantiate
 
 
 def run_rules(
-    match: MatchResult, claims: Sequence[Claim], *, documents: Sequence[Document], settings: Settings
+    match: MatchResult,
+    claims: Sequence[Claim],
+    *,
+    documents: Sequence[Document],
+    settings: Settings,
 ) -> tuple[list[Finding], list[str]]:
     """Findings of every selected rule (sorted, one per fingerprint) and the codes that ran.
 

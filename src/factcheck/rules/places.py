@@ -15,69 +15,418 @@ PLACE_KINDS = frozenset({"gpe", "loc", "facility"})
 # Prepositions that locate an event ("met in X", "held at X"); "to" only after motion or visit
 # words, where the destination is where the event takes place ("travel to X", "a visit to X").
 _LOCATIVE = frozenset({"in", "at", "inside", "near", "outside", "aboard"})
-_MOTION = frozenset({
-    "travel", "travels", "travelled", "traveled", "travelling", "traveling", "fly", "flies",
-    "flew", "flown", "go", "goes", "went", "gone", "going", "head", "heads", "headed", "come",
-    "comes", "came", "coming", "return", "returns", "returned", "visit", "visits", "visited",
-    "trip", "trips", "journey", "tour", "move", "moved", "sail", "sailed", "drive", "drove",
-})
+_MOTION = frozenset(
+    {
+        "travel",
+        "travels",
+        "travelled",
+        "traveled",
+        "travelling",
+        "traveling",
+        "fly",
+        "flies",
+        "flew",
+        "flown",
+        "go",
+        "goes",
+        "went",
+        "gone",
+        "going",
+        "head",
+        "heads",
+        "headed",
+        "come",
+        "comes",
+        "came",
+        "coming",
+        "return",
+        "returns",
+        "returned",
+        "visit",
+        "visits",
+        "visited",
+        "trip",
+        "trips",
+        "journey",
+        "tour",
+        "move",
+        "moved",
+        "sail",
+        "sailed",
+        "drive",
+        "drove",
+    }
+)
 # Nouns that name an event (the place attached to them is where it happens).
-_EVENT_NOUNS = frozenset({
-    "meeting", "meetings", "talks", "talk", "summit", "summits", "conference", "conferences",
-    "session", "sessions", "consultation", "consultations", "negotiation", "negotiations",
-    "dialogue", "forum", "gathering", "ceremony", "rally", "rallies", "protest", "protests",
-    "demonstration", "demonstrations", "march", "attack", "attacks", "bombing", "explosion",
-    "blast", "crash", "shooting", "election", "elections", "vote", "match", "game", "festival",
-    "concert", "event", "events", "visit", "visits", "trip", "tour", "briefing", "hearing",
-    "trial", "funeral", "wedding", "signing", "launch", "earthquake", "flood", "floods",
-    "storm", "accident", "incident", "clash", "clashes", "fighting", "battle", "raid", "raids",
-    "strike", "strikes", "arrest", "arrests", "speech", "address", "exercise", "exercises",
-    "drill", "drills", "interview", "party", "reception", "dinner", "lunch", "celebration",
-    "parade", "race", "tournament", "competition", "fire", "riot", "riots", "standoff",
-})
+_EVENT_NOUNS = frozenset(
+    {
+        "meeting",
+        "meetings",
+        "talks",
+        "talk",
+        "summit",
+        "summits",
+        "conference",
+        "conferences",
+        "session",
+        "sessions",
+        "consultation",
+        "consultations",
+        "negotiation",
+        "negotiations",
+        "dialogue",
+        "forum",
+        "gathering",
+        "ceremony",
+        "rally",
+        "rallies",
+        "protest",
+        "protests",
+        "demonstration",
+        "demonstrations",
+        "march",
+        "attack",
+        "attacks",
+        "bombing",
+        "explosion",
+        "blast",
+        "crash",
+        "shooting",
+        "election",
+        "elections",
+        "vote",
+        "match",
+        "game",
+        "festival",
+        "concert",
+        "event",
+        "events",
+        "visit",
+        "visits",
+        "trip",
+        "tour",
+        "briefing",
+        "hearing",
+        "trial",
+        "funeral",
+        "wedding",
+        "signing",
+        "launch",
+        "earthquake",
+        "flood",
+        "floods",
+        "storm",
+        "accident",
+        "incident",
+        "clash",
+        "clashes",
+        "fighting",
+        "battle",
+        "raid",
+        "raids",
+        "strike",
+        "strikes",
+        "arrest",
+        "arrests",
+        "speech",
+        "address",
+        "exercise",
+        "exercises",
+        "drill",
+        "drills",
+        "interview",
+        "party",
+        "reception",
+        "dinner",
+        "lunch",
+        "celebration",
+        "parade",
+        "race",
+        "tournament",
+        "competition",
+        "fire",
+        "riot",
+        "riots",
+        "standoff",
+    }
+)
 # Words that name a meeting: a setting is read only where one of these is near the place.
-_MEETING = frozenset({
-    "meet", "meets", "met", "meeting", "meetings", "talks", "talk", "summit", "conference",
-    "session", "consultation", "consultations", "negotiation", "negotiations", "dialogue",
-    "call", "videoconference", "teleconference", "2+2", "two-plus-two", "2-plus-2", "forum",
-    "gathering", "convene", "convened", "convenes", "hosted", "host", "hosts", "held", "hold",
-    "holds", "confer", "conferred",
-})
+_MEETING = frozenset(
+    {
+        "meet",
+        "meets",
+        "met",
+        "meeting",
+        "meetings",
+        "talks",
+        "talk",
+        "summit",
+        "conference",
+        "session",
+        "consultation",
+        "consultations",
+        "negotiation",
+        "negotiations",
+        "dialogue",
+        "call",
+        "videoconference",
+        "teleconference",
+        "2+2",
+        "two-plus-two",
+        "2-plus-2",
+        "forum",
+        "gathering",
+        "convene",
+        "convened",
+        "convenes",
+        "hosted",
+        "host",
+        "hosts",
+        "held",
+        "hold",
+        "holds",
+        "confer",
+        "conferred",
+    }
+)
 # Words that mean a verb or copula governs the prepositional phrase, not a noun.
-_EVENT_VERBS = frozenset({
-    "held", "hold", "holds", "holding", "met", "meet", "meets", "meeting", "took", "take",
-    "takes", "taking", "convene", "convened", "convenes", "gather", "gathered", "arrive",
-    "arrived", "arrives", "arriving", "land", "landed", "stage", "staged", "host", "hosted",
-    "happen", "happened", "occur", "occurred", "sign", "signed", "speak", "spoke", "spoken",
-    "stay", "stayed", "begin", "began", "begun", "open", "opened", "end", "ended", "die", "died",
-    "kill", "killed", "fight", "fought", "sit", "sat", "stand", "stood", "win", "won", "lose",
-    "lost", "hit", "struck", "broke", "set", "slated", "scheduled", "planned", "due", "expected",
-    "is", "are", "was", "were", "be", "been", "being", "place", "live", "lived", "born",
-})
+_EVENT_VERBS = frozenset(
+    {
+        "held",
+        "hold",
+        "holds",
+        "holding",
+        "met",
+        "meet",
+        "meets",
+        "meeting",
+        "took",
+        "take",
+        "takes",
+        "taking",
+        "convene",
+        "convened",
+        "convenes",
+        "gather",
+        "gathered",
+        "arrive",
+        "arrived",
+        "arrives",
+        "arriving",
+        "land",
+        "landed",
+        "stage",
+        "staged",
+        "host",
+        "hosted",
+        "happen",
+        "happened",
+        "occur",
+        "occurred",
+        "sign",
+        "signed",
+        "speak",
+        "spoke",
+        "spoken",
+        "stay",
+        "stayed",
+        "begin",
+        "began",
+        "begun",
+        "open",
+        "opened",
+        "end",
+        "ended",
+        "die",
+        "died",
+        "kill",
+        "killed",
+        "fight",
+        "fought",
+        "sit",
+        "sat",
+        "stand",
+        "stood",
+        "win",
+        "won",
+        "lose",
+        "lost",
+        "hit",
+        "struck",
+        "broke",
+        "set",
+        "slated",
+        "scheduled",
+        "planned",
+        "due",
+        "expected",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "place",
+        "live",
+        "lived",
+        "born",
+    }
+)
 # Nouns that end a place name ("the X Islands in Y"): a phrase after them locates the place.
-_PLACE_NOUNS = frozenset({
-    "islands", "island", "isles", "sea", "seas", "river", "city", "province", "prefecture",
-    "region", "state", "county", "district", "mountains", "bay", "strait", "valley", "peninsula",
-    "coast", "border", "borders", "lake", "territory", "territories", "republic",
-})
+_PLACE_NOUNS = frozenset(
+    {
+        "islands",
+        "island",
+        "isles",
+        "sea",
+        "seas",
+        "river",
+        "city",
+        "province",
+        "prefecture",
+        "region",
+        "state",
+        "county",
+        "district",
+        "mountains",
+        "bay",
+        "strait",
+        "valley",
+        "peninsula",
+        "coast",
+        "border",
+        "borders",
+        "lake",
+        "territory",
+        "territories",
+        "republic",
+    }
+)
 # Words skipped between a place and its preposition, and between the preposition and its head.
-_DETERMINERS = frozenset({
-    "the", "a", "an", "its", "their", "his", "her", "our", "your", "my", "this", "that",
-    "these", "those", "'s", "’s", "s", "capital", "city", "town", "village", "port", "province",
-    "state", "region", "nearby", "central", "northern", "southern", "eastern", "western",
-    "downtown", "of",
-})
-_TIME_WORDS = frozenset({
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
-    "tomorrow", "yesterday", "tonight", "morning", "afternoon", "evening", "night", "week",
-    "weekend", "month", "year", "last", "next", "this", "on", "for", "from", "until", "by",
-    "early", "late", "earlier", "later", "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december", "jan", "feb", "mar",
-    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "days", "weeks", "months",
-    "again", "also", "then", "now", "recently", "finally", "first", "the", "a", "an", "to",
-    "be", "will", "would", "with", "and", "virtually", "jointly", "together", "privately",
-    "publicly", "briefly", "secretly", "formally",
-})
+_DETERMINERS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "your",
+        "my",
+        "this",
+        "that",
+        "these",
+        "those",
+        "'s",
+        "’s",
+        "s",
+        "capital",
+        "city",
+        "town",
+        "village",
+        "port",
+        "province",
+        "state",
+        "region",
+        "nearby",
+        "central",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "downtown",
+        "of",
+    }
+)
+_TIME_WORDS = frozenset(
+    {
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "tomorrow",
+        "yesterday",
+        "tonight",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "week",
+        "weekend",
+        "month",
+        "year",
+        "last",
+        "next",
+        "this",
+        "on",
+        "for",
+        "from",
+        "until",
+        "by",
+        "early",
+        "late",
+        "earlier",
+        "later",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "days",
+        "weeks",
+        "months",
+        "again",
+        "also",
+        "then",
+        "now",
+        "recently",
+        "finally",
+        "first",
+        "the",
+        "a",
+        "an",
+        "to",
+        "be",
+        "will",
+        "would",
+        "with",
+        "and",
+        "virtually",
+        "jointly",
+        "together",
+        "privately",
+        "publicly",
+        "briefly",
+        "secretly",
+        "formally",
+    }
+)
 _LIST_AFTER = re.compile(
     r"^\s*(?:,|;|&|\band\b|\bor\b|\bas well as\b)\s*(?:(?:and|or|then|later|also)\s+)?"
     r"(?:(?:in|at|to)\s+)?(?:the\s+)?$",
@@ -115,7 +464,9 @@ def _country_table() -> tuple[dict[str, str], frozenset[str], dict[str, str]]:
 
 def country_name(entity_id: str) -> str | None:
     """'Japan' for 'gpe:JP' (None when the id is not a country code)."""
-    return _country_table()[0].get(entity_id.split(":", 1)[-1].upper()) if ":" in entity_id else None
+    return (
+        _country_table()[0].get(entity_id.split(":", 1)[-1].upper()) if ":" in entity_id else None
+    )
 
 
 def is_country(entity: Entity) -> bool:
@@ -164,7 +515,9 @@ class Attachment:
 
 def _mention_offsets(claim: Claim, entity: Entity) -> list[int]:
     text = claim.sentence
-    out = [m.start() for m in re.finditer(re.escape(entity.mention), text)] if entity.mention else []
+    out = (
+        [m.start() for m in re.finditer(re.escape(entity.mention), text)] if entity.mention else []
+    )
     if not out and entity.name:
         out = [m.start() for m in re.finditer(re.escape(entity.name), text)]
     return out
@@ -210,7 +563,12 @@ def attachment(claim: Claim, entity: Entity, start: int) -> Attachment | None:
     while j >= 0 and steps < 8:
         word = tokens[j]
         raw = original[j]
-        if word in _TIME_WORDS or word.endswith("ly") or word[0].isdigit() or word in (",", "'s", "’s"):
+        if (
+            word in _TIME_WORDS
+            or word.endswith("ly")
+            or word[0].isdigit()
+            or word in (",", "'s", "’s")
+        ):
             j -= 1
             steps += 1
             continue
@@ -295,12 +653,14 @@ class Setting:
             return "a virtual meeting"
         if self.places:
             names = " and ".join(p.name for p in self.places)
-            return f"one in {names}" if self.mode != "virtual" else f"a virtual meeting from {names}"
+            return (
+                f"one in {names}" if self.mode != "virtual" else f"a virtual meeting from {names}"
+            )
         return f"an {self.mode} meeting" if self.mode == "in person" else "a meeting"
 
 
 def _has_meeting_word(tokens: tuple[str, ...] | list[str], lo: int, hi: int) -> bool:
-    return any(t in _MEETING for t in tokens[max(0, lo):hi])
+    return any(t in _MEETING for t in tokens[max(0, lo) : hi])
 
 
 def meeting_setting(claim: Claim) -> Setting | None:
@@ -326,13 +686,17 @@ def meeting_setting(claim: Claim) -> Setting | None:
             att = attachment(claim, e, start)
             if att is None or att.listed or not _locates_event(claim, att):
                 continue
-            if att.head in _MEETING or _has_meeting_word(att.tokens, att.head_index - 6, att.head_index):
+            if att.head in _MEETING or _has_meeting_word(
+                att.tokens, att.head_index - 6, att.head_index
+            ):
                 found.setdefault(e.id, e)
                 break
     chosen: tuple[Entity, ...] = ()
     if found:
         best = min(level(e) for e in found.values())
-        chosen = tuple(sorted((e for e in found.values() if level(e) == best), key=lambda e: e.name))
+        chosen = tuple(
+            sorted((e for e in found.values() if level(e) == best), key=lambda e: e.name)
+        )
     if mode is None and not chosen:
         return None
     return Setting(mode=mode, places=chosen)

@@ -27,13 +27,18 @@ def _builtin() -> list[type[Rule]]:
             continue
         module = importlib.import_module(f"{__package__}.{info.name}")
         candidates = [
-            v for v in vars(module).values()
-            if isinstance(v, type) and issubclass(v, Rule) and v is not Rule
+            v
+            for v in vars(module).values()
+            if isinstance(v, type)
+            and issubclass(v, Rule)
+            and v is not Rule
             and getattr(v, "code", "") == info.name
         ]
         if len(candidates) != 1:
             raise ConfigError.make(
-                "E053", path=getattr(module, "__file__", info.name), plugin=info.name,
+                "E053",
+                path=getattr(module, "__file__", info.name),
+                plugin=info.name,
                 detail=f"expected one Rule subclass with code {info.name!r}, found {len(candidates)}",
             )
         out.append(candidates[0])
@@ -80,7 +85,11 @@ def all_rules() -> dict[str, type[Rule]]:
     for where, rule in entries:
         if rule.code in found and found[rule.code][1] is not rule:
             raise ConfigError.make(
-                "E051", path="settings", rule_code=rule.code, first=found[rule.code][0], second=where
+                "E051",
+                path="settings",
+                rule_code=rule.code,
+                first=found[rule.code][0],
+                second=where,
             )
         found[rule.code] = (where, rule)
     return {code: found[code][1] for code in sorted(found)}
@@ -144,7 +153,8 @@ def instantiate(settings: Settings, rules: dict[str, type[Rule]] | None = None) 
     rules = rules if rules is not None else all_rules()
     return [
         rules[code](
-            options=settings.rules.get(code, {}), severity=severity_for(rules[code], settings.severity)
+            options=settings.rules.get(code, {}),
+            severity=severity_for(rules[code], settings.severity),
         )
         for code in selected_codes(settings, rules)
     ]

@@ -33,14 +33,34 @@ from .places import (
 )
 
 __all__ = [
-    "PLACE_KINDS", "CompareOptions", "GroupComparison", "PairComparison", "SlotResult",
-    "compare_group", "compare_pair", "country_name", "denial", "effective_modality",
-    "effective_polarity", "is_country", "meeting_mode", "same_predicate", "slot_value",
+    "PLACE_KINDS",
+    "CompareOptions",
+    "GroupComparison",
+    "PairComparison",
+    "SlotResult",
+    "compare_group",
+    "compare_pair",
+    "country_name",
+    "denial",
+    "effective_modality",
+    "effective_polarity",
+    "is_country",
+    "meeting_mode",
+    "same_predicate",
+    "slot_value",
     "summarise_slots",
 ]
 
 SLOTS: tuple[SlotName, ...] = (
-    "who", "role", "what", "when", "where", "quantity", "polarity", "modality", "attribution",
+    "who",
+    "role",
+    "what",
+    "when",
+    "where",
+    "quantity",
+    "polarity",
+    "modality",
+    "attribution",
 )
 # Slots whose verdict a difference in modality neutralises: a hedged or reported claim neither
 # confirms nor contradicts an asserted one on its own (DESIGN.md, "Rule engine").
@@ -53,33 +73,127 @@ _RANK: dict[str, int] = {"conflict": 4, "update": 3, "agree": 2, "compatible": 1
 # Denial counts only where it governs the claim: the predicate is a verb of denial, or the claim
 # calls something false ("X is a hoax", "dismissed the report as fake"), or a headline carries a
 # falsity label ("Hoax: ..."). The same words as ordinary nouns or inside quotes do not count.
-DENIAL_VERBS = frozenset({
-    "deny", "refute", "debunk", "disprove", "discredit", "disavow", "retract", "rebut", "dispel",
-    "falsify",
-})
+DENIAL_VERBS = frozenset(
+    {
+        "deny",
+        "refute",
+        "debunk",
+        "disprove",
+        "discredit",
+        "disavow",
+        "retract",
+        "rebut",
+        "dispel",
+        "falsify",
+    }
+)
 # Verbs that deny only with a report-like object or a that-clause ("dismissed the claims").
-DISMISSAL_VERBS = frozenset({
-    "dismiss", "reject", "dispute", "contradict", "deride", "downplay", "question", "doubt",
-    "challenge", "ridicule", "slam", "scoff",
-})
-REPORT_NOUNS = frozenset({
-    "report", "claim", "story", "rumour", "rumor", "allegation", "accusation", "suggestion",
-    "news", "article", "speculation", "account", "assertion", "notion", "idea", "theory",
-    "photo", "video", "image", "picture", "footage", "post", "tweet", "that",
-})
-FALSITY_WORDS = frozenset({
-    "hoax", "fake", "false", "untrue", "myth", "bogus", "phony", "phoney", "baseless",
-    "fabricate", "fabricated", "fabrication", "fiction", "satire", "satirical", "lie",
-    "doctored", "photoshopped", "scam", "nonsense", "rubbish", "misinformation",
-    "disinformation", "unfounded", "groundless", "debunked", "fraud", "fraudulent", "prank",
-    "spoof", "urban legend",
-})
+DISMISSAL_VERBS = frozenset(
+    {
+        "dismiss",
+        "reject",
+        "dispute",
+        "contradict",
+        "deride",
+        "downplay",
+        "question",
+        "doubt",
+        "challenge",
+        "ridicule",
+        "slam",
+        "scoff",
+    }
+)
+REPORT_NOUNS = frozenset(
+    {
+        "report",
+        "claim",
+        "story",
+        "rumour",
+        "rumor",
+        "allegation",
+        "accusation",
+        "suggestion",
+        "news",
+        "article",
+        "speculation",
+        "account",
+        "assertion",
+        "notion",
+        "idea",
+        "theory",
+        "photo",
+        "video",
+        "image",
+        "picture",
+        "footage",
+        "post",
+        "tweet",
+        "that",
+    }
+)
+FALSITY_WORDS = frozenset(
+    {
+        "hoax",
+        "fake",
+        "false",
+        "untrue",
+        "myth",
+        "bogus",
+        "phony",
+        "phoney",
+        "baseless",
+        "fabricate",
+        "fabricated",
+        "fabrication",
+        "fiction",
+        "satire",
+        "satirical",
+        "lie",
+        "doctored",
+        "photoshopped",
+        "scam",
+        "nonsense",
+        "rubbish",
+        "misinformation",
+        "disinformation",
+        "unfounded",
+        "groundless",
+        "debunked",
+        "fraud",
+        "fraudulent",
+        "prank",
+        "spoof",
+        "urban legend",
+    }
+)
 # Predicates that can call their object false: copulas, verbs of judging and revealing.
-_JUDGING = frozenset({
-    "be", "become", "prove", "turn", "appear", "seem", "call", "label", "brand", "dub",
-    "dismiss", "expose", "reveal", "declare", "deem", "find", "rule", "show", "confirm",
-    "describe", "denounce", "debunk",
-})
+_JUDGING = frozenset(
+    {
+        "be",
+        "become",
+        "prove",
+        "turn",
+        "appear",
+        "seem",
+        "call",
+        "label",
+        "brand",
+        "dub",
+        "dismiss",
+        "expose",
+        "reveal",
+        "declare",
+        "deem",
+        "find",
+        "rule",
+        "show",
+        "confirm",
+        "describe",
+        "denounce",
+        "debunk",
+    }
+)
 _FALSITY = r"(hoax(es)?|fake|false|untrue|myth|bogus|phony|baseless|fabricat\w*|satir\w*|debunked|doctored|photoshopped|scam|not true|not real|urban legend|prank|spoof)"
 _LABEL = re.compile(
     rf"^\W*{_FALSITY}(\s+(alert|warning|news|story|report))?\s*[\]:!—–|-]|"
@@ -119,22 +233,55 @@ _PLUS = re.compile(r"(\+|\bplus\b)", re.IGNORECASE)
 
 # Units: name -> (base unit, factor). Durations are compared in years.
 _UNIT_TABLE: dict[str, tuple[str, float]] = {
-    "century": ("year", 100.0), "decade": ("year", 10.0), "year": ("year", 1.0),
-    "yr": ("year", 1.0), "month": ("year", 1 / 12), "week": ("year", 7 / 365.25),
-    "day": ("year", 1 / 365.25), "hour": ("hour", 1.0), "minute": ("hour", 1 / 60),
-    "second": ("hour", 1 / 3600), "km": ("km", 1.0), "kilometre": ("km", 1.0),
-    "kilometer": ("km", 1.0), "mile": ("km", 1.609344), "metre": ("km", 0.001),
-    "meter": ("km", 0.001), "m": ("km", 0.001), "kg": ("kg", 1.0), "kilogram": ("kg", 1.0),
-    "tonne": ("kg", 1000.0), "ton": ("kg", 1000.0), "pound": ("kg", 0.45359237),
-    "lb": ("kg", 0.45359237), "%": ("percent", 1.0), "percent": ("percent", 1.0),
-    "per cent": ("percent", 1.0), "pct": ("percent", 1.0), "$": ("USD", 1.0),
-    "dollar": ("USD", 1.0), "usd": ("USD", 1.0), "us$": ("USD", 1.0), "€": ("EUR", 1.0),
-    "euro": ("EUR", 1.0), "eur": ("EUR", 1.0), "£": ("GBP", 1.0), "gbp": ("GBP", 1.0),
-    "yen": ("JPY", 1.0), "jpy": ("JPY", 1.0), "person": ("people", 1.0),
+    "century": ("year", 100.0),
+    "decade": ("year", 10.0),
+    "year": ("year", 1.0),
+    "yr": ("year", 1.0),
+    "month": ("year", 1 / 12),
+    "week": ("year", 7 / 365.25),
+    "day": ("year", 1 / 365.25),
+    "hour": ("hour", 1.0),
+    "minute": ("hour", 1 / 60),
+    "second": ("hour", 1 / 3600),
+    "km": ("km", 1.0),
+    "kilometre": ("km", 1.0),
+    "kilometer": ("km", 1.0),
+    "mile": ("km", 1.609344),
+    "metre": ("km", 0.001),
+    "meter": ("km", 0.001),
+    "m": ("km", 0.001),
+    "kg": ("kg", 1.0),
+    "kilogram": ("kg", 1.0),
+    "tonne": ("kg", 1000.0),
+    "ton": ("kg", 1000.0),
+    "pound": ("kg", 0.45359237),
+    "lb": ("kg", 0.45359237),
+    "%": ("percent", 1.0),
+    "percent": ("percent", 1.0),
+    "per cent": ("percent", 1.0),
+    "pct": ("percent", 1.0),
+    "$": ("USD", 1.0),
+    "dollar": ("USD", 1.0),
+    "usd": ("USD", 1.0),
+    "us$": ("USD", 1.0),
+    "€": ("EUR", 1.0),
+    "euro": ("EUR", 1.0),
+    "eur": ("EUR", 1.0),
+    "£": ("GBP", 1.0),
+    "gbp": ("GBP", 1.0),
+    "yen": ("JPY", 1.0),
+    "jpy": ("JPY", 1.0),
+    "person": ("people", 1.0),
     "people": ("people", 1.0),
 }
 _MAGNITUDE: dict[str, float] = {
-    "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "mn": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
     "trillion": 1e12,
 }
 
@@ -249,8 +396,24 @@ def meeting_mode(claim: Claim) -> str | None:
 # two claims assert the same proposition.
 _PREDICATE_CLASSES: tuple[frozenset[str], ...] = (
     frozenset({"meet", "talk", "confer", "hold", "convene", "gather"}),
-    frozenset({"say", "state", "tell", "add", "note", "stress", "emphasize", "emphasise",
-               "declare", "announce", "assert", "insist", "warn", "claim"}),
+    frozenset(
+        {
+            "say",
+            "state",
+            "tell",
+            "add",
+            "note",
+            "stress",
+            "emphasize",
+            "emphasise",
+            "declare",
+            "announce",
+            "assert",
+            "insist",
+            "warn",
+            "claim",
+        }
+    ),
     frozenset({"visit", "travel", "go", "fly", "head", "arrive", "come", "tour"}),
     frozenset({"reaffirm", "affirm", "reiterate", "confirm", "restate", "renew"}),
     frozenset({"express", "voice", "convey"}),
@@ -301,8 +464,8 @@ def comparable_quantity(q: Quantity, claim: Claim) -> bool:
         i = source.find(q.text)
         if i < 0:
             continue
-        before = source[max(0, i - 16):i]
-        after = source[i + len(q.text):i + len(q.text) + 8]
+        before = source[max(0, i - 16) : i]
+        after = source[i + len(q.text) : i + len(q.text) + 8]
         if re.search(r"[A-Za-z]-?$", before):
             return False
         if re.match(r"\s*-?\s*(\+|plus\b)", after, re.IGNORECASE):
@@ -320,14 +483,19 @@ def normalise_quantity(q: Quantity) -> tuple[str, float]:
     value = q.value
     unit = (q.unit or "").strip().lower()
     words = unit.split()
-    if words and words[0] in _MAGNITUDE and (len(words) > 1 or unit in ("thousand", "million",
-                                                                        "billion", "trillion")):
+    if (
+        words
+        and words[0] in _MAGNITUDE
+        and (len(words) > 1 or unit in ("thousand", "million", "billion", "trillion"))
+    ):
         value *= _MAGNITUDE[words[0]]
         unit = " ".join(words[1:])
     if unit in _UNIT_TABLE:
         base, factor = _UNIT_TABLE[unit]
         return base, value * factor
-    singular = unit[:-1] if unit.endswith("s") and len(unit) > 3 and not unit.endswith("ss") else unit
+    singular = (
+        unit[:-1] if unit.endswith("s") and len(unit) > 3 and not unit.endswith("ss") else unit
+    )
     if singular in _UNIT_TABLE:
         base, factor = _UNIT_TABLE[singular]
         return base, value * factor
@@ -504,8 +672,12 @@ def compare_where(a: Claim, b: Claim, *, same_event: bool) -> SlotResult:
             return SlotResult("compatible", "several places; no single event location")
         return SlotResult("unknown", "no event location")
     if contains(ea, eb) or contains(eb, ea):
-        return SlotResult("compatible", f"{ea.name} contains {eb.name}" if contains(ea, eb)
-                          else f"{eb.name} contains {ea.name}")
+        return SlotResult(
+            "compatible",
+            f"{ea.name} contains {eb.name}"
+            if contains(ea, eb)
+            else f"{eb.name} contains {ea.name}",
+        )
     # Without a gazetteer a city may lie in the other claim's country: only places of the same
     # level and kind can contradict each other.
     if ea.kind == eb.kind and level(ea) == level(eb) and same_event:
@@ -546,8 +718,12 @@ def compare_attribution(a: Claim, b: Claim) -> SlotResult:
 
 
 def compare_pair(
-    a: Claim, b: Claim, *, published: Callable[[str], dt.date | None] | None = None,
-    options: CompareOptions | None = None, similarity: float | None = None,
+    a: Claim,
+    b: Claim,
+    *,
+    published: Callable[[str], dt.date | None] | None = None,
+    options: CompareOptions | None = None,
+    similarity: float | None = None,
 ) -> PairComparison:
     """Compare two claims slot by slot.
 
@@ -631,7 +807,9 @@ def slot_value(claim: Claim, slot: str) -> str:
     raise KeyError(slot)
 
 
-def summarise_slots(claims: Sequence[Claim], pairs: Sequence[PairComparison]) -> list[SlotComparison]:
+def summarise_slots(
+    claims: Sequence[Claim], pairs: Sequence[PairComparison]
+) -> list[SlotComparison]:
     """One SlotComparison per slot that some claim fills: the strongest pair verdict wins."""
     out: list[SlotComparison] = []
     for slot in SLOTS:
@@ -648,15 +826,21 @@ def summarise_slots(claims: Sequence[Claim], pairs: Sequence[PairComparison]) ->
             r = p.slots[slot]
             if r.verdict == verdict and r.note and r.note not in notes:
                 notes.append(r.note)
-        out.append(SlotComparison(
-            slot=slot, verdict=verdict, values=dict(sorted(values.items())),
-            note="; ".join(notes[:3]) or None,
-        ))
+        out.append(
+            SlotComparison(
+                slot=slot,
+                verdict=verdict,
+                values=dict(sorted(values.items())),
+                note="; ".join(notes[:3]) or None,
+            )
+        )
     return out
 
 
 def compare_group(
-    claims: Sequence[Claim], *, source_of: Callable[[str], str],
+    claims: Sequence[Claim],
+    *,
+    source_of: Callable[[str], str],
     published: Callable[[str], dt.date | None] | None = None,
     options: CompareOptions | None = None,
     similarity: Callable[[str, str], float | None] | None = None,
@@ -667,8 +851,13 @@ def compare_group(
     """
     ordered = sorted(claims, key=lambda c: c.id)
     pairs = [
-        compare_pair(a, b, published=published, options=options,
-                     similarity=similarity(a.id, b.id) if similarity is not None else None)
+        compare_pair(
+            a,
+            b,
+            published=published,
+            options=options,
+            similarity=similarity(a.id, b.id) if similarity is not None else None,
+        )
         for a, b in combinations(ordered, 2)
         if source_of(a.document) != source_of(b.document)
     ]

@@ -60,8 +60,9 @@ def entity(spec: str | Mapping[str, Any]) -> Entity:
         return Entity.model_validate(data)
     eid, _, role = (part.strip() for part in spec.partition("|"))
     name = _name(eid)
-    return Entity(id=eid, name=name, kind=_kind(eid), mention=name,
-                  role=_role(role) if role else None)
+    return Entity(
+        id=eid, name=name, kind=_kind(eid), mention=name, role=_role(role) if role else None
+    )
 
 
 def _role(text: str) -> Role:
@@ -99,10 +100,17 @@ def time(spec: str | Mapping[str, Any]) -> TimeExpression:
 
 
 def _resolved(value: str, begin: dt.date, finish: dt.date, gran: str) -> TimeExpression:
-    return TimeExpression.model_validate({
-        "text": value, "value": value, "begin": begin, "finish": finish,
-        "granularity": gran, "resolved": True, "anchor": "absolute",
-    })
+    return TimeExpression.model_validate(
+        {
+            "text": value,
+            "value": value,
+            "begin": begin,
+            "finish": finish,
+            "granularity": gran,
+            "resolved": True,
+            "anchor": "absolute",
+        }
+    )
 
 
 def quantity(spec: str | Mapping[str, Any]) -> Quantity:
@@ -115,20 +123,40 @@ def quantity(spec: str | Mapping[str, Any]) -> Quantity:
     bound = words.pop(0) if words[0] in _BOUNDS else "exact"
     number = words.pop(0)
     value = float(number)
-    return Quantity.model_validate({
-        "text": number, "value": value, "unit": " ".join(words) or None, "bound": bound,
-        "kind": "duration" if words and words[0] in ("year", "years", "decade", "decades",
-                                                     "month", "months") else "cardinal",
-    })
+    return Quantity.model_validate(
+        {
+            "text": number,
+            "value": value,
+            "unit": " ".join(words) or None,
+            "bound": bound,
+            "kind": "duration"
+            if words and words[0] in ("year", "years", "decade", "decades", "month", "months")
+            else "cardinal",
+        }
+    )
 
 
-CLAIM_KEYS = frozenset({
-    "doc", "text", "sentence", "kind", "who", "what", "when", "where", "quantities", "polarity",
-    "modality", "attribution",
-})
+CLAIM_KEYS = frozenset(
+    {
+        "doc",
+        "text",
+        "sentence",
+        "kind",
+        "who",
+        "what",
+        "when",
+        "where",
+        "quantities",
+        "polarity",
+        "modality",
+        "attribution",
+    }
+)
 
 
-def build_case(case: Mapping[str, Any]) -> tuple[MatchResult, list[Claim], list[Document], Settings]:
+def build_case(
+    case: Mapping[str, Any],
+) -> tuple[MatchResult, list[Claim], list[Document], Settings]:
     """The corpus a case describes: documents, claims, one group of all claims unless given."""
     specs: Sequence[Mapping[str, Any]] = case["claims"]
     doc_meta: Mapping[str, Mapping[str, Any]] = case.get("documents") or {}
@@ -141,8 +169,15 @@ def build_case(case: Mapping[str, Any]) -> tuple[MatchResult, list[Claim], list[
         body = "\n".join(texts[d]) or "(empty)"
         meta = doc_meta.get(d, {})
         documents[d] = Document(
-            id=d, path=f"{d}.txt", format="txt", content_hash="0" * 64, encoding="utf-8",
-            characters=len(body), text=body, original=body, published=meta.get("published"),
+            id=d,
+            path=f"{d}.txt",
+            format="txt",
+            content_hash="0" * 64,
+            encoding="utf-8",
+            characters=len(body),
+            text=body,
+            original=body,
+            published=meta.get("published"),
         )
     for s in specs:
         unknown = set(s) - CLAIM_KEYS
@@ -161,21 +196,30 @@ def build_case(case: Mapping[str, Any]) -> tuple[MatchResult, list[Claim], list[
         attribution = s.get("attribution")
         if isinstance(attribution, str):
             attribution = {"speaker": attribution}
-        claims.append(Claim(
-            id=f"{d}:{counters[d]}", document=d, text=str(s["text"]), sentence=sentence,
-            span=documents[d].locate(start, start + len(sentence)),
-            kind=s.get("kind", "statement"),
-            who=[entity(e) for e in s.get("who", [])],
-            what=Predicate(lemma=lemma, object=obj or None, text=str(s.get("what", ""))),
-            when=[time(t) for t in s.get("when", [])],
-            where=[entity(e) for e in s.get("where", [])],
-            quantities=[quantity(q) for q in s.get("quantities", [])],
-            polarity=s.get("polarity", "positive"), modality=s.get("modality", "asserted"),
-            attribution=None if attribution is None else Attribution(
-                speaker=entity(attribution["speaker"]), text=f"said {attribution['speaker']}",
-                quote=bool(attribution.get("quote", False)),
-            ),
-        ))
+        claims.append(
+            Claim(
+                id=f"{d}:{counters[d]}",
+                document=d,
+                text=str(s["text"]),
+                sentence=sentence,
+                span=documents[d].locate(start, start + len(sentence)),
+                kind=s.get("kind", "statement"),
+                who=[entity(e) for e in s.get("who", [])],
+                what=Predicate(lemma=lemma, object=obj or None, text=str(s.get("what", ""))),
+                when=[time(t) for t in s.get("when", [])],
+                where=[entity(e) for e in s.get("where", [])],
+                quantities=[quantity(q) for q in s.get("quantities", [])],
+                polarity=s.get("polarity", "positive"),
+                modality=s.get("modality", "asserted"),
+                attribution=None
+                if attribution is None
+                else Attribution(
+                    speaker=entity(attribution["speaker"]),
+                    text=f"said {attribution['speaker']}",
+                    quote=bool(attribution.get("quote", False)),
+                ),
+            )
+        )
         counters[d] += 1
     group_specs = case.get("groups", [list(range(len(claims)))])
     # `similarity`: the matcher's similarity of every cross-document pair of a group;
@@ -195,9 +239,9 @@ def build_case(case: Mapping[str, Any]) -> tuple[MatchResult, list[Claim], list[
                 if sim is not None:
                     a, b = sorted((claims[x].id, claims[y].id))
                     pairs.append(ClaimPair(a=a, b=b, similarity=float(sim)))
-        groups.append(ClaimGroup(
-            id=f"g{gi}", claims=sorted(claims[j].id for j in members), pairs=pairs
-        ))
+        groups.append(
+            ClaimGroup(id=f"g{gi}", claims=sorted(claims[j].id for j in members), pairs=pairs)
+        )
     sources = [
         SourceCluster(id=f"s{i}", documents=sorted(docs), similarity=0.95)
         for i, docs in enumerate(case.get("sources", []))
