@@ -21,6 +21,9 @@ def test_rule_case(case: dict[str, Any]) -> None:
     assert bool(findings) == case["fire"], [f.message for f in findings]
     if not case["fire"]:
         return
+    if "count" in case:
+        assert len(findings) == case["count"], [f.message for f in findings]
+        assert all(len(set(f.documents)) == 1 for f in findings if f.kind == "unsupported")
     finding = findings[0]
     if "message" in case:
         assert case["message"] in finding.message

@@ -100,7 +100,10 @@ class Unsupported(Rule):
                     other
                     for group in ctx.groups_of.get(cid, [])
                     for other in group.claims
-                    if other in lone and other not in done
+                    if other in lone
+                    and other not in done
+                    # copies live in near-duplicate documents of the same source
+                    and ctx.source_of(lone[other].document) == ctx.source_of(claim.document)
                 }
                 | {cid}
             )
