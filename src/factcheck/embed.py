@@ -98,12 +98,6 @@ class Embedder:
             return int(vec.shape[0])
         return None
 
-    def _export_dir(self) -> Path | None:
-        """ONNX exports live beside the cache file (exported once, reused by later runs);
-        without a cache file, in the user's cache folder."""
-        path = getattr(self.cache, "path", None)
-        return Path(path).parent / "models" if path is not None else None
-
     def _load(self) -> Any:
         if self._model is not None:
             return self._model
@@ -135,9 +129,7 @@ class Embedder:
                 from .backends import load_sentence_transformer
 
                 model = load_sentence_transformer(
-                    self._name,
-                    backend=self.settings.embedding_backend,
-                    export_dir=self._export_dir(),
+                    self._name, backend=self.settings.embedding_backend, export_dir=None
                 )
         except ModelLoadError:
             raise
