@@ -17,7 +17,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from factcheck.models import Claim, Document, Predicate
-from factcheck.rules.slots import compare_pair, effective_modality, effective_polarity
+from factcheck.rules.slots import (
+    compare_pair,
+    denial,
+    effective_modality,
+    effective_polarity,
+    same_predicate,
+)
 from factcheck.settings import Settings
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "benchdata"
@@ -88,12 +94,19 @@ class ClaimSource:
         return out
 
 
-def stance(claim: Sequence[Claim], article: Sequence[Claim]) -> str:
+def denies(claim: Claim) -> bool:
+    """A denial or falsity verdict the extractor did not already mark as a negation (as DC006)."""
+    return bool(denial(claim)) and not (claim.polarity == "negative" or claim.what.negated)
+
+
+def stance(claim: Sequence[Claim], article: Sequence[Claim], *, gate: str = "negation") -> str:
     """agreement / discrepancy / unsupported of `article` towards `claim`, via compare_pair.
 
     A negative article claim (negation or denial) against a positive claim is a discrepancy;
     a hedged, reported or planned article claim is unsupported (it repeats without confirming);
     any other slot conflict (date, figure, place, actor) is a discrepancy; else an agreement.
+    With gate="dc006" a negative article claim counts only as DC006 counts it: a denial, or a
+    negation of the same predicate (or a synonym); gate="negation" takes any negative claim.
     """
     verdicts = []
     for a in article:
@@ -102,6 +115,7 @@ def stance(claim: Sequence[Claim], article: Sequence[Claim]) -> str:
             if (
                 effective_polarity(a) != effective_polarity(c)
                 and effective_polarity(a) == "negative"
+                and (gate == "negation" or denies(a) or same_predicate(a, c))
             ):
                 verdicts.append("discrepancy")
             elif effective_modality(a) != "asserted":
@@ -137,7 +151,7 @@ def confusion(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -
     return "\n".join(lines)
 
 
-def run_emergent(path: Path, sample: int | None, seed: int) -> None:
+def run_emergent(path: Path, sample: int | None, seed: int, gate: str) -> None:
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     if sample and sample < len(rows):
@@ -150,7 +164,7 @@ def run_emergent(path: Path, sample: int | None, seed: int) -> None:
         c = source.claims(f"claim{i}", r["claimHeadline"])
         a = source.claims(f"article{i}", r["articleHeadline"])
         gold.append(r["articleHeadlineStance"])
-        pred.append(to_label[stance(c, a)])
+        pred.append(to_label[stance(c, a, gate=gate)])
     labels = ["for", "against", "observing"]
     acc = sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold)
     print(
@@ -176,7 +190,7 @@ def fnc_score(gold: Sequence[str], pred: Sequence[str]) -> float:
     return sum(score(g, p) for g, p in zip(gold, pred, strict=True)) / best
 
 
-def run_fnc(folder: Path, sample: int | None, seed: int, top_k: int) -> None:
+def run_fnc(folder: Path, sample: int | None, seed: int, top_k: int, gate: str) -> None:
     csv.field_size_limit(sys.maxsize)
     with (folder / "train_bodies.csv").open(encoding="utf-8", newline="") as fh:
         bodies = {r["Body ID"]: r["articleBody"] for r in csv.DictReader(fh)}
@@ -211,7 +225,7 @@ def run_fnc(folder: Path, sample: int | None, seed: int, top_k: int) -> None:
         )
         matched = [b for s, b in scored[:top_k] if s >= settings.similarity_threshold]
         gold.append(label)
-        pred.append(to_label[stance(hc, matched)] if matched else "unrelated")
+        pred.append(to_label[stance(hc, matched, gate=gate)] if matched else "unrelated")
     labels = ["agree", "disagree", "discuss", "unrelated"]
     print(
         f"FNC-1: {len(gold)} pairs, {len(body_claims)} bodies, "
@@ -236,11 +250,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=None, help="pairs per set (fixed seed)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--top-k", type=int, default=3, help="body claims matched per headline")
+    parser.add_argument(
+        "--polarity-gate",
+        choices=["negation", "dc006"],
+        default="negation",
+        help="which negative article claims contradict: any (earlier runs) or as DC006 gates them",
+    )
     args = parser.parse_args(argv)
     if args.only in (None, "emergent"):
-        run_emergent(args.emergent, args.sample, args.seed)
+        run_emergent(args.emergent, args.sample, args.seed, args.polarity_gate)
     if args.only in (None, "fnc1"):
-        run_fnc(args.fnc1, args.sample, args.seed, args.top_k)
+        run_fnc(args.fnc1, args.sample, args.seed, args.top_k, args.polarity_gate)
     return 0
 
 

@@ -85,6 +85,8 @@ DENIAL_VERBS = frozenset(
         "rebut",
         "dispel",
         "falsify",
+        "rebuff",
+        "quash",
     }
 )
 # Verbs that deny only with a report-like object or a that-clause ("dismissed the claims").
@@ -165,6 +167,9 @@ FALSITY_WORDS = frozenset(
         "prank",
         "spoof",
         "urban legend",
+        "exaggerated",
+        "inaccurate",
+        "hoaxer",
     }
 )
 # Predicates that can call their object false: copulas, verbs of judging and revealing.
@@ -202,12 +207,57 @@ _LABEL = re.compile(
 )
 # A headline that ends by calling its subject false ("... Rumors Not True", "... a Fake").
 _HEADLINE_VERDICT = re.compile(
-    r"\b(not true|not real|untrue|debunked|a (fake|hoax)|hoax|categorically false)\W*$",
+    r"\b(not true|not real|untrue|debunked|a (fake|hoax)|hoax|categorically false|"
+    r"(totally|completely|entirely|all|just|probably) (fake|false|made up|a hoax)|made (it all )?up)"
+    r"\W*$",
     re.IGNORECASE,
 )
+# Headline style drops the verb and capitalises every word, so the parser often misses a
+# negation there ("Leader Not Dead", "Batmobile NOT Stolen"); these fixed phrases negate nothing.
+_HEADLINE_NEGATION = re.compile(
+    r"\b(not|no|never|(is|are|was|were|do|does|did|has|have|had|wo|ca|could|would)n['’]t)\b",
+    re.IGNORECASE,
+)
+_NOT_A_NEGATION = re.compile(
+    r"\b(not only|not just|not least|no doubt|no matter|no longer|no (one|way|idea)|nothing but|"
+    r"whether or not|if not|or not|may or may not|not to|never (before|again)|you['’]ll never|"
+    r"never guess)\b|,\s*not\b",
+    re.IGNORECASE,
+)
+# Headline attribution: "Y, officials say", "Source: Y", "Y: report", "Y - sources", "X claims Y".
+_SOURCE_NOUNS = (
+    r"(sources?|reports?|officials?|police|witness(es)?|eyewitness(es)?|insiders?|analysts?|"
+    r"experts?|media|paper|newspaper|spokes(man|woman|person)|lawmakers?|aides?|study|survey|"
+    r"poll|documents?|leaks?|rumou?rs?)"
+)
+_HEADLINE_REPORTED = re.compile(
+    rf"(,|\s[-—–:])\s*([\w.'’-]+\s+){{0,4}}(says?|said|claims?|claimed|reports?|reported|"
+    rf"alleges?|suggests?|insists?|tells?|told|warns?)\W*$|"
+    rf"^\W*([\w.'’-]+\s+){{0,2}}{_SOURCE_NOUNS}\s*:|"
+    rf"(:|\s[-—–])\s*([\w.'’-]+\s+){{0,3}}{_SOURCE_NOUNS}\W*$|"
+    rf"\b{_SOURCE_NOUNS}\s+(says?|claims?|suggests?|alleges?|reveals?)\b|"
+    rf"\b(is|are|was|were|been)\s+(reported|rumou?red|claimed|alleged|believed|thought|said)\s+to\b|"
+    rf"\b(reported|rumou?red|claimed|alleged|believed|thought|said)\s+to\s+(be|have)\b|"
+    rf"\b(purported|possible|unconfirmed|unverified|rumou?red|suspected|apparent)\b|"
+    rf"\b(says?|claims?|alleges?)\b|"
+    rf"^[^:]{{0,40}}\b(rep|sen|president|minister|official|parent|mother|father|dad|mom|"
+    rf"doctor|expert|lawyer|attorney|spokes(man|woman|person)|eyewitness|witness)\b[^:]{{0,30}}:|"
+    rf"\b(prob(e|es|ing)|investigat\w+|looking into|examin\w+)\s+(claims?|reports?|allegations?|"
+    rf"rumou?rs?)\b|"
+    rf"\b(considers|considering|mulls|mulling|in talks|nears|nearing)\b",
+    re.IGNORECASE,
+)
+# Title-case "May" before a verb is the modal, not the month ("Apple May Buy Path").
+_HEADLINE_MAY = re.compile(
+    r"(?<!\bin )(?<!\bIn )(?<!\bof )(?<!\bOf )(?<!\bon )(?<!\bOn )(?<!\bby )(?<!\bBy )"
+    r"\bMay\s+(?!\d)(?!(19|20)\d\d)[A-Za-z]"
+)
+# A source acronym after a dash or colon closes the headline ("... : WSJ", "... -CNN").
+_HEADLINE_SOURCE_TAG = re.compile(r"(\s[-—–:]|:)\s*-?[A-Z]{2,6}\W*$")
 _COPULA_FALSE = re.compile(
     rf"\b(is|are|was|were|be|been|being|proved?|proven|turned out to be|revealed as|exposed as|"
-    rf"dismissed as|called it|called (the|this|that) \w+)\s+(just\s+|only\s+|all\s+)?"
+    rf"outed as|dismissed as|called it|called (the|this|that) \w+)\s+"
+    rf"(just\s+|only\s+|all\s+|probably\s+|likely\s+|almost certainly\s+|actually\s+)?"
     rf"(a\s+|an\s+)?(complete\s+|total\s+|elaborate\s+|cruel\s+)?{_FALSITY}\b",
     re.IGNORECASE,
 )
@@ -215,6 +265,7 @@ _DENIAL_VERB_FORMS = re.compile(
     r"\b(den(ies|ied|ying)|deny|refut(e|es|ed|ing)|debunk(s|ed|ing)?|disprov(e|es|ed|ing))\b",
     re.IGNORECASE,
 )
+_CONFIRM_OR_DENY = re.compile(r"\b(confirm|admit)\s+(n?or|and)\s+deny\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“][^\"“”]{0,200}[\"”]|‘[^‘’]{0,80}’")
 HEDGE_CUES = re.compile(
     r"\b(reportedly|allegedly|alleged|purportedly|supposedly|apparently|rumou?r(s|ed)?|"
@@ -347,6 +398,8 @@ def denial(claim: Claim) -> str | None:
     Cue words elsewhere (an ordinary noun, a word inside quotes) do not count.
     """
     lemma = claim.what.lemma.lower()
+    if _DENIAL_VERB_FORMS.fullmatch(lemma):
+        lemma = "deny"  # a title-case headline leaves the inflected form as the lemma ("denies")
     obj_words = set(re.findall(r"[a-z]+", (claim.what.object or "").lower()))
     if lemma:
         if lemma in DENIAL_VERBS:
@@ -365,8 +418,17 @@ def denial(claim: Claim) -> str | None:
     if _LABEL.search(claim.sentence) or _COPULA_FALSE.search(text):
         return "label"
     headline = claim.kind == "headline" or not claim.sentence.rstrip().endswith((".", "”", '"'))
+    # A question ("Real or hoax?") asks rather than calls anything false.
+    headline = headline and not claim.sentence.rstrip().endswith("?")
     if headline and _HEADLINE_VERDICT.search(_QUOTED.sub(" ", claim.sentence)):
         return "label"
+    if (
+        headline
+        and _DENIAL_VERB_FORMS.search(text)
+        and not _DENIAL_VERB_FORMS.match(text)
+        and not _CONFIRM_OR_DENY.search(text)
+    ):
+        return "verb"  # "Pentagon Denies It Killed ...": the parse of a headline is unreliable
     if not lemma and _DENIAL_VERB_FORMS.search(text):
         return "verb"  # no parse to go by: a denial verb form still governs a short claim
     return None
@@ -376,14 +438,30 @@ def effective_polarity(claim: Claim) -> Polarity:
     """The claim's polarity; a denial governing the claim ("X denies", "is a hoax") makes it negative."""
     if claim.polarity == "negative" or claim.what.negated:
         return "negative"
+    if _is_headline(claim):
+        text = _QUOTED.sub(" ", claim.text)
+        if _HEADLINE_NEGATION.search(_NOT_A_NEGATION.sub(" ", text)):
+            return "negative"
     return "negative" if denial(claim) else "positive"
+
+
+def _is_headline(claim: Claim) -> bool:
+    return claim.kind == "headline"
 
 
 def effective_modality(claim: Claim) -> Modality:
     """The claim's modality; a hedge cue ("reportedly", "may") makes an asserted claim hedged."""
     if claim.modality != "asserted":
         return claim.modality
-    return "hedged" if HEDGE_CUES.search(claim.text) else "asserted"
+    if HEDGE_CUES.search(claim.text):
+        return "hedged"
+    if _is_headline(claim):
+        sentence = _QUOTED.sub(" ", claim.sentence)
+        if _HEADLINE_MAY.search(sentence):
+            return "hedged"
+        if _HEADLINE_REPORTED.search(sentence) or _HEADLINE_SOURCE_TAG.search(sentence):
+            return "reported"
+    return "asserted"
 
 
 def meeting_mode(claim: Claim) -> str | None:
