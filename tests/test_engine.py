@@ -236,3 +236,35 @@ def test_every_rule_documents_itself() -> None:
         doc = rule.documentation()
         assert rule.summary().endswith(".")
         assert all(s in doc for s in ("What it does:", "Why it matters:", "Example:")), rule.code
+
+
+def test_person_in_role_evidence_prefers_the_sentence_stating_the_role() -> None:
+    from factcheck.rules.testing import run_case
+
+    motegi = "person:toshimitsu-motegi | foreign minister @ gpe:JP"
+    case = {
+        "rule": "DC004",
+        "name": "evidence_choice",
+        "groups": [],
+        "claims": [
+            {
+                "doc": "a",
+                "text": "Foreign Minister Yoshimasa Hayashi met Blinken.",
+                "who": ["person:yoshimasa-hayashi | foreign minister @ gpe:JP"],
+            },
+            {
+                "doc": "b",
+                "text": "Speaking to journalists, Motegi said the talks matter.",
+                "who": [motegi],
+            },
+            {
+                "doc": "b",
+                "text": "The meeting involves Foreign Minister Toshimitsu Motegi.",
+                "who": [motegi],
+            },
+        ],
+    }
+    findings = run_case(case)
+    assert len(findings) == 1
+    texts = {e.document: e.text for e in findings[0].evidence}
+    assert texts["b"] == "The meeting involves Foreign Minister Toshimitsu Motegi."

@@ -194,7 +194,7 @@ class PersonInRole(Rule):
         chosen: list[Holding] = []
         for pid in people:
             seen: set[str] = set()
-            for claim, entity in by_person[pid]:
+            for claim, entity in sorted(by_person[pid], key=lambda h: _role_evidence_key(h, title)):
                 if claim.document not in seen:
                     seen.add(claim.document)
                     chosen.append((claim, entity))
@@ -309,6 +309,15 @@ class PersonInRole(Rule):
             note="meeting setting read from the claims naming the holder, their neighbours and the lead",
         )
         return text, slot
+
+
+def _role_evidence_key(holding: Holding, title: str) -> tuple[int, int]:
+    """Prefer the claim whose sentence states the role ("Foreign Minister X") over a later one
+    that only names the person, then the earliest in the document."""
+    claim, _ = holding
+    words = set(re.findall(r"[a-z]+", claim.sentence.lower()))
+    stated = all(w in words for w in title.split())
+    return (0 if stated else 1, claim.span.start)
 
 
 def _merge(found: list[Setting]) -> Setting:
