@@ -46,3 +46,40 @@ def test_every_schema_is_a_valid_json_schema(name: str) -> None:
     schema = schema_for(name)
     jsonschema.Draft202012Validator.check_schema(schema)
     assert schema["$schema"].endswith("2020-12/schema")
+
+
+SIDECARS = [
+    ({"title": "Talks in Tokyo", "published": "2021-03-16", "url": "https://example.org/a"}, True),
+    ({"source": "Wire", "author": "A. Writer", "language": "en"}, True),
+    ({"titel": "misspelt key"}, False),
+    ({"published": "2021-02-30"}, False),
+    ({"url": "not a url", "title": ""}, False),
+]
+
+
+@pytest.mark.parametrize(("meta", "valid"), SIDECARS)
+def test_sidecar_metadata_schema_agrees_with_ingest(
+    tmp_path: Path, meta: dict[str, object], valid: bool
+) -> None:
+    """meta.schema.json describes sidecars: what validates is read; these invalid ones are refused by both.
+
+    (Ingest is a little more lenient than the schema: key aliases such as `date`, and dates
+    written out like "March 16, 2021", are read too.)
+    """
+    from factcheck.errors import InputError
+    from factcheck.ingest import read_document
+    from factcheck.settings import Settings
+
+    checker = jsonschema.Draft202012Validator(
+        schema_for("meta"), format_checker=jsonschema.FormatChecker()
+    )
+    assert checker.is_valid(meta) == valid
+    doc = tmp_path / "story.txt"
+    doc.write_text("Ministers met in Tokyo on Tuesday to discuss the alliance.\n", encoding="utf-8")
+    (tmp_path / "story.meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    if valid:
+        record = read_document(doc, settings=Settings())
+        assert record.title == meta.get("title")
+    else:
+        with pytest.raises(InputError, match=r"story\.meta\.json"):
+            read_document(doc, settings=Settings())

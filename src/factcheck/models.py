@@ -68,12 +68,12 @@ class DocumentMeta(Model):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = None
-    source: str | None = None
-    url: str | None = None
+    title: str | None = Field(default=None, min_length=1)
+    source: str | None = Field(default=None, min_length=1)
+    url: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
     published: dt.date | None = None
-    author: str | None = None
-    language: str | None = None
+    author: str | None = Field(default=None, min_length=1)
+    language: str | None = Field(default=None, min_length=1)
 
 
 class DocumentRecord(Model):

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .io import atomic_write_text, dumps_json
-from .models import Claim, ClaimSet, Report, ReviewsFile
+from .models import Claim, ClaimSet, DocumentMeta, Report, ReviewsFile
 from .settings import Settings
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -17,6 +17,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "report": Report,
     "reviews": ReviewsFile,
     "config": Settings,
+    "meta": DocumentMeta,
 }
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
