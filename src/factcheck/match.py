@@ -299,14 +299,20 @@ def _build_groups(
     accepted: list[tuple[int, int, float]],
     cosine: dict[tuple[int, int], float],
 ) -> list[ClaimGroup]:
+    # One pass over the accepted pairs, each filed under the cluster holding both ends
+    # (checking every pair against every cluster is quadratic on large corpora).
+    cluster_of = {m: n for n, members in enumerate(clusters) for m in members}
+    pairs_of: dict[int, list[ClaimPair]] = {}
+    for i, j, _ in accepted:
+        n = cluster_of.get(i)
+        if n is not None and cluster_of.get(j) == n:
+            a, b = sorted((claims[i].id, claims[j].id))
+            pairs_of.setdefault(n, []).append(
+                ClaimPair(a=a, b=b, similarity=round(cosine[(i, j)], 4))
+            )
     out = []
-    for members in clusters:
-        inside = set(members)
-        pairs = []
-        for i, j, _ in accepted:
-            if i in inside and j in inside:
-                a, b = sorted((claims[i].id, claims[j].id))
-                pairs.append(ClaimPair(a=a, b=b, similarity=round(cosine[(i, j)], 4)))
+    for n, members in enumerate(clusters):
+        pairs = pairs_of.get(n, [])
         ids = sorted(claims[m].id for m in members)
         out.append(
             ClaimGroup(id=group_id(ids), claims=ids, pairs=sorted(pairs, key=lambda p: (p.a, p.b)))

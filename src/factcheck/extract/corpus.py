@@ -76,17 +76,23 @@ def _person_map(entities: list[Entity]) -> dict[str, Entity]:
         ):
             best_name[e.id] = e.name
     out: dict[str, Entity] = {}
+    id_tokens = {pid: _id_tokens(pid) for pid in full}
+    # Inverted index: only fuller names sharing a token can contain a partial one (comparing
+    # every pair of people is quadratic on a large corpus).
+    having: dict[str, set[str]] = {}
+    for other, toks in full.items():
+        if len(id_tokens[other]) >= 2:
+            for tok in toks:
+                having.setdefault(tok, set()).add(other)
     for pid in sorted(full):
-        mine = _id_tokens(pid)
+        mine = id_tokens[pid]
         if not mine:
             continue
+        candidates = set.intersection(*(having.get(t, set()) for t in mine))
         hits = sorted(
             other
-            for other, toks in full.items()
-            if other != pid
-            and len(_id_tokens(other)) >= 2
-            and mine < toks
-            and len(toks) > len(mine)
+            for other in candidates
+            if other != pid and mine < full[other] and len(full[other]) > len(mine)
         )
         if len(hits) == 1:
             out[pid] = Entity(id=hits[0], name=best_name[hits[0]], kind="person", mention="")
