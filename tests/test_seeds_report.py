@@ -78,7 +78,18 @@ def _findings(report: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 
 
 def _text(finding: dict[str, Any]) -> str:
-    return " ".join([finding["message"], *(e["text"] for e in finding["evidence"])])
+    """What a discrepancy says is in conflict: its message and the values of conflicting slots.
+
+    (Evidence sentences are left out: a sentence may mention "2-plus-2" while the conflict it
+    is cited for is about something else.)
+    """
+    values = [
+        v
+        for slot in finding["slots"]
+        if slot["verdict"] == "conflict"
+        for v in slot["values"].values()
+    ]
+    return " ".join([finding["message"], *values])
 
 
 def test_person_in_role_conflict_is_flagged(report: dict[str, Any]) -> None:
