@@ -154,3 +154,17 @@ def test_parse_number(text: str, value: float) -> None:
 )
 def test_parse_ordinal(text: str, value: int | None) -> None:
     assert parse_ordinal(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "dct", "value", "resolved"),
+    [
+        ("3 p.m.", DCT, f"{DCT.isoformat()}T15:00", True),
+        ("1400 GMT", DCT, f"{DCT.isoformat()}T14:00Z", True),
+        ("1400 GMT", None, "T14:00Z", False),
+        ("25:00", DCT, "T25:00", False),
+    ],
+)
+def test_clock_times(text: str, dct: dt.date | None, value: str, resolved: bool) -> None:
+    t = normalise_time(text, dct=dct)
+    assert (t.value, t.resolved) == (value, resolved)

@@ -223,6 +223,30 @@ def _unresolved(
     )
 
 
+def _clock_time(
+    text: str,
+    span: tuple[int | None, int | None],
+    base: dt.date | None,
+    clock: str,
+    *,
+    anchor: Literal["absolute", "publication"],
+) -> TimeExpression:
+    """A clock time ("3 p.m.", "1400 GMT") on the day it is anchored to, or unresolved."""
+    if base is None:
+        return _unresolved(text, span, value=f"T{clock}")
+    return TimeExpression(
+        text=text,
+        start=span[0],
+        end=span[1],
+        value=f"{base.isoformat()}T{clock}",
+        begin=base,
+        finish=base,
+        granularity="day",
+        resolved=True,
+        anchor=anchor,
+    )
+
+
 def day_expr(
     d: dt.date,
     text: str,
@@ -857,37 +881,15 @@ def normalise_time(
             hour += 12
         if m[3] == "a" and hour == 12:
             hour = 0
-        base = context_date or dct
         zone = "Z" if m[4] in {"utc", "gmt"} else ""
-        if base is None or hour > 23 or minute > 59:
-            return _unresolved(text, span, value=f"T{hour:02d}:{minute:02d}{zone}")
-        return TimeExpression(
-            text=text,
-            start=start,
-            end=end,
-            value=f"{base.isoformat()}T{hour:02d}:{minute:02d}{zone}",
-            begin=base,
-            finish=base,
-            granularity="day",
-            resolved=True,
-            anchor="absolute" if context_date else "publication",
-        )
+        clock = f"{hour:02d}:{minute:02d}{zone}"
+        if hour > 23 or minute > 59:
+            return _unresolved(text, span, value=f"T{clock}")
+        anchor = "absolute" if context_date else "publication"
+        return _clock_time(text, span, context_date or dct, clock, anchor=anchor)
     m = re.fullmatch(r"(\d{2})(\d{2}) (utc|gmt)", low)
     if m:
-        base = context_date or dct
-        if base is None:
-            return _unresolved(text, span, value=f"T{m[1]}:{m[2]}Z")
-        return TimeExpression(
-            text=text,
-            start=start,
-            end=end,
-            value=f"{base.isoformat()}T{m[1]}:{m[2]}Z",
-            begin=base,
-            finish=base,
-            granularity="day",
-            resolved=True,
-            anchor="publication",
-        )
+        return _clock_time(text, span, context_date or dct, f"{m[1]}:{m[2]}Z", anchor="publication")
 
     # Anything else: let dateutil try an absolute date with every field given.
     return _fallback(text, span)
