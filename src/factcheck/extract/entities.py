@@ -122,6 +122,28 @@ class Mention:
     title_start: int | None = None  # where a title written before the name begins
 
 
+def _person_mention(
+    span: Any,
+    tok_start: int,
+    tok_end: int,
+    pid: str,
+    name: str,
+    role: Role | None,
+    title_start: int | None,
+) -> Mention:
+    """A person mention over `span`, linked to the person `pid`."""
+    entity = Entity(
+        id=pid,
+        name=name,
+        kind="person",
+        mention=span.text,
+        start=span.start_char,
+        end=span.end_char,
+        role=role,
+    )
+    return Mention(span.start_char, span.end_char, tok_start, tok_end, entity, title_start)
+
+
 @dataclass
 class PersonInfo:
     id: str
@@ -313,24 +335,7 @@ class EntityLinker:
             role, title_start = self._role_before(sdoc, span, doc_countries)
             if role is not None and not _generic(role, tables):
                 info.roles.append(role)
-            mentions.append(
-                Mention(
-                    span.start_char,
-                    span.end_char,
-                    s,
-                    e,
-                    Entity(
-                        id=info.id,
-                        name=info.name,
-                        kind="person",
-                        mention=span.text,
-                        start=span.start_char,
-                        end=span.end_char,
-                        role=role,
-                    ),
-                    title_start,
-                )
-            )
+            mentions.append(_person_mention(span, s, e, info.id, info.name, role, title_start))
 
         # Bare surnames NER missed: proper nouns equal to a known person's name token.
         covered = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
@@ -500,24 +505,7 @@ class EntityLinker:
             role = self._role_after(sdoc, name_span)
         if role is not None:
             info.roles.append(role)
-        mentions.append(
-            Mention(
-                name_span.start_char,
-                name_span.end_char,
-                s,
-                e,
-                Entity(
-                    id=pid,
-                    name=info.name,
-                    kind="person",
-                    mention=name_span.text,
-                    start=name_span.start_char,
-                    end=name_span.end_char,
-                    role=role,
-                ),
-                title_start,
-            )
-        )
+        mentions.append(_person_mention(name_span, s, e, pid, info.name, role, title_start))
 
     def _short_person(
         self, word: str, at: int, persons: dict[str, PersonInfo], *, exact: bool = False

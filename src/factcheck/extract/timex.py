@@ -234,17 +234,7 @@ def _clock_time(
     """A clock time ("3 p.m.", "1400 GMT") on the day it is anchored to, or unresolved."""
     if base is None:
         return _unresolved(text, span, value=f"T{clock}")
-    return TimeExpression(
-        text=text,
-        start=span[0],
-        end=span[1],
-        value=f"{base.isoformat()}T{clock}",
-        begin=base,
-        finish=base,
-        granularity="day",
-        resolved=True,
-        anchor=anchor,
-    )
+    return _date_range("day", base, base, f"{base.isoformat()}T{clock}", text, anchor, span)
 
 
 def day_expr(
