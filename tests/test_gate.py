@@ -203,6 +203,27 @@ def test_only_findings_involving_changed_documents_are_in_scope(tmp_path: Path) 
 
 
 @pytest.mark.parametrize(
+    ("changed", "documents"),
+    [
+        ("a.meta.json", ["a"]),
+        ("b.meta.json", ["b"]),
+        ("c.meta.json", []),  # no document c
+        ("a.txt.meta.json", []),  # not how sidecars are named
+        ("meta/a.meta.json", []),  # a sidecar sits next to its document
+    ],
+)
+def test_a_changed_sidecar_changes_its_document(
+    tmp_path: Path, changed: str, documents: list[str]
+) -> None:
+    report, place, _ = two_doc_report(tmp_path / "corpus")
+    result = evaluate(report, reviews=reviews_of(), changed={tmp_path / "corpus" / changed})
+    assert result.changed_documents == documents
+    assert [i.finding.fingerprint for i in result.failing] == (
+        [place.fingerprint] if documents else []
+    )
+
+
+@pytest.mark.parametrize(
     ("changed", "expected_line"), [("a.txt", "a.txt:5:"), ("b.txt", "b.txt:5:")]
 )
 def test_annotation_points_at_evidence_in_the_changed_document(
@@ -316,7 +337,7 @@ def commit_all(repo: Path, message: str) -> None:
     git(repo, "commit", "-q", "-m", message)
 
 
-def test_changed_since_lists_added_modified_renamed_and_untracked(tmp_path: Path) -> None:
+def test_changed_since_lists_added_modified_renamed_deleted_and_untracked(tmp_path: Path) -> None:
     repo = init_repo(tmp_path / "repo")
     write_docs(
         repo / "seeds", {"keep.txt": "k\n", "edit.txt": "e\n", "move.txt": "m\n", "gone.txt": "g\n"}
@@ -332,13 +353,48 @@ def test_changed_since_lists_added_modified_renamed_and_untracked(tmp_path: Path
     (repo / "seeds" / "keep.txt").write_text("uncommitted edit\n")
     root, changed = changed_since(base, cwd=repo / "seeds")
     assert root == repo.resolve()
+    # A rename is listed under both names; a deleted document matches no document in a report.
     assert {p.relative_to(root).as_posix() for p in changed} == {
         "seeds/edit.txt",
+        "seeds/move.txt",
         "seeds/moved.txt",
+        "seeds/gone.txt",
         "seeds/added.txt",
         "seeds/untracked new.txt",
         "seeds/keep.txt",
     }
+
+
+def test_changed_since_lists_sidecars_added_modified_deleted_and_moved_away(
+    tmp_path: Path,
+) -> None:
+    repo = init_repo(tmp_path / "repo")
+    names = ("add", "edit", "drop", "move", "keep")
+    docs = write_docs(repo / "seeds", {f"{n}.txt": f"{n}\n" for n in names})
+    for name in ("edit", "drop", "move", "keep"):
+        (repo / "seeds" / f"{name}.meta.json").write_text('{"date": "2021-03-16"}\n')
+    commit_all(repo, "base")
+    base = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "seeds" / "add.meta.json").write_text('{"date": "2021-03-17"}\n')
+    (repo / "seeds" / "edit.meta.json").write_text('{"date": "2021-03-18"}\n')
+    git(repo, "rm", "-q", "seeds/drop.meta.json")
+    git(repo, "mv", "seeds/move.meta.json", "seeds/elsewhere.meta.json")
+    commit_all(repo, "sidecars")
+    root, changed = changed_since(base, cwd=repo)
+    assert {p.relative_to(root).as_posix() for p in changed} == {
+        "seeds/add.meta.json",
+        "seeds/edit.meta.json",
+        "seeds/drop.meta.json",
+        "seeds/move.meta.json",
+        "seeds/elsewhere.meta.json",
+    }
+    result = evaluate(make_report(docs, []), reviews=reviews_of(), changed=changed)
+    assert result.changed_documents == [
+        "add",
+        "drop",
+        "edit",
+        "move",
+    ]
 
 
 def test_changed_since_starts_from_the_merge_base(tmp_path: Path) -> None:
@@ -484,3 +540,34 @@ def test_gate_cli_since_in_a_repository(
     assert capsys.readouterr().out.startswith("seeds/b.txt:5: ")
     commit_all(tmp_path, "b")
     assert main(["gate", "seeds/", "--since", "HEAD"]) == 0
+
+
+def test_gate_cli_since_counts_a_sidecar_change_as_its_document_changing(
+    fake_pipeline: dict[str, object], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    init_repo(tmp_path)
+    commit_all(tmp_path, "documents")
+    sidecar = tmp_path / "seeds" / "b.meta.json"
+    for change in ("add", "modify", "delete"):
+        if change == "delete":
+            sidecar.unlink()
+        else:
+            sidecar.write_text(f'{{"title": "{change}"}}\n')
+        assert main(["gate", "seeds/", "--since", "HEAD"]) == 1, change
+        captured = capsys.readouterr()
+        assert captured.out.startswith("seeds/b.txt:5: "), change
+        assert "in 1 changed document(s)" in captured.err
+        commit_all(tmp_path, change)
+        assert main(["gate", "seeds/", "--since", "HEAD"]) == 0, change
+        capsys.readouterr()
+
+
+@pytest.mark.parametrize("args", [["seeds/a.meta.json"], ["--changed", "seeds/a.meta.json"]])
+def test_gate_cli_named_sidecar_counts_as_its_document(
+    fake_pipeline: dict[str, object], capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    Path("seeds/a.meta.json").write_text('{"date": "2021-03-16"}\n')
+    assert main(["gate", "seeds/", *args]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith("seeds/a.txt:5: ")
+    assert "in 1 changed document(s)" in captured.err

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import InputError
+from .ingest.meta import sidecar_path
 from .models import KIND_ORDER, DocumentRecord, Evidence, Finding, Report
 from .reviews import ReviewIndex
 
@@ -65,9 +66,11 @@ def repo_root(cwd: str | Path | None = None) -> Path | None:
 
 
 def changed_since(rev: str, *, cwd: str | Path | None = None) -> tuple[Path, set[Path]]:
-    """The repository root and the files added, modified or renamed since `rev`, plus untracked ones.
+    """The repository root and the files added, modified or deleted since `rev`, plus untracked ones.
 
-    The comparison starts from the merge base of `rev` and HEAD, so on a pull request branch
+    A renamed file is listed under both names (deleted and added), so a metadata sidecar that
+    was moved away from its document still marks that document as changed. The comparison
+    starts from the merge base of `rev` and HEAD, so on a pull request branch
     `--since origin/main` lists what the branch changed, not what main gained meanwhile. Paths
     are absolute. A bad revision or a folder outside git raises InputError E060.
     """
@@ -78,7 +81,9 @@ def changed_since(rev: str, *, cwd: str | Path | None = None) -> tuple[Path, set
     # Unrelated histories or no HEAD yet: compare with the revision itself.
     with contextlib.suppress(InputError):
         base = _git(["merge-base", base, "HEAD"], cwd=root).strip() or base
-    diff = _git(["diff", "--name-only", "-z", "--diff-filter=AMR", base, "--"], cwd=root)
+    diff = _git(
+        ["diff", "--name-only", "-z", "--no-renames", "--diff-filter=AMD", base, "--"], cwd=root
+    )
     untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], cwd=root)
     names = [n for n in (diff + untracked).split("\0") if n]
     return root, {(root / n).resolve() for n in names}
@@ -162,6 +167,11 @@ def _document_file(doc: DocumentRecord, base: Path) -> Path:
     return (p if p.is_absolute() else base / p).resolve()
 
 
+def _inputs(document: Path) -> set[Path]:
+    """The files a document is read from: itself and its metadata sidecar, present or not."""
+    return {document, sidecar_path(document)}
+
+
 def _display_path(path: Path, root: Path | None, base: Path) -> str:
     for anchor in (root, base):
         if anchor is not None and path.is_relative_to(anchor):
@@ -203,7 +213,9 @@ def evaluate(
     """Decide which findings fail the gate.
 
     In scope are the findings with evidence in a changed document (`changed` holds absolute
-    file paths; None means every document counts as changed). A finding in scope fails when:
+    file paths; None means every document counts as changed). A document is changed when its
+    file or its metadata sidecar `NAME.meta.json` is in `changed`: the sidecar can change the
+    publication date and so the claims. A finding in scope fails when:
 
     - it is not dismissed, and not confirmed (unless `fail_on_confirmed`), and
     - its kind is at or above `fail_on` (discrepancy > unsupported > agreement) and its
@@ -217,7 +229,7 @@ def evaluate(
     files = {d.id: _document_file(d, base) for d in report.documents}
     changed_set = {Path(p).resolve() for p in changed} if changed is not None else None
     changed_docs = (
-        sorted(doc for doc, path in files.items() if path in changed_set)
+        sorted(doc for doc, path in files.items() if _inputs(path) & changed_set)
         if changed_set is not None
         else None
     )

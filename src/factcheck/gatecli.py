@@ -18,6 +18,24 @@ if TYPE_CHECKING:
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+# Review-file options, declared once so every command taking them agrees on name, type and help.
+_reviews_option = click.option(
+    "--reviews",
+    "reviews_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Reviews file. [default: setting reviews, reports/reviews.json]",
+)
+_report_option = click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("reports/report.json"),
+    show_default=True,
+    help="The report to review.",
+)
+
+
 def _settings(ctx: click.Context, **overrides: Any) -> Settings:
     # The group's State (cli.State) knows the --config file; used directly the command loads its own.
     obj = ctx.find_root().obj
@@ -58,7 +76,8 @@ def _run_pipeline(
     "--since",
     metavar="GIT_REV",
     help="Only documents added, modified or renamed since this revision (from its merge "
-    "base with HEAD), plus untracked files, count as changed.",
+    "base with HEAD), plus untracked files, count as changed; a document whose sidecar "
+    "NAME.meta.json was added, modified or deleted counts as changed too.",
 )
 @click.option(
     "--changed",
@@ -75,13 +94,7 @@ def _run_pipeline(
     default=None,
     help="Lowest kind that fails: discrepancy > unsupported. [default: setting fail_on]",
 )
-@click.option(
-    "--reviews",
-    "reviews_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Reviews file. [default: setting reviews, reports/reviews.json]",
-)
+@_reviews_option
 @click.option(
     "--fail-on-unreviewed",
     is_flag=True,
@@ -129,9 +142,11 @@ def gate(
 
     Which documents count as changed: with --since REV, those git lists as added, modified
     or renamed since REV, plus untracked files; files given in PATHS inside a folder also given
-    in PATHS (this is how the pre-commit hook passes staged files), and --changed FILE. With
-    none of these, every document counts. Inside GitHub Actions (GITHUB_ACTIONS=true) it also
-    prints ::error annotations at each finding's file and line.
+    in PATHS (this is how the pre-commit hook passes staged files), and --changed FILE. A
+    document counts as changed when its metadata sidecar NAME.meta.json does (added, modified
+    or deleted), as the sidecar can change its publication date and so its claims. With none
+    of these, every document counts. Inside GitHub Actions (GITHUB_ACTIONS=true) it also prints
+    ::error annotations at each finding's file and line.
 
     \b
     Examples:
@@ -236,21 +251,8 @@ def _resolve(
 
 
 @click.command(context_settings=CONTEXT)
-@click.option(
-    "--report",
-    "report_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("reports/report.json"),
-    show_default=True,
-    help="The report to review.",
-)
-@click.option(
-    "--reviews",
-    "reviews_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Reviews file. [default: setting reviews, reports/reviews.json]",
-)
+@_report_option
+@_reviews_option
 @click.option("--all", "include_all", is_flag=True, help="Walk agreements too.")
 @click.option(
     "--confirm",
