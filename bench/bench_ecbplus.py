@@ -7,43 +7,27 @@ from different documents whose claims share a group; a gold pair is two sentence
 different documents with mentions in the same cross-document event chain.
 
     nice .venv/bin/python bench/bench_ecbplus.py --topics 2 5 12 18 21 23 34 35
+    nice .venv/bin/python bench/bench_ecbplus.py --topics 2 --embedding-backend onnx-int8
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import time
 from itertools import combinations
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
 
+import common
 from ecb_util import DEFAULT_ECBPLUS, DEV_TOPICS, load_topic, validated_sentences
-from factcheck.cache import Cache
-from factcheck.embed import Embedder
-from factcheck.extract import Extractor
-from factcheck.match import DEFAULT_WEIGHTS, Weights, match_claims, score_pair
+from factcheck.match import DEFAULT_WEIGHTS, match_claims, score_pair
 from factcheck.models import Claim
-from factcheck.settings import Settings
 from fnc1_util import make_document
 
-NO_SLOTS = Weights(
-    who=0,
-    where=0,
-    predicate=0,
-    quantity=0,
-    time_overlap=0,
-    time_disjoint=0,
-    anchors=0,
-    anchors_disjoint=0,
-)
 Key = tuple[str, int]  # (document, sentence number)
 
 
@@ -63,23 +47,20 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="count entity/time/place chains too, not only events",
     )
-    ap.add_argument("--threshold", type=float, default=None)
-    ap.add_argument("--cache", type=Path, default=Path("/tmp/factcheck-bench-cache.sqlite"))
+    common.add_matching_options(ap)
     args = ap.parse_args(argv)
 
-    settings = (
-        Settings() if args.threshold is None else Settings(similarity_threshold=args.threshold)
-    )
+    settings = common.settings_from(args)
     selected = validated_sentences(args.data / "ECBplus_coreference_sentences.csv")
-    extractor = Extractor(settings=settings)
     gold: set[tuple[Key, Key]] = set()
     pred: set[tuple[Key, Key]] = set()
     # Best score per cross-document sentence pair among candidate claim pairs, for the sweep.
     best: dict[str, dict[tuple[Key, Key], float]] = {"slots": {}, "cosine": {}}
     all_pairs = 0
     t0 = time.perf_counter()
-    with Cache(args.cache) as cache:
-        embedder = Embedder(settings=settings, cache=cache)
+    with common.open_embedder(settings, args.cache) as (_, embedder):
+        # Only embeddings go to the cache: claims are extracted afresh on every run, as before.
+        source = common.ClaimSource(settings)
         for topic in args.topics:
             docs = load_topic(args.data, topic, selected, events_only=not args.all_chains)
             documents, claims = [], []
@@ -89,15 +70,7 @@ def main(argv: list[str] | None = None) -> int:
                 text = "\n".join(d.sentences[s] for s in numbers) + "\n"
                 doc = make_document(d.name, text)
                 documents.append(doc)
-                try:
-                    extracted = extractor.extract(doc)
-                except Exception as exc:  # the bench measures matching; note and go on
-                    print(
-                        f"# extractor failed on {d.name}: {type(exc).__name__}: {exc}",
-                        file=sys.stderr,
-                    )
-                    extracted = []
-                for c in extracted:
+                for c in source.claims(doc):
                     claims.append(c)
                     sentence_of[c.id] = (d.name, numbers[c.span.line - 1])
             keys = [(d.name, s) for d in docs for s in sorted(d.sentences)]
@@ -122,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
                 if ci.document == cj.document or sims[i, j] < 0.3:
                     continue
                 a, b = sorted((sentence_of[ci.id], sentence_of[cj.id]))
-                for name, w in (("slots", DEFAULT_WEIGHTS), ("cosine", NO_SLOTS)):
+                for name, w in (("slots", DEFAULT_WEIGHTS), ("cosine", common.NO_SLOTS)):
                     s = score_pair(ci, cj, float(sims[i, j]), weights=w).score
                     if s > best[name].get((a, b), -1.0):
                         best[name][(a, b)] = s
@@ -131,11 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     p, r, f = prf(pred, gold)
     print(
         f"# ECB+ topics {' '.join(map(str, args.topics))}: {all_pairs} cross-document sentence pairs, "
-        f"{len(gold)} gold ({'all' if args.all_chains else 'event'} chains); extractor {extractor.model_id}"
+        f"{len(gold)} gold ({'all' if args.all_chains else 'event'} chains); {common.models_line(source, embedder)}"
     )
-    print(
-        f"# {time.strftime('%Y-%m-%d')} on {platform.node()} ({os.cpu_count()} cores), {elapsed:.0f}s"
-    )
+    print(common.machine_line(elapsed))
     print(
         f"matcher at threshold {settings.similarity_threshold}: precision {p:.3f} recall {r:.3f} F1 {f:.3f} "
         f"({len(pred)} predicted pairs)"
@@ -147,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         "| threshold | P (slots) | R (slots) | F1 (slots) | P (cosine) | R (cosine) | F1 (cosine) |"
     )
     print("|---|---|---|---|---|---|---|")
-    for t in np.arange(0.40, 0.81, 0.05):
+    for t in common.SWEEP:
         row = []
         for name in ("slots", "cosine"):
             predicted = {k for k, s in best[name].items() if s >= t}

@@ -7,42 +7,26 @@ with nothing paired, recall per stance, and a threshold sweep (with and without 
 computed from the same candidate scores.
 
     nice .venv/bin/python bench/bench_match.py --sample 2000
+    nice .venv/bin/python bench/bench_match.py --sample 2000 --embedding-backend onnx-int8
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
 
-from factcheck.cache import Cache
+import common
 from factcheck.embed import Embedder
-from factcheck.extract import EXTRACTOR_VERSION, Extractor
 from factcheck.match import DEFAULT_WEIGHTS, Weights, match_claims, score_pair
 from factcheck.models import Claim
-from factcheck.settings import Settings
 from fnc1_util import DEFAULT_FNC1, make_document, read_bodies, read_stances, sample
-
-NO_SLOTS = Weights(
-    who=0,
-    where=0,
-    predicate=0,
-    quantity=0,
-    time_overlap=0,
-    time_disjoint=0,
-    anchors=0,
-    anchors_disjoint=0,
-)
 
 
 def prf(pred: list[bool], gold: list[bool]) -> tuple[float, float, float]:
@@ -77,44 +61,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bodies", type=Path, default=DEFAULT_FNC1 / "train_bodies.csv")
     ap.add_argument("--sample", type=int, default=2000, help="stance pairs to use (fixed seed)")
     ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument(
-        "--threshold", type=float, default=None, help="override settings.similarity_threshold"
-    )
-    ap.add_argument(
-        "--cache",
-        type=Path,
-        default=Path("/tmp/factcheck-bench-cache.sqlite"),
-        help="embedding/claims cache shared between bench runs",
-    )
+    common.add_matching_options(ap)
     args = ap.parse_args(argv)
 
-    settings = (
-        Settings() if args.threshold is None else Settings(similarity_threshold=args.threshold)
-    )
+    settings = common.settings_from(args)
     pairs = sample(read_stances(args.stances), args.sample, seed=args.seed)
     bodies = read_bodies(args.bodies)
-    extractor = Extractor(settings=settings)
     t0 = time.perf_counter()
-    with Cache(args.cache) as cache:
-        embedder = Embedder(settings=settings, cache=cache)
-        version = f"bench:{EXTRACTOR_VERSION}:{extractor.model_id}"
-        failures: list[str] = []
-        claims_of: dict[str, list[Claim]] = {}
-
-        def claims_for(doc_id: str, text: str) -> list[Claim]:
-            if doc_id not in claims_of:
-                doc = make_document(doc_id, text)
-                hit = cache.get_claims(doc.content_hash, version, document=doc_id)
-                if hit is None:
-                    try:
-                        hit = extractor.extract(doc)
-                        cache.put_claims(doc.content_hash, version, hit)
-                    except Exception as exc:  # the bench measures matching; note and go on
-                        failures.append(f"{doc_id}: {type(exc).__name__}: {exc}")
-                        hit = []
-                claims_of[doc_id] = hit
-            return claims_of[doc_id]
-
+    with common.open_embedder(settings, args.cache) as (cache, embedder):
+        source = common.ClaimSource(settings, cache)
         gold, pred = [], []
         scores: list[float] = []
         cos_only: list[float] = []
@@ -123,12 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         heads: dict[str, str] = {}
         for k, pair in enumerate(pairs):
             hid = heads.setdefault(pair.headline, f"h{len(heads)}")
-            head = claims_for(hid, pair.headline)
-            body = claims_for(f"b{pair.body_id}", bodies[pair.body_id])
             docs = [
                 make_document(hid, pair.headline),
                 make_document(f"b{pair.body_id}", bodies[pair.body_id]),
             ]
+            head, body = (source.claims(d) for d in docs)
             result = match_claims(
                 [*head, *body], documents=docs, settings=settings, embedder=embedder
             )
@@ -143,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             per_stance[pair.stance] += 1
             per_stance_hit[pair.stance] += matched
             scores.append(best_scores(head, body, embedder, DEFAULT_WEIGHTS))
-            cos_only.append(best_scores(head, body, embedder, NO_SLOTS))
+            cos_only.append(best_scores(head, body, embedder, common.NO_SLOTS))
             if (k + 1) % 500 == 0:
                 print(
                     f"  {k + 1}/{len(pairs)} pairs, {time.perf_counter() - t0:.0f}s",
@@ -152,20 +106,17 @@ def main(argv: list[str] | None = None) -> int:
         elapsed = time.perf_counter() - t0
         stats = cache.stats()
 
-    if failures:
+    if source.failures:
         print(
-            f"# extractor failed on {len(failures)} documents (counted as having no claims): {failures[:3]}"
+            f"# extractor failed on {len(source.failures)} documents (counted as having no claims): "
+            f"{source.failures[:3]}"
         )
     p, r, f = prf(pred, gold)
     unrelated = [not m for m, g in zip(pred, gold, strict=True) if not g]
     print(
-        f"# FNC-1 matching: {len(pairs)} pairs (seed {args.seed}), extractor {extractor.model_id}, "
-        f"model {embedder.model_id}"
+        f"# FNC-1 matching: {len(pairs)} pairs (seed {args.seed}), {common.models_line(source, embedder)}"
     )
-    print(
-        f"# {time.strftime('%Y-%m-%d')} on {platform.node()} ({os.cpu_count()} cores), {elapsed:.0f}s, "
-        f"embeddings encoded {embedder.encoded}, cache {stats}"
-    )
+    print(f"{common.machine_line(elapsed)}, embeddings encoded {embedder.encoded}, cache {stats}")
     print(
         f"threshold {settings.similarity_threshold}: precision {p:.3f} recall {r:.3f} F1 {f:.3f}; "
         f"unrelated with nothing paired {np.mean(unrelated):.3f}"
@@ -182,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         "| threshold | P (slots) | R (slots) | F1 (slots) | unrelated clean (slots) | P (cosine) | R (cosine) | F1 (cosine) |"
     )
     print("|---|---|---|---|---|---|---|---|")
-    for t in np.arange(0.40, 0.81, 0.05):
+    for t in common.SWEEP:
         ps = [s >= t for s in scores]
         pc = [s >= t for s in cos_only]
         a, b, c = prf(ps, gold)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from factcheck.extract.corpus import link_entities
-from factcheck.models import Attribution, Claim, Entity, EntityKind, Predicate, Role, Span
+from factcheck.models import Attribution, Claim, Entity, EntityKind, Role
+from tests.conftest import make_claim
 
 
 def ent(
@@ -27,35 +28,6 @@ def ent(
     )
 
 
-def claim(
-    doc: str,
-    *who: Entity,
-    index: int = 0,
-    where: tuple[Entity, ...] = (),
-    speaker: Entity | None = None,
-) -> Claim:
-    text = "A claim written for the test."
-    return Claim(
-        id=f"{doc}:{index}",
-        document=doc,
-        text=text,
-        sentence=text,
-        span=Span(
-            document=doc,
-            start=0,
-            end=len(text),
-            line=1,
-            column=1,
-            end_line=1,
-            end_column=len(text) + 1,
-        ),
-        who=list(who),
-        where=list(where),
-        what=Predicate(lemma="say"),
-        attribution=Attribution(speaker=speaker, text="said") if speaker is not None else None,
-    )
-
-
 BLINKEN = ent("person:antony-blinken", "Antony J. Blinken")
 SHORT_BLINKEN = ent("person:blinken", "Blinken")
 
@@ -65,7 +37,7 @@ def ids(c: Claim) -> list[str]:
 
 
 def test_surname_links_to_the_one_full_name_in_another_document() -> None:
-    out = link_entities([claim("a", SHORT_BLINKEN), claim("b", BLINKEN)])
+    out = link_entities([make_claim("a", who=[SHORT_BLINKEN]), make_claim("b", who=[BLINKEN])])
     assert ids(out[0]) == ["person:antony-blinken"]
     assert out[0].who[0].name == "Antony J. Blinken"
     assert out[0].who[0].mention == "Blinken"  # what the document wrote is kept
@@ -73,17 +45,17 @@ def test_surname_links_to_the_one_full_name_in_another_document() -> None:
 
 def test_ambiguous_surname_is_left_alone() -> None:
     claims = [
-        claim("a", ent("person:kim", "Kim")),
-        claim("b", ent("person:kim-un", "Kim Jong Un")),
-        claim("c", ent("person:kim-yo-jong", "Kim Yo Jong")),
+        make_claim("a", who=[ent("person:kim", "Kim")]),
+        make_claim("b", who=[ent("person:kim-un", "Kim Jong Un")]),
+        make_claim("c", who=[ent("person:kim-yo-jong", "Kim Yo Jong")]),
     ]
     assert ids(link_entities(claims)[0]) == ["person:kim"]
 
 
 def test_partial_two_word_name_links_to_the_longer_name() -> None:
     claims = [
-        claim("a", ent("person:drian-le", "Le Drian")),
-        claim("b", ent("person:drian-jean-yves", "Jean-Yves Le Drian")),
+        make_claim("a", who=[ent("person:drian-le", "Le Drian")]),
+        make_claim("b", who=[ent("person:drian-jean-yves", "Jean-Yves Le Drian")]),
     ]
     assert ids(link_entities(claims)[0]) == ["person:drian-jean-yves"]
 
@@ -91,7 +63,7 @@ def test_partial_two_word_name_links_to_the_longer_name() -> None:
 def test_role_is_not_copied_from_another_document() -> None:
     role = Role(title="secretary of state", org="gpe:US")
     full = ent("person:antony-blinken", "Antony Blinken", role=role)
-    out = link_entities([claim("a", SHORT_BLINKEN), claim("b", full)])
+    out = link_entities([make_claim("a", who=[SHORT_BLINKEN]), make_claim("b", who=[full])])
     assert out[0].who[0].id == "person:antony-blinken"
     assert out[0].who[0].role is None
     assert out[1].who[0].role == role
@@ -101,13 +73,22 @@ def test_speaker_and_where_are_linked_too() -> None:
     fbi = ent("org:fbi", "FBI", "org")
     out = link_entities(
         [
-            claim("a", fbi, speaker=SHORT_BLINKEN, where=(fbi,)),
-            claim(
+            make_claim(
+                "a",
+                who=[fbi],
+                where=[fbi],
+                attribution=Attribution(speaker=SHORT_BLINKEN, text="said"),
+            ),
+            make_claim(
                 "b",
-                BLINKEN,
-                ent(
-                    "org:federal-bureau-of-investigation", "Federal Bureau of Investigation", "org"
-                ),
+                who=[
+                    BLINKEN,
+                    ent(
+                        "org:federal-bureau-of-investigation",
+                        "Federal Bureau of Investigation",
+                        "org",
+                    ),
+                ],
             ),
         ]
     )
@@ -136,7 +117,9 @@ def test_acronym_links_to_the_long_form_its_initials_spell(
     acronym: str, long_id: str, long_name: str, linked: bool
 ) -> None:
     short = ent("org:" + acronym.lower().replace(".", ""), acronym, "org")
-    out = link_entities([claim("a", short), claim("b", ent(long_id, long_name, "org"))])
+    out = link_entities(
+        [make_claim("a", who=[short]), make_claim("b", who=[ent(long_id, long_name, "org")])]
+    )
     assert (ids(out[0]) == [long_id]) is linked
 
 
@@ -146,35 +129,39 @@ def test_acronym_uses_the_written_long_form_not_only_the_canonical_name() -> Non
     long = ent(
         "org:defense-department", "Defense Department", "org", mention="the Department of Defense"
     )
-    assert ids(link_entities([claim("a", dod), claim("b", long)])[0]) == ["org:defense-department"]
+    assert ids(link_entities([make_claim("a", who=[dod]), make_claim("b", who=[long])])[0]) == [
+        "org:defense-department"
+    ]
 
 
 def test_ambiguous_acronym_is_left_alone() -> None:
     claims = [
-        claim("a", ent("org:ps", "PS", "org")),
-        claim("b", ent("org:public-service", "Public Service", "org")),
-        claim("c", ent("org:police-scotland", "Police Scotland", "org")),
+        make_claim("a", who=[ent("org:ps", "PS", "org")]),
+        make_claim("b", who=[ent("org:public-service", "Public Service", "org")]),
+        make_claim("c", who=[ent("org:police-scotland", "Police Scotland", "org")]),
     ]
     assert ids(link_entities(claims)[0]) == ["org:ps"]
 
 
 def test_two_mentions_that_become_one_entity_are_listed_once_in_order() -> None:
-    c = claim(
+    c = make_claim(
         "a",
-        SHORT_BLINKEN,
-        ent("gpe:JP", "Japan", "gpe"),
-        ent("person:antony-blinken", "Antony Blinken"),
+        who=[
+            SHORT_BLINKEN,
+            ent("gpe:JP", "Japan", "gpe"),
+            ent("person:antony-blinken", "Antony Blinken"),
+        ],
     )
-    out = link_entities([c, claim("b", BLINKEN)])
+    out = link_entities([c, make_claim("b", who=[BLINKEN])])
     assert ids(out[0]) == ["person:antony-blinken", "gpe:JP"]
 
 
 def test_linking_is_deterministic_and_independent_of_claim_order() -> None:
     claims = [
-        claim("a", SHORT_BLINKEN),
-        claim("b", BLINKEN),
-        claim("c", ent("person:austin", "Austin")),
-        claim("d", ent("person:austin-lloyd", "Lloyd Austin")),
+        make_claim("a", who=[SHORT_BLINKEN]),
+        make_claim("b", who=[BLINKEN]),
+        make_claim("c", who=[ent("person:austin", "Austin")]),
+        make_claim("d", who=[ent("person:austin-lloyd", "Lloyd Austin")]),
     ]
     forward = [c.model_dump() for c in link_entities(claims)]
     backward = [c.model_dump() for c in reversed(link_entities(list(reversed(claims))))]
@@ -188,5 +175,8 @@ def test_linking_is_deterministic_and_independent_of_claim_order() -> None:
 
 
 def test_nothing_to_link_returns_the_claims_unchanged() -> None:
-    claims = [claim("a", BLINKEN), claim("b", ent("gpe:US", "United States", "gpe"))]
+    claims = [
+        make_claim("a", who=[BLINKEN]),
+        make_claim("b", who=[ent("gpe:US", "United States", "gpe")]),
+    ]
     assert link_entities(claims) == claims

@@ -10,41 +10,9 @@ import pytest
 
 from factcheck.embed import Embedder
 from factcheck.match import MatchResult, group_id, group_pairs, match_claims, score_pair
-from factcheck.models import Claim, Document, Entity, Predicate, SourceCluster, Span, TimeExpression
+from factcheck.models import Entity, Predicate, SourceCluster, TimeExpression
 from factcheck.settings import Settings
-
-
-def doc(doc_id: str, text: str) -> Document:
-    return Document(
-        id=doc_id,
-        path=f"{doc_id}.txt",
-        format="txt",
-        content_hash=hashlib.sha256(text.encode()).hexdigest(),
-        encoding="utf-8",
-        characters=len(text),
-        text=text,
-        original=text,
-    )
-
-
-def claim(doc_id: str, n: int, text: str, **slots: object) -> Claim:
-    return Claim(
-        id=f"{doc_id}:{n}",
-        document=doc_id,
-        text=text,
-        sentence=text,
-        span=Span(
-            document=doc_id,
-            start=0,
-            end=len(text),
-            line=1,
-            column=1,
-            end_line=1,
-            end_column=len(text) + 1,
-        ),
-        what=slots.pop("what", Predicate(lemma="")),
-        **slots,  # type: ignore[arg-type]
-    )
+from tests.conftest import make_claim, make_document
 
 
 def day(d: str) -> TimeExpression:
@@ -71,8 +39,8 @@ OTHER = Entity(id="person:john-roe", name="John Roe", kind="person", mention="Jo
 def test_slot_evidence_moves_the_score(
     slots_a: dict[str, object], slots_b: dict[str, object], direction: int, evidence: str | None
 ) -> None:
-    a = claim("a", 0, "the minister left office", **dict(slots_a))
-    b = claim("b", 0, "the minister quit", **dict(slots_b))
+    a = make_claim("a", "the minister left office", **slots_a)
+    b = make_claim("b", "the minister quit", **slots_b)
     scored = score_pair(a, b, 0.6)
     assert np.sign(round(scored.score - 0.6, 6)) == direction
     if evidence:
@@ -80,9 +48,9 @@ def test_slot_evidence_moves_the_score(
 
 
 def test_shared_names_count_when_slots_are_empty() -> None:
-    a = claim("a", 0, "On Monday the mayor of Springfield opened the Elm Street bridge.")
-    b = claim("b", 0, "The Elm Street bridge in Springfield was opened on Monday.")
-    c = claim("c", 0, "On Monday the mayor of Shelbyville closed the Oak Avenue tunnel.")
+    a = make_claim("a", "On Monday the mayor of Springfield opened the Elm Street bridge.")
+    b = make_claim("b", "The Elm Street bridge in Springfield was opened on Monday.")
+    c = make_claim("c", "On Monday the mayor of Shelbyville closed the Oak Avenue tunnel.")
     assert score_pair(a, b, 0.6).score > 0.6
     assert score_pair(a, c, 0.6).score < score_pair(a, b, 0.6).score
 
@@ -116,9 +84,9 @@ class StubEmbedder(Embedder):
 
 def test_claims_of_one_document_are_never_paired() -> None:
     text = "The bridge over the river reopened to traffic after repairs."
-    claims = [claim("a", 0, text), claim("a", 1, text)]
+    claims = [make_claim("a", text), make_claim("a", text, index=1)]
     result = match_claims(
-        claims, documents=[doc("a", text)], settings=Settings(), embedder=StubEmbedder()
+        claims, documents=[make_document("a", text)], settings=Settings(), embedder=StubEmbedder()
     )
     assert result.groups == []
 
@@ -135,11 +103,15 @@ def test_near_duplicate_documents_count_as_one_source() -> None:
     )
     sentence = "The council voted to close the old library on Main Street."
     claims = [
-        claim("wire", 0, sentence),
-        claim("reprint", 0, sentence),
-        claim("local", 0, sentence),
+        make_claim("wire", sentence),
+        make_claim("reprint", sentence),
+        make_claim("local", sentence),
     ]
-    documents = [doc("wire", body), doc("reprint", copy), doc("local", other)]
+    documents = [
+        make_document("wire", body),
+        make_document("reprint", copy),
+        make_document("local", other),
+    ]
     result = match_claims(claims, documents=documents, settings=Settings(), embedder=StubEmbedder())
     assert [s.documents for s in result.sources] == [["reprint", "wire"]]
     assert result.source_of("wire") == result.source_of("reprint") == "reprint"
@@ -155,8 +127,10 @@ def test_group_ids_are_deterministic_and_sorted() -> None:
         "y": "The museum reopened its doors on Friday.",
         "z": "The museum reopened its doors on Friday.",
     }
-    claims = [claim(d, 0, t) for d, t in texts.items()]
-    documents = [doc(d, f"{d} unrelated body text number {i}") for i, d in enumerate(texts)]
+    claims = [make_claim(d, t) for d, t in texts.items()]
+    documents = [
+        make_document(d, f"{d} unrelated body text number {i}") for i, d in enumerate(texts)
+    ]
     one = match_claims(claims, documents=documents, settings=Settings(), embedder=StubEmbedder())
     two = match_claims(
         list(reversed(claims)), documents=documents, settings=Settings(), embedder=StubEmbedder()
@@ -203,7 +177,7 @@ PARAPHRASE_CASES = [
 def test_real_model_matches_paraphrases_not_same_topic_facts(
     embedder: Embedder, text_a: str, text_b: str, expected: bool
 ) -> None:
-    claims = [claim("a", 0, text_a), claim("b", 0, text_b)]
-    documents = [doc("a", text_a), doc("b", text_b)]
+    claims = [make_claim("a", text_a), make_claim("b", text_b)]
+    documents = [make_document("a", text_a), make_document("b", text_b)]
     result = match_claims(claims, documents=documents, settings=Settings(), embedder=embedder)
     assert bool(result.groups) is expected

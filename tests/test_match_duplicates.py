@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 
 from factcheck.duplicates import duplicate_pairs, shingles, similarity, source_clusters
-from factcheck.models import Document
+from tests.conftest import make_document
 
 ARTICLE = (
     "Flooding closed the coastal highway north of the port on Saturday after two days of heavy rain, "
@@ -29,19 +27,6 @@ SAME_TOPIC = (
 )
 
 
-def doc(doc_id: str, text: str) -> Document:
-    return Document(
-        id=doc_id,
-        path=f"{doc_id}.txt",
-        format="txt",
-        content_hash=hashlib.sha256(text.encode()).hexdigest(),
-        encoding="utf-8",
-        characters=len(text),
-        text=text,
-        original=text,
-    )
-
-
 @pytest.mark.parametrize(
     ("other", "duplicate"),
     [(SYNDICATED, True), (TRIMMED, True), (SAME_TOPIC, False), (ARTICLE[:120], False)],
@@ -57,10 +42,10 @@ def test_similarity_ignores_case_and_punctuation() -> None:
 
 def test_clusters_have_deterministic_ids() -> None:
     docs = [
-        doc("zeta", SYNDICATED),
-        doc("alpha", ARTICLE),
-        doc("mid", SAME_TOPIC),
-        doc("beta", TRIMMED),
+        make_document("zeta", SYNDICATED),
+        make_document("alpha", ARTICLE),
+        make_document("mid", SAME_TOPIC),
+        make_document("beta", TRIMMED),
     ]
     clusters = source_clusters(docs, threshold=0.9)
     assert [(c.id, c.documents) for c in clusters] == [("alpha", ["alpha", "beta", "zeta"])]
