@@ -19,7 +19,9 @@ from factcheck import backends
 from factcheck.backends import (
     MANIFEST,
     ONNX_FILES,
+    OnnxEncoder,
     ensure_onnx_export,
+    load_encoder,
     load_sentence_transformer,
     model_id,
     resolve_model_path,
@@ -294,3 +296,149 @@ def test_valid_export_checks_files_against_manifest(
     elif tamper == "manifest-not-json":
         manifest.write_text("{", encoding="utf-8")
     assert backends._valid_export(folder) is valid
+
+
+def test_valid_export_can_limit_the_byte_check_to_the_files_in_use(tmp_path: Path) -> None:
+    folder = tmp_path / "onnx"
+    folder.mkdir()
+    _FakeExporter()(object(), folder, model_path=tmp_path)
+    (folder / ONNX_FILES["onnx"]).write_bytes(b"xnnx" * 100)  # same size, other bytes
+    assert backends._valid_export(folder, names=[ONNX_FILES["onnx-int8"]])
+    assert not backends._valid_export(folder, names=[ONNX_FILES["onnx"]])
+    (folder / ONNX_FILES["onnx"]).write_bytes(b"x")  # a size change is always seen
+    assert not backends._valid_export(folder, names=[ONNX_FILES["onnx-int8"]])
+
+
+# Inputs where tokenising and pooling details show: stripping, empty text, truncation past
+# max_seq_length, accents and non-Latin script, line breaks, and batches of mixed length.
+TRICKY = [
+    "  Leading and trailing spaces.  ",
+    "",
+    "x",
+    "Ünïcödé café, naïve résumé in 東京 on 3 März 2026",
+    "The committee met. " * 120,
+    "Talks resumed.\nA second line followed.",
+    *SENTENCES,
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("backend", "min_cosine"), [("onnx", 0.9999), ("onnx-int8", 0.95)])
+def test_lean_onnx_encoder_matches_sentence_transformers(
+    models: dict[str, Any], export_dir: Path, backend: str, min_cosine: float
+) -> None:
+    models["get"](backend)  # the export exists
+    encoder = load_encoder("all-MiniLM-L6-v2", backend=backend, export_dir=export_dir)  # type: ignore[arg-type]
+    assert isinstance(encoder, OnnxEncoder)
+    assert encoder.get_sentence_embedding_dimension() == 384
+    reference = models["get"]("torch").encode(TRICKY, batch_size=3, normalize_embeddings=True)
+    vectors = encoder.encode(TRICKY, batch_size=3)
+    assert vectors.shape == (len(TRICKY), 384) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert float((vectors * reference).sum(axis=1).min()) >= min_cosine
+    # Batching and order do not change a sentence's vector.
+    alone = encoder.encode(TRICKY[4:5], batch_size=1)
+    np.testing.assert_allclose(alone[0], vectors[4], atol=1e-5)
+
+
+@pytest.mark.slow
+def test_lean_load_reads_no_pytorch_weights(
+    models: dict[str, Any], export_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    models["get"]("onnx")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("PyTorch model loaded")
+
+    monkeypatch.setattr(backends, "_load_torch", refuse)
+    encoder = load_encoder("all-MiniLM-L6-v2", backend="onnx-int8", export_dir=export_dir)  # type: ignore[arg-type]
+    assert encoder.encode(SENTENCES[:2]).shape == (2, 384)
+
+
+@pytest.mark.slow
+def test_load_encoder_exports_on_first_use(tmp_path: Path) -> None:
+    encoder = load_encoder("all-MiniLM-L6-v2", backend="onnx-int8", export_dir=tmp_path)
+    assert isinstance(encoder, OnnxEncoder)
+    folder = tmp_path / model_id(resolve_model_path("all-MiniLM-L6-v2")) / "onnx"
+    assert backends._valid_export(folder)
+    vectors = encoder.encode(SENTENCES)
+    assert float(vectors[0] @ vectors[3]) < 0.5
+
+
+def _st_folder(root: Path, *, modules: list[str], pooling: dict[str, object]) -> Path:
+    """A model folder with just the configuration files _lean_spec reads."""
+    folder = root / "st-model"
+    (folder / "1_Pooling").mkdir(parents=True)
+    entries = [
+        {
+            "idx": i,
+            "name": str(i),
+            "path": "" if i == 0 else f"{i}_{kind}",
+            "type": f"sentence_transformers.models.{kind}",
+        }
+        for i, kind in enumerate(modules)
+    ]
+    (folder / "modules.json").write_text(json.dumps(entries), encoding="utf-8")
+    (folder / "sentence_bert_config.json").write_text(
+        '{"max_seq_length": 128, "do_lower_case": true}', encoding="utf-8"
+    )
+    (folder / "1_Pooling" / "config.json").write_text(json.dumps(pooling), encoding="utf-8")
+    (folder / "tokenizer_config.json").write_text('{"pad_token": "[PAD]"}', encoding="utf-8")
+    (folder / "tokenizer.json").write_text("{}", encoding="utf-8")
+    return folder
+
+
+MEAN = {"word_embedding_dimension": 8, "pooling_mode_mean_tokens": True}
+
+
+@pytest.mark.parametrize(
+    ("modules", "pooling", "expected"),
+    [
+        (["Transformer", "Pooling", "Normalize"], MEAN, ("mean", True)),
+        (["Transformer", "Pooling"], MEAN, ("mean", False)),
+        (
+            ["Transformer", "Pooling"],
+            {"word_embedding_dimension": 8, "pooling_mode_cls_token": True},
+            ("cls", False),
+        ),
+        (["Transformer", "Pooling", "Dense", "Normalize"], MEAN, None),  # a projection head
+        (
+            ["Transformer", "Pooling"],
+            {**MEAN, "pooling_mode_max_tokens": True},  # concatenated poolings
+            None,
+        ),
+        (["Transformer", "Pooling"], {**MEAN, "pooling_mode_lasttoken": True}, None),
+        (["Transformer", "Pooling"], {**MEAN, "include_prompt": False}, None),
+    ],
+)
+def test_lean_spec_takes_only_layouts_it_reproduces(
+    tmp_path: Path,
+    modules: list[str],
+    pooling: dict[str, object],
+    expected: tuple[str, bool] | None,
+) -> None:
+    spec = backends._lean_spec(_st_folder(tmp_path, modules=modules, pooling=pooling))
+    if expected is None:
+        assert spec is None
+    else:
+        assert spec is not None
+        assert (spec.pooling, spec.normalize) == expected
+        assert (spec.max_seq_length, spec.do_lower_case, spec.dimension) == (128, True, 8)
+
+
+def test_lean_spec_needs_a_fast_tokenizer_file(tmp_path: Path) -> None:
+    folder = _st_folder(tmp_path, modules=["Transformer", "Pooling"], pooling=MEAN)
+    (folder / "tokenizer.json").unlink()
+    assert backends._lean_spec(folder) is None
+    assert backends._lean_spec(tmp_path / "missing") is None
+
+
+def test_pooling_modes_ignore_padding() -> None:
+    hidden = np.array([[[1.0, 2.0], [3.0, 6.0], [100.0, -100.0]]], dtype=np.float32)
+    mask = np.array([[1, 1, 0]])
+    np.testing.assert_allclose(backends._pool(hidden, mask, "mean"), [[2.0, 4.0]])
+    np.testing.assert_allclose(backends._pool(hidden, mask, "max"), [[3.0, 6.0]])
+    np.testing.assert_allclose(backends._pool(hidden, mask, "cls"), [[1.0, 2.0]])
+    np.testing.assert_allclose(
+        backends._pool(hidden, mask, "mean_sqrt_len"), [[4.0 / 2**0.5, 8.0 / 2**0.5]]
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pytest
@@ -88,3 +89,25 @@ def test_real_model_is_loaded_lazily_and_fills_the_cache(tmp_path: Path) -> None
         again.encode(["A short sentence.", "Another one."])
         assert again.loads == 0
         assert cache.stats()["embeddings_hits"] == 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["onnx", "onnx-int8"])
+def test_onnx_backends_give_each_text_one_vector_whatever_its_neighbours(
+    backend: Literal["onnx", "onnx-int8"],
+) -> None:
+    # The per-text cache assumes a text's vector depends on the text alone. Dynamic int8
+    # quantisation scales activations over a whole batch, so this fails if texts are batched.
+    from factcheck.backends import OnnxEncoder
+
+    texts = [
+        "The ministers met in Tokyo on Tuesday.",
+        "A much longer sentence about the talks, the communique and the many officials present.",
+        "Rain.",
+    ]
+    embedder = Embedder(settings=Settings(embedding_backend=backend))
+    together = embedder.encode(texts)
+    assert isinstance(embedder._model, OnnxEncoder)
+    for i, text in enumerate(texts):
+        alone = Embedder(settings=Settings(embedding_backend=backend)).encode([text])
+        np.testing.assert_array_equal(alone[0], together[i])

@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import warnings
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -51,11 +52,14 @@ __all__ = [
     "BACKENDS",
     "DEFAULT_MODEL_NAME",
     "Backend",
+    "OnnxEncoder",
     "OnnxTransformer",
     "default_export_dir",
     "ensure_onnx_export",
+    "load_encoder",
     "load_sentence_transformer",
     "model_id",
+    "quiet_transformers",
     "resolve_model_path",
 ]
 
@@ -168,6 +172,214 @@ def load_sentence_transformer(
     return model
 
 
+def load_encoder(
+    model_path: str | Path,
+    *,
+    backend: Backend,
+    export_dir: Path | None,
+    num_threads: int | None = None,
+) -> OnnxEncoder | SentenceTransformer:
+    """The fastest way to run `model_path` on `backend`, without loading PyTorch weights if possible.
+
+    For the ONNX backends, a model made of a Transformer, a Pooling and optionally a Normalize
+    module (the usual sentence-transformers layout) whose export is already in the cache runs as an
+    :class:`OnnxEncoder`: the tokenizer, one ONNX Runtime session and NumPy pooling, so loading
+    reads neither the PyTorch weights nor sentence-transformers. Anything else (first use, before
+    the export exists; other module layouts; ``torch``) goes through :func:`load_sentence_transformer`.
+    """
+    if backend == "torch" or backend not in BACKENDS:
+        return load_sentence_transformer(
+            model_path, backend=backend, export_dir=export_dir, num_threads=num_threads
+        )
+    path = resolve_model_path(model_path)
+    spec = _lean_spec(path)
+    if spec is None:
+        return load_sentence_transformer(
+            path, backend=backend, export_dir=export_dir, num_threads=num_threads
+        )
+    ort = _import_onnx_tooling(path)
+    threads = num_threads or _available_cores()
+    target = (export_dir or default_export_dir()) / model_id(path) / "onnx"
+    if not _valid_export(target, names=[ONNX_FILES[backend]]):
+        # First use: export from the PyTorch model (which also checks parity), then run lean.
+        load_sentence_transformer(path, backend=backend, export_dir=export_dir, num_threads=threads)
+    # Text by text (see OnnxEncoder._each): one single-threaded session, a worker per core.
+    try:
+        session = _session(ort, target / ONNX_FILES[backend], 1)
+    except Exception as exc:
+        raise ModelLoadError.make(
+            "E030",
+            model=str(model_path),
+            path=target / ONNX_FILES[backend],
+            detail=f"ONNX Runtime cannot load the export ({type(exc).__name__}: {exc})",
+        ) from None
+    return OnnxEncoder(session, spec, workers=threads)
+
+
+@dataclass(frozen=True)
+class LeanSpec:
+    """What sentence-transformers would do around the transformer, read from the model folder."""
+
+    tokenizer_file: Path
+    max_seq_length: int
+    do_lower_case: bool
+    pooling: Literal["mean", "cls", "max", "mean_sqrt_len"]
+    normalize: bool
+    dimension: int
+
+
+def _lean_spec(path: Path) -> LeanSpec | None:
+    """The model's pre- and post-processing if it is one :class:`OnnxEncoder` reproduces, else None."""
+    try:
+        modules = json.loads((path / "modules.json").read_text(encoding="utf-8"))
+        kinds = [str(m["type"]).rsplit(".", 1)[-1] for m in modules]
+        if kinds not in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"]):
+            return None
+        if modules[0].get("path", "") not in ("", "."):
+            return None
+        bert = json.loads((path / "sentence_bert_config.json").read_text(encoding="utf-8"))
+        pool = json.loads((path / modules[1]["path"] / "config.json").read_text(encoding="utf-8"))
+        st_config_file = path / "config_sentence_transformers.json"
+        st_config = (
+            json.loads(st_config_file.read_text(encoding="utf-8"))
+            if st_config_file.is_file()
+            else {}
+        )
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+    tokenizer_file = path / "tokenizer.json"
+    modes = {
+        "cls": pool.get("pooling_mode_cls_token"),
+        "mean": pool.get("pooling_mode_mean_tokens"),
+        "max": pool.get("pooling_mode_max_tokens"),
+        "mean_sqrt_len": pool.get("pooling_mode_mean_sqrt_len_tokens"),
+    }
+    chosen = [mode for mode, on in modes.items() if on]
+    others_on = any(
+        v is True
+        for k, v in pool.items()
+        if k.startswith("pooling_mode_") and k.removeprefix("pooling_mode_") not in _POOL_KEYS
+    )
+    max_len = bert.get("max_seq_length")
+    if (
+        not tokenizer_file.is_file()
+        or len(chosen) != 1
+        or others_on
+        or pool.get("include_prompt", True) is not True
+        or not isinstance(max_len, int)
+        or not isinstance(pool.get("word_embedding_dimension"), int)
+        or st_config.get("default_prompt_name")
+    ):
+        return None
+    return LeanSpec(
+        tokenizer_file=tokenizer_file,
+        max_seq_length=max_len,
+        do_lower_case=bool(bert.get("do_lower_case", False)),
+        pooling=chosen[0],  # type: ignore[arg-type]
+        normalize=len(kinds) == 3,
+        dimension=int(pool["word_embedding_dimension"]),
+    )
+
+
+_POOL_KEYS = frozenset({"cls_token", "mean_tokens", "max_tokens", "mean_sqrt_len_tokens"})
+
+
+class OnnxEncoder:
+    """sentence-transformers' ``encode`` for Transformer-Pooling(-Normalize) models on ONNX Runtime alone.
+
+    Each text is tokenised with the model's own fast tokenizer (stripped, lower-cased if the model
+    says so, truncated to its ``max_seq_length``), run alone through the exported transformer,
+    then pooled and normalised in NumPy, as sentence-transformers would.
+    """
+
+    def __init__(self, session: Any, spec: LeanSpec, *, workers: int = 1) -> None:
+        from tokenizers import Tokenizer
+
+        self.session = session
+        self.spec = spec
+        self.workers = max(1, workers)
+        self.input_names: list[str] = [i.name for i in session.get_inputs()]
+        tokenizer = Tokenizer.from_file(str(spec.tokenizer_file))
+        tokenizer.no_padding()  # one text at a time
+        tokenizer.enable_truncation(max_length=spec.max_seq_length)
+        self.tokenizer = tokenizer
+
+    def get_sentence_embedding_dimension(self) -> int:
+        return self.spec.dimension
+
+    def encode(
+        self,
+        sentences: list[str],
+        *,
+        batch_size: int = 32,
+        convert_to_numpy: bool = True,
+        normalize_embeddings: bool = False,
+        show_progress_bar: bool | None = None,
+    ) -> np.ndarray:
+        """One float32 row per sentence, in input order (`batch_size` is accepted and unused)."""
+        del batch_size, convert_to_numpy, show_progress_bar  # see _each; progress is the caller's
+        out = np.zeros((len(sentences), self.spec.dimension), dtype=np.float32)
+        self._each(sentences, out)
+        if self.spec.normalize or normalize_embeddings:
+            norms = np.linalg.norm(out, axis=1, keepdims=True)
+            out /= np.maximum(norms, 1e-12)
+        return out
+
+    def _each(self, sentences: list[str], out: np.ndarray) -> None:
+        """Every text on its own, spread over worker threads sharing one single-threaded session.
+
+        Dynamically quantised (int8) models scale each activation tensor by its range over the
+        whole batch, padding included, so in a batch a text's vector would depend on its
+        neighbours (cosine down to 0.97 between batch sizes 1 and 64): run alone, it depends on
+        the text only, as the per-text cache assumes. Unpadded single texts on one core each
+        are also faster on a CPU than padded batches with the cores inside each operator
+        (bench/RESULTS-backends.md). ONNX Runtime releases the GIL while it runs.
+        """
+
+        def one(i: int) -> None:
+            out[i] = self._embed_one(sentences[i])
+
+        if self.workers == 1 or len(sentences) < 2:
+            for i in range(len(sentences)):
+                one(i)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(self.workers) as pool:
+            for _ in pool.map(one, range(len(sentences)), chunksize=16):
+                pass
+
+    def _embed_one(self, text: str) -> np.ndarray:
+        text = text.strip()
+        if self.spec.do_lower_case:
+            text = text.lower()
+        encoding = self.tokenizer.encode(text)
+        ids = np.array([encoding.ids], dtype=np.int64)
+        mask = np.array([encoding.attention_mask], dtype=np.int64)
+        columns = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self.input_names:
+            columns["token_type_ids"] = np.array([encoding.type_ids], dtype=np.int64)
+        feed = {name: columns[name] for name in self.input_names}
+        (hidden,) = self.session.run(["last_hidden_state"], feed)
+        pooled: np.ndarray = _pool(hidden, mask, self.spec.pooling)[0]
+        return pooled
+
+
+def _pool(hidden: np.ndarray, mask: np.ndarray, mode: str) -> np.ndarray:
+    """sentence-transformers' Pooling over token vectors (padding excluded)."""
+    if mode == "cls":
+        return np.asarray(hidden[:, 0], dtype=np.float32)
+    weights = mask[..., None].astype(np.float32)
+    if mode == "max":
+        masked = np.where(weights > 0, hidden, np.float32(-1e9))
+        return np.asarray(masked.max(axis=1), dtype=np.float32)
+    summed = (hidden * weights).sum(axis=1)
+    counts = np.maximum(weights.sum(axis=1), 1e-9)
+    if mode == "mean_sqrt_len":
+        return np.asarray(summed / np.sqrt(counts), dtype=np.float32)
+    return np.asarray(summed / counts, dtype=np.float32)
+
+
 def ensure_onnx_export(model: SentenceTransformer, *, model_path: Path, export_dir: Path) -> Path:
     """The folder holding `model`'s ONNX fp32 and int8 files, exporting them first if needed.
 
@@ -256,6 +468,7 @@ def _load_torch(path: Path, *, attn_implementation: str | None = None) -> Senten
             path=path,
             detail=f"sentence-transformers is not installed ({exc})",
         ) from None
+    quiet_transformers()
     model_kwargs = {"attn_implementation": attn_implementation} if attn_implementation else None
     try:
         model = SentenceTransformer(
@@ -267,6 +480,16 @@ def _load_torch(path: Path, *, attn_implementation: str | None = None) -> Senten
         ) from None
     model.eval()
     return model
+
+
+def quiet_transformers() -> None:
+    """No weight-loading progress bars from transformers on the user's terminal."""
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    except ImportError:
+        pass
 
 
 def _import_onnx_tooling(path: Path) -> Any:
@@ -389,8 +612,12 @@ def _parity(model: SentenceTransformer, session: Any, input_names: list[str]) ->
     return float(cos.min())
 
 
-def _valid_export(folder: Path) -> bool:
-    """True when `folder` holds a finished export whose files match its manifest byte for byte."""
+def _valid_export(folder: Path, *, names: list[str] | None = None) -> bool:
+    """True when `folder` holds a finished export whose files match its manifest byte for byte.
+
+    `names` limits the byte check to the files about to be used (hashing the others on every load
+    would cost more than loading them); all files must still be listed and have their size.
+    """
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("format") != EXPORT_FORMAT:
@@ -400,7 +627,9 @@ def _valid_export(folder: Path) -> bool:
             return False
         for name, meta in files.items():
             file = folder / name
-            if file.stat().st_size != meta["size"] or _sha256(file) != meta["sha256"]:
+            if file.stat().st_size != meta["size"]:
+                return False
+            if (names is None or name in names) and _sha256(file) != meta["sha256"]:
                 return False
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False

@@ -106,29 +106,14 @@ class Embedder:
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
         where = self._folder if self._folder is not None else "settings.embedding_model"
         try:
-            from sentence_transformers import SentenceTransformer
-        except ImportError as exc:
-            raise ModelLoadError.make(
-                "E030",
-                path=where,
-                model=self.settings.embedding_model,
-                detail=f"sentence-transformers is not installed ({exc})",
-            ) from None
-        try:
-            from transformers.utils import logging as hf_logging
-
-            hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-        except ImportError:
-            pass
-        try:
             if self.settings.embedding_backend == "torch":
-                model = SentenceTransformer(self._name, device="cpu", local_files_only=True)
+                model = self._load_torch(where)
             else:
                 # ONNX export and parity checks live with the backends module (imported late:
                 # it pulls in torch, which a fully cached run never needs).
-                from .backends import load_sentence_transformer
+                from .backends import load_encoder
 
-                model = load_sentence_transformer(
+                model = load_encoder(
                     self._name, backend=self.settings.embedding_backend, export_dir=None
                 )
         except ModelLoadError:
@@ -144,6 +129,21 @@ class Embedder:
         self.loads += 1
         log.debug("loaded embedding model %s", self.model_id)
         return model
+
+    def _load_torch(self, where: Path | str) -> Any:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise ModelLoadError.make(
+                "E030",
+                path=where,
+                model=self.settings.embedding_model,
+                detail=f"sentence-transformers is not installed ({exc})",
+            ) from None
+        from .backends import quiet_transformers
+
+        quiet_transformers()
+        return SentenceTransformer(self._name, device="cpu", local_files_only=True)
 
     def encode(
         self, texts: Sequence[str], *, advance: Callable[[int], None] | None = None
