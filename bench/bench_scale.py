@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np
 
 from factcheck import ann, pipeline
+from factcheck.backends import BACKENDS
 from factcheck.settings import Settings
 from fnc1_util import DEFAULT_FNC1, read_bodies
 
@@ -43,8 +44,8 @@ def timed(label: str, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
 def bare_model_cost(texts: list[str], claims: list[str], settings: Settings) -> tuple[float, float]:
     """spaCy parse of the document texts plus embedding of the claim texts, no factcheck code."""
     import spacy
-    from sentence_transformers import SentenceTransformer
 
+    from factcheck.backends import load_encoder
     from factcheck.embed import resolve_model
 
     t = time.perf_counter()
@@ -56,7 +57,13 @@ def bare_model_cost(texts: list[str], claims: list[str], settings: Settings) -> 
         pass
     parse = time.perf_counter() - t
     t = time.perf_counter()
-    model = SentenceTransformer(resolve_model(settings.embedding_model)[0], device="cpu")
+    # The backend's model as it comes: sentence-transformers for torch; for ONNX, the tokenizer,
+    # the exported file on ONNX Runtime and pooling (load_encoder's thin path).
+    model = load_encoder(
+        resolve_model(settings.embedding_model)[0],
+        backend=settings.embedding_backend,
+        export_dir=None,
+    )
     model.encode(
         list(dict.fromkeys(claims)), batch_size=settings.batch_size, normalize_embeddings=True
     )
@@ -175,6 +182,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", type=int, default=500, help="rows checked against exact search")
     ap.add_argument("--skip-pipeline", action="store_true")
     ap.add_argument(
+        "--embedding-backend",
+        choices=BACKENDS,
+        default=Settings().embedding_backend,
+        help="embedding backend for the pipeline and the bare model cost",
+    )
+    ap.add_argument(
         "--uniform", action="store_true", help="structureless random vectors (worst case)"
     )
     args = ap.parse_args(argv)
@@ -184,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         f"# {time.strftime('%Y-%m-%d %H:%M')} on {platform.node()}: {os.cpu_count()} cores, "
         f"faiss threads {faiss.omp_get_max_threads()}, python {platform.python_version()}"
     )
-    settings = Settings()
+    settings = Settings(embedding_backend=args.embedding_backend)
+    print(f"# embedding backend {settings.embedding_backend}")
     if not args.skip_pipeline:
         run_pipeline(read_bodies(args.bodies), args.limit, settings)
     if args.vectors:

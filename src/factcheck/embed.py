@@ -53,8 +53,16 @@ def resolve_model(name: str) -> tuple[str, Path | None]:
     return name, None
 
 
+# Bump when the ONNX backends' numbers change for the same model (export recipe, how texts are
+# run), so that vectors cached by the older path are not mixed with new ones.
+# 2: one text per ONNX Runtime call (int8 vectors used to depend on their batch).
+ONNX_ENCODING_VERSION = 2
+
+
 def _model_id(name: str, folder: Path | None, backend: str) -> str:
     """Name plus a digest of file names and sizes: changes when the weights or config change."""
+    if backend != "torch":
+        backend = f"{backend}.{ONNX_ENCODING_VERSION}"
     if folder is None:
         return f"{name}|{backend}"
     parts = []
