@@ -35,3 +35,23 @@ def test_check_returns_report(tmp_path: Path) -> None:
     assert isinstance(report, factcheck.Report)
     assert [d.id for d in report.documents] == ["a", "b"]
     assert report.summary.documents == 2
+
+
+@pytest.mark.slow
+def test_one_fact_told_three_ways_is_one_agreement_of_three_sources(tmp_path: Path) -> None:
+    # Paraphrases (word order, possessive, passive, "4.2 million euro" vs "euros") with an
+    # unrelated sentence in each document: matching, grouping and AG001 end to end.
+    texts = {
+        "a": "The city council of Lyon approved a budget of 4.2 million euros for a new public "
+        "library on Monday.\n\nThe weather in the region stayed mild.\n",
+        "b": "Lyon's city council on Monday approved a 4.2 million euro budget for the new public "
+        "library.\n\nLocal shops reported strong sales.\n",
+        "c": "A new public library in Lyon was given a budget of 4.2 million euros by the city "
+        "council on Monday.\n\nTraffic was heavy near the station.\n",
+    }
+    for name, text in texts.items():
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    report = factcheck.check(tmp_path, use_cache=False)
+    agreements = [f for f in report.findings if f.kind == "agreement"]
+    assert [sorted(set(f.documents)) for f in agreements] == [["a", "b", "c"]]
+    assert not [f for f in report.findings if f.kind == "discrepancy"]

@@ -442,3 +442,18 @@ def test_pooling_modes_ignore_padding() -> None:
     np.testing.assert_allclose(
         backends._pool(hidden, mask, "mean_sqrt_len"), [[4.0 / 2**0.5, 8.0 / 2**0.5]]
     )
+
+
+def test_default_export_dir_falls_back_when_the_cache_dir_cannot_be_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert backends.default_export_dir() == tmp_path / "cache" / "factcheck" / "models"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    monkeypatch.setattr(backends.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    with caplog.at_level("WARNING", logger="factcheck.backends"):
+        fallback = backends.default_export_dir()
+    assert fallback.parent == tmp_path / "tmp" and fallback.name.startswith("factcheck-models-")
+    assert "cannot create" in caplog.text

@@ -24,6 +24,8 @@ from .io import atomic_write_text, dumps_json
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
+log = logging.getLogger(__name__)
+
 Backend = Literal["torch", "onnx", "onnx-int8"]
 BACKENDS: tuple[Backend, ...] = ("torch", "onnx", "onnx-int8")
 
@@ -94,9 +96,20 @@ def resolve_model_path(name_or_path: str | Path) -> Path:
 
 
 def default_export_dir() -> Path:
-    """Where exports go when the caller names no folder: the user's cache directory."""
+    """Where exports go when the caller names no folder: the user's cache directory.
+
+    Falls back to a per-user folder under the temporary directory when the cache directory
+    cannot be created (a read-only home, say), so the default backend still works there.
+    """
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "factcheck" / "models"
+    folder = Path(base) / "factcheck" / "models"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        user = os.getuid() if hasattr(os, "getuid") else os.getlogin()
+        folder = Path(tempfile.gettempdir()) / f"factcheck-models-{user}"
+        log.warning("cannot create %s; ONNX exports go to %s", Path(base) / "factcheck", folder)
+    return folder
 
 
 def model_id(model_path: Path) -> str:

@@ -48,7 +48,12 @@ class Settings(BaseModel):
     embedding_model: str = Field(
         default="all-MiniLM-L6-v2", description="Local sentence-transformers model path or name."
     )
-    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        default="onnx-int8",
+        description="How the embedding model runs: onnx-int8 (ONNX Runtime, int8 weights; "
+        "fastest), onnx (fp32) or torch (PyTorch). ONNX files are exported once from the "
+        "installed model into ~/.cache/factcheck/models.",
+    )
     batch_size: int = Field(default=64, gt=0)
     similarity_threshold: float = Field(default=0.55, ge=-1.0, le=1.0)
     top_k: int = Field(default=10, gt=0)
