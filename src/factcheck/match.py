@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -67,13 +68,19 @@ class MatchResult:
     _source_index: dict[str, str] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _indexed: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._source_index = {d: c.id for c in self.sources for d in c.documents}
+        self._indexed = tuple(id(c) for c in self.sources)
 
     def source_of(self, document: str) -> str:
         """Id of the independent source a document belongs to (itself unless merged)."""
-        if len(self._source_index) != sum(len(c.documents) for c in self.sources):
+        # Rules call this for every pair: re-index only when the cluster list was replaced or
+        # changed length (checked cheaply), not on every call.
+        if len(self._indexed) != len(self.sources) or (
+            self.sources and id(self.sources[-1]) != self._indexed[-1]
+        ):
             self.__post_init__()
         return self._source_index.get(document, document)
 
@@ -210,8 +217,9 @@ def group_pairs(
     def fits(a: list[int], b: list[int]) -> bool:
         group = a + b
         inside = set(group)
+        per_source = Counter(source[m] for m in group)
         for m in group:
-            others = sum(1 for o in group if source[o] != source[m])
+            others = len(group) - per_source[source[m]]
             if len(adj[m] & inside) < min_link_share * others:
                 return False
         if vectors is None:

@@ -100,7 +100,7 @@ class RuleContext:
         for g in self.match.groups:
             ids = sorted(i for i in g.claims if i in self.by_id)
             if len(ids) >= 2:
-                out.append(g.model_copy(update={"claims": ids}))
+                out.append(g if ids == g.claims else g.model_copy(update={"claims": ids}))
         return sorted(out, key=lambda g: (g.claims, g.id))
 
     @cached_property

@@ -8,6 +8,7 @@ from ..match import MatchResult
 from ..models import KIND_ORDER, Claim, Document, Finding
 from ..settings import Settings
 from .base import RuleContext
+from .memo import claim_memo
 from .registry import instantiate
 
 
@@ -26,10 +27,13 @@ def run_rules(
     rules = instantiate(settings)
     ctx = RuleContext(match=match, claims=claims, documents=documents, settings=settings)
     seen: dict[str, Finding] = {}
-    for rule in rules:
-        for finding in rule.check(ctx):
-            # Two groups can hold the same claims; one finding per fingerprint keeps reviews sane.
-            seen.setdefault(finding.fingerprint, finding)
+    # Rules only read claims, so what is derived from one (its effective polarity, its event
+    # places...) is computed once per claim rather than once per pair it appears in.
+    with claim_memo():
+        for rule in rules:
+            for finding in rule.check(ctx):
+                # Two groups can hold the same claims; one finding per fingerprint keeps reviews sane.
+                seen.setdefault(finding.fingerprint, finding)
     findings = sorted(
         seen.values(),
         key=lambda f: (-KIND_ORDER[f.kind], f.rule, f.documents, f.fingerprint),

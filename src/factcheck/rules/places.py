@@ -9,6 +9,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..models import Claim, Entity
+from .memo import per_claim
 
 PLACE_KINDS = frozenset({"gpe", "loc", "facility"})
 
@@ -582,11 +583,12 @@ def attachment(claim: Claim, entity: Entity, start: int) -> Attachment | None:
     return Attachment(prep=prep, head=tokens[j], head_index=j, tokens=tuple(tokens), listed=listed)
 
 
-def _predicate_words(claim: Claim) -> set[str]:
+@per_claim
+def _predicate_words(claim: Claim) -> frozenset[str]:
     words = {w.lower() for w in claim.what.text.split()}
     if claim.what.lemma:
         words.add(claim.what.lemma.lower())
-    return words
+    return frozenset(words)
 
 
 def _locates_event(claim: Claim, att: Attachment) -> bool:
@@ -599,6 +601,7 @@ def _locates_event(claim: Claim, att: Attachment) -> bool:
     return head.endswith("ed") and len(head) > 4
 
 
+@per_claim
 def event_places(claim: Claim) -> list[Entity]:
     """Places the claim gives as where its event happened: attached to the predicate, a verb or
     an event noun by a locative preposition, not one item of a list, not the topic of a noun
@@ -663,6 +666,7 @@ def _has_meeting_word(tokens: tuple[str, ...] | list[str], lo: int, hi: int) -> 
     return any(t in _MEETING for t in tokens[max(0, lo) : hi])
 
 
+@per_claim
 def meeting_setting(claim: Claim) -> Setting | None:
     """The setting of a meeting the claim describes, or None when it describes none.
 

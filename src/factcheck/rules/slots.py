@@ -20,6 +20,7 @@ from ..models import (
     SlotVerdict,
     TimeExpression,
 )
+from .memo import per_claim
 from .places import (
     PLACE_KINDS,
     contains,
@@ -389,6 +390,7 @@ class GroupComparison:
 # --------------------------------------------------------------------------- effective polarity/modality
 
 
+@per_claim
 def denial(claim: Claim) -> str | None:
     """Why a claim the extractor left positive denies something, or None when it does not.
 
@@ -434,6 +436,7 @@ def denial(claim: Claim) -> str | None:
     return None
 
 
+@per_claim
 def effective_polarity(claim: Claim) -> Polarity:
     """The claim's polarity; a denial governing the claim ("X denies", "is a hoax") makes it negative."""
     if claim.polarity == "negative" or claim.what.negated:
@@ -449,6 +452,7 @@ def _is_headline(claim: Claim) -> bool:
     return claim.kind == "headline"
 
 
+@per_claim
 def effective_modality(claim: Claim) -> Modality:
     """The claim's modality; a hedge cue ("reportedly", "may") makes an asserted claim hedged."""
     if claim.modality != "asserted":
@@ -527,6 +531,7 @@ def same_predicate(a: Claim, b: Claim) -> bool:
 # --------------------------------------------------------------------------- places
 
 
+@per_claim
 def _places(claim: Claim) -> list[Entity]:
     return places(claim)
 
@@ -708,6 +713,7 @@ def compare_who(a: Claim, b: Claim) -> SlotResult:
     return SlotResult("unknown")
 
 
+@per_claim
 def _roles(claim: Claim) -> dict[tuple[str, str], Entity]:
     out: dict[tuple[str, str], Entity] = {}
     for e in claim.who:
@@ -848,6 +854,7 @@ def compare_pair(
     return PairComparison(a=a, b=b, slots=slots, neutralised=neutralised, similarity=similarity)
 
 
+@per_claim
 def slot_value(claim: Claim, slot: str) -> str:
     """A slot's value for one claim, as text for the report ('' when the claim has none)."""
     if slot == "who":
