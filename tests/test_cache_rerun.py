@@ -148,3 +148,121 @@ def test_copied_file_reuses_claims_under_its_own_id(
     assert counters["extracted"] == []
     copied = [c for c in claims if c.document == "copy"]
     assert copied and all(c.id.startswith("copy:") and c.span.document == "copy" for c in copied)
+
+
+# ---------------------------------------------------------------- whole-run results
+
+
+@pytest.fixture
+def tail_calls(counters: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Counts matching and rule-engine runs inside pipeline.run (the fake model embeds)."""
+    calls = {"match": 0, "rules": 0}
+    real_match, real_rules = pipeline.match_claims, pipeline.run_rules
+
+    def match(*args: Any, **kwargs: Any) -> Any:
+        calls["match"] += 1
+        return real_match(*args, **kwargs)
+
+    def rules(*args: Any, **kwargs: Any) -> Any:
+        calls["rules"] += 1
+        return real_rules(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "match_claims", match)
+    monkeypatch.setattr(pipeline, "run_rules", rules)
+    return calls
+
+
+def test_rerun_reuses_matching_and_rules_and_reports_the_same(
+    tmp_path: Path, tail_calls: dict[str, int]
+) -> None:
+    write_docs(tmp_path / "docs", ["alpha", "beta", "gamma"])
+    first = pipeline.run([tmp_path / "docs"], settings=Settings(), output=tmp_path / "out")
+    assert tail_calls == {"match": 1, "rules": 1}
+    assert first.cache_stats["results_misses"] == 1
+    second = pipeline.run([tmp_path / "docs"], settings=Settings(), output=tmp_path / "out")
+    assert tail_calls == {"match": 1, "rules": 1}
+    assert second.cache_stats["results_hits"] == 1
+    assert second.report.model_dump_json() == first.report.model_dump_json()
+    assert second.match.groups == first.match.groups
+    assert second.match.sources == first.match.sources
+
+
+@pytest.mark.parametrize("change", ["setting", "document-edited", "document-added", "model"])
+def test_any_changed_input_recomputes_the_results(
+    tmp_path: Path, tail_calls: dict[str, int], change: str
+) -> None:
+    write_docs(tmp_path / "docs", ["alpha", "beta"])
+    settings = Settings()
+    pipeline.run([tmp_path / "docs"], settings=settings, output=tmp_path / "out")
+    if change == "setting":
+        settings = Settings(similarity_threshold=0.6)
+    elif change == "document-edited":
+        path = tmp_path / "docs" / "beta.txt"
+        path.write_text(path.read_text(encoding="utf-8") + "It rained.\n", encoding="utf-8")
+    elif change == "document-added":
+        write_docs(tmp_path / "docs", ["delta"])
+    else:
+        settings = Settings(embedding_backend="onnx")
+    again = pipeline.run([tmp_path / "docs"], settings=settings, output=tmp_path / "out")
+    assert tail_calls == {"match": 2, "rules": 2}
+    assert again.cache_stats["results_misses"] == 1
+
+
+def test_result_key_follows_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings()
+    before = pipeline.result_key([], [], settings=settings, model_id="m")
+    assert before == pipeline.result_key([], [], settings=settings, model_id="m")
+    assert before != pipeline.result_key([], [], settings=settings, model_id="other")
+    monkeypatch.setattr(pipeline, "code_digest", lambda: "edited code")
+    assert before != pipeline.result_key([], [], settings=settings, model_id="m")
+
+
+def test_code_digest_covers_plugin_rule_modules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+    import sys
+
+    from factcheck.rules import registry
+
+    module = tmp_path / "my_rules.py"
+    module.write_text(
+        "from factcheck.rules.UN001 import Unsupported\n\nclass Mine(Unsupported):\n    pass\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    plugin = importlib.import_module("my_rules").Mine
+    builtin = registry.all_rules()
+    monkeypatch.setattr(pipeline, "all_rules", lambda: {**builtin, "XX001": plugin})
+    pipeline.code_digest.cache_clear()
+    try:
+        first = pipeline.code_digest()
+        module.write_text(module.read_text() + "# edited\n")
+        pipeline.code_digest.cache_clear()
+        assert pipeline.code_digest() != first
+    finally:
+        pipeline.code_digest.cache_clear()
+        sys.modules.pop("my_rules", None)
+
+
+def test_unreadable_stored_result_is_recomputed(tmp_path: Path, tail_calls: dict[str, int]) -> None:
+    import sqlite3
+
+    write_docs(tmp_path / "docs", ["alpha", "beta"])
+    first = pipeline.run([tmp_path / "docs"], settings=Settings(), output=tmp_path / "out")
+    with sqlite3.connect(tmp_path / "out" / ".cache" / "factcheck.sqlite") as conn:
+        conn.execute("UPDATE results SET data = ?", (b'{"groups": "not a list"}',))
+    again = pipeline.run([tmp_path / "docs"], settings=Settings(), output=tmp_path / "out")
+    assert tail_calls == {"match": 2, "rules": 2}
+    assert again.report.model_dump_json() == first.report.model_dump_json()
+
+
+def test_only_the_newest_results_are_kept(tmp_path: Path) -> None:
+    from factcheck.cache import Cache
+
+    with Cache(tmp_path / "c.sqlite") as cache:
+        for i in range(7):
+            cache.put_result(f"k{i}", b"x" * 10)
+        assert cache.get_result("k6") == b"x" * 10
+        assert cache.get_result("k0") is None
+        kept = [k for k in (f"k{i}" for i in range(7)) if cache.get_result(k) is not None]
+    assert len(kept) == 4

@@ -40,7 +40,12 @@ _DDL = (
     "CREATE TABLE IF NOT EXISTS embeddings ("
     " model_id TEXT NOT NULL, text_hash TEXT NOT NULL, dim INTEGER NOT NULL,"
     " vector BLOB NOT NULL, PRIMARY KEY (model_id, text_hash)) WITHOUT ROWID",
+    # Whole-run results (matching and rules) keyed by a digest of everything they depend on.
+    "CREATE TABLE IF NOT EXISTS results ("
+    " key TEXT PRIMARY KEY, stored REAL NOT NULL, data BLOB NOT NULL)",
 )
+# Results of this many distinct inputs are kept (the newest): one corpus, a few variants.
+_KEEP_RESULTS = 4
 
 
 class _Corrupt(Exception):
@@ -87,6 +92,8 @@ class Cache:
             "claims_invalid": 0,
             "embeddings_hits": 0,
             "embeddings_misses": 0,
+            "results_hits": 0,
+            "results_misses": 0,
             "rebuilt": 0,
             "errors": 0,
         }
@@ -268,6 +275,34 @@ class Cache:
         self._write(
             "INSERT OR REPLACE INTO embeddings (model_id, text_hash, dim, vector) VALUES (?, ?, ?, ?)",
             rows,
+        )
+
+    # ------------------------------------------------------------------ results
+
+    def get_result(self, key: str) -> bytes | None:
+        """The stored result for an input digest, or None."""
+        with self._lock:
+            try:
+                row = self._conn.execute(
+                    "SELECT data FROM results WHERE key = ?", (key,)
+                ).fetchone()
+            except sqlite3.Error as exc:
+                self._fail(exc)
+                row = None
+        found = row is not None and isinstance(row[0], bytes)
+        self._stats["results_hits" if found else "results_misses"] += 1
+        return row[0] if found else None
+
+    def put_result(self, key: str, data: bytes) -> None:
+        """Store a result, keeping only the newest few (results are large, inputs rarely recur)."""
+        self._write(
+            "INSERT OR REPLACE INTO results (key, stored, data) VALUES (?, ?, ?)",
+            [(key, time.time(), data)],
+        )
+        self._write(
+            "DELETE FROM results WHERE key NOT IN "
+            "(SELECT key FROM results ORDER BY stored DESC LIMIT ?)",
+            [(_KEEP_RESULTS,)],
         )
 
     # ------------------------------------------------------------------ housekeeping

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from . import __version__
 from .cache import Cache, open_cache
@@ -14,10 +18,21 @@ from .embed import Embedder
 from .extract import EXTRACTOR_VERSION, Extractor, link_entities
 from .ingest import load_documents
 from .match import MatchResult, match_claims
-from .models import Claim, Document, GeneratedWith, Report
+from .models import (
+    Claim,
+    ClaimGroup,
+    Document,
+    DocumentRecord,
+    Finding,
+    GeneratedWith,
+    Model,
+    Report,
+    SourceCluster,
+)
 from .progress import Progress
 from .report.build import build_report
 from .rules.engine import run_rules
+from .rules.registry import all_rules
 from .settings import Settings
 
 
@@ -79,6 +94,71 @@ def extract_claims(
     return out
 
 
+class _StoredResult(Model):
+    """What matching and the rules produced for one set of inputs (see :func:`result_key`)."""
+
+    groups: list[ClaimGroup]
+    sources: list[SourceCluster]
+    findings: list[Finding]
+    rules: list[str]
+
+
+def _load_result(data: bytes) -> tuple[MatchResult, list[Finding], list[str]] | None:
+    try:
+        stored = _StoredResult.model_validate_json(data)
+    except ValidationError:
+        return None  # written by another version: computed again and replaced
+    return MatchResult(groups=stored.groups, sources=stored.sources), stored.findings, stored.rules
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Digest of the code and data that turn claims into findings: this package and rule plugins.
+
+    Any edit to factcheck's own files or to a plugin rule's module changes it, so stored
+    results never outlive the code that made them, even between releases.
+    """
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    files = sorted(
+        p
+        for p in package.rglob("*")
+        if p.is_file() and p.suffix in _CODE_SUFFIXES and "__pycache__" not in p.parts
+    )
+    for rule in all_rules().values():
+        source = inspect.getsourcefile(rule)
+        if source is not None and not Path(source).resolve().is_relative_to(package):
+            files.append(Path(source).resolve())
+    for file in files:
+        digest.update(f"\0{file.name}\0".encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+_CODE_SUFFIXES = frozenset({".py", ".yaml", ".yml", ".json", ".j2", ".txt"})
+
+
+def result_key(
+    documents: Sequence[Document], claims: Sequence[Claim], *, settings: Settings, model_id: str
+) -> str:
+    """Digest of every input of matching and the rules: documents as ingested, their claims,
+    the settings, the embedding model and backend, and the code (:func:`code_digest`).
+
+    Equal keys mean equal findings, so a rerun over unchanged documents reuses them.
+    """
+    digest = hashlib.sha256(code_digest().encode())
+    relevant = settings.model_dump(mode="json", exclude={"cache", "use_cache"})
+    digest.update(json.dumps(relevant, sort_keys=True).encode())
+    digest.update(f"\0{model_id}\0".encode())
+    record_fields = set(DocumentRecord.model_fields)
+    for doc in documents:
+        digest.update(doc.model_dump_json(include=record_fields).encode())
+        digest.update(document_key(doc).encode())
+    for claim in claims:
+        digest.update(claim.model_dump_json().encode())
+    return digest.hexdigest()
+
+
 def run(
     paths: Sequence[str | Path],
     *,
@@ -99,11 +179,29 @@ def run(
             extract_claims(documents, settings=settings, cache=cache, progress=progress)
         )
         embedder = Embedder(settings=settings, cache=cache)
-        match = match_claims(
-            claims, documents=documents, settings=settings, embedder=embedder, progress=progress
-        )
+        key = result_key(documents, claims, settings=settings, model_id=embedder.model_id)
+        stored = cache.get_result(key)
+        known = _load_result(stored) if stored is not None else None
+        if known is not None:
+            match, findings, rule_codes = known
+        else:
+            match = match_claims(
+                claims,
+                documents=documents,
+                settings=settings,
+                embedder=embedder,
+                progress=progress,
+            )
+            findings, rule_codes = run_rules(match, claims, documents=documents, settings=settings)
+            cache.put_result(
+                key,
+                _StoredResult(
+                    groups=match.groups, sources=match.sources, findings=findings, rules=rule_codes
+                )
+                .model_dump_json()
+                .encode(),
+            )
         stats = cache.stats()
-    findings, rule_codes = run_rules(match, claims, documents=documents, settings=settings)
     generated = GeneratedWith(
         factcheck=__version__,
         models={"spacy": Extractor.describe_model(settings), "embedding": embedder.model_id},
