@@ -266,3 +266,33 @@ def test_only_the_newest_results_are_kept(tmp_path: Path) -> None:
         assert cache.get_result("k0") is None
         kept = [k for k in (f"k{i}" for i in range(7)) if cache.get_result(k) is not None]
     assert len(kept) == 4
+
+
+def test_same_text_laid_out_differently_keeps_its_own_lines(
+    tmp_path: Path, counters: dict[str, Any]
+) -> None:
+    # Both files normalise to the same text, but b.txt has a blank line more before the
+    # claims: its cached claims must point at its own lines, not at a.txt's.
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    body = (
+        "The council approved the budget on Monday.\n\nOfficials said the plan adds bus routes.\n"
+    )
+    (folder / "a.txt").write_text(body, encoding="utf-8")
+    (folder / "b.txt").write_text("\n\n" + body, encoding="utf-8")
+    settings = Settings()
+
+    def lines() -> dict[str, list[int]]:
+        documents = load_documents([folder], settings=settings)
+        with open_cache(settings, output=tmp_path / "out") as cache:
+            claims = pipeline.extract_claims(
+                documents, settings=settings, cache=cache, progress=Progress(enabled=False)
+            )
+        out: dict[str, list[int]] = {}
+        for c in claims:
+            out.setdefault(c.document, []).append(c.span.line)
+        return out
+
+    fresh = lines()
+    assert fresh["b"] == [line + 2 for line in fresh["a"]]
+    assert lines() == fresh  # second run: from the cache

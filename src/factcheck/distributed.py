@@ -66,8 +66,9 @@ def claims_cache_version(settings: Settings) -> str:
 def plan_work(documents: Sequence[Document], *, cache: Cache, version: str) -> WorkPlan:
     """Split `documents` into those whose claims are not in `cache` and those whose claims are.
 
-    The key is the pipeline's own (`document_key`: normalised text, date and format, plus
-    `version`), so what the plan calls done is exactly what the central run will find.
+    The key is the pipeline's own (`document_key`: normalised text and its map to the file, date
+    and format, plus `version`), so what the plan calls done is exactly what the central run
+    will find.
     """
     todo: list[Document] = []
     done: list[Document] = []

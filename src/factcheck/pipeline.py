@@ -52,10 +52,15 @@ def document_key(doc: Document) -> str:
 
     The normalised text and publication date decide the claims, so a change in ingest (a new
     furniture heuristic, `drop_furniture` switched off, an edited sidecar date) is a cache miss,
-    while the document id is not part of it (claims are re-stamped with the id on load).
+    while the document id is not part of it (claims are re-stamped with the id on load). The
+    map from the normalised text back to the file is part of it too: claim spans give lines and
+    columns in the file, so two files with the same text laid out differently (an extra blank
+    line) must not share claims; a byte-identical copy still does.
     """
     digest = hashlib.sha256(doc.text.encode("utf-8"))
     digest.update(f"\x00{doc.published}\x00{doc.format}".encode())
+    digest.update(f"\x00{doc.offset_map}\x00{doc.end_map}\x00".encode())
+    digest.update(doc.original.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
