@@ -81,3 +81,29 @@ def test_neighbour_pairs_are_unique_sorted_and_above_threshold(ann_threshold: in
 def test_neighbour_pairs_of_tiny_inputs(n: int) -> None:
     i, _, _ = ann.neighbour_pairs(np.ones((n, 8), dtype=np.float32), k=3, threshold=0.0)
     assert len(i) == 0
+
+
+@pytest.mark.parametrize(
+    ("n", "nlist", "expected"),
+    [
+        (28_000, 512, 64),  # an eighth of the cells while the pair budget allows
+        (300_000, 2048, 45),  # the budget decides
+        (1_000_000, 4096, 16),  # never below the floor
+        (50, 2, 16),  # tiny: the caller clips to nlist
+    ],
+)
+def test_default_nprobe_spends_a_pair_budget(n: int, nlist: int, expected: int) -> None:
+    assert ann.default_nprobe(n, nlist) == expected
+
+
+def test_more_probes_find_more_true_neighbours() -> None:
+    # Topics of related items, as claim embeddings of a corpus form.
+    rng = np.random.default_rng(3)
+    topics = rng.standard_normal((200, 32)).astype(np.float32)
+    x = np.repeat(topics, 30, axis=0) + 0.5 * rng.standard_normal((6000, 32)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    exact = ann.exact_topk(x, k=5)
+    few = ann.recall_at_k(ann.ann_topk(x, k=5, nprobe=2), exact)
+    default = ann.recall_at_k(ann.ann_topk(x, k=5), exact)
+    assert default > few
+    assert default > 0.9
