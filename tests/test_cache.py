@@ -204,9 +204,9 @@ def test_two_processes_writing_at_once(tmp_path: Path) -> None:
         subprocess.Popen([sys.executable, "-c", WRITER, str(path), tag], stderr=subprocess.PIPE)
         for tag in ("a", "b")
     ]
-    for p in procs:
-        _, err = p.communicate(timeout=120)
-        assert p.returncode == 0, err.decode()
+    results = [(p.communicate(timeout=120)[1], p.returncode) for p in procs]
+    for err, code in results:
+        assert code == 0, err.decode()
     with Cache(path) as cache:
         got = cache.get_embeddings("m", [f"{t}{i}" for t in "ab" for i in range(150)])
         assert cache.stats()["rebuilt"] == 0

@@ -109,7 +109,7 @@ class Cache:
         except OSError as exc:
             return self._in_memory(f"cannot create the cache folder ({exc})")
         try:
-            return self._connect(str(self.path))
+            return self._connect_waiting(str(self.path))
         except _Busy as exc:
             return self._in_memory(f"cache file is locked by another run ({exc})")
         except _Corrupt as exc:
@@ -119,6 +119,24 @@ class Cache:
             return self._connect(str(self.path))
         except (_Corrupt, _Busy) as exc:
             return self._in_memory(f"cache still unusable after rebuilding ({exc})")
+
+    def _connect_waiting(self, target: str) -> sqlite3.Connection:
+        """Connect, retrying while another process holds the file during its own set-up.
+
+        Switching a new file to WAL takes an exclusive lock that SQLite's busy handler does not
+        wait for, so two runs opening a fresh cache at once can see "database is locked"
+        although the other would be done in milliseconds.
+        """
+        delay = 0.05
+        deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                return self._connect(target)
+            except _Busy:
+                if time.monotonic() + delay > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
 
     def _in_memory(self, reason: str) -> sqlite3.Connection:
         log.warning("%s: %s; caching in memory for this run", self.path, reason)
