@@ -143,9 +143,9 @@ def ann_topk(
 
     The rows are split into about 4*sqrt(n) cells (two-level spherical k-means with faiss).
     Every cell is then compared, with one matrix product, against the rows of the `nprobe`
-    cells whose centroids are nearest its own (itself included; default: :func:`default_nprobe`). All rows of a cell share that
-    product, which is why this beats querying an index row by row when the queries are the
-    corpus itself. Scores are exact inner products; only the candidate cells are approximate.
+    cells whose centroids are nearest its own (itself included; default: :func:`default_nprobe`).
+    All rows of a cell share that product, which is why this beats querying an index row by
+    row when the queries are the corpus itself. Scores are exact inner products; only the candidate cells are approximate.
     Same-group rows are excluded as in `exact_topk`.
     """
     x = np.ascontiguousarray(vectors, dtype=np.float32)

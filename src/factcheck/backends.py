@@ -61,8 +61,8 @@ __all__ = [
     "load_encoder",
     "load_sentence_transformer",
     "model_id",
-    "quiet_transformers",
     "resolve_model_path",
+    "sentence_transformer_class",
 ]
 
 
@@ -261,17 +261,9 @@ def _lean_spec(path: Path) -> LeanSpec | None:
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
     tokenizer_file = path / "tokenizer.json"
-    modes = {
-        "cls": pool.get("pooling_mode_cls_token"),
-        "mean": pool.get("pooling_mode_mean_tokens"),
-        "max": pool.get("pooling_mode_max_tokens"),
-        "mean_sqrt_len": pool.get("pooling_mode_mean_sqrt_len_tokens"),
-    }
-    chosen = [mode for mode, on in modes.items() if on]
+    chosen = [mode for key, mode in _POOL_MODES.items() if pool.get(key)]
     others_on = any(
-        v is True
-        for k, v in pool.items()
-        if k.startswith("pooling_mode_") and k.removeprefix("pooling_mode_") not in _POOL_KEYS
+        v is True for k, v in pool.items() if k.startswith("pooling_mode_") and k not in _POOL_MODES
     )
     max_len = bert.get("max_seq_length")
     if (
@@ -288,13 +280,19 @@ def _lean_spec(path: Path) -> LeanSpec | None:
         tokenizer_file=tokenizer_file,
         max_seq_length=max_len,
         do_lower_case=bool(bert.get("do_lower_case", False)),
-        pooling=chosen[0],  # type: ignore[arg-type]
+        pooling=chosen[0],
         normalize=len(kinds) == 3,
         dimension=int(pool["word_embedding_dimension"]),
     )
 
 
-_POOL_KEYS = frozenset({"cls_token", "mean_tokens", "max_tokens", "mean_sqrt_len_tokens"})
+# Pooling configuration keys OnnxEncoder reproduces, and the mode each one selects.
+_POOL_MODES: dict[str, Literal["mean", "cls", "max", "mean_sqrt_len"]] = {
+    "pooling_mode_cls_token": "cls",
+    "pooling_mode_mean_tokens": "mean",
+    "pooling_mode_max_tokens": "max",
+    "pooling_mode_mean_sqrt_len_tokens": "mean_sqrt_len",
+}
 
 
 class OnnxEncoder:
@@ -359,8 +357,7 @@ class OnnxEncoder:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(self.workers) as pool:
-            for _ in pool.map(one, range(len(sentences)), chunksize=16):
-                pass
+            list(pool.map(one, range(len(sentences)), chunksize=16))
 
     def _embed_one(self, text: str) -> np.ndarray:
         text = text.strip()
@@ -471,20 +468,30 @@ def _available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _load_torch(path: Path, *, attn_implementation: str | None = None) -> SentenceTransformer:
+def sentence_transformer_class(*, model: str, path: Path | str) -> type[SentenceTransformer]:
+    """sentence-transformers' model class, with transformers' progress bars off.
+
+    A missing package is ModelLoadError E030 naming `model` and `path` (the caller's words for
+    where the model was asked for).
+    """
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
         raise ModelLoadError.make(
             "E030",
-            model=str(path),
+            model=model,
             path=path,
             detail=f"sentence-transformers is not installed ({exc})",
         ) from None
-    quiet_transformers()
+    _quiet_transformers()
+    return SentenceTransformer
+
+
+def _load_torch(path: Path, *, attn_implementation: str | None = None) -> SentenceTransformer:
+    model_class = sentence_transformer_class(model=str(path), path=path)
     model_kwargs = {"attn_implementation": attn_implementation} if attn_implementation else None
     try:
-        model = SentenceTransformer(
+        model = model_class(
             str(path), device="cpu", local_files_only=True, model_kwargs=model_kwargs
         )
     except Exception as exc:
@@ -495,7 +502,7 @@ def _load_torch(path: Path, *, attn_implementation: str | None = None) -> Senten
     return model
 
 
-def quiet_transformers() -> None:
+def _quiet_transformers() -> None:
     """No weight-loading progress bars from transformers on the user's terminal."""
     try:
         from transformers.utils import logging as hf_logging

@@ -139,19 +139,10 @@ class Embedder:
         return model
 
     def _load_torch(self, where: Path | str) -> Any:
-        try:
-            from sentence_transformers import SentenceTransformer
-        except ImportError as exc:
-            raise ModelLoadError.make(
-                "E030",
-                path=where,
-                model=self.settings.embedding_model,
-                detail=f"sentence-transformers is not installed ({exc})",
-            ) from None
-        from .backends import quiet_transformers
+        from .backends import sentence_transformer_class
 
-        quiet_transformers()
-        return SentenceTransformer(self._name, device="cpu", local_files_only=True)
+        model_class = sentence_transformer_class(model=self.settings.embedding_model, path=where)
+        return model_class(self._name, device="cpu", local_files_only=True)
 
     def encode(
         self, texts: Sequence[str], *, advance: Callable[[int], None] | None = None

@@ -83,15 +83,16 @@ def extract_claims(
     out: list[Claim] = []
     todo: list[Document] = []
     cached: dict[str, list[Claim]] = {}
+    keys = {doc.id: document_key(doc) for doc in documents}
     for doc in documents:
-        hit = cache.get_claims(document_key(doc), key_version, document=doc.id)
+        hit = cache.get_claims(keys[doc.id], key_version, document=doc.id)
         if hit is None:
             todo.append(doc)
         else:
             cached[doc.id] = hit
     with progress.task("Extracting claims", total=len(todo), unit="documents") as advance:
         for doc, claims in zip(todo, extractor.extract_many(todo), strict=True):
-            cache.put_claims(document_key(doc), key_version, claims)
+            cache.put_claims(keys[doc.id], key_version, claims)
             cached[doc.id] = claims
             advance(1)
     for doc in documents:

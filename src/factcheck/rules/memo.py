@@ -15,8 +15,8 @@ __all__ = ["claim_memo", "per_claim"]
 T = TypeVar("T")
 P = ParamSpec("P")
 
-# (function, id(claim), other arguments) -> (claim, value). The claim is held so that its id cannot be reused
-# by another object while the memo lives, and compared by identity on every hit.
+# (function, id(claim), other arguments) -> (claim, value). The claim is held so that its id
+# cannot be reused by another object while the memo lives, and compared by identity on a hit.
 _MEMO: ContextVar[dict[tuple[str, int, tuple[Any, ...]], tuple[Claim, Any]] | None] = ContextVar(
     "factcheck_claim_memo", default=None
 )
@@ -38,6 +38,8 @@ def claim_memo() -> Iterator[None]:
 
 def per_claim(fn: Callable[Concatenate[Claim, P], T]) -> Callable[Concatenate[Claim, P], T]:
     """Mark a pure function of a claim (and hashable positional arguments) as memoisable.
+
+    Its value is shared between callers inside the block, so callers must not modify it.
 
     Outside :func:`claim_memo` it simply runs. Inside, the first call for a claim object and
     arguments computes; later calls return that value.
