@@ -38,7 +38,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from factcheck.backends import BACKENDS, default_export_dir, load_encoder
+from factcheck.match.backends import BACKENDS, default_export_dir, load_encoder
 from factcheck.settings import Settings
 from fnc1_util import DEFAULT_FNC1, read_bodies, read_stances
 

@@ -24,7 +24,7 @@ import numpy as np
 
 import common
 from ecb_util import DEFAULT_ECBPLUS, DEV_TOPICS, load_topic, validated_sentences
-from factcheck.match import DEFAULT_WEIGHTS, match_claims, score_pair
+from factcheck.match.score import DEFAULT_WEIGHTS, match_claims, score_pair
 from factcheck.models import Claim
 from fnc1_util import make_document
 

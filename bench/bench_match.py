@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np
 
 import common
-from factcheck.embed import Embedder
-from factcheck.match import DEFAULT_WEIGHTS, Weights, match_claims, score_pair
+from factcheck.match.embed import Embedder
+from factcheck.match.score import DEFAULT_WEIGHTS, Weights, match_claims, score_pair
 from factcheck.models import Claim
 from fnc1_util import DEFAULT_FNC1, make_document, read_bodies, read_stances, sample
 

@@ -6,7 +6,7 @@ Writes FNC-1 article bodies to a temporary folder as .txt files, then measures, 
 fresh cache: the local engine; the Ray engine (a local Ray instance) with 1 and 2 worker
 actors, first run and cached rerun; per-document costs on one core (ingest, extraction,
 embedding); memory per claim in the central step; and the approximate top-k self-join of
-factcheck.ann on random 384-d vectors. From these it writes a sizing model.
+factcheck.match.ann on random 384-d vectors. From these it writes a sizing model.
 """
 
 from __future__ import annotations
@@ -32,11 +32,12 @@ os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 
 import numpy as np
 
-from factcheck import ann, pipeline
-from factcheck.distributed import run_distributed
-from factcheck.embed import Embedder
+from factcheck import pipeline
+from factcheck.engines.distributed import run_distributed
 from factcheck.extract import Extractor
 from factcheck.ingest import load_documents
+from factcheck.match import ann
+from factcheck.match.embed import Embedder
 from factcheck.models import Claim
 from factcheck.settings import Settings
 
@@ -250,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Central-step memory per claim (pydantic Claim objects): {costs['claim_bytes'] / 1024:.1f} KiB; "
         f"per vector: {DIM * 4 / 1024:.1f} KiB (384-d float32).",
         "",
-        "Approximate top-k self-join (factcheck.ann.ann_topk, k=10, random unit vectors):",
+        "Approximate top-k self-join (factcheck.match.ann.ann_topk, k=10, random unit vectors):",
         "",
         "| claims | seconds |",
         "|---:|---:|",

@@ -23,8 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
 
-from factcheck import ann, pipeline
-from factcheck.backends import BACKENDS
+from factcheck import pipeline
+from factcheck.match import ann
+from factcheck.match.backends import BACKENDS
 from factcheck.settings import Settings
 from fnc1_util import DEFAULT_FNC1, read_bodies
 
@@ -45,8 +46,8 @@ def bare_model_cost(texts: list[str], claims: list[str], settings: Settings) -> 
     """spaCy parse of the document texts plus embedding of the claim texts, no factcheck code."""
     import spacy
 
-    from factcheck.backends import load_encoder
-    from factcheck.embed import resolve_model
+    from factcheck.match.backends import load_encoder
+    from factcheck.match.embed import resolve_model
 
     t = time.perf_counter()
     try:

@@ -200,7 +200,7 @@ def run_fnc(folder: Path, sample: int | None, seed: int, top_k: int, gate: str) 
         )
     if sample and sample < len(pairs):
         pairs = random.Random(seed).sample(pairs, sample)
-    from factcheck.embed import Embedder
+    from factcheck.match.embed import Embedder
 
     settings = Settings()
     embedder = Embedder(settings=settings)

@@ -20,9 +20,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import numpy as np
 
 from factcheck.cache import Cache
-from factcheck.embed import Embedder
 from factcheck.extract import EXTRACTOR_VERSION, Extractor
-from factcheck.match import Weights
+from factcheck.match.embed import Embedder
+from factcheck.match.score import Weights
 from factcheck.models import Claim, Document
 from factcheck.settings import Settings
 

@@ -72,6 +72,6 @@ def extractor():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def embedder():  # type: ignore[no-untyped-def]
     """The real sentence-transformers embedder, loaded once, without a cache."""
-    from factcheck.embed import Embedder
+    from factcheck.match.embed import Embedder
 
     return Embedder(settings=Settings())

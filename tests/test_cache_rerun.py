@@ -11,10 +11,10 @@ import pytest
 
 from factcheck import pipeline
 from factcheck.cache import open_cache
-from factcheck.embed import Embedder
 from factcheck.extract import Extractor
 from factcheck.ingest import load_documents
-from factcheck.match import match_claims
+from factcheck.match.embed import Embedder
+from factcheck.match.score import match_claims
 from factcheck.progress import Progress
 from factcheck.settings import Settings
 

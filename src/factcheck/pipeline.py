@@ -14,10 +14,10 @@ from pydantic import ValidationError
 
 from . import __version__
 from .cache import Cache, open_cache
-from .embed import Embedder
 from .extract import EXTRACTOR_VERSION, Extractor, link_entities
 from .ingest import load_documents
-from .match import MatchResult, match_claims
+from .match.embed import Embedder
+from .match.score import MatchResult, match_claims
 from .models import (
     Claim,
     ClaimGroup,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import difflib
 
-from ..fingerprint import normalise_text
 from ..models import Claim
+from ..review.fingerprint import normalise_text
 from .base import ConfigKey, GroupSlotRule, RuleContext, in_unit_interval
 
 

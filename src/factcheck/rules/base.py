@@ -10,9 +10,9 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from ..errors import ConfigError
-from ..fingerprint import fingerprint
-from ..match import MatchResult
+from ..match.score import MatchResult
 from ..models import Claim, ClaimGroup, Document, Evidence, Finding, Kind, Severity, SlotComparison
+from ..review.fingerprint import fingerprint
 from ..settings import Settings
 from .slots import (
     CompareOptions,

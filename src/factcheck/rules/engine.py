@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..match import MatchResult
+from ..match.score import MatchResult
 from ..models import KIND_ORDER, Claim, Document, Finding
 from ..settings import Settings
 from .base import RuleContext

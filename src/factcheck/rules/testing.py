@@ -13,7 +13,7 @@ from typing import Any, cast
 import yaml
 
 from ..errors import ConfigError
-from ..match import MatchResult
+from ..match.score import MatchResult
 from ..models import (
     Attribution,
     Claim,

@@ -1,0 +1,75 @@
+"""The `factcheck` group and `main(argv) -> int`; each command lives in its own module beside this one."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from .. import __version__
+from ..errors import ExitCode, FactcheckError
+from .extract import extract
+from .gate import gate
+from .options import CONTEXT, State
+from .report import report
+from .review import review
+from .rules import rules
+from .schema import schema
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="factcheck")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Config file (factcheck.toml or pyproject.toml); default: the nearest one.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary, only errors.")
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None, quiet: bool) -> None:
+    """Check facts across sources: extract claims, match them across documents, and report
+    agreements, discrepancies and unsupported claims.
+
+    \b
+    Examples:
+      factcheck report seeds/ -o reports/
+      factcheck extract seeds/000_a4afdf5c2965e67e.txt --format table
+      factcheck gate seeds/ --since origin/main --sarif factcheck.sarif
+      factcheck review
+    """
+    ctx.obj = State(config, quiet)
+
+
+for _command in (report, extract, schema, rules, gate, review):
+    cli.add_command(_command)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run the CLI and turn errors into one-line messages and exit codes."""
+    try:
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="factcheck",
+            standalone_mode=False,
+        )
+    except FactcheckError as exc:
+        click.echo(f"factcheck: error: {exc}", err=True)
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("factcheck: aborted", err=True)
+        return int(ExitCode.USAGE)
+    except click.ClickException as exc:
+        exc.show()
+        return int(ExitCode.USAGE)
+    except SystemExit as exc:
+        return int(exc.code or 0) if isinstance(exc.code, int) else int(ExitCode.USAGE)
+    except KeyboardInterrupt:
+        click.echo("factcheck: interrupted", err=True)
+        return 130
+    return int(ExitCode.OK)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""Options and state shared by the commands, declared once so every command agrees on name, type and help."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..settings import Settings, load_settings
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class State:
+    """Options shared by every command."""
+
+    def __init__(self, config: Path | None, quiet: bool) -> None:
+        self.config = config
+        self.quiet = quiet
+
+    def settings(self, **overrides: Any) -> Settings:
+        return load_settings(self.config, **overrides)
+
+
+# Review-file options, declared once so every command taking them agrees on name, type and help.
+reviews_option = click.option(
+    "--reviews",
+    "reviews_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Reviews file. [default: setting reviews, reports/reviews.json]",
+)
+report_option = click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("reports/report.json"),
+    show_default=True,
+    help="The report to review.",
+)
+
+
+def settings_of(ctx: click.Context, **overrides: Any) -> Settings:
+    # The group's State (above) knows the --config file; used directly the command loads its own.
+    obj = ctx.find_root().obj
+    if obj is not None and hasattr(obj, "settings"):
+        settings: Settings = obj.settings(**overrides)
+        return settings
+    return load_settings(None, **overrides)
+
+
+def quiet_of(ctx: click.Context) -> bool:
+    return bool(getattr(ctx.find_root().obj, "quiet", False))

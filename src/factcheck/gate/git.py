@@ -1,0 +1,91 @@
+"""Git and paths for the gate: which files changed since a revision, and which were named."""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import InputError
+
+__all__ = ["changed_since", "repo_root", "split_paths"]
+
+
+def _git(args: Sequence[str], *, cwd: Path) -> str:
+    try:
+        out = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+    except FileNotFoundError:
+        raise InputError.make("E060", path=cwd, detail="git is not installed") from None
+    except subprocess.TimeoutExpired:
+        raise InputError.make("E060", path=cwd, detail=f"git {' '.join(args)} timed out") from None
+    if out.returncode != 0:
+        detail = (out.stderr.strip().splitlines() or [f"exit status {out.returncode}"])[-1]
+        raise InputError.make("E060", path=cwd, detail=f"git {' '.join(args)}: {detail}")
+    return out.stdout
+
+
+def repo_root(cwd: str | Path | None = None) -> Path | None:
+    """Top folder of the git work tree holding `cwd`, or None outside a repository."""
+    here = Path(cwd or Path.cwd())
+    try:
+        return Path(_git(["rev-parse", "--show-toplevel"], cwd=here).strip()).resolve()
+    except InputError:
+        return None
+
+
+def changed_since(rev: str, *, cwd: str | Path | None = None) -> tuple[Path, set[Path]]:
+    """The repository root and the files added, modified or deleted since `rev`, plus untracked ones.
+
+    A renamed file is listed under both names (deleted and added), so a metadata sidecar that
+    was moved away from its document still marks that document as changed. The comparison
+    starts from the merge base of `rev` and HEAD, so on a pull request branch
+    `--since origin/main` lists what the branch changed, not what main gained meanwhile. Paths
+    are absolute. A bad revision or a folder outside git raises InputError E060.
+    """
+    here = Path(cwd or Path.cwd())
+    root = Path(_git(["rev-parse", "--show-toplevel"], cwd=here).strip()).resolve()
+    verify = ["rev-parse", "--verify", "--end-of-options", f"{rev}^{{commit}}"]
+    base = _git(verify, cwd=root).strip()
+    # Unrelated histories or no HEAD yet: compare with the revision itself.
+    with contextlib.suppress(InputError):
+        base = _git(["merge-base", base, "HEAD"], cwd=root).strip() or base
+    diff = _git(
+        ["diff", "--name-only", "-z", "--no-renames", "--diff-filter=AMD", base, "--"], cwd=root
+    )
+    untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], cwd=root)
+    names = [n for n in (diff + untracked).split("\0") if n]
+    return root, {(root / n).resolve() for n in names}
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def split_paths(paths: Sequence[str | Path]) -> tuple[list[Path], set[Path]]:
+    """Corpus paths to run the pipeline over, and files named explicitly inside a folder argument.
+
+    `factcheck gate seeds/ seeds/new.txt` checks the whole of seeds/ and treats new.txt as
+    changed: this is how the pre-commit hook passes the staged files. A file given twice (on
+    its own and through its folder) is read once.
+    """
+    given = [Path(p) for p in paths]
+    folders = [p.resolve() for p in given if p.is_dir()]
+    corpus: list[Path] = []
+    named: set[Path] = set()
+    for p in given:
+        full = p.resolve()
+        if p.is_dir() or not any(full.is_relative_to(f) for f in folders):
+            if p not in corpus:
+                corpus.append(p)
+            if not p.is_dir() and folders:
+                named.add(full)
+        else:
+            named.add(full)
+    return corpus, named

@@ -1,0 +1,328 @@
+"""Cross-document claim matching: embedding neighbours plus slot evidence, grouped without long chains."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from ..models import Claim, ClaimGroup, ClaimPair, Document, SourceCluster
+from ..progress import Progress
+from ..settings import Settings
+from .ann import neighbour_pairs
+from .duplicates import source_clusters
+from .embed import Embedder
+
+__all__ = ["MatchResult", "PairScore", "Weights", "group_pairs", "match_claims", "score_pair"]
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How slot evidence moves a pair's cosine similarity; the sum is compared with the threshold.
+
+    Bonuses reward evidence that two claims are about the same fact (same actors, place,
+    predicate, figures, or the same proper names and numbers when no slots were extracted).
+    The penalties are small on purpose: a conflicting date or figure must still let two
+    statements of the same fact match, or the rules could never report the discrepancy.
+    """
+
+    who: float = 0.05
+    where: float = 0.03
+    predicate: float = 0.04
+    quantity: float = 0.03
+    time_overlap: float = 0.02
+    time_disjoint: float = -0.03
+    anchors: float = 0.05
+    anchors_disjoint: float = -0.04
+
+    # How far below the final threshold a cosine may be and still be looked at.
+    @property
+    def slack(self) -> float:
+        return (
+            self.who
+            + self.where
+            + self.predicate
+            + self.quantity
+            + self.time_overlap
+            + self.anchors
+        )
+
+
+DEFAULT_WEIGHTS = Weights()
+# Predicates too general to say two claims report the same event.
+_LIGHT_VERBS = frozenset({"be", "have", "say", "do", "make", "get", "take", "go", "tell", "add"})
+_ANCHOR = re.compile(r"\b(?:[A-Z][\w'’.-]*[\w]|\d[\d,.]*\d|\d)")
+
+
+@dataclass
+class MatchResult:
+    """Fact groups and the clusters of near-duplicate documents that count as one source."""
+
+    groups: list[ClaimGroup]
+    sources: list[SourceCluster] = field(default_factory=list)
+    _source_index: dict[str, str] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _indexed: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._source_index = {d: c.id for c in self.sources for d in c.documents}
+        self._indexed = tuple(id(c) for c in self.sources)
+
+    def source_of(self, document: str) -> str:
+        """Id of the independent source a document belongs to (itself unless merged)."""
+        # Rules call this for every pair: re-index only when the cluster list was replaced or
+        # changed length (checked cheaply), not on every call.
+        if len(self._indexed) != len(self.sources) or (
+            self.sources and id(self.sources[-1]) != self._indexed[-1]
+        ):
+            self.__post_init__()
+        return self._source_index.get(document, document)
+
+    def group_of(self, claim_id: str) -> ClaimGroup | None:
+        """The group holding a claim, if any."""
+        for group in self.groups:
+            if claim_id in group.claims:
+                return group
+        return None
+
+
+@dataclass(frozen=True)
+class PairScore:
+    """Why two claims were (or were not) matched."""
+
+    cosine: float
+    score: float
+    evidence: tuple[str, ...]
+
+
+def _entity_ids(claim: Claim) -> set[str]:
+    ids = {e.id for e in claim.who}
+    if claim.attribution is not None and claim.attribution.speaker is not None:
+        ids.add(claim.attribution.speaker.id)
+    return ids
+
+
+@lru_cache(maxsize=65_536)
+def _anchors(text: str) -> frozenset[str]:
+    """Proper names and numbers in a text (sentence-initial capitals are not names)."""
+    found = set()
+    for m in _ANCHOR.finditer(text):
+        if m.start() == 0 or text[: m.start()].rstrip().endswith((".", "!", "?", '"', "“", ":")):
+            continue
+        found.add(m.group().lower().replace(",", ""))
+    return frozenset(found)
+
+
+def _times_relation(a: Claim, b: Claim) -> str | None:
+    spans_a = [(t.begin, t.finish) for t in a.when if t.resolved and t.begin and t.finish]
+    spans_b = [(t.begin, t.finish) for t in b.when if t.resolved and t.begin and t.finish]
+    if not spans_a or not spans_b:
+        return None
+    for b0, f0 in spans_a:
+        for b1, f1 in spans_b:
+            if b0 <= f1 and b1 <= f0:
+                return "overlap"
+    return "disjoint"
+
+
+def _same_quantity(a: Claim, b: Claim) -> bool:
+    for qa in a.quantities:
+        for qb in b.quantities:
+            if qa.unit == qb.unit and abs(qa.value - qb.value) <= 0.01 * max(
+                abs(qa.value), abs(qb.value), 1e-9
+            ):
+                return True
+    return False
+
+
+def score_pair(
+    a: Claim, b: Claim, cosine: float, *, weights: Weights = DEFAULT_WEIGHTS
+) -> PairScore:
+    """Cosine similarity adjusted by the slot evidence the two claims share or contradict."""
+    score = cosine
+    evidence: list[str] = []
+    ids_a, ids_b = _entity_ids(a), _entity_ids(b)
+    if ids_a & ids_b:
+        score += weights.who
+        evidence.append("who")
+    places_a, places_b = {e.id for e in a.where}, {e.id for e in b.where}
+    if places_a & places_b:
+        score += weights.where
+        evidence.append("where")
+    la, lb = a.what.lemma.lower(), b.what.lemma.lower()
+    if la and la == lb and la not in _LIGHT_VERBS:
+        score += weights.predicate
+        evidence.append("predicate")
+    if _same_quantity(a, b):
+        score += weights.quantity
+        evidence.append("quantity")
+    relation = _times_relation(a, b)
+    if relation == "overlap":
+        score += weights.time_overlap
+        evidence.append("when")
+    elif relation == "disjoint":
+        score += weights.time_disjoint
+        evidence.append("when-disjoint")
+    # Names and numbers as written stand in for the slots when extraction found few.
+    anchors_a, anchors_b = _anchors(a.text), _anchors(b.text)
+    shared = len(anchors_a & anchors_b)
+    if shared:
+        # Graded: sharing one weekday is weak evidence, sharing every name is strong.
+        score += weights.anchors * shared / min(len(anchors_a), len(anchors_b))
+        evidence.append("anchors")
+    elif anchors_a and anchors_b and not (ids_a & ids_b):
+        score += weights.anchors_disjoint
+        evidence.append("anchors-disjoint")
+    return PairScore(cosine=cosine, score=score, evidence=tuple(evidence))
+
+
+def group_id(claim_ids: Sequence[str]) -> str:
+    """Deterministic group id from its (sorted) claim ids."""
+    return "g" + hashlib.sha1("\n".join(sorted(claim_ids)).encode()).hexdigest()[:12]
+
+
+def group_pairs(
+    n: int,
+    edges: Sequence[tuple[int, int, float]],
+    *,
+    source: Sequence[str],
+    min_link_share: float = 0.5,
+    vectors: np.ndarray | None = None,
+    min_mean_cosine: float | None = None,
+    same_source_cosine: float = 0.9,
+) -> list[list[int]]:
+    """Groups of items from accepted pairs, strongest pairs first, without long chains.
+
+    Two groups merge only if afterwards
+    - every member is paired with at least `min_link_share` of the members from other
+      sources (a-b-c may form a group, a chain a-b-c-d of loosely related claims cannot);
+    - with `vectors`: the mean cosine over all cross-source member pairs (paired or not) is
+      at least `min_mean_cosine` (average link), and members from one source are
+      restatements of each other (cosine >= `same_source_cosine`): a fact is stated once per
+      document, so two different claims of one document mean the group drifted to a topic.
+    """
+    adj: list[set[int]] = [set() for _ in range(n)]
+    for i, j, _ in edges:
+        adj[i].add(j)
+        adj[j].add(i)
+    member_of = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+
+    def fits(a: list[int], b: list[int]) -> bool:
+        group = a + b
+        inside = set(group)
+        per_source = Counter(source[m] for m in group)
+        for m in group:
+            others = len(group) - per_source[source[m]]
+            if len(adj[m] & inside) < min_link_share * others:
+                return False
+        if vectors is None:
+            return True
+        sims = vectors[a] @ vectors[b].T
+        cross = np.array([[source[i] != source[j] for j in b] for i in a])
+        if np.any(sims[~cross] < same_source_cosine):
+            return False
+        if min_mean_cosine is not None:
+            full = vectors[group] @ vectors[group].T
+            src = np.array([source[m] for m in group])
+            mask = np.triu(src[:, None] != src[None, :], 1)
+            if mask.any() and float(full[mask].mean()) < min_mean_cosine:
+                return False
+        return True
+
+    for i, j, _ in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
+        gi, gj = member_of[i], member_of[j]
+        if gi == gj or not fits(members[gi], members[gj]):
+            continue
+        keep, drop = min(gi, gj), max(gi, gj)
+        for m in members[drop]:
+            member_of[m] = keep
+        members[keep] = sorted(members[gi] + members[gj])
+        del members[drop]
+    return [sorted(g) for g in members.values() if len(g) > 1]
+
+
+def match_claims(
+    claims: Sequence[Claim],
+    *,
+    documents: Sequence[Document],
+    settings: Settings,
+    embedder: Embedder,
+    progress: Progress | None = None,
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> MatchResult:
+    """Group claims from different, independent documents that state the same fact.
+
+    Candidates are each claim's `settings.top_k` nearest claims by cosine (exact search, or a
+    faiss index above `settings.ann_threshold` claims); a candidate pair is accepted when its
+    cosine plus slot evidence (`score_pair`) reaches `settings.similarity_threshold`. Claims of
+    one document, or of near-duplicate documents (`settings.duplicate_threshold`), are never
+    paired.
+    """
+    progress = progress or Progress(enabled=False)
+    sources = source_clusters(documents, threshold=settings.duplicate_threshold)
+    result = MatchResult(groups=[], sources=sources)
+    if len(claims) < 2:
+        return result
+    with progress.task("Embedding claims", total=len(claims), unit="claims") as advance:
+        vectors = embedder.encode([c.text for c in claims], advance=advance)
+    source = [result.source_of(c.document) for c in claims]
+    codes = {s: i for i, s in enumerate(sorted(set(source)))}
+    groups_arr = np.array([codes[s] for s in source], dtype=np.int64)
+    floor = settings.similarity_threshold - weights.slack
+    ii, jj, sims = neighbour_pairs(
+        vectors,
+        k=settings.top_k,
+        threshold=floor,
+        groups=groups_arr,
+        ann_threshold=settings.ann_threshold,
+    )
+    accepted: list[tuple[int, int, float]] = []
+    cosine: dict[tuple[int, int], float] = {}
+    for i, j, s in zip(ii.tolist(), jj.tolist(), sims.tolist(), strict=True):
+        scored = score_pair(claims[i], claims[j], float(s), weights=weights)
+        if scored.score >= settings.similarity_threshold:
+            accepted.append((i, j, scored.score))
+            cosine[(i, j)] = float(s)
+    clusters = group_pairs(
+        len(claims),
+        accepted,
+        source=source,
+        vectors=vectors,
+        min_mean_cosine=settings.similarity_threshold - weights.slack / 2,
+    )
+    result.groups = _build_groups(claims, clusters, accepted, cosine)
+    return result
+
+
+def _build_groups(
+    claims: Sequence[Claim],
+    clusters: list[list[int]],
+    accepted: list[tuple[int, int, float]],
+    cosine: dict[tuple[int, int], float],
+) -> list[ClaimGroup]:
+    # One pass over the accepted pairs, each filed under the cluster holding both ends
+    # (checking every pair against every cluster is quadratic on large corpora).
+    cluster_of = {m: n for n, members in enumerate(clusters) for m in members}
+    pairs_of: dict[int, list[ClaimPair]] = {}
+    for i, j, _ in accepted:
+        n = cluster_of.get(i)
+        if n is not None and cluster_of.get(j) == n:
+            a, b = sorted((claims[i].id, claims[j].id))
+            pairs_of.setdefault(n, []).append(
+                ClaimPair(a=a, b=b, similarity=round(cosine[(i, j)], 4))
+            )
+    out = []
+    for n, members in enumerate(clusters):
+        pairs = pairs_of.get(n, [])
+        ids = sorted(claims[m].id for m in members)
+        out.append(
+            ClaimGroup(id=group_id(ids), claims=ids, pairs=sorted(pairs, key=lambda p: (p.a, p.b)))
+        )
+    return sorted(out, key=lambda g: (g.claims[0], g.id))

@@ -1,0 +1,278 @@
+"""Interactive review: walk unreviewed findings in the terminal and save a verdict after every answer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from ..models import KIND_ORDER, DocumentRecord, Evidence, Finding, Report, ReviewsFile, Verdict
+from .fingerprint import normalise_text
+from .store import ReviewIndex, load_reviews, save_reviews, set_verdict
+
+__all__ = ["ReviewSession", "SessionStats", "review_queue"]
+
+Ask = Callable[[str], str]
+
+PROMPT = "[c]onfirm [d]ismiss [n]ote [s]kip [b]ack [q]uit > "
+HELP = (
+    "c  confirm: the sources really disagree (the gate stops failing on it)\n"
+    "d  dismiss: not a real problem (the gate never fails on it)\n"
+    "n  write a note, then confirm or dismiss\n"
+    "s  skip for now    b  back to the previous finding    q  quit (everything answered is saved)"
+)
+# Context shown around a claim when its line is long (one-paragraph-per-line files).
+CONTEXT_CHARS = 240
+
+
+def review_queue(
+    report: Report, reviews: ReviewsFile, *, include_agreements: bool = False
+) -> list[Finding]:
+    """Unreviewed findings, discrepancies first, then unsupported (then agreements when asked)."""
+    index = ReviewIndex.of(reviews)
+    todo = [
+        f
+        for f in report.findings
+        if index.verdict(f.fingerprint) is None and (include_agreements or f.kind != "agreement")
+    ]
+    # Stable sort: within a kind, the report's own order (rule, then place in the corpus).
+    return sorted(todo, key=lambda f: -KIND_ORDER[f.kind])
+
+
+@dataclass
+class SessionStats:
+    """What one session did."""
+
+    confirmed: int = 0
+    dismissed: int = 0
+    skipped: int = 0
+    total: int = 0
+    quit: bool = False
+    answered: list[str] = field(default_factory=list)
+
+
+class ReviewSession:
+    """The review loop over one report; reads answers through `ask` (default: input())."""
+
+    def __init__(
+        self,
+        report: Report,
+        *,
+        reviews_path: Path,
+        reviewer: str,
+        console: Console | None = None,
+        ask: Ask = input,
+        include_agreements: bool = False,
+        base: Path | None = None,
+    ) -> None:
+        self.report = report
+        self.reviews_path = reviews_path
+        self.reviewer = reviewer
+        self.console = console or Console(highlight=False)
+        self.ask = ask
+        self.base = base or Path.cwd()
+        self.reviews = load_reviews(reviews_path)
+        self.queue = review_queue(report, self.reviews, include_agreements=include_agreements)
+        self.documents = {d.id: d for d in report.documents}
+        self._texts: dict[str, str | None] = {}
+
+    # ----------------------------------------------------------------- loop
+
+    def run(self) -> SessionStats:
+        stats = SessionStats(total=len(self.queue))
+        if not self.queue:
+            self.console.print("Nothing to review: every finding has a verdict.")
+            return stats
+        i = 0
+        while 0 <= i < len(self.queue):
+            finding = self.queue[i]
+            self.show(finding, i)
+            key = self._read(PROMPT)
+            if key is None or key == "q":
+                stats.quit = True
+                break
+            if key in ("c", "d"):
+                self._answer(finding, "confirmed" if key == "c" else "dismissed", "", stats)
+                i += 1
+            elif key == "n":
+                note = self._read("note: ")
+                if note is None:
+                    stats.quit = True
+                    break
+                verdict = self._ask_verdict()
+                if verdict is None:
+                    stats.quit = True
+                    break
+                self._answer(finding, verdict, note, stats)
+                i += 1
+            elif key == "s":
+                stats.skipped += 1
+                i += 1
+            elif key == "b":
+                if i == 0:
+                    self.console.print("Already at the first finding.")
+                i = max(i - 1, 0)
+            else:
+                self.console.print(HELP)
+        self.console.print(
+            f"{self.reviews_path}: {stats.confirmed} confirmed, {stats.dismissed} dismissed, "
+            f"{stats.skipped} skipped, {len(self.queue) - len(set(stats.answered))} left unreviewed.",
+            soft_wrap=True,
+        )
+        return stats
+
+    def _read(self, prompt: str) -> str | None:
+        """One line of input, lower-cased and stripped for keys; None at end of input."""
+        try:
+            line = self.ask(prompt)
+        except EOFError:
+            return None
+        return line.strip() if prompt == "note: " else line.strip().lower()[:1]
+
+    def _ask_verdict(self) -> Verdict | None:
+        while True:
+            key = self._read("[c]onfirm or [d]ismiss with this note > ")
+            if key is None:
+                return None
+            if key in ("c", "d"):
+                return "confirmed" if key == "c" else "dismissed"
+
+    def _answer(self, finding: Finding, verdict: Verdict, note: str, stats: SessionStats) -> None:
+        # Saved at once, atomically, so quitting or a crash later loses no answer.
+        self.reviews = set_verdict(
+            self.reviews,
+            finding.fingerprint,
+            verdict,
+            note=note,
+            reviewer=self.reviewer,
+            finding=finding,
+        )
+        save_reviews(self.reviews_path, self.reviews)
+        if verdict == "confirmed":
+            stats.confirmed += 1
+        else:
+            stats.dismissed += 1
+        stats.answered.append(finding.fingerprint)
+        self.console.print(f"{verdict} {finding.fingerprint}")
+
+    # ----------------------------------------------------------------- display
+
+    def show(self, finding: Finding, i: int) -> None:
+        c = self.console
+        c.rule(f"[{i + 1}/{len(self.queue)}] {finding.kind}")
+        c.print(
+            f"[bold]{escape(finding.rule)}[/bold] {escape(finding.name)} "
+            f"({finding.severity})  fingerprint [cyan]{finding.fingerprint}[/cyan]"
+        )
+        c.print(Text(finding.message, style="bold"))
+        current = ReviewIndex.of(self.reviews).by_fingerprint.get(finding.fingerprint)
+        if current is not None:
+            c.print(
+                f"current verdict: {current.verdict} by {escape(current.reviewer)}: {escape(current.note)}"
+            )
+        c.print()
+        for ev in finding.evidence:
+            self._show_evidence(finding, ev)
+        if finding.slots:
+            c.print(self._slot_table(finding))
+
+    def _document_text(self, doc: DocumentRecord | None) -> str | None:
+        if doc is None:
+            return None
+        if doc.id not in self._texts:
+            path = Path(doc.path)
+            text: str | None = None
+            for candidate in (path, self.base / path):
+                try:
+                    text = candidate.read_text(encoding="utf-8", errors="replace")
+                    break
+                except OSError:
+                    continue
+            self._texts[doc.id] = text
+        return self._texts[doc.id]
+
+    def _show_evidence(self, finding: Finding, ev: Evidence) -> None:
+        doc = self.documents.get(ev.document)
+        where = f"{doc.path if doc else ev.document}:{ev.line}"
+        self.console.print(Text(where, style="bold blue"), Text(f"({ev.document})", style="dim"))
+        values = [
+            (v, s.verdict in ("conflict", "update"))
+            for s in finding.slots
+            for k, v in s.values.items()
+            if k == ev.claim and v.strip()
+        ]
+        text = self._document_text(doc)
+        found = text is not None and normalise_text(text[ev.start : ev.end]) == normalise_text(
+            ev.text
+        )
+        if text is not None and found:
+            line_start = text.rfind("\n", 0, ev.start) + 1
+            line_end = text.find("\n", ev.end)
+            line_end = len(text) if line_end < 0 else line_end
+            lo = max(line_start, ev.start - CONTEXT_CHARS)
+            hi = min(line_end, ev.end + CONTEXT_CHARS)
+            body = self._marked(text[lo:hi], ev.start - lo, ev.end - lo, values)
+            prefix = Text("… " if lo > line_start else "")
+            suffix = Text(" …" if hi < line_end else "")
+            self.console.print(Text("  ") + prefix + body + suffix)
+        else:
+            note = "" if text is None else " (the file changed since the report)"
+            body = self._marked(ev.text, 0, len(ev.text), values)
+            self.console.print(Text("  ") + body + Text(note, style="dim"))
+        self.console.print()
+
+    def _marked(self, text: str, start: int, end: int, values: Sequence[tuple[str, bool]]) -> Text:
+        """`text` with [start:end] (the claim's sentence) and the slot values inside it marked.
+
+        `values` are (value, conflicting) pairs; conflicting values stand out in red. Without
+        colour (a pipe, NO_COLOR) the marks are brackets: »sentence« and [[value]].
+        """
+        plain = self.console.no_color or not self.console.is_terminal
+        spans: list[tuple[int, int, bool]] = []
+        for value, conflict in sorted(set(values), key=lambda v: (-len(v[0]), v)):
+            for m in re.finditer(re.escape(value), text[start:end], flags=re.IGNORECASE):
+                a, b = start + m.start(), start + m.end()
+                if all(b <= x or a >= y for x, y, _ in spans):
+                    spans.append((a, b, conflict))
+        spans.sort()
+        out = Text()
+        out.append(text[:start], style="dim")
+        if plain:
+            out.append("»")
+        pos = start
+        for a, b, conflict in spans:
+            out.append(text[pos:a], style="bold")
+            mark = ("[[", "]]") if plain else ("", "")
+            style = "bold reverse red" if conflict else "bold underline yellow"
+            out.append(mark[0] + text[a:b] + mark[1], style=style)
+            pos = b
+        out.append(text[pos:end], style="bold")
+        if plain:
+            out.append("«")
+        out.append(text[end:], style="dim")
+        return out
+
+    def _slot_table(self, finding: Finding) -> Table:
+        claims = [ev.claim for ev in finding.evidence]
+        table = Table(title="Slot by slot", show_lines=False)
+        table.add_column("slot")
+        table.add_column("verdict")
+        for claim in claims:
+            table.add_column(claim)
+        table.add_column("note")
+        colour = {"conflict": "red", "agree": "green", "update": "yellow", "compatible": "cyan"}
+        for s in finding.slots:
+            style = colour.get(s.verdict, "")
+            table.add_row(
+                s.slot,
+                Text(s.verdict, style=style),
+                *(s.values.get(c, "") for c in claims),
+                s.note or "",
+            )
+        return table

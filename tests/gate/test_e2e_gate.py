@@ -1,0 +1,126 @@
+"""End to end in a temporary git repository holding the seeds: gate, annotate, review, gate again."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from factcheck.cli import main
+from factcheck.review.store import load_reviews
+from tests.conftest import SEEDS
+from tests.gate.test_gate import commit_all, init_repo
+
+pytestmark = pytest.mark.slow
+
+# New documents written for this test: plain news sentences about the seeds' events, one
+# sentence per line so that an annotation's line says which sentence it is about.
+AGREEING = """Blinken and Austin hold security talks in Tokyo
+
+March 16, 2021
+
+Secretary of State Antony Blinken and Defense Secretary Lloyd Austin held security talks in Tokyo on Tuesday with their Japanese counterparts.
+The ministers reaffirmed the alliance between Japan and the United States.
+"""
+CONTRADICTING = """Security talks held in Osaka
+
+March 16, 2021
+
+The Japan-U.S. two-plus-two security talks were held in Osaka on Tuesday.
+Foreign Minister Taro Kono represented Japan at the talks with Secretary of State Antony Blinken.
+Blinken and Austin arrived in Japan on Friday for the talks.
+"""
+# Lines of CONTRADICTING that contradict the seeds: place, office-holder, date.
+CONTRADICTING_LINES = {5, 6, 7}
+FAILING = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): .* \[(?P<rule>\w+) (?P<fp>[0-9a-f]+)\]$")
+ANNOTATION = re.compile(r"^::error file=(?P<file>[^,]+),line=(?P<line>\d+),")
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = init_repo(tmp_path_factory.mktemp("e2e") / "corpus")
+    (root / "seeds").mkdir()
+    for seed in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(seed, root / "seeds" / seed.name)
+    (root / ".gitignore").write_text("out/\n")
+    commit_all(root, "seeds")
+    return root
+
+
+@contextlib.contextmanager
+def inside(repo: Path, **env: str) -> Iterator[None]:
+    with contextlib.chdir(repo), pytest.MonkeyPatch.context() as mp:
+        mp.delenv("GITHUB_ACTIONS", raising=False)
+        for key, value in env.items():
+            mp.setenv(key, value)
+        yield
+
+
+# Every run writes to the same out/, so the cache there makes later runs cheap.
+GATE = ["gate", "seeds/", "--since", "HEAD", "-o", "out"]
+
+
+def test_agreeing_document_passes(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    new = repo / "seeds" / "agreeing.txt"
+    new.write_text(AGREEING, encoding="utf-8")
+    try:
+        with inside(repo):
+            code = main(GATE)
+        captured = capsys.readouterr()
+        assert code == 0, captured.out + captured.err
+        assert "in 1 changed document(s)" in captured.err
+    finally:
+        new.unlink()
+
+
+def test_contradicting_document_fails_until_reviewed(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "seeds" / "contradicting.txt").write_text(CONTRADICTING, encoding="utf-8")
+    with inside(repo, GITHUB_ACTIONS="true"):
+        code = main([*GATE, "--sarif", "out/gate.sarif"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1, out
+
+    failing = [m for m in map(FAILING.match, out) if m]
+    annotations = [m for m in map(ANNOTATION.match, out) if m]
+    assert failing and len(annotations) == len(failing)
+    # Only the new document is blamed, and at least one annotation sits on a contradicting line.
+    assert {m["file"] for m in failing} == {"seeds/contradicting.txt"}
+    assert {m["file"] for m in annotations} == {"seeds/contradicting.txt"}
+    assert {int(m["line"]) for m in annotations} & CONTRADICTING_LINES
+    assert any(m["rule"].startswith("DC") for m in failing)
+    sarif = json.loads((repo / "out" / "gate.sarif").read_text())
+    assert {r["partialFingerprints"]["factcheck/v1"] for r in sarif["runs"][0]["results"]} >= {
+        m["fp"] for m in failing
+    }
+
+    fingerprints = sorted({m["fp"] for m in failing})
+    with inside(repo):
+        dismiss = [arg for fp in fingerprints for arg in ("--dismiss", fp)]
+        assert (
+            main(["review", "--report", "out/report.json", *dismiss, "--note", "test: dismissed"])
+            == 0
+        )
+        assert main(GATE) == 0
+
+        confirm = [arg for fp in fingerprints for arg in ("--confirm", fp)]
+        assert (
+            main(["review", "--report", "out/report.json", *confirm, "--note", "real conflict"])
+            == 0
+        )
+        assert main(GATE) == 0
+        assert main([*GATE, "--fail-on-confirmed"]) == 1
+    verdicts = {
+        r.fingerprint: r.verdict for r in load_reviews(repo / "reports" / "reviews.json").reviews
+    }
+    assert verdicts == dict.fromkeys(fingerprints, "confirmed")
+    assert subprocess.run(
+        ["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout.split() == ["??", "reports/", "??", "seeds/contradicting.txt"]

@@ -1,0 +1,109 @@
+"""Tests for nearest-neighbour search: exact blocked search, faiss recall against it, pair extraction."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from factcheck.match import ann
+
+
+def clustered(
+    n: int, d: int = 64, per_cluster: int = 3, noise: float = 0.5, seed: int = 0
+) -> np.ndarray:
+    """Random unit vectors shaped like claim embeddings: topics, events around them, paraphrases."""
+    rng = np.random.default_rng(seed)
+    topics = rng.standard_normal((50, d)).astype(np.float32)
+    topics /= np.linalg.norm(topics, axis=1, keepdims=True)
+    events = n // per_cluster + 1
+    centres = topics[rng.integers(0, 50, events)] + rng.standard_normal((events, d)).astype(
+        np.float32
+    ) / np.sqrt(d)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    x = centres[np.arange(n) // per_cluster] + noise / np.sqrt(d) * rng.standard_normal(
+        (n, d)
+    ).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def brute_force(x: np.ndarray, k: int, groups: np.ndarray | None) -> list[set[int]]:
+    sims = x @ x.T
+    np.fill_diagonal(sims, -np.inf)
+    if groups is not None:
+        sims[groups[:, None] == groups[None, :]] = -np.inf
+    return [set(np.argsort(-row)[:k].tolist()) for row in sims]
+
+
+@pytest.mark.parametrize("with_groups", [False, True])
+def test_exact_topk_matches_brute_force_in_small_blocks(
+    monkeypatch: pytest.MonkeyPatch, with_groups: bool
+) -> None:
+    monkeypatch.setattr(ann, "_BLOCK_CELLS", 7 * 50)  # force several blocks
+    x = clustered(50)
+    groups = np.arange(50) // 2 if with_groups else None
+    nb = ann.exact_topk(x, k=4, groups=groups)
+    assert [set(r.tolist()) for r in nb.index] == brute_force(x, 4, groups)
+    assert np.all(np.diff(nb.score, axis=1) <= 0)
+
+
+def test_ann_recall_against_exact_search() -> None:
+    x = clustered(4000, d=64)
+    exact = ann.exact_topk(x, k=5)
+    approx = ann.ann_topk(x, k=5)
+    # Pairs that matching cares about are the close ones; the index must find nearly all.
+    assert ann.recall_at_k(approx, exact, threshold=0.6) >= 0.9
+    assert ann.recall_at_k(approx, exact) >= 0.8
+
+
+def test_ann_never_returns_self_or_same_group() -> None:
+    x = clustered(3000, d=32)
+    groups = np.arange(3000) // 3  # each cluster is one document
+    nb = ann.ann_topk(x, k=3, groups=groups)
+    rows = np.repeat(np.arange(3000), 3).reshape(3000, 3)
+    valid = nb.index >= 0
+    assert not np.any(nb.index[valid] == rows[valid])
+    assert not np.any(groups[nb.index[valid]] == groups[rows[valid]])
+
+
+@pytest.mark.parametrize("ann_threshold", [10_000, 100])
+def test_neighbour_pairs_are_unique_sorted_and_above_threshold(ann_threshold: int) -> None:
+    x = clustered(900, d=32, noise=0.3)
+    i, j, s = ann.neighbour_pairs(x, k=3, threshold=0.7, ann_threshold=ann_threshold)
+    assert np.all(i < j)
+    assert np.all(s >= 0.7)
+    assert len(set(zip(i.tolist(), j.tolist(), strict=True))) == len(i)
+    # Members of one cluster are close: most cluster pairs are found either way.
+    same_cluster = (i // 3) == (j // 3)
+    assert same_cluster.sum() >= 0.9 * 900
+
+
+@pytest.mark.parametrize("n", [0, 1])
+def test_neighbour_pairs_of_tiny_inputs(n: int) -> None:
+    i, _, _ = ann.neighbour_pairs(np.ones((n, 8), dtype=np.float32), k=3, threshold=0.0)
+    assert len(i) == 0
+
+
+@pytest.mark.parametrize(
+    ("n", "nlist", "expected"),
+    [
+        (28_000, 512, 64),  # an eighth of the cells while the pair budget allows
+        (300_000, 2048, 45),  # the budget decides
+        (1_000_000, 4096, 16),  # never below the floor
+        (50, 2, 16),  # tiny: the caller clips to nlist
+    ],
+)
+def test_default_nprobe_spends_a_pair_budget(n: int, nlist: int, expected: int) -> None:
+    assert ann.default_nprobe(n, nlist) == expected
+
+
+def test_more_probes_find_more_true_neighbours() -> None:
+    # Topics of related items, as claim embeddings of a corpus form.
+    rng = np.random.default_rng(3)
+    topics = rng.standard_normal((200, 32)).astype(np.float32)
+    x = np.repeat(topics, 30, axis=0) + 0.5 * rng.standard_normal((6000, 32)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    exact = ann.exact_topk(x, k=5)
+    few = ann.recall_at_k(ann.ann_topk(x, k=5, nprobe=2), exact)
+    default = ann.recall_at_k(ann.ann_topk(x, k=5), exact)
+    assert default > few
+    assert default > 0.9

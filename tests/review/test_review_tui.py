@@ -1,0 +1,140 @@
+"""The interactive review loop, driven through stdin: keys, notes, back, quit, EOF and crash safety."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rich.console import Console
+
+from factcheck.cli import cli
+from factcheck.io import write_model
+from factcheck.models import Finding, Report, SlotComparison
+from factcheck.review.session import ReviewSession, review_queue
+from factcheck.review.store import load_reviews
+from tests.gate.test_gate import two_doc_report
+
+
+@pytest.fixture
+def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Report, Finding, Finding]:
+    monkeypatch.chdir(tmp_path)
+    report, place, lone = two_doc_report(Path("seeds"))
+    place = place.model_copy(
+        update={
+            "slots": [
+                SlotComparison(
+                    slot="where",
+                    verdict="conflict",
+                    values={place.evidence[0].claim: "Tokyo", place.evidence[1].claim: "Osaka"},
+                )
+            ]
+        }
+    )
+    report = report.model_copy(update={"findings": [place, *report.findings[1:]]})
+    write_model("reports/report.json", report)
+    return report, place, lone
+
+
+def verdicts() -> dict[str, tuple[str, str]]:
+    return {
+        r.fingerprint: (r.verdict, r.note) for r in load_reviews("reports/reviews.json").reviews
+    }
+
+
+def review(stdin: str, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["review", "--reviewer", "ann", *args], input=stdin)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize(
+    ("stdin", "expected"),
+    [
+        ("c\nd\n", {"place": ("confirmed", ""), "lone": ("dismissed", "")}),
+        ("n\ntwo different meetings\nd\n", {"place": ("dismissed", "two different meetings")}),
+        ("n\nwhy\nx\nc\nq\n", {"place": ("confirmed", "why")}),
+        ("s\nc\n", {"lone": ("confirmed", "")}),
+        ("d\nb\nc\n", {"place": ("confirmed", "")}),  # back, then change the answer
+        ("b\n?\nq\nd\n", {}),  # b at the start and an unknown key keep the first finding; q stops
+        ("", {}),  # EOF quits at once
+        ("Dismiss\n", {"place": ("dismissed", "")}),  # the first letter counts, any case
+    ],
+)
+def test_keys_record_verdicts(
+    setup: tuple[Report, Finding, Finding], stdin: str, expected: dict[str, tuple[str, str]]
+) -> None:
+    _, place, lone = setup
+    review(stdin)
+    names = {place.fingerprint: "place", lone.fingerprint: "lone"}
+    assert {names[fp]: v for fp, v in verdicts().items()} == expected
+
+
+def test_screen_shows_sources_marked_and_the_slot_table(
+    setup: tuple[Report, Finding, Finding],
+) -> None:
+    _, place, _ = setup
+    out = review("q\n")
+    assert "[1/2] discrepancy" in out
+    assert f"DC003 discrepancy.place (error)  fingerprint {place.fingerprint}" in out
+    assert "seeds/a.txt:5 (a)" in out and "seeds/b.txt:5 (b)" in out
+    # Without a terminal the marks are brackets: the sentence and, inside it, the slot value.
+    assert "»The talks were held in [[Tokyo]] on Tuesday.«" in out
+    assert "»The talks were held in [[Osaka]] on Tuesday.«" in out
+    assert "where" in out and "conflict" in out
+    assert "0 confirmed, 0 dismissed, 0 skipped, 2 left unreviewed" in out
+
+
+def test_context_falls_back_to_the_report_text_when_the_file_changed(
+    setup: tuple[Report, Finding, Finding],
+) -> None:
+    Path("seeds/a.txt").write_text("Rewritten completely.\n")
+    out = review("q\n")
+    assert (
+        "»The talks were held in [[Tokyo]] on Tuesday.« (the file changed since the report)"
+        in " ".join(out.split())
+    )
+
+
+def test_agreements_only_with_all(setup: tuple[Report, Finding, Finding]) -> None:
+    report, _, _ = setup
+    assert [f.kind for f in review_queue(report, load_reviews("reports/reviews.json"))] == [
+        "discrepancy",
+        "unsupported",
+    ]
+    assert "[1/3] discrepancy" in review("q\n", "--all")
+
+
+def test_reviewed_findings_are_not_asked_again(setup: tuple[Report, Finding, Finding]) -> None:
+    review("d\n")
+    out = review("c\n")
+    assert "[1/1] unsupported" in out
+    assert "Nothing to review" in review("")
+
+
+def test_every_answer_is_saved_before_the_next_question(
+    setup: tuple[Report, Finding, Finding],
+) -> None:
+    report, place, _ = setup
+    answers: Iterator[str] = iter(["c"])
+
+    def ask(prompt: str) -> str:
+        try:
+            return next(answers)
+        except StopIteration:
+            # The first verdict must already be on disk when the session dies.
+            assert verdicts() == {place.fingerprint: ("confirmed", "")}
+            raise RuntimeError("crash") from None
+
+    session = ReviewSession(
+        report,
+        reviews_path=Path("reports/reviews.json"),
+        reviewer="ann",
+        console=Console(file=io.StringIO(), width=100),
+        ask=ask,
+    )
+    with pytest.raises(RuntimeError, match="crash"):
+        session.run()
+    assert verdicts() == {place.fingerprint: ("confirmed", "")}
