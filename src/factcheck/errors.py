@@ -15,32 +15,64 @@ class ExitCode(IntEnum):
     INTERNAL = 3
 
 
-# One catalogue of codes, as in spaCy's errors.py: the code is stable, the text is a template.
-E001 = "path does not exist"
-E002 = "file is empty"
-E003 = "file looks binary (contains NUL bytes or mostly control characters)"
-E004 = "file is not valid UTF-8 and could not be decoded with the fallback encoding {encoding}"
-E005 = "file is {size} bytes, over the limit of {limit} bytes (setting max_document_bytes)"
-E006 = "malformed front matter: {detail}"
-E007 = "malformed metadata: {detail}"
-E008 = "unsupported file type {suffix!r} (expected .txt, .md, .html, .htm or .json)"
-E009 = "no documents found"
-E010 = "two documents share the id {id!r}: {other}"
-E011 = "document has no article text left after removing page furniture"
-E020 = "invalid configuration: {detail}"
-E021 = "cannot read configuration: {detail}"
-E030 = "cannot load model {model!r}: {detail}"
-E040 = "invalid JSON file: {detail}"
-E041 = "file does not match its schema: {detail}"
-E050 = "unknown rule selector {selector!r}"
-E060 = "git error: {detail}"
-E070 = "cache error: {detail}"
-E051 = "two rules share the code {rule_code!r}: {first} and {second}"
-E052 = "rule {rule}: {detail}"
-E053 = "cannot load rule plugin {plugin!r}: {detail}"
-E080 = "the Ray engine needs Ray, which is not installed ({detail}); install it with: pip install 'factcheck[ray]'"
-E081 = "cannot start or join the Ray cluster: {detail}"
-E082 = "a Ray worker failed: {detail}"
+class ErrorMessage:
+    """One catalogue entry: its code (the attribute name in `Errors`) and its message template."""
+
+    __slots__ = ("code", "template")
+
+    def __init__(self, template: str) -> None:
+        self.code = ""
+        self.template = template
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.code = name
+
+    def format(self, **values: object) -> str:
+        return self.template.format(**values)
+
+    def __repr__(self) -> str:
+        return f"Errors.{self.code}"
+
+
+class Errors:
+    """One catalogue of codes, as in spaCy's errors.py: the code is stable, the text is a template.
+
+    Raise with `InputError.make(Errors.E001, path=...)`; a misspelt code fails under mypy.
+    """
+
+    E001 = ErrorMessage("path does not exist")
+    E002 = ErrorMessage("file is empty")
+    E003 = ErrorMessage("file looks binary (contains NUL bytes or mostly control characters)")
+    E004 = ErrorMessage(
+        "file is not valid UTF-8 and could not be decoded with the fallback encoding {encoding}"
+    )
+    E005 = ErrorMessage(
+        "file is {size} bytes, over the limit of {limit} bytes (setting max_document_bytes)"
+    )
+    E006 = ErrorMessage("malformed front matter: {detail}")
+    E007 = ErrorMessage("malformed metadata: {detail}")
+    E008 = ErrorMessage(
+        "unsupported file type {suffix!r} (expected .txt, .md, .html, .htm or .json)"
+    )
+    E009 = ErrorMessage("no documents found")
+    E010 = ErrorMessage("two documents share the id {id!r}: {other}")
+    E011 = ErrorMessage("document has no article text left after removing page furniture")
+    E020 = ErrorMessage("invalid configuration: {detail}")
+    E021 = ErrorMessage("cannot read configuration: {detail}")
+    E030 = ErrorMessage("cannot load model {model!r}: {detail}")
+    E040 = ErrorMessage("invalid JSON file: {detail}")
+    E041 = ErrorMessage("file does not match its schema: {detail}")
+    E050 = ErrorMessage("unknown rule selector {selector!r}")
+    E060 = ErrorMessage("git error: {detail}")
+    E070 = ErrorMessage("cache error: {detail}")
+    E051 = ErrorMessage("two rules share the code {rule_code!r}: {first} and {second}")
+    E052 = ErrorMessage("rule {rule}: {detail}")
+    E053 = ErrorMessage("cannot load rule plugin {plugin!r}: {detail}")
+    E080 = ErrorMessage(
+        "the Ray engine needs Ray, which is not installed ({detail}); install it with: pip install 'factcheck[ray]'"
+    )
+    E081 = ErrorMessage("cannot start or join the Ray cluster: {detail}")
+    E082 = ErrorMessage("a Ray worker failed: {detail}")
 
 
 class FactcheckError(Exception):
@@ -59,9 +91,10 @@ class FactcheckError(Exception):
         return f"{where}{self.message} [{self.code}]"
 
     @classmethod
-    def make(cls, code: str, *, path: str | Path | None = None, **values: object) -> FactcheckError:
-        template: str = globals()[code]
-        return cls(code, template.format(**values), path=path)
+    def make(
+        cls, error: ErrorMessage, *, path: str | Path | None = None, **values: object
+    ) -> FactcheckError:
+        return cls(error.code, error.format(**values), path=path)
 
 
 class InputError(FactcheckError):

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import FactcheckError, InputError
+from .errors import Errors, FactcheckError, InputError
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -62,19 +62,21 @@ def read_model(path: str | Path, cls: type[M]) -> M:
     try:
         raw = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError.make("E001", path=p) from None
+        raise InputError.make(Errors.E001, path=p) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError.make("E040", path=p, detail=str(exc)) from None
+        raise InputError.make(Errors.E040, path=p, detail=str(exc)) from None
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise InputError.make("E040", path=p, detail=f"{exc.msg} at line {exc.lineno}") from None
+        raise InputError.make(
+            Errors.E040, path=p, detail=f"{exc.msg} at line {exc.lineno}"
+        ) from None
     try:
         return cls.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(x) for x in first["loc"])
-        raise InputError.make("E041", path=p, detail=f"{loc}: {first['msg']}") from None
+        raise InputError.make(Errors.E041, path=p, detail=f"{loc}: {first['msg']}") from None
 
 
 __all__ = [

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import ConfigError
+from .errors import ConfigError, Errors
 from .models import Severity
 
 CONFIG_FILES = ("factcheck.toml", "pyproject.toml")
@@ -170,15 +170,17 @@ def read_config(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError.make("E021", path=path, detail="file does not exist") from None
+        raise ConfigError.make(Errors.E021, path=path, detail="file does not exist") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError.make("E021", path=path, detail=str(exc)) from None
+        raise ConfigError.make(Errors.E021, path=path, detail=str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError.make("E020", path=path, detail=f"not valid TOML ({exc})") from None
+        raise ConfigError.make(Errors.E020, path=path, detail=f"not valid TOML ({exc})") from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("factcheck", {})
         if not isinstance(table, dict):
-            raise ConfigError.make("E020", path=path, detail="[tool.factcheck] must be a table")
+            raise ConfigError.make(
+                Errors.E020, path=path, detail="[tool.factcheck] must be a table"
+            )
         return table
     return data
 
@@ -191,7 +193,9 @@ def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
     try:
         return Settings.model_validate(values)
     except ValidationError as exc:
-        raise ConfigError.make("E020", path=path or "settings", detail=_describe(exc)) from None
+        raise ConfigError.make(
+            Errors.E020, path=path or "settings", detail=_describe(exc)
+        ) from None
 
 
 def _describe(exc: ValidationError) -> str:

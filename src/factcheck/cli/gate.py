@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..errors import ExitCode, InputError
+from ..errors import Errors, ExitCode, InputError
 from .options import CONTEXT, quiet_of, reviews_option, settings_of
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ def gate(
         root, changed = changed_since(since)
     for extra in changed_files:
         if not extra.exists():
-            raise InputError.make("E001", path=extra)
+            raise InputError.make(Errors.E001, path=extra)
     if named or changed_files:
         changed = (changed or set()) | named | {p.resolve() for p in changed_files}
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import Cache, open_cache
-from ..errors import ExitCode, FactcheckError
+from ..errors import Errors, ExitCode, FactcheckError
 from ..ingest import load_documents
 from ..models import Document
 from ..pipeline import RunResult, document_key
@@ -142,7 +142,7 @@ def _import_ray() -> Any:
         import ray
         import ray.data
     except ImportError as exc:
-        raise DistributedError.make("E080", path="--engine ray", detail=str(exc)) from None
+        raise DistributedError.make(Errors.E080, path="--engine ray", detail=str(exc)) from None
     return ray
 
 
@@ -194,7 +194,7 @@ def _ray_session(ray: Any, *, address: str | None, settings: Settings) -> Iterat
                 ray.init(address=address, log_to_driver=False, runtime_env=runtime_env)
         except (ConnectionError, RuntimeError, ValueError) as exc:
             raise DistributedError.make(
-                "E081", path=address or "local Ray", detail=str(exc).splitlines()[0]
+                Errors.E081, path=address or "local Ray", detail=str(exc).splitlines()[0]
             ) from None
         started = True
     try:
@@ -247,7 +247,7 @@ def _run_batches(
                 advance(1)
         except ray.exceptions.RayError as exc:
             detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-            raise DistributedError.make("E082", path="--engine ray", detail=detail) from None
+            raise DistributedError.make(Errors.E082, path="--engine ray", detail=detail) from None
     return stats
 
 

@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from ..errors import ConfigError
+from ..errors import ConfigError, Errors
 
 _PUNCT = re.compile(r"[.\u2019'`´]")
 _SPACE = re.compile(r"\s+")
@@ -184,7 +184,7 @@ def load_tables(user_aliases: dict[str, list[str]] | None = None) -> Tables:
     for canonical, aliases in user_aliases.items():
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             raise ConfigError.make(
-                "E020",
+                Errors.E020,
                 path="settings.aliases",
                 detail=f"aliases of {canonical!r} must be a list of strings",
             )

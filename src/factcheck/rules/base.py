@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
 
-from ..errors import ConfigError
+from ..errors import ConfigError, Errors
 from ..match.score import MatchResult
 from ..models import Claim, ClaimGroup, Document, Evidence, Finding, Kind, Severity, SlotComparison
 from ..review.fingerprint import fingerprint
@@ -45,7 +45,7 @@ class ConfigKey:
         if not ok:
             expect = self.expect or " or ".join(t.__name__ for t in self.types)
             raise ConfigError.make(
-                "E052",
+                Errors.E052,
                 path="settings.rules",
                 rule=rule,
                 detail=f"option {self.name!r} must be {expect}, got {value!r}",
@@ -193,7 +193,7 @@ class Rule:
             if key not in known:
                 valid = ", ".join(sorted(known)) or "none"
                 raise ConfigError.make(
-                    "E052",
+                    Errors.E052,
                     path="settings.rules",
                     rule=cls.code,
                     detail=f"unknown option {key!r} (valid: {valid})",

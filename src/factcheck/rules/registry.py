@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 from importlib.metadata import entry_points
 
-from ..errors import ConfigError
+from ..errors import ConfigError, Errors
 from ..models import Severity
 from ..settings import Settings
 from .base import Rule
@@ -36,7 +36,7 @@ def _builtin() -> list[type[Rule]]:
         ]
         if len(candidates) != 1:
             raise ConfigError.make(
-                "E053",
+                Errors.E053,
                 path=getattr(module, "__file__", info.name),
                 plugin=info.name,
                 detail=f"expected one Rule subclass with code {info.name!r}, found {len(candidates)}",
@@ -51,9 +51,11 @@ def _plugins() -> list[tuple[str, type[Rule]]]:
         try:
             obj = ep.load()
         except Exception as exc:  # a broken plugin must name itself, whatever it raised
-            raise ConfigError.make("E053", plugin=ep.value, detail=str(exc)) from None
+            raise ConfigError.make(Errors.E053, plugin=ep.value, detail=str(exc)) from None
         if not (isinstance(obj, type) and issubclass(obj, Rule)):
-            raise ConfigError.make("E053", plugin=ep.value, detail="not a factcheck Rule subclass")
+            raise ConfigError.make(
+                Errors.E053, plugin=ep.value, detail="not a factcheck Rule subclass"
+            )
         _check_declaration(obj, ep.value)
         out.append((ep.value, obj))
     return out
@@ -70,7 +72,7 @@ def _check_declaration(rule: type[Rule], where: str) -> None:
     if not rule.summary():
         problems.append("no docstring summary")
     if problems:
-        raise ConfigError.make("E053", plugin=where, detail="; ".join(problems))
+        raise ConfigError.make(Errors.E053, plugin=where, detail="; ".join(problems))
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +87,7 @@ def all_rules() -> dict[str, type[Rule]]:
     for where, rule in entries:
         if rule.code in found and found[rule.code][1] is not rule:
             raise ConfigError.make(
-                "E051",
+                Errors.E051,
                 path="settings",
                 rule_code=rule.code,
                 first=found[rule.code][0],
@@ -120,7 +122,7 @@ def resolve(selectors: list[str], rules: dict[str, type[Rule]], *, setting: str)
     for sel in selectors:
         hit = {code for code, rule in rules.items() if matches(sel, rule)}
         if not hit:
-            raise ConfigError.make("E050", path=f"settings.{setting}", selector=sel)
+            raise ConfigError.make(Errors.E050, path=f"settings.{setting}", selector=sel)
         out |= hit
     return out
 
@@ -143,7 +145,7 @@ def selected_codes(settings: Settings, rules: dict[str, type[Rule]] | None = Non
     resolve(sorted(settings.severity), rules, setting="severity")
     for code in sorted(settings.rules):
         if code not in rules:
-            raise ConfigError.make("E050", path="settings.rules", selector=code)
+            raise ConfigError.make(Errors.E050, path="settings.rules", selector=code)
         rules[code].resolve_options(settings.rules[code])
     return sorted(chosen)
 

@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import yaml
 
-from ..errors import ConfigError
+from ..errors import ConfigError, Errors
 from ..match.score import MatchResult
 from ..models import (
     Attribution,
@@ -44,7 +44,9 @@ def load_cases(path: Path) -> list[dict[str, Any]]:
     """The cases of one YAML file: `{rule: CODE, cases: [{name, fire, claims, ...}]}`."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
-        raise ConfigError.make("E020", path=path, detail="expected a mapping with a 'cases' list")
+        raise ConfigError.make(
+            Errors.E020, path=path, detail="expected a mapping with a 'cases' list"
+        )
     return [dict(c, rule=data.get("rule", path.stem)) for c in data["cases"]]
 
 

@@ -1,0 +1,32 @@
+"""The error catalogue: each entry's code is its attribute name, and codes are unique."""
+
+from __future__ import annotations
+
+import pytest
+
+from factcheck.errors import ErrorMessage, Errors, InputError
+
+
+def entries() -> dict[str, ErrorMessage]:
+    return {k: v for k, v in vars(Errors).items() if isinstance(v, ErrorMessage)}
+
+
+def test_each_code_is_its_attribute_name() -> None:
+    found = entries()
+    assert len(found) >= 20
+    assert all(
+        msg.code == name and name[0] == "E" and name[1:].isdigit() for name, msg in found.items()
+    )
+
+
+def test_make_formats_the_template_and_keeps_the_code() -> None:
+    exc = InputError.make(Errors.E008, path="a.pdf", suffix=".pdf")
+    assert exc.code == "E008"
+    assert str(exc).startswith("a.pdf: unsupported file type '.pdf'")
+    assert str(exc).endswith("[E008]")
+
+
+def test_a_misspelt_code_is_an_attribute_error() -> None:
+    # mypy --strict reports it before this; at run time it fails at once, not only when raised.
+    with pytest.raises(AttributeError):
+        getattr(Errors, "E999")  # noqa: B009
