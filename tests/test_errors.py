@@ -20,7 +20,7 @@ def test_each_code_is_its_attribute_name() -> None:
 
 
 def test_make_formats_the_template_and_keeps_the_code() -> None:
-    exc = InputError.make(Errors.E008, path="a.pdf", suffix=".pdf")
+    exc = InputError.make(Errors.E008, path="a.pdf", suffix=".pdf", expected=".txt")
     assert exc.code == "E008"
     assert str(exc).startswith("a.pdf: unsupported file type '.pdf'")
     assert str(exc).endswith("[E008]")

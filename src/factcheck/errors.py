@@ -51,9 +51,7 @@ class Errors:
     )
     E006 = ErrorMessage("malformed front matter: {detail}")
     E007 = ErrorMessage("malformed metadata: {detail}")
-    E008 = ErrorMessage(
-        "unsupported file type {suffix!r} (expected .txt, .md, .html, .htm or .json)"
-    )
+    E008 = ErrorMessage("unsupported file type {suffix!r} (expected {expected})")
     E009 = ErrorMessage("no documents found")
     E010 = ErrorMessage("two documents share the id {id!r}: {other}")
     E011 = ErrorMessage("document has no article text left after removing page furniture")

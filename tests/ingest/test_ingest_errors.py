@@ -123,3 +123,15 @@ def test_document_from_empty_text() -> None:
     with pytest.raises(InputError) as info:
         document_from_text("   ", id="blank")
     assert info.value.code == "E002" and "<blank>" in str(info.value)
+
+
+def test_unsupported_suffix_lists_the_format_table(tmp_path: Path) -> None:
+    from factcheck.ingest.formats import FORMATS, SUFFIXES
+
+    bad = tmp_path / "a.pdf"
+    bad.write_text("x", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_documents([bad], settings=Settings())
+    assert info.value.code == "E008"
+    assert "(expected .txt, .md, .html, .htm or .json)" in str(info.value)
+    assert {f.name for f in FORMATS} == set(SUFFIXES.values()) == {"txt", "md", "html", "json"}

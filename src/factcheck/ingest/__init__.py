@@ -1,4 +1,4 @@
-"""Ingest: read .txt, .md, .html and .json documents into normalised Documents mapped to their files.
+"""Ingest: read .txt, .md, .html and .json documents (the table in `formats`) into normalised Documents mapped to their files.
 
 Each document goes through: decode (size, binary and encoding checks) -> metadata (front matter,
 JSON fields, HTML head, sidecar NAME.meta.json) -> format text extraction (Markdown markers,
@@ -25,12 +25,12 @@ from pathlib import Path
 from ..errors import Errors, InputError
 from ..models import DocFormat, Document, DocumentMeta, DroppedLine
 from ..settings import Settings
-from . import html as html_format
 from .dates import find_dateline
 from .decode import decode, read_bytes
+from .formats import BY_NAME, SUFFIXES, expected_suffixes
 from .furniture import classify, credit, has_letters, is_short_label, tokens
-from .markup import strip_markdown, unwrap
-from .meta import SIDECAR_SUFFIX, front_matter, json_document, merge, read_sidecar, sidecar_path
+from .markup import unwrap
+from .meta import SIDECAR_SUFFIX, merge, read_sidecar, sidecar_path
 from .normalise import normalise_characters, tidy
 from .textmap import Builder, Mapped
 
@@ -45,13 +45,6 @@ __all__ = [
 
 # Bump when the same bytes would give a different Document (for cache keys built on content_hash).
 INGEST_VERSION = "1"
-SUFFIXES: dict[str, DocFormat] = {
-    ".txt": "txt",
-    ".md": "md",
-    ".html": "html",
-    ".htm": "html",
-    ".json": "json",
-}
 TITLE_WORDS = 20
 
 
@@ -74,7 +67,9 @@ def collect_paths(paths: Sequence[str | Path]) -> list[Path]:
         elif _is_sidecar(p):
             continue
         elif p.suffix.lower() not in SUFFIXES:
-            raise InputError.make(Errors.E008, path=p, suffix=p.suffix)
+            raise InputError.make(
+                Errors.E008, path=p, suffix=p.suffix, expected=expected_suffixes()
+            )
         else:
             files = [p]
         for q in files:
@@ -124,7 +119,9 @@ def read_document(path: str | Path, *, settings: Settings) -> Document:
     if fmt is None:
         if not path.exists():
             raise InputError.make(Errors.E001, path=path)
-        raise InputError.make(Errors.E008, path=path, suffix=path.suffix)
+        raise InputError.make(
+            Errors.E008, path=path, suffix=path.suffix, expected=expected_suffixes()
+        )
     raw = read_bytes(path, limit=settings.max_document_bytes)
     digest = hashlib.sha256(raw)
     sidecar = sidecar_path(path)
@@ -195,22 +192,8 @@ class _Source:
 def _build(
     original: str, src: _Source, *, settings: Settings, override: DocumentMeta | None
 ) -> Document:
-    embedded: DocumentMeta | None = None
-    page: DocumentMeta | None = None
-    if src.format == "json":
-        body, embedded = json_document(original, path=src.path)
-    elif src.format == "html":
-        result = html_format.extract(original)
-        body = result.text
-        page = _page_meta(result.meta)
-    else:
-        body = Mapped.identity(original)
-        fm = front_matter(original, path=src.path)
-        if fm is not None:
-            embedded = fm.meta
-            body = body.slice(fm.body_start, len(original))
-        if src.format == "md":
-            body = strip_markdown(body)
+    read = BY_NAME[src.format].read(original, src.path)
+    body, embedded, page = read.text, read.embedded, read.page
     body = tidy(normalise_characters(body))
     if not body.text:
         raise InputError.make(Errors.E011, path=src.path)
@@ -249,18 +232,6 @@ def _build(
         offset_map=offset_map,
         end_map=end_map,
     )
-
-
-def _page_meta(values: dict[str, object]) -> DocumentMeta:
-    """What an HTML head says, each field kept only when valid (a page's own tags are not ours to reject)."""
-    good: dict[str, object] = {}
-    for key, value in values.items():
-        try:
-            DocumentMeta.model_validate({key: value})
-        except ValueError:
-            continue
-        good[key] = value
-    return DocumentMeta.model_validate(good)
 
 
 def _headline(text: str) -> str | None:

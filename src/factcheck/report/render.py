@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import jinja2
 
+from ..ingest.formats import is_plain_text
 from ..io import dumps_json
 from ..models import Document, DocumentRecord, Evidence, Finding, Kind, Report
 from ..settings import Settings
@@ -159,7 +160,7 @@ def _locate(doc: Document, ev: Evidence) -> tuple[str, int, int] | None:
     still hold the sentence. HTML and JSON originals are markup, so there (and for stale
     offsets) the sentence is looked up in the article text, nearest to where the offset maps.
     """
-    if doc.format in ("txt", "md"):
+    if is_plain_text(doc.format):
         if 0 <= ev.start <= ev.end <= len(doc.original) and _same_text(
             doc.original[ev.start : ev.end], ev.text
         ):
