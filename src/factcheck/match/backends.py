@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -16,12 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import torch
 
 from ..errors import Errors, ModelLoadError
 from ..io import atomic_write_text, dumps_json
 
 if TYPE_CHECKING:
+    import torch
     from sentence_transformers import SentenceTransformer
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,6 @@ __all__ = [
     "DEFAULT_MODEL_NAME",
     "Backend",
     "OnnxEncoder",
-    "OnnxTransformer",
     "default_export_dir",
     "ensure_onnx_export",
     "load_encoder",
@@ -157,6 +157,8 @@ def load_sentence_transformer(
             path="embedding_backend",
             detail=f"unknown backend {backend!r} (expected one of {', '.join(BACKENDS)})",
         )
+    import torch  # here, not at module level: the lean int8 path (load_encoder) never needs it
+
     path = resolve_model_path(model_path)
     threads = num_threads or _available_cores()
     torch.set_num_threads(threads)
@@ -179,7 +181,7 @@ def load_sentence_transformer(
         )
         session = _session(ort, onnx_dir / ONNX_FILES[backend], threads)
     transformer: Any = model[0]
-    transformer.model = OnnxTransformer(session, config=transformer.model.config)
+    transformer.model = _torch_classes()[0](session, config=transformer.model.config)
     # Unpadded (flattened) batches are a PyTorch flash-attention path; ONNX takes padded ones.
     transformer.unpad_inputs = False
     return model
@@ -427,41 +429,48 @@ def ensure_onnx_export(model: SentenceTransformer, *, model_path: Path, export_d
     return target
 
 
-class OnnxTransformer(torch.nn.Module):
-    """An ONNX Runtime session standing in for the Hugging Face model inside sentence-transformers."""
+@functools.cache
+def _torch_classes() -> tuple[type[Any], type[Any]]:
+    """(OnnxTransformer, _HiddenStates): torch.nn.Module subclasses, defined on first use so that
+    importing this module does not import PyTorch."""
+    import torch
 
-    def __init__(self, session: Any, *, config: Any) -> None:
-        super().__init__()
-        self.session = session
-        self.config = config
-        self.input_names: list[str] = [i.name for i in session.get_inputs()]
-        self.device = torch.device("cpu")
+    class OnnxTransformer(torch.nn.Module):
+        """An ONNX Runtime session standing in for the Hugging Face model inside sentence-transformers."""
 
-    def forward(self, **features: Any) -> dict[str, torch.Tensor]:
-        ids = features["input_ids"]
-        feed: dict[str, np.ndarray] = {}
-        for name in self.input_names:
-            value = features.get(name)
-            if value is None:
-                # Models exported with token types accept zeros when the tokenizer sends none.
-                value = torch.zeros_like(ids)
-            feed[name] = value.detach().cpu().numpy().astype(np.int64, copy=False)
-        (hidden,) = self.session.run(["last_hidden_state"], feed)
-        return {"last_hidden_state": torch.from_numpy(hidden)}
+        def __init__(self, session: Any, *, config: Any) -> None:
+            super().__init__()
+            self.session = session
+            self.config = config
+            self.input_names: list[str] = [i.name for i in session.get_inputs()]
+            self.device = torch.device("cpu")
 
+        def forward(self, **features: Any) -> dict[str, torch.Tensor]:
+            ids = features["input_ids"]
+            feed: dict[str, np.ndarray] = {}
+            for name in self.input_names:
+                value = features.get(name)
+                if value is None:
+                    # Models exported with token types accept zeros when the tokenizer sends none.
+                    value = torch.zeros_like(ids)
+                feed[name] = value.detach().cpu().numpy().astype(np.int64, copy=False)
+            (hidden,) = self.session.run(["last_hidden_state"], feed)
+            return {"last_hidden_state": torch.from_numpy(hidden)}
 
-class _HiddenStates(torch.nn.Module):
-    """Positional-argument wrapper so the exporter sees exactly the inputs the tokenizer gives."""
+    class _HiddenStates(torch.nn.Module):
+        """Positional-argument wrapper so the exporter sees exactly the inputs the tokenizer gives."""
 
-    def __init__(self, model: torch.nn.Module, input_names: list[str]) -> None:
-        super().__init__()
-        self.model = model
-        self.input_names = input_names
+        def __init__(self, model: torch.nn.Module, input_names: list[str]) -> None:
+            super().__init__()
+            self.model = model
+            self.input_names = input_names
 
-    def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
-        kwargs = dict(zip(self.input_names, inputs, strict=True))
-        hidden: torch.Tensor = self.model(**kwargs, return_dict=True).last_hidden_state
-        return hidden
+        def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
+            kwargs = dict(zip(self.input_names, inputs, strict=True))
+            hidden: torch.Tensor = self.model(**kwargs, return_dict=True).last_hidden_state
+            return hidden
+
+    return OnnxTransformer, _HiddenStates
 
 
 def _available_cores() -> int:
@@ -546,6 +555,7 @@ def _export(model: SentenceTransformer, folder: Path, *, model_path: Path) -> No
     """Write fp32 and int8 ONNX files and their manifest into `folder` (not yet in place)."""
     import onnx
     import onnxruntime as ort
+    import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     transformer: Any = model[0]
@@ -556,7 +566,7 @@ def _export(model: SentenceTransformer, folder: Path, *, model_path: Path) -> No
     sample = tokenizer(list(_PARITY_SENTENCES[:2]), padding=True, return_tensors="pt")
     fp32 = folder / ONNX_FILES["onnx"]
     axes = {name: {0: "batch", 1: "sequence"} for name in [*input_names, "last_hidden_state"]}
-    wrapper = _HiddenStates(hf_model, input_names).eval()
+    wrapper = _torch_classes()[1](hf_model, input_names).eval()
     with warnings.catch_warnings(), torch.no_grad():
         # The TorchScript exporter warns that it is deprecated in favour of the dynamo one, which
         # needs onnxscript and traces transformers' masking code less reliably for encoders.
@@ -621,6 +631,8 @@ def _write_manifest(folder: Path, **about: object) -> None:
 
 def _parity(model: SentenceTransformer, session: Any, input_names: list[str]) -> float:
     """Smallest cosine between PyTorch and ONNX mean-pooled token embeddings over a few sentences."""
+    import torch
+
     transformer: Any = model[0]
     batch = transformer.tokenizer(list(_PARITY_SENTENCES), padding=True, return_tensors="pt")
     with torch.no_grad():
