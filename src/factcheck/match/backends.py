@@ -20,6 +20,7 @@ import numpy as np
 
 from ..errors import Errors, ModelLoadError
 from ..io import atomic_write_text, dumps_json
+from ..settings import DEFAULT_EMBEDDING_MODEL
 
 if TYPE_CHECKING:
     import torch
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 Backend = Literal["torch", "onnx", "onnx-int8"]
 BACKENDS: tuple[Backend, ...] = ("torch", "onnx", "onnx-int8")
 
-DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
+DEFAULT_MODEL_NAME = DEFAULT_EMBEDDING_MODEL
 # Names under which the packaged model may be asked for; anything else is a path.
 _PACKAGED_NAMES = frozenset({DEFAULT_MODEL_NAME, f"sentence-transformers/{DEFAULT_MODEL_NAME}"})
 

@@ -13,13 +13,13 @@ import numpy as np
 
 from ..cache import Cache
 from ..errors import Errors, ModelLoadError
-from ..settings import Settings
+from ..settings import DEFAULT_EMBEDDING_MODEL, Settings
 
 __all__ = ["DEFAULT_MODEL", "Embedder", "resolve_model", "text_hash"]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_MODEL = DEFAULT_EMBEDDING_MODEL
 # Files whose sizes identify a model folder's weights and configuration (cheap: no hashing of GBs).
 _ID_SUFFIXES = (".json", ".safetensors", ".bin", ".onnx", ".txt", ".model")
 

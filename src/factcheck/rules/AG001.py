@@ -12,8 +12,10 @@ from .base import (
     at_least_one,
     in_unit_interval,
     join_names,
+    min_similarity,
     shorten,
 )
+from .identity import text_identity
 from .slots import PairComparison, same_predicate, summarise_slots
 
 
@@ -54,14 +56,7 @@ class Agreement(Rule):
             lambda v: v >= 2,
             "an integer of at least 2",
         ),
-        ConfigKey(
-            "min_similarity",
-            0.7,
-            "Pair similarity two claims need to agree.",
-            (float, int),
-            in_unit_interval,
-            "a number between 0 and 1",
-        ),
+        min_similarity(0.7, "Pair similarity two claims need to agree."),
         ConfigKey(
             "paraphrase_similarity",
             0.75,
@@ -113,6 +108,7 @@ class Agreement(Rule):
                 f"({join_names(sources)}).",
                 group=group.id,
                 slots=summarise_slots(members, pairs),
+                identity=text_identity(members),
             )
 
     def same_fact(self, p: PairComparison) -> bool:

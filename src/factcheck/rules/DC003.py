@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..models import Claim
-from .base import ConfigKey, GroupSlotRule, RuleContext, in_unit_interval, shorten
+from .base import GroupSlotRule, RuleContext, min_similarity, shorten
 from .places import event_place
 from .slots import PairComparison, same_predicate
 
@@ -41,13 +41,8 @@ class PlaceDiscrepancy(GroupSlotRule):
     slot = "where"
     topic = "place"
     config_keys = (
-        ConfigKey(
-            "min_similarity",
-            0.8,
-            "Pair similarity at which claims with different predicates count as one event.",
-            (float, int),
-            in_unit_interval,
-            "a number between 0 and 1",
+        min_similarity(
+            0.8, "Pair similarity at which claims with different predicates count as one event."
         ),
     )
 

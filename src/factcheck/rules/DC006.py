@@ -6,7 +6,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..models import Claim
-from .base import ConfigKey, GroupSlotRule, RuleContext, in_unit_interval, join_names, shorten
+from .base import (
+    GroupSlotRule,
+    RuleContext,
+    join_names,
+    min_similarity,
+    shorten,
+)
 from .slots import PairComparison, denial, effective_polarity, same_predicate
 
 
@@ -40,14 +46,7 @@ class PolarityDiscrepancy(GroupSlotRule):
     slot = "polarity"
     topic = "polarity"
     config_keys = (
-        ConfigKey(
-            "min_similarity",
-            0.75,
-            "Pair similarity two claims need to count as the same proposition.",
-            (float, int),
-            in_unit_interval,
-            "a number between 0 and 1",
-        ),
+        min_similarity(0.75, "Pair similarity two claims need to count as the same proposition."),
     )
 
     def accept_pair(self, ctx: RuleContext, pair: PairComparison) -> bool:

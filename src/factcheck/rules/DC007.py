@@ -6,7 +6,7 @@ import difflib
 
 from ..models import Claim
 from ..review.fingerprint import normalise_text
-from .base import ConfigKey, GroupSlotRule, RuleContext, in_unit_interval
+from .base import GroupSlotRule, RuleContext, min_similarity
 
 
 class AttributionDiscrepancy(GroupSlotRule):
@@ -34,14 +34,7 @@ class AttributionDiscrepancy(GroupSlotRule):
     slot = "attribution"
     topic = "speaker"
     config_keys = (
-        ConfigKey(
-            "min_similarity",
-            0.6,
-            "Text similarity (0-1) two quotes need to count as the same.",
-            (float, int),
-            in_unit_interval,
-            "a number between 0 and 1",
-        ),
+        min_similarity(0.6, "Text similarity (0-1) two quotes need to count as the same."),
     )
 
     def accept(self, ctx: RuleContext, a: Claim, b: Claim) -> bool:

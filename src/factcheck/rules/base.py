@@ -11,9 +11,20 @@ from typing import Any, ClassVar
 
 from ..errors import ConfigError, Errors
 from ..match.score import MatchResult
-from ..models import Claim, ClaimGroup, Document, Evidence, Finding, Kind, Severity, SlotComparison
-from ..review.fingerprint import fingerprint
+from ..models import (
+    Claim,
+    ClaimGroup,
+    Document,
+    Evidence,
+    Finding,
+    FindingIdentity,
+    Kind,
+    Severity,
+    SlotComparison,
+)
+from ..review.fingerprint import fingerprint, identity_fingerprint, normalise_text
 from ..settings import Settings
+from .identity import Identity, majority
 from .slots import (
     CompareOptions,
     GroupComparison,
@@ -53,6 +64,19 @@ class ConfigKey:
         if float in self.types and isinstance(value, int):
             return float(value)
         return value
+
+
+def min_similarity(default: float, description: str) -> ConfigKey:
+    """The `min_similarity` option that several rules read: one name, type and check; each rule
+    keeps its own default and wording."""
+    return ConfigKey(
+        "min_similarity",
+        default,
+        description,
+        (float, int),
+        in_unit_interval,
+        "a number between 0 and 1",
+    )
 
 
 def evidence(claim: Claim) -> Evidence:
@@ -224,13 +248,23 @@ class Rule:
         group: str | None = None,
         slots: Sequence[SlotComparison] = (),
         severity: Severity | None = None,
+        identity: Identity | None = None,
     ) -> Finding:
         """A Finding of this rule over `claims` (evidence and fingerprint in a stable order).
 
         Claims are given most relevant first: of several claims from one sentence (the extractor
         makes one per clause) only the first is kept, so no sentence is listed twice.
+
+        `identity` says what the finding is about (slot, subject, each claim's value); the
+        fingerprint hashes it with the rule code and never the documents, so a new document
+        repeating a value keeps the finding and its review. A rule that gives none (plugins)
+        is identified by the set of its claims' normalised texts.
         """
         ordered = sorted({c.id: c for c in one_per_sentence(claims)}.values(), key=lambda c: c.id)
+        ids = [c.id for c in ordered]
+        if identity is None:
+            identity = Identity(slot=None, subject="", value_of={c.id: c.text for c in ordered})
+        values = identity.values(ids)
         return Finding(
             kind=self.kind,
             rule=self.code,
@@ -238,7 +272,18 @@ class Rule:
             severity=severity or self.severity,
             message=message,
             group=group,
-            fingerprint=fingerprint(self.code, [(c.document, c.text) for c in ordered]),
+            fingerprint=identity_fingerprint(
+                self.code, slot=identity.slot, subject=identity.subject, values=values
+            ),
+            legacy_fingerprint=fingerprint(self.code, [(c.document, c.text) for c in ordered]),
+            identity=FindingIdentity(
+                slot=identity.slot,  # type: ignore[arg-type]
+                subject=normalise_text(identity.subject),
+                values=values,
+                value_of={
+                    c: normalise_text(v) for c, v in sorted(identity.value_of.items()) if c in ids
+                },
+            ),
             documents=sorted({c.document for c in ordered}),
             slots=sorted(slots, key=lambda s: s.slot),
             evidence=[evidence(c) for c in ordered],
@@ -326,8 +371,20 @@ class GroupSlotRule(Rule):
             involved = sorted((c for c in ranked if c.id in kept), key=lambda c: c.id)
             slots = summarise_slots(involved, pairs)
             yield self.finding(
-                involved, self.describe(ctx, involved, pairs), group=group.id, slots=slots
+                involved,
+                self.describe(ctx, involved, pairs),
+                group=group.id,
+                slots=slots,
+                identity=self.identity(involved),
             )
+
+    def identity(self, claims: Sequence[Claim]) -> Identity:
+        """The disputed fact: this rule's slot, the claims' usual predicate, each claim's value."""
+        return Identity(
+            slot=self.slot,
+            subject=majority(c.what.lemma for c in claims),
+            value_of={c.id: slot_value(c, self.slot) for c in claims},
+        )
 
     def describe(self, ctx: RuleContext, claims: Sequence[Claim], pairs: Sequence[Any]) -> str:
         parts = [f"{c.document} says {slot_value(c, self.slot) or '(none)'}" for c in claims]
