@@ -334,6 +334,23 @@ class SlotComparison(Model):
     note: str | None = None
 
 
+class FindingIdentity(Model):
+    """What a finding is about, the input of its fingerprint: never documents or positions."""
+
+    slot: SlotName | None = Field(
+        default=None, description="The slot in dispute (none for agreements and lone claims)."
+    )
+    subject: str = Field(
+        description="What the slot is about: a role and its organisation, an event, a claim text."
+    )
+    values: list[str] = Field(
+        default_factory=list, description="The distinct values in conflict, normalised, sorted."
+    )
+    value_of: dict[str, str] = Field(
+        default_factory=dict, description="Each evidence claim's value (claim id -> value)."
+    )
+
+
 class Finding(Model):
     """One agreement, discrepancy or unsupported claim, with its evidence."""
 
@@ -343,8 +360,15 @@ class Finding(Model):
     severity: Severity
     message: str
     fingerprint: str = Field(
-        description="Stable id: hash of rule code, normalised claim texts and document ids."
+        description="Stable id: hash of rule code, slot, subject and the set of values "
+        "(see identity); never documents or positions."
     )
+    legacy_fingerprint: str | None = Field(
+        default=None,
+        description="Scheme-1 fingerprint (rule, claim texts, documents): reviews recorded "
+        "under it migrate to `fingerprint`.",
+    )
+    identity: FindingIdentity | None = None
     group: str | None = None
     documents: list[str] = Field(default_factory=list)
     slots: list[SlotComparison] = Field(default_factory=list)
@@ -383,6 +407,15 @@ class Report(Model):
 # --------------------------------------------------------------------------- reviews
 
 
+class PastVerdict(Model):
+    """An earlier verdict on a finding, kept when someone changes it."""
+
+    verdict: Verdict
+    note: str = ""
+    reviewer: str = ""
+    time: dt.datetime
+
+
 class Review(Model):
     """A person's verdict on one finding."""
 
@@ -393,6 +426,15 @@ class Review(Model):
     time: dt.datetime
     rule: str | None = None
     message: str | None = None
+    documents: list[str] = Field(
+        default_factory=list,
+        description="The finding's documents when it was reviewed: later ones are new evidence.",
+    )
+    history: list[PastVerdict] = Field(
+        default_factory=list, description="Earlier verdicts on this finding, oldest first."
+    )
+
+
 
 
 class ReviewsFile(Model):

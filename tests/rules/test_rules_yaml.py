@@ -2,37 +2,50 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
 
 import pytest
 
+from factcheck.errors import ConfigError
+from factcheck.rules import RuleTestCase, check_case, load_cases
 from factcheck.rules.registry import all_rules
-from factcheck.rules.testing import cases_folder, load_cases, run_case
+from factcheck.rules.testing import cases_folder
 
-CASES: list[dict[str, Any]] = [
+CASES: list[RuleTestCase] = [
     case for path in sorted(cases_folder().glob("*.yaml")) for case in load_cases(path)
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[f"{c['rule']}-{c['name']}" for c in CASES])
-def test_rule_case(case: dict[str, Any]) -> None:
-    findings = run_case(case)
-    assert {f.rule for f in findings} <= {case["rule"]}
-    assert bool(findings) == case["fire"], [f.message for f in findings]
-    if not case["fire"]:
-        return
-    if "count" in case:
-        assert len(findings) == case["count"], [f.message for f in findings]
-        assert all(len(set(f.documents)) == 1 for f in findings if f.kind == "unsupported")
-    finding = findings[0]
-    if "message" in case:
-        assert case["message"] in finding.message
-    verdicts = {s.slot: s.verdict for s in finding.slots}
-    for slot, verdict in (case.get("slots") or {}).items():
-        assert verdicts.get(slot) == verdict, finding.slots
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.rule}-{c.name}" for c in CASES])
+def test_rule_case(case: RuleTestCase) -> None:
+    check_case(case)
 
 
 @pytest.mark.parametrize("code", sorted(all_rules()))
 def test_every_rule_has_cases_that_fire_and_cases_that_do_not(code: str) -> None:
-    fires = {c["fire"] for c in CASES if c["rule"] == code}
+    fires = {c.fire for c in CASES if c.rule == code}
     assert fires == {True, False}
+
+
+def test_a_misspelt_case_key_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "DC001.yaml"
+    path.write_text(
+        "rule: DC001\ncases:\n  - name: typo\n    fire: true\n    mesage: oops\n"
+        '    claims: [{doc: a, text: "x"}]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="mesage") as info:
+        load_cases(path)
+    assert info.value.code == "E020"
+    with pytest.raises(TypeError, match="mesage"):
+        RuleTestCase(claims=[], mesage="oops")  # type: ignore[call-arg]
+
+
+def test_a_case_without_fire_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "DC001.yaml"
+    path.write_text(
+        'rule: DC001\ncases:\n  - name: no_fire\n    claims: [{doc: a, text: "x"}]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="fire"):
+        load_cases(path)

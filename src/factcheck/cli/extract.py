@@ -17,7 +17,7 @@ from .options import CONTEXT, State
 @click.pass_obj
 def extract(state: State, files: tuple[Path, ...], fmt: str) -> None:
     """Print the claims extracted from FILES (JSON validates against schemas/claims.schema.json)."""
-    from ..extract import Extractor
+    from ..extract import Extractor, link_entities
     from ..extract.show import claims_table
     from ..ingest import load_documents
     from ..io import model_json
@@ -26,7 +26,8 @@ def extract(state: State, files: tuple[Path, ...], fmt: str) -> None:
     settings = state.settings()
     documents = load_documents(files, settings=settings)
     extractor = Extractor(settings=settings)
-    claims = [c for batch in extractor.extract_many(documents) for c in batch]
+    # The same extraction as the report: per document, then corpus-level entity linking.
+    claims = link_entities([c for batch in extractor.extract_many(documents) for c in batch])
     if fmt == "json":
         click.echo(
             model_json(ClaimSet(documents=[d.record() for d in documents], claims=claims)), nl=False

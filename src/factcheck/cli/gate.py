@@ -32,7 +32,8 @@ def _run_pipeline(
         progress=Progress(enabled=None if not quiet else False),
     )
     if output is not None:
-        write_reports(result, output)
+        # The same settings as `factcheck report` (report_context_chars and the rest).
+        write_reports(result, output, settings=settings)
     return result.report
 
 

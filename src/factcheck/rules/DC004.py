@@ -9,6 +9,7 @@ from itertools import combinations
 
 from ..models import Claim, Entity, Finding, SlotComparison
 from .base import ConfigKey, Rule, RuleContext, join_names, list_of_str
+from .identity import Identity
 from .places import Setting, level, meeting_setting, settings_differ
 from .slots import country_name, normalise_title, resolved_intervals
 
@@ -230,7 +231,11 @@ class PersonInRole(Rule):
             note="time evidence overlaps or is unknown",
         )
         slots = [role_slot, when_slot] + ([where_slot] if where_slot else [])
-        return self.finding([c for c, _ in chosen], message, slots=slots)
+        # Identity: the role of the organisation and the set of holders, never the documents.
+        identity = Identity(
+            slot="role", subject=f"{title} of {org_name}", value_of={c.id: e.id for c, e in chosen}
+        )
+        return self.finding([c for c, _ in chosen], message, slots=slots, identity=identity)
 
     def _setting_of(
         self, ctx: RuleContext, document: str, holder_claims: list[Claim]

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from ..models import Claim, Finding
 from .AG001 import Agreement
 from .base import ConfigKey, Rule, RuleContext, at_least_one, join_names, list_of_str, shorten
+from .identity import text_identity
 from .slots import is_quote
 
 
@@ -113,4 +114,5 @@ class Unsupported(Rule):
             yield self.finding(
                 [lone[c] for c in copies],
                 f"Only one source makes this claim: “{shorten(claim.text, 120)}”{also}.",
+                identity=text_identity([lone[c] for c in copies]),
             )

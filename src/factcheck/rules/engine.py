@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 
 from ..match.score import MatchResult
 from ..models import KIND_ORDER, Claim, Document, Finding
+from ..review.fingerprint import identity_fingerprint
 from ..settings import Settings
 from .base import RuleContext
 from .memo import claim_memo
@@ -32,10 +34,26 @@ def run_rules(
     with claim_memo():
         for rule in rules:
             for finding in rule.check(ctx):
-                # Two groups can hold the same claims; one finding per fingerprint keeps reviews sane.
-                seen.setdefault(finding.fingerprint, finding)
+                # Two groups can hold the same claims: one finding per rule and set of claims.
+                seen.setdefault(finding.legacy_fingerprint or finding.fingerprint, finding)
     findings = sorted(
-        seen.values(),
+        distinct_fingerprints(seen.values()),
         key=lambda f: (-KIND_ORDER[f.kind], f.rule, f.documents, f.fingerprint),
     )
     return findings, [r.code for r in rules]
+
+
+def distinct_fingerprints(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings, those that share a fingerprint (two facts alike) told apart by their claims.
+
+    Two findings about different facts can have one identity (the same predicate and values in
+    two events); one verdict must not cover both, so each of them also hashes its claim texts.
+    """
+    out = list(findings)
+    count = Counter(f.fingerprint for f in out)
+    for n, f in enumerate(out):
+        if count[f.fingerprint] > 1:
+            texts = sorted(e.text for e in f.evidence)
+            fp = identity_fingerprint(f.rule, slot=None, subject=f.fingerprint, values=texts)
+            out[n] = f.model_copy(update={"fingerprint": fp})
+    return out

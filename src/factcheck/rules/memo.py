@@ -15,9 +15,9 @@ __all__ = ["claim_memo", "per_claim"]
 T = TypeVar("T")
 P = ParamSpec("P")
 
-# (function, id(claim), other arguments) -> (claim, value). The claim is held so that its id
-# cannot be reused by another object while the memo lives, and compared by identity on a hit.
-_MEMO: ContextVar[dict[tuple[str, int, tuple[Any, ...]], tuple[Claim, Any]] | None] = ContextVar(
+# (function, claim id, other arguments) -> (claim, value). A hit counts only when it is the same
+# claim object, so two objects that share an id (or an edited copy) never share a value.
+_MEMO: ContextVar[dict[tuple[str, str, tuple[Any, ...]], tuple[Claim, Any]] | None] = ContextVar(
     "factcheck_claim_memo", default=None
 )
 
@@ -50,7 +50,7 @@ def per_claim(fn: Callable[Concatenate[Claim, P], T]) -> Callable[Concatenate[Cl
         memo = _MEMO.get()
         if memo is None or kwargs:
             return fn(claim, *args, **kwargs)
-        key = (name, id(claim), args)
+        key = (name, claim.id, args)
         hit = memo.get(key)
         if hit is not None and hit[0] is claim:
             value: T = hit[1]

@@ -1,4 +1,18 @@
-"""Rule test cases: build small corpora from compact YAML claim descriptions and run one rule on them."""
+"""Rule test cases: build small corpora from compact YAML claim descriptions and run one rule on them.
+
+A rule's cases live in `rules/cases/CODE.yaml` (a plugin can keep its own file anywhere)::
+
+    rule: XX001
+    cases:
+      - name: different_days_conflict
+        fire: true
+        message: "a says 2021-03-16"
+        claims:
+          - {doc: a, text: "The talks were held on 16 March 2021.", when: ["2021-03-16"]}
+          - {doc: b, text: "The talks were held on 17 March 2021.", when: ["2021-03-17"]}
+
+and one parametrised test runs them: `for case in load_cases(path): check_case(case)`.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +20,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, cast
@@ -40,14 +55,80 @@ def cases_folder() -> Path:
     return Path(str(resources.files("factcheck.rules").joinpath("cases")))
 
 
-def load_cases(path: Path) -> list[dict[str, Any]]:
+@dataclass(frozen=True, kw_only=True)
+class RuleTestCase:
+    """One case of a rule's YAML table, built as `RuleTestCase(rule=..., **case)`.
+
+    The keys are the fields below, so a misspelt key in a YAML case is an error (E020 from
+    :func:`load_cases`, `TypeError` when built directly) instead of a case that tests nothing.
+    """
+
+    claims: list[dict[str, Any]]
+    rule: str = ""
+    name: str = ""
+    # Whether the rule must report something; required in YAML files (load_cases checks).
+    fire: bool | None = None
+    # Text the first finding's message must contain; the number of findings; slot verdicts.
+    message: str | None = None
+    count: int | None = None
+    slots: dict[str, str] | None = None
+    # `similarity`: the matcher's similarity of every cross-document pair of a group;
+    # `pairs`: [[i, j, similarity], ...] for single pairs (others then count as not accepted).
+    similarity: float | None = None
+    pairs: list[list[float]] | None = None
+    # Claim indexes per group (default: one group of every claim); documents merged as one
+    # source; document metadata ({doc: {published: ...}}); settings for the run.
+    groups: list[list[int]] | None = None
+    sources: list[list[str]] | None = None
+    documents: dict[str, dict[str, Any]] | None = None
+    settings: dict[str, Any] | None = None
+
+
+def as_case(case: RuleTestCase | Mapping[str, Any]) -> RuleTestCase:
+    """A typed case from a mapping of case keys (a `TypeError` names an unknown key)."""
+    return case if isinstance(case, RuleTestCase) else RuleTestCase(**case)
+
+
+def load_cases(path: Path) -> list[RuleTestCase]:
     """The cases of one YAML file: `{rule: CODE, cases: [{name, fire, claims, ...}]}`."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         raise ConfigError.make(
             Errors.E020, path=path, detail="expected a mapping with a 'cases' list"
         )
-    return [dict(c, rule=data.get("rule", path.stem)) for c in data["cases"]]
+    cases: list[RuleTestCase] = []
+    for i, raw in enumerate(data["cases"]):
+        where = f"case {raw.get('name', i)!r}" if isinstance(raw, dict) else f"case {i}"
+        try:
+            case = RuleTestCase(**{"rule": data.get("rule", path.stem), **raw})
+        except TypeError as exc:
+            raise ConfigError.make(Errors.E020, path=path, detail=f"{where}: {exc}") from None
+        if not isinstance(case.fire, bool) or not case.name:
+            raise ConfigError.make(
+                Errors.E020, path=path, detail=f"{where}: needs a name and fire: true or false"
+            )
+        cases.append(case)
+    return cases
+
+
+def check_case(case: RuleTestCase) -> list[Finding]:
+    """Run a case and assert what it expects (fire or not, message, count, slot verdicts)."""
+    findings = run_case(case)
+    messages = [f.message for f in findings]
+    assert {f.rule for f in findings} <= {case.rule}, messages
+    assert bool(findings) == case.fire, messages
+    if not case.fire:
+        return findings
+    if case.count is not None:
+        assert len(findings) == case.count, messages
+        assert all(len(set(f.documents)) == 1 for f in findings if f.kind == "unsupported")
+    finding = findings[0]
+    if case.message is not None:
+        assert case.message in finding.message, messages
+    verdicts: dict[str, str] = {s.slot: s.verdict for s in finding.slots}
+    for slot, verdict in (case.slots or {}).items():
+        assert verdicts.get(slot) == verdict, finding.slots
+    return findings
 
 
 def entity(spec: str | Mapping[str, Any]) -> Entity:
@@ -157,11 +238,12 @@ CLAIM_KEYS = frozenset(
 
 
 def build_case(
-    case: Mapping[str, Any],
+    case: RuleTestCase | Mapping[str, Any],
 ) -> tuple[MatchResult, list[Claim], list[Document], Settings]:
     """The corpus a case describes: documents, claims, one group of all claims unless given."""
-    specs: Sequence[Mapping[str, Any]] = case["claims"]
-    doc_meta: Mapping[str, Mapping[str, Any]] = case.get("documents") or {}
+    case = as_case(case)
+    specs: Sequence[Mapping[str, Any]] = case.claims
+    doc_meta: Mapping[str, Mapping[str, Any]] = case.documents or {}
     doc_ids = sorted({str(s["doc"]) for s in specs} | set(doc_meta))
     texts: dict[str, list[str]] = {d: [] for d in doc_ids}
     for s in specs:
@@ -185,7 +267,7 @@ def build_case(
         unknown = set(s) - CLAIM_KEYS
         if unknown:
             # A misspelt key would otherwise be ignored and the case test nothing.
-            raise ValueError(f"case {case.get('name')!r}: unknown claim keys {sorted(unknown)}")
+            raise ValueError(f"case {case.name!r}: unknown claim keys {sorted(unknown)}")
     claims: list[Claim] = []
     offsets = dict.fromkeys(doc_ids, 0)
     counters = dict.fromkeys(doc_ids, 0)
@@ -223,11 +305,9 @@ def build_case(
             )
         )
         counters[d] += 1
-    group_specs = case.get("groups", [list(range(len(claims)))])
-    # `similarity`: the matcher's similarity of every cross-document pair of a group;
-    # `pairs`: [[i, j, similarity], ...] for single pairs (others then count as not accepted).
-    given = {(min(i, j), max(i, j)): float(s) for i, j, s in case.get("pairs", [])}
-    default = case.get("similarity")
+    group_specs = case.groups if case.groups is not None else [list(range(len(claims)))]
+    given = {(min(i, j), max(i, j)): float(s) for i, j, s in case.pairs or []}
+    default = case.similarity
     groups = []
     for gi, members in enumerate(group_specs):
         if len(members) < 2:
@@ -246,15 +326,16 @@ def build_case(
         )
     sources = [
         SourceCluster(id=f"s{i}", documents=sorted(docs), similarity=0.95)
-        for i, docs in enumerate(case.get("sources", []))
+        for i, docs in enumerate(case.sources or [])
     ]
-    settings = Settings.model_validate(case.get("settings", {}))
+    settings = Settings.model_validate(case.settings or {})
     return MatchResult(groups=groups, sources=sources), claims, list(documents.values()), settings
 
 
-def run_case(case: Mapping[str, Any]) -> list[Finding]:
+def run_case(case: RuleTestCase | Mapping[str, Any]) -> list[Finding]:
     """Findings of the case's rule alone on the case's corpus."""
+    case = as_case(case)
     match, claims, documents, settings = build_case(case)
-    settings = settings.model_copy(update={"select": [str(case["rule"])]})
+    settings = settings.model_copy(update={"select": [case.rule]})
     findings, _ = run_rules(match, claims, documents=documents, settings=settings)
     return findings
