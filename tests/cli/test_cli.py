@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -114,3 +115,30 @@ def test_extract_json_validates(corpus: Path, capsys: pytest.CaptureFixture[str]
     assert data["claims"], "no claims extracted"
     for claim in data["claims"]:
         jsonschema.validate(claim, schema_for("claim"))
+
+
+@pytest.mark.slow
+def test_extract_links_entities_across_documents_as_the_report_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import factcheck.extract as fx
+
+    seen: list[int] = []
+    original = fx.link_entities
+
+    def spy(claims: Any) -> Any:
+        seen.append(len(claims))
+        return original(claims)
+
+    monkeypatch.setattr(fx, "link_entities", spy)
+    (tmp_path / "a.txt").write_text(
+        "Antony Blinken visited Tokyo on Tuesday for talks.\n", encoding="utf-8"
+    )
+    (tmp_path / "b.txt").write_text(
+        "Blinken said the talks in Tokyo went well.\n", encoding="utf-8"
+    )
+    assert main(["extract", str(tmp_path), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert seen == [len(data["claims"])]  # one corpus-level pass over every claim
+    people = {e["id"] for c in data["claims"] for e in c["who"] if e["kind"] == "person"}
+    assert people == {"person:antony-blinken"}
