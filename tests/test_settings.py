@@ -59,6 +59,7 @@ def test_pyproject_without_table_is_skipped(
         ('fail_on = "agreement"\n', "fail_on"),
         ('severity = { DC001 = "fatal" }\n', "severity.DC001"),
         ("top_k = = 3\n", "not valid TOML"),
+        ('fallback_encoding = "no-such-codec"\n', "unknown text encoding 'no-such-codec'"),
     ],
 )
 def test_bad_config_is_a_clear_error(tmp_path: Path, content: str, expected: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import IntEnum
 from pathlib import Path
 
@@ -55,6 +56,8 @@ class Errors:
     E009 = ErrorMessage("no documents found")
     E010 = ErrorMessage("two documents share the id {id!r}: {other}")
     E011 = ErrorMessage("document has no article text left after removing page furniture")
+    E012 = ErrorMessage("symlink loop: the link never reaches a file")
+    E013 = ErrorMessage("cannot read {what}: {detail}")
     E020 = ErrorMessage("invalid configuration: {detail}")
     E021 = ErrorMessage("cannot read configuration: {detail}")
     E030 = ErrorMessage("cannot load model {model!r}: {detail}")
@@ -63,6 +66,9 @@ class Errors:
     E050 = ErrorMessage("unknown rule selector {selector!r}")
     E060 = ErrorMessage("git error: {detail}")
     E070 = ErrorMessage("cache error: {detail}")
+    E090 = ErrorMessage("cannot write to the output folder: {detail}")
+    E091 = ErrorMessage("cannot write the reports: {detail}")
+    E092 = ErrorMessage("system error: {detail}")
     E051 = ErrorMessage("two rules share the code {rule_code!r}: {first} and {second}")
     E052 = ErrorMessage("rule {rule}: {detail}")
     E053 = ErrorMessage("cannot load rule plugin {plugin!r}: {detail}")
@@ -73,6 +79,19 @@ class Errors:
     E082 = ErrorMessage("a Ray worker failed: {detail}")
 
 
+def shown_path(path: str | Path) -> str:
+    """`path` as text that always prints and serialises: bytes that are not UTF-8 appear escaped.
+
+    A file name is bytes on POSIX; Python keeps undecodable ones as lone surrogates, which JSON
+    and pydantic refuse. `caf\\xe9.txt` is shown for the Latin-1 name, the same every run.
+    """
+    try:
+        raw = os.fsencode(path)
+    except UnicodeEncodeError:  # a surrogate that no file name decodes to
+        raw = str(path).encode("utf-8", "backslashreplace")
+    return raw.decode("utf-8", "backslashreplace")
+
+
 class FactcheckError(Exception):
     """An error a user can act on. `str()` is one line: '<path>: <message> [<code>]'."""
 
@@ -81,7 +100,7 @@ class FactcheckError(Exception):
     def __init__(self, code: str, message: str, *, path: str | Path | None = None) -> None:
         self.code = code
         self.message = message
-        self.path = str(path) if path is not None else None
+        self.path = shown_path(path) if path is not None else None
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -101,6 +120,10 @@ class InputError(FactcheckError):
 
 class ConfigError(FactcheckError):
     """A configuration file or setting is invalid."""
+
+
+class OutputError(FactcheckError):
+    """The output folder, or a file in it, cannot be written (read-only, full disk, ...)."""
 
 
 class ModelLoadError(FactcheckError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -32,6 +33,16 @@ class Settings(BaseModel):
     )
     drop_furniture: bool = Field(
         default=True, description="Drop navigation, widgets, credits and similar page furniture."
+    )
+    follow_symlinks: bool = Field(
+        default=False,
+        description="Follow symlinks that lead out of a folder being read (default: skip them "
+        "with a warning, so nothing outside the corpus is published).",
+    )
+    keep_going: bool = Field(
+        default=False,
+        description="Skip a document or folder that cannot be read, with a warning, instead of "
+        "stopping the run.",
     )
 
     # extraction
@@ -127,6 +138,15 @@ class Settings(BaseModel):
     fail_on: Literal["discrepancy", "unsupported"] = "discrepancy"
     reviews: str = Field(default="reports/reviews.json")
 
+    @field_validator("fallback_encoding")
+    @classmethod
+    def _known_codec(cls, value: str) -> str:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError(f"unknown text encoding {value!r}") from None
+        return value
+
     @field_validator("select", "ignore")
     @classmethod
     def _strip(cls, value: list[str]) -> list[str]:
@@ -144,6 +164,8 @@ class Settings(BaseModel):
                 "ray_workers",
                 "ray_batch_documents",
                 "spacy_processes",
+                "follow_symlinks",
+                "keep_going",
             },
         )
         return data

@@ -96,7 +96,6 @@ def test_fallback_encoding_with_warning(tmp_path: Path, caplog: pytest.LogCaptur
     [
         (b"Bad \x81\x8d\x8f\x90 bytes in cp1252.", "cp1252"),  # undefined in cp1252
         (b"Bad \xc3\x28 text \x85\x99 here.", "latin-1"),  # decodes, but to C1 control garbage
-        (b"Bad \xff bytes.", "no-such-codec"),
     ],
 )
 def test_undecodable(tmp_path: Path, content: bytes, fallback: str) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .options import CONTEXT, State
+from .options import CONTEXT, State, follow_symlinks_option, keep_going_option
 
 
 @click.command(context_settings=CONTEXT)
@@ -14,8 +14,16 @@ from .options import CONTEXT, State
 @click.option(
     "--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True
 )
+@follow_symlinks_option
+@keep_going_option
 @click.pass_obj
-def extract(state: State, files: tuple[Path, ...], fmt: str) -> None:
+def extract(
+    state: State,
+    files: tuple[Path, ...],
+    fmt: str,
+    follow_symlinks: bool,
+    keep_going: bool,
+) -> None:
     """Print the claims extracted from FILES (JSON validates against schemas/claims.schema.json)."""
     from ..extract import Extractor, link_entities
     from ..extract.show import claims_table
@@ -23,7 +31,9 @@ def extract(state: State, files: tuple[Path, ...], fmt: str) -> None:
     from ..io import model_json
     from ..models import ClaimSet
 
-    settings = state.settings()
+    settings = state.settings(
+        follow_symlinks=True if follow_symlinks else None, keep_going=True if keep_going else None
+    )
     documents = load_documents(files, settings=settings)
     extractor = Extractor(settings=settings)
     # The same extraction as the report: per document, then corpus-level entity linking.

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..errors import ExitCode, FactcheckError
+from ..errors import Errors, ExitCode, FactcheckError, shown_path
 from .extract import extract
 from .gate import gate
 from .options import CONTEXT, State
@@ -65,6 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(ExitCode.USAGE)
     except SystemExit as exc:
         return int(exc.code or 0) if isinstance(exc.code, int) else int(ExitCode.USAGE)
+    except OSError as exc:
+        # An environment fault nothing closer caught (a full disk, a folder gone read-only):
+        # still one line and exit 2, never a traceback.
+        where = f"{shown_path(exc.filename)}: " if exc.filename else ""
+        detail = Errors.E092.format(detail=exc.strerror or exc)
+        click.echo(f"factcheck: error: {where}{detail} [{Errors.E092.code}]", err=True)
+        return int(ExitCode.USAGE)
     except KeyboardInterrupt:
         click.echo("factcheck: interrupted", err=True)
         return 130

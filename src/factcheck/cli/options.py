@@ -41,6 +41,22 @@ report_option = click.option(
 )
 
 
+# Input options of the commands that read documents; each turns on the setting of its name
+# (pass `True if flag else None` as the override, so that an absent flag leaves the config's value).
+follow_symlinks_option = click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Read symlinks that lead out of a folder given in PATHS. [default: setting "
+    "follow_symlinks, off: they are named in a warning and left out]",
+)
+keep_going_option = click.option(
+    "--keep-going",
+    is_flag=True,
+    help="Skip, with a warning, a document or folder that cannot be read instead of stopping "
+    "with exit code 2. [default: setting keep_going, off]",
+)
+
+
 def settings_of(ctx: click.Context, **overrides: Any) -> Settings:
     # The group's State (above) knows the --config file; used directly the command loads its own.
     obj = ctx.find_root().obj

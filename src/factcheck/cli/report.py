@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .options import CONTEXT, State
+from .options import CONTEXT, State, follow_symlinks_option, keep_going_option
 
 
 @click.command(context_settings=CONTEXT)
@@ -30,6 +30,8 @@ from .options import CONTEXT, State
 @click.option(
     "--address", help="Ray cluster to join (e.g. 10.0.0.5:6379); default: start a local one."
 )
+@follow_symlinks_option
+@keep_going_option
 @click.pass_obj
 def report(
     state: State,
@@ -38,18 +40,26 @@ def report(
     no_cache: bool,
     engine: str,
     address: str | None,
+    follow_symlinks: bool,
+    keep_going: bool,
 ) -> None:
     """Run the whole pipeline over PATHS (files or folders) and write the reports.
 
     Writes OUTPUT/report.json (validates against schemas/report.schema.json), report.md and
-    report.html, each atomically, and prints a summary table.
+    report.html as one set (a crash leaves the old set or the new one), and prints a summary
+    table. The output folder is checked first: if it cannot be written, nothing runs (exit 2).
     """
     from ..pipeline import run
     from ..progress import Progress
     from ..report.terminal import print_summary
-    from ..report.write import write_reports
+    from ..report.write import check_output_folder, write_reports
 
-    settings = state.settings(use_cache=False if no_cache else None)
+    settings = state.settings(
+        use_cache=False if no_cache else None,
+        follow_symlinks=True if follow_symlinks else None,
+        keep_going=True if keep_going else None,
+    )
+    check_output_folder(output)
     progress = Progress(enabled=False if state.quiet else None)
     if engine == "ray":
         from ..engines.distributed import run_distributed

@@ -82,6 +82,7 @@ def review(
       factcheck review --prune
     """
     from ..io import read_model
+    from ..report.write import settle_reports
     from ..review.store import (
         default_reviewer,
         load_reviews,
@@ -102,6 +103,7 @@ def review(
     reviews_file = reviews_path or Path(settings.reviews)
     reviews = load_reviews(reviews_file)
     report: Report | None = None
+    settle_reports(report_path.parent)  # finish a report swap a crash interrupted
     if report_path.is_file() or not (force and verdicts):
         report = read_model(report_path, Report)
 

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import errno
 import hashlib
+import logging
 import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Errors, InputError
+from ..errors import Errors, FactcheckError, InputError, shown_path
 from ..models import DocFormat, Document, DocumentMeta, DroppedLine
 from ..settings import Settings
 from .dates import find_dateline
@@ -43,6 +45,8 @@ __all__ = [
     "read_document",
 ]
 
+log = logging.getLogger("factcheck.ingest")
+
 # Bump when the same bytes would give a different Document (for cache keys built on content_hash).
 INGEST_VERSION = "1"
 TITLE_WORDS = 20
@@ -51,19 +55,23 @@ TITLE_WORDS = 20
 # --------------------------------------------------------------------------- paths
 
 
-def collect_paths(paths: Sequence[str | Path]) -> list[Path]:
+def collect_paths(
+    paths: Sequence[str | Path], *, follow_symlinks: bool = False, keep_going: bool = False
+) -> list[Path]:
     """Document files under `paths`, in argument order, folders walked recursively and sorted.
 
     Folders skip hidden files and folders, sidecar `*.meta.json` files and other suffixes; a file
     named explicitly must have a supported suffix (E008). The same file twice is read once.
+    A symlink in a folder that leads outside it is left out, with one warning line naming every
+    such link, unless `follow_symlinks`; a symlink loop is an error (E012), and so is a folder
+    that cannot be read (E013), which `keep_going` turns into a warning.
     """
     out: list[Path] = []
     seen: set[Path] = set()
     for p in map(Path, paths):
-        if not p.exists():
-            raise InputError.make(Errors.E001, path=p)
-        if p.is_dir():
-            files = _walk(p)
+        real = _real(p)
+        if real.is_dir():
+            files = _Walk(p, real, follow_symlinks=follow_symlinks, keep_going=keep_going).files()
         elif _is_sidecar(p):
             continue
         elif p.suffix.lower() not in SUFFIXES:
@@ -73,12 +81,12 @@ def collect_paths(paths: Sequence[str | Path]) -> list[Path]:
         else:
             files = [p]
         for q in files:
-            key = q.resolve()
+            key = _real(q)
             if key not in seen:
                 seen.add(key)
                 out.append(q)
     if not out:
-        raise InputError.make(Errors.E009, path=", ".join(map(str, paths)) or ".")
+        raise InputError.make(Errors.E009, path=", ".join(map(shown_path, paths)) or ".")
     return out
 
 
@@ -86,30 +94,121 @@ def _is_sidecar(p: Path) -> bool:
     return p.name.lower().endswith(SIDECAR_SUFFIX)
 
 
-def _walk(root: Path) -> list[Path]:
-    found: list[tuple[str, Path]] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            q = Path(folder) / name
-            if name.startswith(".") or _is_sidecar(q) or q.suffix.lower() not in SUFFIXES:
+def _real(p: Path) -> Path:
+    """`p` with every symlink resolved; E012 for a loop, E001 when it leads nowhere."""
+    try:
+        return p.resolve(strict=True)
+    except RuntimeError:  # Python before 3.13 reports a loop this way
+        raise InputError.make(Errors.E012, path=p) from None
+    except FileNotFoundError:
+        raise InputError.make(Errors.E001, path=p) from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError.make(Errors.E012, path=p) from None
+        raise InputError.make(Errors.E013, path=p, what="path", detail=exc.strerror) from None
+
+
+class _Walk:
+    """One folder's document files, sorted by their path under it.
+
+    Links inside the folder are read where they point; a link to a folder inside it is not
+    walked again (its files are reached where they are). Links that lead outside are collected
+    in `left_out` and named in one warning unless `follow_symlinks`.
+    """
+
+    def __init__(self, root: Path, real: Path, *, follow_symlinks: bool, keep_going: bool) -> None:
+        self.root, self.real = root, real
+        self.follow, self.keep_going = follow_symlinks, keep_going
+        self.visited = {real}
+        self.found: list[tuple[str, Path]] = []
+        self.left_out: list[Path] = []
+
+    def files(self) -> list[Path]:
+        self.visit(self.root)
+        if self.left_out:
+            log.warning(
+                "%s: not following %d symlink(s) that lead outside it: %s "
+                "(set follow_symlinks = true or pass --follow-symlinks to read them)",
+                shown_path(self.root),
+                len(self.left_out),
+                ", ".join(shown_path(q.relative_to(self.root)) for q in self.left_out),
+            )
+        return [q for _, q in sorted(self.found)]
+
+    def fail(self, error: FactcheckError) -> None:
+        if not self.keep_going:
+            raise error
+        log.warning("%s; skipped (keep_going)", error)
+
+    def visit(self, folder: Path) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            self.fail(InputError.make(Errors.E013, path=folder, what="folder", detail=exc.strerror))
+            return
+        for entry in entries:
+            q = folder / entry.name
+            if entry.name.startswith(".") or _is_sidecar(q):
                 continue
-            found.append((q.relative_to(root).as_posix(), q))
-    return [q for _, q in sorted(found)]
+            try:
+                self.visit_entry(entry, q)
+            except InputError as exc:
+                self.fail(exc)
+
+    def visit_entry(self, entry: os.DirEntry[str], q: Path) -> None:
+        is_document = q.suffix.lower() in SUFFIXES
+        if entry.is_symlink():
+            if not (is_document or entry.is_dir()):
+                return
+            target = _real(q)
+            if not target.is_relative_to(self.real):
+                if not self.follow:
+                    self.left_out.append(q)
+                    return
+            elif target.is_dir():
+                return
+            if target.is_dir():
+                if target not in self.visited:
+                    self.visited.add(target)
+                    self.visit(q)
+                return
+        elif entry.is_dir():
+            self.visit(q)
+            return
+        if is_document:
+            self.found.append((q.relative_to(self.root).as_posix(), q))
 
 
 # --------------------------------------------------------------------------- documents
 
 
 def load_documents(paths: Sequence[str | Path], *, settings: Settings) -> list[Document]:
-    """Every document under `paths`; two documents with the same id are an error (E010)."""
-    files = collect_paths(paths)
+    """Every document under `paths`; two documents with the same id are an error (E010).
+
+    A document left with no article text (E011: it was all page furniture) is a warning and
+    the run goes on without it; so is any other unreadable document under `keep_going`.
+    """
+    files = collect_paths(
+        paths, follow_symlinks=settings.follow_symlinks, keep_going=settings.keep_going
+    )
     ids: dict[str, Path] = {}
     for p in files:
-        if p.stem in ids:
-            raise InputError.make(Errors.E010, path=p, id=p.stem, other=ids[p.stem])
-        ids[p.stem] = p
-    return [read_document(p, settings=settings) for p in files]
+        doc_id = shown_path(p.stem)
+        if doc_id in ids:
+            raise InputError.make(Errors.E010, path=p, id=doc_id, other=shown_path(ids[doc_id]))
+        ids[doc_id] = p
+    documents = []
+    for p in files:
+        try:
+            documents.append(read_document(p, settings=settings))
+        except InputError as exc:
+            if exc.code != Errors.E011.code and not settings.keep_going:
+                raise
+            log.warning("%s; skipped", exc)
+    if not documents:
+        raise InputError.make(Errors.E009, path=", ".join(map(shown_path, paths)) or ".")
+    return documents
 
 
 def read_document(path: str | Path, *, settings: Settings) -> Document:
@@ -137,8 +236,8 @@ def read_document(path: str | Path, *, settings: Settings) -> Document:
     return _build(
         decoded.text,
         _Source(
-            id=path.stem,
-            path=str(path),
+            id=shown_path(path.stem),
+            path=shown_path(path),
             format=fmt,
             encoding=decoded.encoding,
             content_hash=digest.hexdigest(),

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Errors, InputError
+from ..errors import Errors, InputError, shown_path
 
 log = logging.getLogger("factcheck.ingest")
 
@@ -34,7 +34,7 @@ def read_bytes(path: Path, *, limit: int) -> bytes:
     except FileNotFoundError:
         raise InputError.make(Errors.E001, path=path) from None
     except OSError as exc:
-        raise InputError(Errors.E001.code, f"cannot read file: {exc.strerror}", path=path) from None
+        raise InputError.make(Errors.E013, path=path, what="file", detail=exc.strerror) from None
     if size > limit:
         raise InputError.make(Errors.E005, path=path, size=size, limit=limit)
     if size == 0:
@@ -42,7 +42,7 @@ def read_bytes(path: Path, *, limit: int) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise InputError(Errors.E001.code, f"cannot read file: {exc.strerror}", path=path) from None
+        raise InputError.make(Errors.E013, path=path, what="file", detail=exc.strerror) from None
 
 
 def looks_binary(raw: bytes) -> bool:
@@ -73,7 +73,7 @@ def decode(raw: bytes, *, path: str | Path, fallback: str) -> Decoded:
         text = raw.decode(fallback)
     except (UnicodeDecodeError, LookupError):
         raise InputError.make(Errors.E004, path=path, encoding=fallback) from None
-    message = f"{path}: {reason}; decoded with the fallback encoding {fallback}"
+    message = f"{shown_path(path)}: {reason}; decoded with the fallback encoding {fallback}"
     log.warning(message)
     return _checked(Decoded(text, fallback, [message]), path=path, fallback=fallback)
 

@@ -1,11 +1,28 @@
-"""Write report.json, report.md and report.html atomically, all rendered before any is written."""
+"""Write report.json, report.md and report.html as one set: all or none of a run's three files.
+
+The files are rendered first, then written and fsynced into a temporary folder beside them
+(`.report.tmp-*`), which is renamed to `.report.pending`: that rename is the commit point.
+The three files are then moved into place and the pending folder removed. A crash before the
+commit leaves the old set (and a temporary folder the next writer removes); a crash after it
+leaves a pending folder that the next writer, or a reader through `settle_reports`, moves
+into place first. Writers take an exclusive lock on the folder, so concurrent runs never
+remove each other's temporary files.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..io import atomic_write_text, model_json
+from ..errors import Errors, OutputError
+from ..io import model_json
 from .render import render_html, render_markdown
 
 if TYPE_CHECKING:
@@ -13,15 +30,40 @@ if TYPE_CHECKING:
     from ..settings import Settings
 
 REPORT_FILES = ("report.json", "report.md", "report.html")
+PENDING = ".report.pending"
+TMP_PREFIX = ".report.tmp-"
+# Left by earlier versions, which replaced each file on its own (io.atomic_write_bytes).
+_OLD_TMP = (".report.json.*.tmp", ".report.md.*.tmp", ".report.html.*.tmp")
+
+
+def check_output_folder(output: str | Path) -> None:
+    """Fail at once (E090) when `output` cannot be written, before any model loads.
+
+    A folder that does not exist yet is not created here (an input error must not leave one
+    behind): the nearest existing folder above it must then be writable.
+    """
+    folder = Path(output)
+    existing = folder
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    try:
+        if not existing.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
+        # An unnamed temporary file (O_TMPFILE on Linux): nothing is left, even after a crash.
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as exc:
+        raise OutputError.make(Errors.E090, path=folder, detail=_reason(exc)) from None
 
 
 def write_reports(
     result: RunResult, output: str | Path, *, settings: Settings | None = None
 ) -> list[Path]:
-    """Write the three reports into `output` and return their paths (json, md, html).
+    """Write the three reports into `output` as one set and return their paths (json, md, html).
 
-    Every format is rendered first, so an error in one leaves the previous reports untouched;
-    each file is then replaced atomically. `settings` supplies report_context_chars.
+    Every format is rendered first, so an error in one leaves the previous reports untouched.
+    An OSError while writing (a full disk, a read-only folder) is E091, with the previous set
+    left in place. `settings` supplies report_context_chars.
     """
     folder = Path(output)
     rendered = {
@@ -33,9 +75,89 @@ def write_reports(
             context_chars=settings.report_context_chars if settings is not None else None,
         ),
     }
-    paths = []
+    staging: Path | None = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with _locked(folder):
+            _settle(folder)
+            staging = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=folder))
+            for name in REPORT_FILES:
+                _write_synced(staging / name, rendered[name].encode("utf-8"))
+            _fsync(staging)
+            os.rename(staging, folder / PENDING)
+            staging = None
+            _fsync(folder)
+            _move_pending(folder)
+    except OSError as exc:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError.make(
+            Errors.E091, path=folder, detail=f"{_reason(exc)}; the previous reports are unchanged"
+        ) from None
+    return [folder / name for name in REPORT_FILES]
+
+
+def settle_reports(folder: str | Path) -> None:
+    """Finish a swap a crash interrupted, so a reader sees one whole set (best effort).
+
+    A reader that cannot write the folder reads what is there: the old set, or the new
+    report.json beside the pending rest only when the folder is also read-only to writers.
+    """
+    path = Path(folder)
+    if not (path / PENDING).exists():
+        return
+    with contextlib.suppress(OSError), _locked(path):
+        _settle(path)
+
+
+def _settle(folder: Path) -> None:
+    """Under the lock: roll a committed set forward, then remove temporary leftovers."""
+    if (folder / PENDING).is_dir():
+        _move_pending(folder)
+    leftovers = [p for pattern in (f"{TMP_PREFIX}*", *_OLD_TMP) for p in folder.glob(pattern)]
+    for path in leftovers:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _move_pending(folder: Path) -> None:
+    pending = folder / PENDING
     for name in REPORT_FILES:
-        path = folder / name
-        atomic_write_text(path, rendered[name])
-        paths.append(path)
-    return paths
+        if (pending / name).exists():
+            os.replace(pending / name, folder / name)
+    _fsync(folder)
+    shutil.rmtree(pending, ignore_errors=True)
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    # Created 0666 less the umask: reports are meant to be read by others (a web server, CI).
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    # A lock on the folder itself: no lock file to leave behind in a folder kept in git.
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
