@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
@@ -435,10 +436,35 @@ class Review(Model):
     )
 
 
-
-
 class ReviewsFile(Model):
     """`reports/reviews.json`: verdicts sorted by fingerprint so that branches merge cleanly."""
 
     version: str = REVIEWS_VERSION
     reviews: list[Review] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """The matcher's output: fact groups and the clusters of near-duplicate documents that count
+    as one source. Frozen: stages after matching read it (build a new one with
+    `dataclasses.replace`)."""
+
+    groups: list[ClaimGroup]
+    sources: list[SourceCluster] = field(default_factory=list)
+    _source_index: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Rules call source_of for every pair; the clusters cannot change, so index them once.
+        index = {d: c.id for c in self.sources for d in c.documents}
+        object.__setattr__(self, "_source_index", index)
+
+    def source_of(self, document: str) -> str:
+        """Id of the independent source a document belongs to (itself unless merged)."""
+        return self._source_index.get(document, document)
+
+    def group_of(self, claim_id: str) -> ClaimGroup | None:
+        """The group holding a claim, if any."""
+        for group in self.groups:
+            if claim_id in group.claims:
+                return group
+        return None

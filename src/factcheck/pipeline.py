@@ -17,7 +17,7 @@ from .cache import Cache, open_cache
 from .extract import EXTRACTOR_VERSION, Extractor, link_entities
 from .ingest import load_documents
 from .match.embed import Embedder
-from .match.score import MatchResult, match_claims
+from .match.score import match_claims
 from .models import (
     Claim,
     ClaimGroup,
@@ -25,6 +25,7 @@ from .models import (
     DocumentRecord,
     Finding,
     GeneratedWith,
+    MatchResult,
     Model,
     Report,
     SourceCluster,

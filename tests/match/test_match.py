@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from factcheck.match.embed import Embedder
-from factcheck.match.score import MatchResult, group_id, group_pairs, match_claims, score_pair
-from factcheck.models import Entity, Predicate, SourceCluster, TimeExpression
+from factcheck.match.score import group_id, group_pairs, match_claims, score_pair
+from factcheck.models import Entity, MatchResult, Predicate, SourceCluster, TimeExpression
 from factcheck.settings import Settings
 from tests.conftest import make_claim, make_document
 

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 import pytest
 
-from factcheck.match.score import MatchResult
 from factcheck.models import (
     Document,
     DroppedLine,
@@ -17,6 +16,7 @@ from factcheck.models import (
     Finding,
     GeneratedWith,
     Kind,
+    MatchResult,
     Report,
     Severity,
     SlotComparison,

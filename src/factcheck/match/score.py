@@ -6,19 +6,19 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
 
-from ..models import Claim, ClaimGroup, ClaimPair, Document, SourceCluster
+from ..models import Claim, ClaimGroup, ClaimPair, Document, MatchResult
 from ..progress import Progress
 from ..settings import Settings
 from .ann import neighbour_pairs
 from .duplicates import source_clusters
 from .embed import Embedder
 
-__all__ = ["MatchResult", "PairScore", "Weights", "group_pairs", "match_claims", "score_pair"]
+__all__ = ["PairScore", "Weights", "group_pairs", "match_claims", "score_pair"]
 
 
 @dataclass(frozen=True)
@@ -57,39 +57,6 @@ DEFAULT_WEIGHTS = Weights()
 # Predicates too general to say two claims report the same event.
 _LIGHT_VERBS = frozenset({"be", "have", "say", "do", "make", "get", "take", "go", "tell", "add"})
 _ANCHOR = re.compile(r"\b(?:[A-Z][\w'’.-]*[\w]|\d[\d,.]*\d|\d)")
-
-
-@dataclass
-class MatchResult:
-    """Fact groups and the clusters of near-duplicate documents that count as one source."""
-
-    groups: list[ClaimGroup]
-    sources: list[SourceCluster] = field(default_factory=list)
-    _source_index: dict[str, str] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
-    _indexed: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self._source_index = {d: c.id for c in self.sources for d in c.documents}
-        self._indexed = tuple(id(c) for c in self.sources)
-
-    def source_of(self, document: str) -> str:
-        """Id of the independent source a document belongs to (itself unless merged)."""
-        # Rules call this for every pair: re-index only when the cluster list was replaced or
-        # changed length (checked cheaply), not on every call.
-        if len(self._indexed) != len(self.sources) or (
-            self.sources and id(self.sources[-1]) != self._indexed[-1]
-        ):
-            self.__post_init__()
-        return self._source_index.get(document, document)
-
-    def group_of(self, claim_id: str) -> ClaimGroup | None:
-        """The group holding a claim, if any."""
-        for group in self.groups:
-            if claim_id in group.claims:
-                return group
-        return None
 
 
 @dataclass(frozen=True)
@@ -297,8 +264,7 @@ def match_claims(
         vectors=vectors,
         min_mean_cosine=settings.similarity_threshold - weights.slack / 2,
     )
-    result.groups = _build_groups(claims, clusters, accepted, cosine)
-    return result
+    return replace(result, groups=_build_groups(claims, clusters, accepted, cosine))
 
 
 def _build_groups(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ..models import KIND_ORDER, Claim, Document, Finding, GeneratedWith, Report, Summary
 
 if TYPE_CHECKING:
-    from ..match.score import MatchResult
+    from ..models import MatchResult
 
 
 def finding_sort_key(f: Finding) -> tuple[object, ...]:

@@ -10,7 +10,6 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from ..errors import ConfigError, Errors
-from ..match.score import MatchResult
 from ..models import (
     Claim,
     ClaimGroup,
@@ -19,6 +18,7 @@ from ..models import (
     Finding,
     FindingIdentity,
     Kind,
+    MatchResult,
     Severity,
     SlotComparison,
 )

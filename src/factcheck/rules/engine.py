@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from ..match.score import MatchResult
-from ..models import KIND_ORDER, Claim, Document, Finding
+from ..models import KIND_ORDER, Claim, Document, Finding, MatchResult
 from ..review.fingerprint import identity_fingerprint
 from ..settings import Settings
 from .base import RuleContext

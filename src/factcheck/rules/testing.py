@@ -28,7 +28,6 @@ from typing import Any, cast
 import yaml
 
 from ..errors import ConfigError, Errors
-from ..match.score import MatchResult
 from ..models import (
     Attribution,
     Claim,
@@ -38,6 +37,7 @@ from ..models import (
     Entity,
     EntityKind,
     Finding,
+    MatchResult,
     Predicate,
     Quantity,
     Role,
