@@ -83,3 +83,110 @@ def test_write_reports_takes_context_chars_from_settings(tmp_path: Path) -> None
     wide = write_reports(run, tmp_path / "b", settings=Settings())[2]
     assert narrow.read_text(encoding="utf-8").count("filler") < 20
     assert wide.read_text(encoding="utf-8").count("filler") > 80
+
+
+# ----------------------------------------------------------------- the three files as one set
+
+
+def old_set(folder: Path) -> dict[str, str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    old = {name: f"old {name}" for name in write_module.REPORT_FILES}
+    for name, text in old.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return old
+
+
+def contents(folder: Path) -> dict[str, str]:
+    return {n: (folder / n).read_text(encoding="utf-8") for n in write_module.REPORT_FILES}
+
+
+class Killed(BaseException):
+    """Stands in for kill -9: nothing after it runs, no except clause of ours catches it."""
+
+
+def test_a_crash_before_the_commit_leaves_the_old_set_and_the_next_run_tidies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = old_set(tmp_path)
+    real = write_module._write_synced
+    calls: list[Path] = []
+
+    def dies_on_the_third(path: Path, data: bytes) -> None:
+        calls.append(path)
+        if len(calls) == 3:
+            raise Killed
+        real(path, data)
+
+    monkeypatch.setattr(write_module, "_write_synced", dies_on_the_third)
+    with pytest.raises(Killed):
+        write_reports(result(), tmp_path)
+    assert contents(tmp_path) == old
+    # Leftovers of that crash and of earlier versions' per-file writes...
+    (tmp_path / ".report.json.abc123.tmp").write_text("half", encoding="utf-8")
+    assert any(p.name.startswith(".report.tmp-") for p in tmp_path.iterdir())
+    monkeypatch.setattr(write_module, "_write_synced", real)
+    write_reports(result(), tmp_path)
+    # ... are gone after the next run, which wrote the new set whole.
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(write_module.REPORT_FILES)
+    assert contents(tmp_path)["report.md"].startswith("# Consistency report")
+
+
+def test_a_crash_between_the_moves_is_rolled_forward_by_the_next_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old_set(tmp_path)
+    real = write_module.os.replace
+    moves: list[str] = []
+
+    def dies_after_the_first(src: str | Path, dst: str | Path) -> None:
+        if moves:
+            raise Killed
+        moves.append(str(dst))
+        real(src, dst)
+
+    monkeypatch.setattr(write_module.os, "replace", dies_after_the_first)
+    with pytest.raises(Killed):
+        write_reports(result(), tmp_path)
+    monkeypatch.setattr(write_module.os, "replace", real)
+    assert (tmp_path / write_module.PENDING).is_dir()  # the new set is committed, not yet moved
+    write_module.settle_reports(tmp_path)  # what `factcheck review` does before reading
+    new = contents(tmp_path)
+    assert new["report.json"].startswith("{") and new["report.md"].startswith("# Consistency")
+    assert new["report.html"].startswith("<!doctype html>")
+    assert not (tmp_path / write_module.PENDING).exists()
+
+
+@pytest.mark.parametrize(
+    ("errno_", "reason"), [(28, "No space left on device"), (30, "Read-only file system")]
+)
+def test_an_os_error_while_writing_is_one_line_and_keeps_the_old_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, errno_: int, reason: str
+) -> None:
+    from factcheck.errors import OutputError
+
+    old = old_set(tmp_path)
+    real = write_module._write_synced
+
+    def fails_on_html(path: Path, data: bytes) -> None:
+        if path.name == "report.html":
+            raise OSError(errno_, reason, str(path))
+        real(path, data)
+
+    monkeypatch.setattr(write_module, "_write_synced", fails_on_html)
+    with pytest.raises(OutputError) as info:
+        write_reports(result(), tmp_path)
+    assert str(info.value) == (
+        f"{tmp_path}: cannot write the reports: {reason}; the previous reports are unchanged [E091]"
+    )
+    assert contents(tmp_path) == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(write_module.REPORT_FILES)
+
+
+def test_check_output_folder_creates_nothing_and_refuses_a_file(tmp_path: Path) -> None:
+    from factcheck.errors import OutputError
+
+    write_module.check_output_folder(tmp_path / "new" / "reports")
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"cannot write to the output folder: Not a directory"):
+        write_module.check_output_folder(tmp_path / "file" / "reports")
