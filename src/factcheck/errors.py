@@ -65,6 +65,8 @@ class Errors:
     E041 = ErrorMessage("file does not match its schema: {detail}")
     E050 = ErrorMessage("unknown rule selector {selector!r}")
     E060 = ErrorMessage("git error: {detail}")
+    E061 = ErrorMessage("--since {rev!r} is not a commit in this repository")
+    E062 = ErrorMessage("changed file is not a document of the corpus (nor its metadata sidecar)")
     E070 = ErrorMessage("cache error: {detail}")
     E090 = ErrorMessage("cannot write to the output folder: {detail}")
     E091 = ErrorMessage("cannot write the reports: {detail}")

@@ -23,7 +23,12 @@ from factcheck.models import (
     ReviewsFile,
     Summary,
 )
-from factcheck.review.fingerprint import fingerprint
+from factcheck.review.fingerprint import (
+    fingerprint,
+    identity_fingerprint,
+    normalise_text,
+    text_fingerprint,
+)
 from factcheck.review.store import ReviewIndex, now_utc
 
 # --------------------------------------------------------------------------- builders
@@ -75,13 +80,32 @@ def finding(
     *,
     severity: str = "error",
     message: str | None = None,
+    values: Sequence[str] | None = None,
+    slot: str = "where",
 ) -> Finding:
-    """A finding over (doc id, doc text, sentence) items, fingerprinted as the rules do."""
+    """A finding over (doc id, doc text, sentence) items, fingerprinted as the rules do.
+
+    With `values` (one per item: the value its claim gives of `slot`), the finding has a
+    disputed slot, as a discrepancy rule makes it; without, it is identified by its texts.
+    """
     name = {
         "discrepancy": "discrepancy.place",
         "unsupported": "unsupported.single-source",
         "agreement": "agreement.same-fact",
     }[kind]
+    ev = [evidence(d, t, s) for d, t, s in items]
+    identity = None
+    if values is not None:
+        value_of = {e.claim: normalise_text(v) for e, v in zip(ev, values, strict=True)}
+        identity = {
+            "slot": slot,
+            "subject": "hold",
+            "values": sorted(set(value_of.values())),
+            "value_of": value_of,
+        }
+        fp = identity_fingerprint(rule, slot=slot, subject="hold", values=values)
+    else:
+        fp = text_fingerprint(rule, [s for _, _, s in items])
     return Finding.model_validate(
         {
             "kind": kind,
@@ -89,9 +113,11 @@ def finding(
             "name": name,
             "severity": severity,
             "message": message or f"{kind} between sources",
-            "fingerprint": fingerprint(rule, [(d, s) for d, _, s in items]),
+            "fingerprint": fp,
+            "legacy_fingerprint": fingerprint(rule, [(d, s) for d, _, s in items]),
+            "identity": identity,
             "documents": sorted({d for d, _, _ in items}),
-            "evidence": [evidence(d, t, s) for d, t, s in items],
+            "evidence": ev,
         }
     )
 
@@ -126,6 +152,7 @@ def two_doc_report(folder: Path) -> tuple[Report, Finding, Finding]:
             ("b", DOC_B, "The talks were held in Osaka on Tuesday."),
         ],
         message="Sources disagree on where the talks were held: Tokyo or Osaka.",
+        values=["Tokyo", "Osaka"],
     )
     lone = finding("unsupported", "UN001", [("b", DOC_B, "Rain fell.")], severity="warning")
     agree = finding(
@@ -410,13 +437,15 @@ def test_changed_since_starts_from_the_merge_base(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("rev", ["no-such-branch", "HEAD~5", "--output=/tmp/x"])
-def test_bad_revision_is_e060(tmp_path: Path, rev: str) -> None:
+def test_bad_revision_is_one_line_e061_naming_it(tmp_path: Path, rev: str) -> None:
     repo = init_repo(tmp_path / "repo")
     (repo / "x.txt").write_text("x\n")
     commit_all(repo, "one")
     with pytest.raises(InputError) as info:
         changed_since(rev, cwd=repo)
-    assert info.value.code == "E060"
+    assert info.value.code == "E061"
+    assert f"--since {rev!r} is not a commit" in str(info.value)
+    assert "\n" not in str(info.value) and "fatal" not in str(info.value)
     assert not Path("/tmp/x").exists() or rev != "--output=/tmp/x"
 
 
@@ -490,25 +519,29 @@ def test_gate_cli_prints_github_annotations_in_actions(
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     assert main(["gate", "seeds/", "seeds/b.txt", "--fail-on", "unsupported"]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert [line.split(",")[0] for line in out if line.startswith("::error")] == [
+    # The level follows the severity: the discrepancy is an error, the lone claim a warning.
+    assert [line.split(",")[0] for line in out if line.startswith("::")] == [
         "::error file=seeds/b.txt",
-        "::error file=seeds/b.txt",
+        "::warning file=seeds/b.txt",
     ]
     assert fake_pipeline["calls"] == [[Path("seeds/")]]
 
 
-def test_gate_cli_changed_file_outside_the_findings_passes(
-    fake_pipeline: dict[str, object], capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("args", [["seeds/c.txt"], ["--changed", "seeds/c.txt"]])
+def test_gate_cli_changed_file_not_in_the_corpus_is_exit_2(
+    fake_pipeline: dict[str, object], capsys: pytest.CaptureFixture[str], args: list[str]
 ) -> None:
     Path("seeds/c.txt").write_text("Unrelated text here.\n")
-    assert main(["gate", "seeds/", "--changed", "seeds/c.txt"]) == 0
-    assert "0 failing finding(s) in 0 changed document(s)" in capsys.readouterr().err
+    assert main(["gate", "seeds/", *args]) == 2
+    err = capsys.readouterr().err
+    assert "c.txt: changed file is not a document of the corpus" in err and "[E062]" in err
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["gate", "seeds/", "--since", "no-such-rev"], "[E060]"),
+        (["gate", "seeds/", "--since", "no-such-rev"], "needs a git repository; none here [E060]"),
+        (["gate", "seeds/", "seeds/nosuch-typo.txt"], "nosuch-typo.txt: path does not exist"),
         (["gate", "seeds/", "--changed", "missing.txt"], "missing.txt: path does not exist [E001]"),
         (["gate", "seeds/", "--reviews", "bad.json"], "bad.json: invalid JSON file"),
         (["gate", "seeds/", "--fail-on", "agreement"], "Invalid value for '--fail-on'"),

@@ -84,7 +84,7 @@ def test_screen_shows_sources_marked_and_the_slot_table(
     assert "»The talks were held in [[Tokyo]] on Tuesday.«" in out
     assert "»The talks were held in [[Osaka]] on Tuesday.«" in out
     assert "where" in out and "conflict" in out
-    assert "0 confirmed, 0 dismissed, 0 skipped, 2 left unreviewed" in out
+    assert "0 confirmed, 0 dismissed, 0 skipped, 2 of 2 left unreviewed" in out
 
 
 def test_context_falls_back_to_the_report_text_when_the_file_changed(
@@ -138,3 +138,70 @@ def test_every_answer_is_saved_before_the_next_question(
     with pytest.raises(RuntimeError, match="crash"):
         session.run()
     assert verdicts() == {place.fingerprint: ("confirmed", "")}
+
+
+def session_with(report: Report, answers: list[str], reviewer: str = "ann") -> ReviewSession:
+    keys = iter(answers)
+    return ReviewSession(
+        report,
+        reviews_path=Path("reports/reviews.json"),
+        reviewer=reviewer,
+        console=Console(file=io.StringIO(), width=100),
+        ask=lambda prompt: next(keys),
+    )
+
+
+def test_going_back_and_answering_again_counts_once(
+    setup: tuple[Report, Finding, Finding],
+) -> None:
+    report, _, _ = setup
+    stats = session_with(report, ["d", "b", "c", "c"]).run()
+    assert (stats.confirmed, stats.dismissed, stats.skipped) == (2, 0, 0)
+    assert len(stats.answered) == stats.total == 2
+
+
+def test_a_session_keeps_what_others_saved_meanwhile(
+    setup: tuple[Report, Finding, Finding],
+) -> None:
+    report, place, lone = setup
+    session = session_with(report, ["c", "q"])
+    # Bob records a verdict on the second finding while ann's session is open.
+    assert main_review("--confirm", lone.fingerprint, "--reviewer", "bob") == 0
+    session.run()
+    assert verdicts() == {place.fingerprint: ("confirmed", ""), lone.fingerprint: ("confirmed", "")}
+
+
+def test_a_session_skips_what_others_reviewed_since_it_started(
+    setup: tuple[Report, Finding, Finding],
+) -> None:
+    report, place, lone = setup
+    session = session_with(report, ["d"])
+    assert main_review("--confirm", place.fingerprint, "--reviewer", "bob") == 0
+    stats = session.run()  # place is skipped (bob's), lone dismissed
+    assert stats.by_others == {place.fingerprint}
+    assert verdicts()[place.fingerprint] == ("confirmed", "")
+    assert verdicts()[lone.fingerprint] == ("dismissed", "")
+
+
+@pytest.mark.parametrize(("answer", "kept"), [("n", "confirmed"), ("y", "dismissed")])
+def test_changing_another_reviewers_verdict_asks_first(
+    setup: tuple[Report, Finding, Finding], answer: str, kept: str
+) -> None:
+    report, place, _ = setup
+    assert main_review("--confirm", place.fingerprint, "--reviewer", "bob", "--note", "real") == 0
+    # Ann's session reaches bob's verdict (a queue built before it, as after [b]ack).
+    session = session_with(report, ["d", answer, "q"])
+    session.queue = [place]
+    session.run()
+    record = load_reviews("reports/reviews.json").reviews[0]
+    assert record.verdict == kept
+    if kept == "dismissed":
+        assert [(h.verdict, h.reviewer, h.note) for h in record.history] == [
+            ("confirmed", "bob", "real")
+        ]
+
+
+def main_review(*args: str) -> int:
+    from factcheck.cli import main
+
+    return main(["review", *args])

@@ -221,7 +221,7 @@ def test_review_confirm_and_dismiss_by_fingerprint_and_prefix(
     [
         (["review", "--dismiss", "ffffffffffffffffffff"], "no finding has fingerprint"),
         (["review", "--dismiss", "abc"], "no finding has fingerprint"),
-        (["review", "--note", "x"], "--note needs --confirm or --dismiss"),
+        (["review", "--note", "x"], "--note needs --confirm, --dismiss or --accept-all"),
         (["review", "--dismiss", "ffff", "--stale"], "cannot be combined"),
         (["review", "--report", "nope.json", "--stale"], "nope.json: path does not exist [E001]"),
     ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -74,10 +75,33 @@ def _run_pipeline(
     help="Confirmed findings fail again (at the failing level).",
 )
 @click.option(
+    "--output-format",
+    "output_format",
+    type=click.Choice(["text", "github", "json", "sarif"]),
+    default=None,
+    help="How failing findings are printed on stdout: text (`file:line: message [RULE "
+    "fingerprint]`), github (workflow-command annotations, level after severity), json (the "
+    "decision on every finding in scope) or sarif (SARIF 2.1.0). [default: text, plus github "
+    "annotations when GITHUB_ACTIONS=true]",
+)
+@click.option(
+    "--summary",
+    "summary_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Append a Markdown summary (failing and changed-document findings only, under 64 KiB, "
+    "evidence collapsed) to this file. [default: $GITHUB_STEP_SUMMARY when set]",
+)
+@click.option(
     "--sarif",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="Write SARIF 2.1.0 here (for GitHub code scanning).",
+)
+@click.option(
+    "--sarif-failing-only",
+    is_flag=True,
+    help="Put only the failing findings in the SARIF (code scanning shows nothing else).",
 )
 @click.option(
     "-o",
@@ -96,54 +120,74 @@ def gate(
     reviews_path: Path | None,
     fail_on_unreviewed: bool,
     fail_on_confirmed: bool,
+    output_format: str | None,
+    summary_path: Path | None,
     sarif: Path | None,
+    sarif_failing_only: bool,
     output: Path | None,
 ) -> None:
     """Fail CI on new, unreviewed findings that involve changed documents.
 
-    Runs the pipeline over PATHS, then exits 0 when no finding at or above the failing level
-    (default: discrepancy; severity "info" never fails) involves a changed document and is
+    Runs the pipeline over PATHS, then exits 0 when no changed document brings a finding at
+    or above the failing level (default: discrepancy; severity "info" never fails) that is
     still unreviewed, 1 when one does (each listed as `file:line: message [RULE fingerprint]`),
-    2 on usage or input errors. Dismissed findings never fail; confirmed ones fail again only
-    with --fail-on-confirmed. A finding involves a document when any of its evidence is in it.
+    2 on usage or input errors (a named or --changed file that does not exist or is not in
+    the corpus, a bad --since revision). Dismissed findings never fail; confirmed ones fail
+    again only with --fail-on-confirmed.
+
+    Blame the outlier: a changed document brings a discrepancy when it gives a value that the
+    unchanged sources do not (a third value, or a conflict where they agreed); it points at
+    that document's line, with the sources it contradicts as related locations. A document
+    that sides with values other sources already give does not fail, and a reviewed finding
+    that gains evidence keeps its verdict (the summary says so).
 
     Which documents count as changed: with --since REV, those git lists as added, modified
     or renamed since REV, plus untracked files; files given in PATHS inside a folder also given
     in PATHS (this is how the pre-commit hook passes staged files), and --changed FILE. A
     document counts as changed when its metadata sidecar NAME.meta.json does (added, modified
     or deleted), as the sidecar can change its publication date and so its claims. With none
-    of these, every document counts. Inside GitHub Actions (GITHUB_ACTIONS=true) it also prints
-    ::error annotations at each finding's file and line.
+    of these, every document counts. Every line printed is escaped so that a file name cannot
+    issue GitHub workflow commands.
 
     \b
     Examples:
-      factcheck gate seeds/ --since origin/main --sarif factcheck.sarif
+      factcheck gate seeds/ --since origin/main --sarif factcheck.sarif --sarif-failing-only
+      factcheck gate seeds/ --since origin/main --output-format github --summary summary.md
       factcheck gate seeds/ seeds/new-article.txt        # new-article.txt is the change
       factcheck gate seeds/ -o reports/ && factcheck review
     """
-    from ..gate.annotations import github_annotation, in_github_actions
-    from ..gate.evaluate import evaluate
+    from ..gate.annotations import github_annotation, in_github_actions, safe_line
+    from ..gate.evaluate import describe_rule, evaluate, unknown_changes
     from ..gate.git import changed_since, repo_root, split_paths
     from ..gate.sarif import to_sarif, write_sarif
+    from ..gate.summary import json_summary, markdown_summary
+    from ..io import dumps_json
     from ..review.store import ReviewIndex, load_reviews, stale_reviews
+
+    def say(text: str) -> None:
+        click.echo(safe_line(text), err=True)
 
     quiet = quiet_of(ctx)
     settings = settings_of(ctx, fail_on=fail_on)
     reviews_file = reviews_path or Path(settings.reviews)
-    # Read the reviews before the slow part, so a broken file fails fast.
+    # Read the reviews and check the named files before the slow part, so mistakes fail fast.
     reviews = load_reviews(reviews_file)
     corpus, named = split_paths(paths)
+    for extra in [*sorted(named), *changed_files]:
+        if not extra.exists():
+            raise InputError.make(Errors.E001, path=extra)
     root = repo_root()
     changed: set[Path] | None = None
     if since is not None:
         root, changed = changed_since(since)
-    for extra in changed_files:
-        if not extra.exists():
-            raise InputError.make(Errors.E001, path=extra)
-    if named or changed_files:
-        changed = (changed or set()) | named | {p.resolve() for p in changed_files}
+    explicit = named | {p.resolve() for p in changed_files}
+    if explicit:
+        changed = (changed or set()) | explicit
 
     report = _run_pipeline(corpus, settings=settings, output=output, quiet=quiet)
+    stray = unknown_changes(report, explicit)
+    if stray:
+        raise InputError.make(Errors.E062, path=stray[0])
     decision = evaluate(
         report,
         reviews=ReviewIndex.of(reviews),
@@ -153,41 +197,63 @@ def gate(
         fail_on_confirmed=fail_on_confirmed,
         root=root,
     )
+    rule = describe_rule(
+        fail_on=settings.fail_on,
+        fail_on_unreviewed=fail_on_unreviewed,
+        fail_on_confirmed=fail_on_confirmed,
+        changed=decision.changed_documents is not None,
+    )
+    notes = {r.fingerprint: r.note for r in reviews.reviews if r.note}
     if sarif is not None:
-        notes = {r.fingerprint: r.note for r in reviews.reviews if r.note}
-        write_sarif(sarif, to_sarif(report, decision, notes=notes))
+        write_sarif(sarif, to_sarif(report, decision, notes=notes, only_failing=sarif_failing_only))
+    summary_file = summary_path or (
+        Path(os.environ["GITHUB_STEP_SUMMARY"]) if os.environ.get("GITHUB_STEP_SUMMARY") else None
+    )
+    if summary_file is not None:
+        with summary_file.open("a", encoding="utf-8") as fh:
+            fh.write(markdown_summary(decision, rule=rule))
 
     failing = decision.failing
-    for item in failing:
-        click.echo(item.line())
-    if in_github_actions():
+    fmt = output_format or "text"
+    if fmt == "text":
+        for item in failing:
+            click.echo(safe_line(item.line()))
+    if fmt == "github" or (output_format is None and in_github_actions()):
         for item in failing:
             click.echo(github_annotation(item))
+    if fmt == "json":
+        click.echo(dumps_json(json_summary(decision, rule=rule)), nl=False)
+    if fmt == "sarif":
+        sarif_doc = to_sarif(report, decision, notes=notes, only_failing=sarif_failing_only)
+        click.echo(dumps_json(sarif_doc), nl=False)
     if not quiet:
+        for item in decision.items:
+            if item.gained and not item.failing:
+                say(f"{item.line()}: note: {item.gained}")
         scope = (
             "all documents"
             if decision.changed_documents is None
             else f"{len(decision.changed_documents)} changed document(s)"
         )
         reviewed = sum(1 for i in decision.items if i.status != "unreviewed")
-        click.echo(
+        sided = sum(1 for i in decision.items if not i.brought)
+        say(
             f"factcheck gate: {len(failing)} failing finding(s) in {scope}; "
-            f"{len(decision.items)} in scope, {reviewed} reviewed; fail on {settings.fail_on}"
-            + (f"; SARIF in {sarif}" if sarif else ""),
-            err=True,
+            f"{len(decision.items)} in scope, {reviewed} reviewed"
+            + (f", {sided} only sided with other sources" if sided else "")
+            + f"; {rule}"
+            + (f"; SARIF in {sarif}" if sarif else "")
         )
         stale = stale_reviews(reviews, report)
         if stale:
-            click.echo(
+            say(
                 f"{len(stale)} review(s) in {reviews_file} match no finding any more: "
-                "list them with `factcheck review --stale`, remove them with `--prune`.",
-                err=True,
+                "list them with `factcheck review --stale`, remove them with `--prune`."
             )
         if failing:
-            click.echo(
+            say(
                 "Review them with `factcheck review` (after `-o reports/`) or "
-                "`factcheck review --dismiss FINGERPRINT --note WHY`.",
-                err=True,
+                "`factcheck review --dismiss FINGERPRINT --note WHY`."
             )
     if failing:
         sys.exit(int(ExitCode.FINDINGS))

@@ -1,27 +1,59 @@
-"""GitHub Actions workflow commands (`::error file=...::message`) for the gate's failing findings."""
+"""What the gate prints to a CI log: plain `file:line:` lines and GitHub workflow commands, both escaped.
+
+GitHub Actions reads any output line that starts with `::` as a workflow command (`::error`,
+`::stop-commands::`...). File names and messages come from the corpus, so every line the
+gate prints goes through :func:`safe_line` (or is a command built by
+:func:`github_annotation`): CR and LF cannot start a new line, `%` cannot smuggle an escape,
+and no plain line starts with `::`.
+"""
 
 from __future__ import annotations
 
 import os
 from typing import Literal
 
+from ..models import Severity
 from .evaluate import GateItem
 
-__all__ = ["github_annotation", "in_github_actions"]
+__all__ = [
+    "LEVEL",
+    "escape_data",
+    "escape_property",
+    "github_annotation",
+    "in_github_actions",
+    "safe_line",
+]
+
+Level = Literal["error", "warning", "notice"]
+# Annotation level per finding severity.
+LEVEL: dict[Severity, Level] = {"error": "error", "warning": "warning", "info": "notice"}
 
 
-def _escape_data(value: str) -> str:
+def escape_data(value: str) -> str:
+    """A workflow command's message: `%`, CR and LF escaped as GitHub's runner unescapes them."""
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _escape_property(value: str) -> str:
-    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+def escape_property(value: str) -> str:
+    """A workflow command's property value: as a message, plus `:` and `,`."""
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_annotation(
-    item: GateItem, *, level: Literal["error", "warning", "notice"] = "error"
-) -> str:
-    """A workflow command `::error file=...,line=...::message`, escaped per the command rules."""
+def safe_line(text: str) -> str:
+    """One plain log line that GitHub cannot read as a workflow command.
+
+    Line breaks are escaped as in a command's message, so a file name holding a newline stays
+    on its line; a line that would start with `::` gets a leading space.
+    """
+    line = escape_data(text)
+    return " " + line if line.startswith("::") else line
+
+
+def github_annotation(item: GateItem, *, level: Level | None = None) -> str:
+    """A workflow command `::error file=...,line=...::message`, escaped per the command rules.
+
+    The level follows the finding's severity (error, warning, notice) unless given.
+    """
     f = item.finding
     props: list[tuple[str, str]] = []
     if item.location is not None:
@@ -31,9 +63,12 @@ def github_annotation(
         if loc.end_line == loc.line:
             props.append(("endColumn", str(loc.end_column)))
     props.append(("title", f"{f.rule} {f.name}"))
-    head = ",".join(f"{k}={_escape_property(v)}" for k, v in props)
+    head = ",".join(f"{k}={escape_property(v)}" for k, v in props)
     message = f"{f.message} [{f.rule} {f.fingerprint}]"
-    return f"::{level} {head}::{_escape_data(message)}"
+    if item.related:
+        against = sorted({e.document for e, _ in item.related})
+        message += f" (contradicts {', '.join(against)})"
+    return f"::{level or LEVEL[f.severity]} {head}::{escape_data(message)}"
 
 
 def in_github_actions() -> bool:

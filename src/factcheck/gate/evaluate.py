@@ -9,15 +9,18 @@ from typing import Literal
 
 from ..ingest.meta import sidecar_path
 from ..models import KIND_ORDER, DocumentRecord, Evidence, Finding, Report
-from ..review.store import ReviewIndex
+from ..review.store import ReviewIndex, new_documents
 
 __all__ = [
     "FailOn",
     "GateItem",
     "GateResult",
     "Location",
+    "describe_rule",
     "evaluate",
     "locate_evidence",
+    "outliers",
+    "unknown_changes",
 ]
 
 FailOn = Literal["discrepancy", "unsupported"]
@@ -45,11 +48,23 @@ class GateItem:
     evidence: Evidence | None
     location: Location | None
     related: tuple[tuple[Evidence, Location | None], ...] = ()
+    # Whether a changed document brings the finding (a new value, or a conflict that was not
+    # there); False when the changed documents only side with what other sources already say.
+    brought: bool = True
+    # Documents that joined the finding since its review (new evidence; never a failure).
+    new_evidence: tuple[str, ...] = ()
 
     def line(self) -> str:
         """`file:line: message [RULE fingerprint]`, the form editors and CI logs link."""
         where = f"{self.location.path}:{self.location.line}: " if self.location else ""
         return f"{where}{self.finding.message} [{self.finding.rule} {self.finding.fingerprint}]"
+
+    @property
+    def gained(self) -> str:
+        """'' or a note that the reviewed finding has new evidence since its review."""
+        if not self.new_evidence or self.status == "unreviewed":
+            return ""
+        return f"{self.status}; new evidence since the review: {', '.join(self.new_evidence)}"
 
 
 @dataclass
@@ -105,6 +120,73 @@ def locate_evidence(ev: Evidence, file: Path, display: str) -> Location:
     return Location(display, ev.line, ev.column, max(end_line, ev.line), end_column)
 
 
+def outliers(finding: Finding, changed_docs: Collection[str] | None) -> list[Evidence]:
+    """The finding's evidence in changed documents that brings it: blame the outlier.
+
+    With a disputed slot (the finding's identity gives each claim's value), a changed
+    document's claim is blamed when its value is not among the values that the unchanged
+    documents already give: a third value, or a conflict with sources that agreed. A claim
+    that repeats a value the unchanged sources give sides with them and is not blamed. Without
+    per-claim values (agreements, lone claims, plugin rules), every claim in a changed
+    document counts. None for `changed_docs` means every document counts as changed.
+    """
+    if changed_docs is None:
+        return list(finding.evidence)
+    in_changed = [e for e in finding.evidence if e.document in changed_docs]
+    identity = finding.identity
+    if finding.kind != "discrepancy" or identity is None or not identity.value_of:
+        return in_changed
+    before = {
+        identity.value_of[e.claim]
+        for e in finding.evidence
+        if e.document not in changed_docs and e.claim in identity.value_of
+    }
+    return [e for e in in_changed if identity.value_of.get(e.claim) not in before]
+
+
+def _contradicted(finding: Finding, blamed: Evidence) -> list[Evidence]:
+    """The other evidence, those that give another value than `blamed` first (what it contradicts)."""
+    others = [e for e in finding.evidence if e is not blamed]
+    identity = finding.identity
+    if identity is None or not identity.value_of or blamed.claim not in identity.value_of:
+        return others
+    mine = identity.value_of[blamed.claim]
+    against = [e for e in others if identity.value_of.get(e.claim, mine) != mine]
+    return against + [e for e in others if e not in against]
+
+
+def unknown_changes(
+    report: Report, named: Collection[Path], *, base: Path | None = None
+) -> list[Path]:
+    """Files named as changed that are neither a document of the report nor its sidecar."""
+    base = (base or Path.cwd()).resolve()
+    inputs: set[Path] = set()
+    for d in report.documents:
+        inputs |= _inputs(_document_file(d, base))
+    return sorted(p for p in (Path(x).resolve() for x in named) if p not in inputs)
+
+
+def describe_rule(
+    *,
+    fail_on: FailOn,
+    fail_on_unreviewed: bool = False,
+    fail_on_confirmed: bool = False,
+    changed: bool = True,
+) -> str:
+    """The failing rule that applies, in words, for the gate's summary line."""
+    kinds = "discrepancies" if fail_on == "discrepancy" else "discrepancies and unsupported claims"
+    rule = (
+        "every unreviewed finding except agreements (--fail-on-unreviewed)"
+        if fail_on_unreviewed
+        else f"unreviewed {kinds} of severity warning or error (--fail-on {fail_on})"
+    )
+    if fail_on_confirmed:
+        rule += f", confirmed {kinds} too (--fail-on-confirmed)"
+    if changed:
+        rule += ", when a changed document brings the value or conflict"
+    return "fail on " + rule
+
+
 def evaluate(
     report: Report,
     *,
@@ -123,6 +205,8 @@ def evaluate(
     file or its metadata sidecar `NAME.meta.json` is in `changed`: the sidecar can change the
     publication date and so the claims. A finding in scope fails when:
 
+    - a changed document brings it (see `outliers`: a new value, or a conflict that was not
+      there; siding with values other sources already give never fails), and
     - it is not dismissed, and not confirmed (unless `fail_on_confirmed`), and
     - its kind is at or above `fail_on` (discrepancy > unsupported > agreement) and its
       severity is not "info"; or, with `fail_on_unreviewed`, it has no verdict at all and is
@@ -141,25 +225,40 @@ def evaluate(
     )
     threshold = KIND_ORDER[fail_on]
     items: list[GateItem] = []
+
+    def where(e: Evidence) -> Location | None:
+        file = files.get(e.document)
+        return locate_evidence(e, file, _display_path(file, root, base)) if file else None
+
+    def first(evidence: list[Evidence]) -> Evidence:
+        return min(evidence, key=lambda e: (e.document, e.line, e.column))
+
     for f in report.findings:
         in_scope = [e for e in f.evidence if changed_docs is None or e.document in changed_docs]
         if not in_scope:
             continue
-        verdict = reviews.verdict(f.fingerprint)
-        status: Status = verdict if verdict is not None else "unreviewed"
+        review = reviews.review_of(f)
+        status: Status = review.verdict if review is not None else "unreviewed"
+        blamed = outliers(f, changed_docs)
         at_level = KIND_ORDER[f.kind] >= threshold and f.severity != "info"
-        if f.kind == "agreement" or status == "dismissed":
+        if f.kind == "agreement" or status == "dismissed" or not blamed:
             failing = False
         elif status == "confirmed":
             failing = fail_on_confirmed and at_level
         else:
             failing = at_level or fail_on_unreviewed
-        ev = min(in_scope, key=lambda e: (e.document, e.line, e.column))
-
-        def where(e: Evidence) -> Location | None:
-            file = files.get(e.document)
-            return locate_evidence(e, file, _display_path(file, root, base)) if file else None
-
-        related = tuple((e, where(e)) for e in f.evidence if e is not ev)
-        items.append(GateItem(f, status, failing, ev, where(ev), related))
+        ev = first(blamed or in_scope)
+        related = tuple((e, where(e)) for e in _contradicted(f, ev))
+        items.append(
+            GateItem(
+                f,
+                status,
+                failing,
+                ev,
+                where(ev),
+                related,
+                brought=bool(blamed),
+                new_evidence=tuple(new_documents(review, f)),
+            )
+        )
     return GateResult(items=items, changed_documents=changed_docs)

@@ -50,12 +50,20 @@ def changed_since(rev: str, *, cwd: str | Path | None = None) -> tuple[Path, set
     was moved away from its document still marks that document as changed. The comparison
     starts from the merge base of `rev` and HEAD, so on a pull request branch
     `--since origin/main` lists what the branch changed, not what main gained meanwhile. Paths
-    are absolute. A bad revision or a folder outside git raises InputError E060.
+    are absolute. A bad revision raises InputError E061 naming it; a folder outside git E060.
     """
     here = Path(cwd or Path.cwd())
-    root = Path(_git(["rev-parse", "--show-toplevel"], cwd=here).strip()).resolve()
-    verify = ["rev-parse", "--verify", "--end-of-options", f"{rev}^{{commit}}"]
-    base = _git(verify, cwd=root).strip()
+    root = repo_root(here)
+    if root is None:
+        raise InputError.make(
+            Errors.E060, path=here, detail=f"--since {rev!r} needs a git repository; none here"
+        )
+    verify = ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"]
+    try:
+        base = _git(verify, cwd=root).strip()
+    except InputError:
+        # One line naming the revision, not git's own output.
+        raise InputError.make(Errors.E061, path=root, rev=rev) from None
     # Unrelated histories or no HEAD yet: compare with the revision itself.
     with contextlib.suppress(InputError):
         base = _git(["merge-base", base, "HEAD"], cwd=root).strip() or base

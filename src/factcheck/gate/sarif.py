@@ -5,13 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .. import __version__
 from ..io import atomic_write_text, dumps_json
 from ..models import Evidence, Finding, Report, Severity
 from .evaluate import GateItem, GateResult, Location
 
-__all__ = ["SARIF_SCHEMA", "SARIF_VERSION", "rule_descriptors", "to_sarif", "write_sarif"]
+__all__ = [
+    "SARIF_SCHEMA",
+    "SARIF_VERSION",
+    "rule_descriptors",
+    "sarif_uri",
+    "to_sarif",
+    "write_sarif",
+]
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -81,6 +89,13 @@ def _level(severity: Severity) -> str:
     return _LEVEL[severity]
 
 
+def sarif_uri(path: str) -> str:
+    """A relative path as an RFC 3986 URI reference: every byte but unreserved ones and `/`
+    percent-encoded (UTF-8), so spaces, `%`, `#`, `?`, `:` and line breaks in file names
+    cannot change what the URI means."""
+    return quote(path, safe="/")
+
+
 def _location(loc: Location, evidence: Evidence | None) -> dict[str, Any]:
     region: dict[str, Any] = {
         "startLine": loc.line,
@@ -92,7 +107,7 @@ def _location(loc: Location, evidence: Evidence | None) -> dict[str, Any]:
         region["snippet"] = {"text": evidence.text}
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": loc.path, "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": {"uri": sarif_uri(loc.path), "uriBaseId": "%SRCROOT%"},
             "region": region,
         },
     }
@@ -111,9 +126,12 @@ def _result(item: GateItem, rule_index: dict[str, int], review_note: str | None)
             "kind": f.kind,
             "status": item.status,
             "failing": item.failing,
+            "brought": item.brought,
             "documents": list(f.documents),
         },
     }
+    if item.new_evidence:
+        result["properties"]["newEvidence"] = list(item.new_evidence)
     if item.location is not None:
         result["locations"] = [_location(item.location, item.evidence)]
     related = []
@@ -138,14 +156,20 @@ def to_sarif(
     *,
     notes: dict[str, str] | None = None,
     include_agreements: bool = False,
+    only_failing: bool = False,
 ) -> dict[str, Any]:
-    """One SARIF run with the findings the gate looked at (agreements left out by default).
+    """One SARIF run with the findings the gate looked at (agreements left out by default;
+    with `only_failing`, the failing ones only, so code scanning is not flooded).
 
     Dismissed findings carry an accepted external suppression with the reviewer's note, so
     code scanning shows them as closed; `partialFingerprints` carries our fingerprint so that
     alerts follow a finding across commits.
     """
-    items = [i for i in result.items if include_agreements or i.finding.kind != "agreement"]
+    items = [
+        i
+        for i in result.items
+        if (include_agreements or i.finding.kind != "agreement") and (i.failing or not only_failing)
+    ]
     rules = rule_descriptors(report, [i.finding for i in items])
     index = {r["id"]: n for n, r in enumerate(rules)}
     notes = notes or {}

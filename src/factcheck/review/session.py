@@ -12,9 +12,25 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ..models import KIND_ORDER, DocumentRecord, Evidence, Finding, Report, ReviewsFile, Verdict
+from ..models import (
+    KIND_ORDER,
+    DocumentRecord,
+    Evidence,
+    Finding,
+    Report,
+    Review,
+    ReviewsFile,
+    Verdict,
+)
 from .fingerprint import normalise_text
-from .store import ReviewIndex, load_reviews, save_reviews, set_verdict
+from .store import (
+    Outcome,
+    ReviewIndex,
+    load_reviews,
+    new_documents,
+    record_verdict,
+    update_reviews,
+)
 
 __all__ = ["ReviewSession", "SessionStats", "review_queue"]
 
@@ -47,14 +63,29 @@ def review_queue(
 
 @dataclass
 class SessionStats:
-    """What one session did."""
+    """What one session did; a finding answered twice (after [b]ack) counts once, as its last answer."""
 
-    confirmed: int = 0
-    dismissed: int = 0
-    skipped: int = 0
     total: int = 0
     quit: bool = False
-    answered: list[str] = field(default_factory=list)
+    answers: dict[str, Verdict] = field(default_factory=dict)
+    skipped_keys: set[str] = field(default_factory=set)
+    by_others: set[str] = field(default_factory=set)
+
+    @property
+    def confirmed(self) -> int:
+        return sum(1 for v in self.answers.values() if v == "confirmed")
+
+    @property
+    def dismissed(self) -> int:
+        return sum(1 for v in self.answers.values() if v == "dismissed")
+
+    @property
+    def skipped(self) -> int:
+        return len(self.skipped_keys - set(self.answers) - self.by_others)
+
+    @property
+    def answered(self) -> list[str]:
+        return list(self.answers)
 
 
 class ReviewSession:
@@ -78,6 +109,7 @@ class ReviewSession:
         self.ask = ask
         self.base = base or Path.cwd()
         self.reviews = load_reviews(reviews_path)
+        self._at_start = ReviewIndex.of(self.reviews).by_fingerprint
         self.queue = review_queue(report, self.reviews, include_agreements=include_agreements)
         self.documents = {d.id: d for d in report.documents}
         self._texts: dict[str, str | None] = {}
@@ -92,6 +124,9 @@ class ReviewSession:
         i = 0
         while 0 <= i < len(self.queue):
             finding = self.queue[i]
+            if self._reviewed_meanwhile(finding, stats):
+                i += 1
+                continue
             self.show(finding, i)
             key = self._read(PROMPT)
             if key is None or key == "q":
@@ -112,7 +147,7 @@ class ReviewSession:
                 self._answer(finding, verdict, note, stats)
                 i += 1
             elif key == "s":
-                stats.skipped += 1
+                stats.skipped_keys.add(finding.fingerprint)
                 i += 1
             elif key == "b":
                 if i == 0:
@@ -120,12 +155,33 @@ class ReviewSession:
                 i = max(i - 1, 0)
             else:
                 self.console.print(HELP)
+        index = ReviewIndex.of(self.reviews)
+        left = sum(1 for f in self.queue if index.verdict(f.fingerprint) is None)
+        others = f", {len(stats.by_others)} reviewed by others meanwhile" if stats.by_others else ""
         self.console.print(
             f"{self.reviews_path}: {stats.confirmed} confirmed, {stats.dismissed} dismissed, "
-            f"{stats.skipped} skipped, {len(self.queue) - len(set(stats.answered))} left unreviewed.",
+            f"{stats.skipped} skipped{others}, {left} of {len(self.queue)} left unreviewed.",
             soft_wrap=True,
         )
         return stats
+
+    def _reviewed_meanwhile(self, finding: Finding, stats: SessionStats) -> bool:
+        """Whether someone else saved a verdict on `finding` since the session started (skip it)."""
+        if finding.fingerprint in stats.answers:
+            return False
+        self.reviews = load_reviews(self.reviews_path)
+        current = ReviewIndex.of(self.reviews).by_fingerprint.get(finding.fingerprint)
+        if (
+            current is None
+            or current.reviewer == self.reviewer
+            or current == self._at_start.get(finding.fingerprint)
+        ):
+            return False
+        stats.by_others.add(finding.fingerprint)
+        self.console.print(
+            f"{finding.fingerprint}: {current.verdict} by {escape(current.reviewer)} meanwhile; skipped."
+        )
+        return True
 
     def _read(self, prompt: str) -> str | None:
         """One line of input, lower-cased and stripped for keys; None at end of input."""
@@ -144,22 +200,42 @@ class ReviewSession:
                 return "confirmed" if key == "c" else "dismissed"
 
     def _answer(self, finding: Finding, verdict: Verdict, note: str, stats: SessionStats) -> None:
-        # Saved at once, atomically, so quitting or a crash later loses no answer.
-        self.reviews = set_verdict(
-            self.reviews,
-            finding.fingerprint,
-            verdict,
-            note=note,
-            reviewer=self.reviewer,
-            finding=finding,
-        )
-        save_reviews(self.reviews_path, self.reviews)
-        if verdict == "confirmed":
-            stats.confirmed += 1
-        else:
-            stats.dismissed += 1
-        stats.answered.append(finding.fingerprint)
+        for force in (False, True):
+            self.reviews, outcome, before = self._save(finding, verdict, note, force=force)
+            if outcome != "refused" or before is None:
+                break
+            said = f": {before.note}" if before.note else ""
+            self.console.print(
+                f"{escape(before.reviewer)} marked this {before.verdict} "
+                f"on {before.time:%Y-%m-%d}{escape(said)}."
+            )
+            key = self._read(f"Replace {before.reviewer}'s verdict with {verdict}? [y/N] > ")
+            if key != "y":
+                self.console.print(f"kept {before.verdict} by {escape(before.reviewer)}")
+                return
+        stats.answers[finding.fingerprint] = verdict
         self.console.print(f"{verdict} {finding.fingerprint}")
+
+    def _save(
+        self, finding: Finding, verdict: Verdict, note: str, *, force: bool
+    ) -> tuple[ReviewsFile, Outcome, Review | None]:
+        # Saved at once under the lock, merged with what others saved meanwhile, so quitting or
+        # a crash later loses no answer and no one else's.
+        def change(
+            current: ReviewsFile,
+        ) -> tuple[ReviewsFile, tuple[ReviewsFile, Outcome, Review | None]]:
+            result = record_verdict(
+                current,
+                finding.fingerprint,
+                verdict,
+                note=note,
+                reviewer=self.reviewer,
+                finding=finding,
+                force=force,
+            )
+            return result[0], result
+
+        return update_reviews(self.reviews_path, change)
 
     # ----------------------------------------------------------------- display
 
@@ -171,11 +247,14 @@ class ReviewSession:
             f"({finding.severity})  fingerprint [cyan]{finding.fingerprint}[/cyan]"
         )
         c.print(Text(finding.message, style="bold"))
-        current = ReviewIndex.of(self.reviews).by_fingerprint.get(finding.fingerprint)
+        current = ReviewIndex.of(self.reviews).review_of(finding)
         if current is not None:
             c.print(
                 f"current verdict: {current.verdict} by {escape(current.reviewer)}: {escape(current.note)}"
             )
+            gained = new_documents(current, finding)
+            if gained:
+                c.print(f"new evidence since the review: {escape(', '.join(gained))}")
         c.print()
         for ev in finding.evidence:
             self._show_evidence(finding, ev)

@@ -1,35 +1,63 @@
-"""The reviews file: human verdicts per finding fingerprint, stored so that git branches merge cleanly."""
+"""The reviews file: human verdicts per finding fingerprint, stored so that git branches merge cleanly.
+
+Every writer goes through :func:`update_reviews`: it takes an exclusive lock, re-reads the
+file, applies its change to what is there now and replaces the file atomically, so two
+reviewers (or eight concurrent `factcheck review --confirm` calls) never lose a verdict.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import getpass
 import json
 import os
 import re
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, TypeVar
 
 from pydantic import ValidationError
 
 from ..errors import Errors, InputError
 from ..io import atomic_write_text
-from ..models import REVIEWS_VERSION, Finding, Report, Review, ReviewsFile, Verdict
+from ..models import (
+    REVIEWS_VERSION,
+    Finding,
+    PastVerdict,
+    Report,
+    Review,
+    ReviewsFile,
+    Verdict,
+)
 
 __all__ = [
+    "Outcome",
     "ReviewIndex",
+    "adopt_baseline",
+    "apply_verdicts",
     "default_reviewer",
     "dumps_reviews",
     "find_fingerprint",
     "load_reviews",
+    "locked",
+    "migrate_reviews",
+    "new_documents",
     "now_utc",
     "prune_stale",
+    "record_verdict",
     "save_reviews",
     "set_verdict",
     "stale_reviews",
+    "update_reviews",
 ]
+
+T = TypeVar("T")
+# What recording a verdict did: written, already so, or refused (another reviewer's verdict).
+Outcome = Literal["recorded", "unchanged", "refused"]
 
 # Between two reviews the separator sits on its own line, so adding a review anywhere (first,
 # middle or last) is a pure insertion of lines: no neighbouring line gains or loses a comma,
@@ -95,8 +123,46 @@ def _sorted(reviews: ReviewsFile) -> ReviewsFile:
 
 
 def save_reviews(path: str | Path, reviews: ReviewsFile) -> None:
-    """Write the reviews file atomically (temporary file, fsync, rename)."""
+    """Write the reviews file atomically (temporary file, fsync, rename).
+
+    Callers that change what is there should use :func:`update_reviews` instead, which holds
+    the lock and merges with what others saved meanwhile.
+    """
     atomic_write_text(path, dumps_reviews(reviews))
+
+
+@contextlib.contextmanager
+def locked(path: str | Path) -> Iterator[None]:
+    """Hold an exclusive lock for the reviews file at `path` (blocking until it is free).
+
+    The lock is `fcntl.flock` on the file's folder: the file itself is replaced by a rename on
+    every write, so a lock on it would guard a file nobody reads any more, and a separate lock
+    file would be left behind in the repository. fcntl is in the standard library and the
+    gate runs on Linux and macOS CI, so no dependency is needed; flock is released by the
+    kernel when a process dies, so a crashed reviewer never leaves the file locked.
+    """
+    folder = Path(path).absolute().parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def update_reviews(path: str | Path, change: Callable[[ReviewsFile], tuple[ReviewsFile, T]]) -> T:
+    """Lock, re-read, apply `change` to the current contents, write atomically if it changed.
+
+    `change` gets the file as it is now (others may have saved since you last read it) and
+    returns the new contents and a result, which is returned.
+    """
+    with locked(path):
+        current = load_reviews(path)
+        updated, result = change(current)
+        if dumps_reviews(updated) != dumps_reviews(current) or not Path(path).exists():
+            save_reviews(path, updated)
+    return result
 
 
 def load_reviews(path: str | Path, *, missing_ok: bool = True) -> ReviewsFile:
@@ -160,6 +226,67 @@ class ReviewIndex:
         review = self.by_fingerprint.get(fingerprint)
         return review.verdict if review is not None else None
 
+    def review_of(self, finding: Finding) -> Review | None:
+        """The finding's review, under its fingerprint or (not migrated yet) its scheme-1 one."""
+        review = self.by_fingerprint.get(finding.fingerprint)
+        if review is None and finding.legacy_fingerprint:
+            review = self.by_fingerprint.get(finding.legacy_fingerprint)
+        return review
+
+
+def record_verdict(
+    reviews: ReviewsFile,
+    fingerprint: str,
+    verdict: Verdict,
+    *,
+    note: str = "",
+    reviewer: str,
+    time: dt.datetime | None = None,
+    finding: Finding | None = None,
+    force: bool = False,
+) -> tuple[ReviewsFile, Outcome, Review | None]:
+    """Set the verdict on `fingerprint`, keeping any earlier verdict in the record's history.
+
+    Returns the new file, what happened, and the verdict that was there before. Changing a
+    verdict (or its note) that another reviewer made is refused unless `force`: the caller asks
+    the person first. The same verdict again without a new note leaves the record unchanged,
+    unless the finding gained documents since: then it records that they were seen (keeping
+    the note), which is no change of verdict and needs no `force`.
+    """
+    before = ReviewIndex.of(reviews).by_fingerprint.get(fingerprint)
+    same = before is not None and before.verdict == verdict and (not note or note == before.note)
+    if same and before is not None:
+        if finding is None or not new_documents(before, finding):
+            return reviews, "unchanged", before
+        note = before.note
+    elif before is not None and before.reviewer != reviewer and not force:
+        return reviews, "refused", before
+    when = (time or now_utc()).astimezone(dt.UTC).replace(microsecond=0)
+    history = list(before.history) if before is not None else []
+    if before is not None:
+        history.append(
+            PastVerdict(
+                verdict=before.verdict, note=before.note, reviewer=before.reviewer, time=before.time
+            )
+        )
+    review = Review(
+        fingerprint=fingerprint,
+        verdict=verdict,
+        note=note,
+        reviewer=reviewer,
+        time=when,
+        rule=finding.rule if finding else before.rule if before else None,
+        message=finding.message if finding else before.message if before else None,
+        documents=list(finding.documents) if finding else before.documents if before else [],
+        history=history,
+    )
+    kept = [r for r in reviews.reviews if r.fingerprint != fingerprint]
+    return (
+        _sorted(ReviewsFile(version=reviews.version, reviews=[*kept, review])),
+        "recorded",
+        before,
+    )
+
 
 def set_verdict(
     reviews: ReviewsFile,
@@ -171,24 +298,126 @@ def set_verdict(
     time: dt.datetime | None = None,
     finding: Finding | None = None,
 ) -> ReviewsFile:
-    """A new ReviewsFile with the verdict on `fingerprint` set (replacing any earlier one)."""
-    when = (time or now_utc()).astimezone(dt.UTC).replace(microsecond=0)
-    review = Review(
-        fingerprint=fingerprint,
-        verdict=verdict,
+    """A new ReviewsFile with the verdict on `fingerprint` set, whoever made the earlier one."""
+    out, _, _ = record_verdict(
+        reviews,
+        fingerprint,
+        verdict,
         note=note,
         reviewer=reviewer,
-        time=when,
-        rule=finding.rule if finding else None,
-        message=finding.message if finding else None,
+        time=time,
+        finding=finding,
+        force=True,
     )
-    kept = [r for r in reviews.reviews if r.fingerprint != fingerprint]
-    return _sorted(ReviewsFile(version=reviews.version, reviews=[*kept, review]))
+    return out
+
+
+def adopt_baseline(
+    reviews: ReviewsFile,
+    findings: Sequence[Finding],
+    *,
+    note: str,
+    reviewer: str,
+    verdict: Verdict = "confirmed",
+    time: dt.datetime | None = None,
+) -> tuple[ReviewsFile, list[Finding]]:
+    """Adopt a corpus as it stands (a baseline): every finding without a verdict gets `verdict`.
+
+    Findings that already have a verdict keep it. Returns the new file and the findings marked.
+    """
+    index = ReviewIndex.of(reviews)
+    marked: list[Finding] = []
+    for f in findings:
+        if index.verdict(f.fingerprint) is None:
+            reviews = set_verdict(
+                reviews, f.fingerprint, verdict, note=note, reviewer=reviewer, time=time, finding=f
+            )
+            marked.append(f)
+    return reviews, marked
+
+
+def apply_verdicts(
+    path: str | Path,
+    verdicts: Sequence[tuple[str, Verdict, Finding | None]],
+    *,
+    note: str,
+    reviewer: str,
+    force: bool = False,
+    findings: Sequence[Finding] = (),
+) -> list[tuple[str, Verdict, Outcome, Review | None]]:
+    """Record several verdicts in one locked update of the file at `path`, all or nothing.
+
+    Reviews under scheme-1 fingerprints of `findings` migrate in the same write. When one
+    verdict would change another reviewer's (and not `force`), nothing is written and the
+    outcomes say which were refused.
+    """
+
+    def change(
+        current: ReviewsFile,
+    ) -> tuple[ReviewsFile, list[tuple[str, Verdict, Outcome, Review | None]]]:
+        start, _ = migrate_reviews(current, findings)
+        out = start
+        results: list[tuple[str, Verdict, Outcome, Review | None]] = []
+        for fingerprint, verdict, finding in verdicts:
+            out, outcome, before = record_verdict(
+                out,
+                fingerprint,
+                verdict,
+                note=note,
+                reviewer=reviewer,
+                finding=finding,
+                force=force,
+            )
+            results.append((fingerprint, verdict, outcome, before))
+        if any(r[2] == "refused" for r in results):
+            return current, results
+        return out, results
+
+    return update_reviews(path, change)
+
+
+def migrate_reviews(
+    reviews: ReviewsFile, findings: Iterable[Finding]
+) -> tuple[ReviewsFile, list[tuple[str, str]]]:
+    """Move reviews recorded under a scheme-1 fingerprint to the finding's current fingerprint.
+
+    A finding's `legacy_fingerprint` is what the fingerprint used to be (rule, claim texts and
+    documents); a review under it, and none under the new one, is re-keyed. It covered exactly
+    these documents, so they are recorded as what the reviewer saw. Returns the new file and
+    the (old, new) fingerprints moved.
+    """
+    by_fp = ReviewIndex.of(reviews).by_fingerprint
+    moved: list[tuple[str, str]] = []
+    out = {r.fingerprint: r for r in reviews.reviews}
+    for f in findings:
+        old = f.legacy_fingerprint
+        if not old or old == f.fingerprint or old not in by_fp or f.fingerprint in out:
+            continue
+        review = by_fp[old]
+        out.pop(old, None)
+        out[f.fingerprint] = review.model_copy(
+            update={
+                "fingerprint": f.fingerprint,
+                "documents": review.documents or list(f.documents),
+            }
+        )
+        moved.append((old, f.fingerprint))
+    return _sorted(ReviewsFile(version=reviews.version, reviews=list(out.values()))), moved
+
+
+def new_documents(review: Review | None, finding: Finding) -> list[str]:
+    """Documents that joined the finding since it was reviewed (none when unknown or unreviewed)."""
+    if review is None or not review.documents:
+        return []
+    seen = set(review.documents)
+    return [d for d in finding.documents if d not in seen]
 
 
 def stale_reviews(reviews: ReviewsFile, report: Report) -> list[Review]:
-    """Reviews whose fingerprint the report no longer produces."""
+    """Reviews whose fingerprint the report no longer produces (old fingerprints that migrate
+    to a current finding are not stale)."""
     current = {f.fingerprint for f in report.findings}
+    current |= {f.legacy_fingerprint for f in report.findings if f.legacy_fingerprint}
     return [r for r in reviews.reviews if r.fingerprint not in current]
 
 

@@ -1,0 +1,213 @@
+"""What the gate prints and writes: escaped lines for hostile file names, output formats, the PR summary."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from factcheck.cli import main
+from factcheck.gate.annotations import safe_line
+from factcheck.gate.evaluate import evaluate
+from factcheck.gate.sarif import sarif_uri, to_sarif
+from factcheck.gate.summary import markdown_summary
+from factcheck.models import Report
+from tests.gate.test_gate import finding, make_report, reviews_of, write_docs
+from tests.gate.test_sarif import SCHEMA
+
+# File names a pull request could add: line breaks followed by workflow commands, percent
+# escapes, the property separators, URI delimiters.
+HOSTILE = [
+    "evil\n::error file=x.txt,line=1::pwned.txt",
+    "x\r\n::stop-commands::token.txt",
+    "::warning::starts-with-colons.txt",
+    "100%0A sure, a:b #frag?q=1 [x].txt",
+]
+TEXT = "Talks\n\nMarch 16, 2021\n\nThe talks were held in {} on Tuesday.\n"
+
+
+# RFC 3986 URI-reference, strictly: only unreserved, sub-delims, ":", "@", "/", "?", "#" and
+# percent-encoded octets; a relative reference's first segment holds no ":".
+def uri_reference(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if re.search(r"%(?![0-9A-Fa-f]{2})", value) or re.search(
+        r"[^A-Za-z0-9\-._~!$&'()*+,;=:@/?#%]", value
+    ):
+        return False
+    first = value.split("/", 1)[0]
+    return ":" not in first or bool(re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", value))
+
+
+CHECKER = jsonschema.FormatChecker()
+CHECKER.checks("uri-reference")(uri_reference)
+CHECKER.checks("uri")(
+    lambda v: not isinstance(v, str) or bool(re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", v))
+)
+
+
+@pytest.fixture
+def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Report:
+    """A corpus of one clean and several hostile-named documents, all contradicting `clean`."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    names = {"clean.txt": "Tokyo"} | {name: f"City{n}" for n, name in enumerate(HOSTILE)}
+    docs = write_docs(Path("seeds"), {name: TEXT.format(v) for name, v in names.items()})
+    findings = []
+    for d in docs[1:]:
+        place = names[Path(d.path).name]
+        findings.append(
+            finding(
+                "discrepancy",
+                "DC003",
+                [
+                    ("clean", TEXT.format("Tokyo"), "The talks were held in Tokyo on Tuesday."),
+                    (d.id, TEXT.format(place), f"The talks were held in {place} on Tuesday."),
+                ],
+                values=["Tokyo", place],
+                message=f"{d.id} says {place}; clean says Tokyo.",
+            )
+        )
+    report = make_report(docs, findings)
+    monkeypatch.setattr("factcheck.cli.gate._run_pipeline", lambda paths, **_: report)
+    return report
+
+
+def no_commands(text: str) -> None:
+    for line in text.splitlines():
+        assert not line.startswith("::"), line
+
+
+def test_plain_lines_never_start_workflow_commands(
+    hostile: Report, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["gate", "seeds/"]) == 1
+    captured = capsys.readouterr()
+    no_commands(captured.out)
+    no_commands(captured.err)
+    assert len(captured.out.splitlines()) == len(hostile.findings)  # one line per finding
+    assert "evil%0A::error file=x.txt" in captured.out
+
+
+def test_annotations_escape_properties_and_messages(
+    hostile: Report, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The hostile documents are the change, so each annotation sits on one of them.
+    assert (
+        main(["gate", "seeds/", *(f"seeds/{n}" for n in HOSTILE), "--output-format", "github"]) == 1
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(hostile.findings)
+    for line in lines:
+        m = re.match(r"^::error (?P<props>[^:]*)::(?P<msg>.*)$", line)
+        assert m, line  # exactly one command per line, properties free of ':'
+        for prop in m["props"].split(","):
+            key, _, value = prop.partition("=")
+            assert key in {"file", "line", "col", "endLine", "endColumn", "title"}
+            assert "\n" not in value and "\r" not in value
+    assert any(
+        "file=seeds/evil%0A%3A%3Aerror file=x.txt%2Cline=1%3A%3Apwned.txt" in x for x in lines
+    )
+    assert any("100%250A sure%2C a%3Ab" in x for x in lines)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a.txt:1: fine", "a.txt:1: fine"),
+        ("::error::x", " ::error::x"),
+        ("a\n::error::x", "a%0A::error::x"),
+        ("50% off\r", "50%25 off%0D"),
+    ],
+)
+def test_safe_line(text: str, expected: str) -> None:
+    assert safe_line(text) == expected
+
+
+def test_sarif_uris_are_percent_encoded_and_valid(hostile: Report, tmp_path: Path) -> None:
+    assert main(["-q", "gate", "seeds/", "--sarif", "out.sarif"]) == 1
+    sarif: dict[str, Any] = json.loads(Path("out.sarif").read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(SCHEMA, format_checker=CHECKER).validate(sarif)
+    uris = [
+        loc["physicalLocation"]["artifactLocation"]["uri"]
+        for r in sarif["runs"][0]["results"]
+        for loc in [*r["locations"], *r.get("relatedLocations", [])]
+    ]
+    assert all(uri_reference(u) for u in uris)
+    assert "seeds/evil%0A%3A%3Aerror%20file%3Dx.txt%2Cline%3D1%3A%3Apwned.txt" in uris
+    assert sarif_uri("a b/c#d?e%f:g") == "a%20b/c%23d%3Fe%25f%3Ag"
+    # The checker itself refuses what the old output held.
+    assert not uri_reference("seeds/a b.txt") and not uri_reference("x\n::error")
+
+
+def test_output_formats(hostile: Report, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["-q", "gate", "seeds/", "--output-format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["passed"] is False and data["failing"] == len(hostile.findings)
+    assert data["rule"].startswith("fail on unreviewed discrepancies")
+    assert main(["-q", "gate", "seeds/", "--output-format", "sarif"]) == 1
+    sarif = json.loads(capsys.readouterr().out)
+    assert sarif["version"] == "2.1.0"
+
+
+def test_sarif_can_hold_the_failing_results_only(tmp_path: Path) -> None:
+    docs = write_docs(tmp_path, {"a.txt": TEXT.format("Tokyo"), "b.txt": TEXT.format("Osaka")})
+    place = finding(
+        "discrepancy",
+        "DC003",
+        [
+            ("a", TEXT.format("Tokyo"), "The talks were held in Tokyo on Tuesday."),
+            ("b", TEXT.format("Osaka"), "The talks were held in Osaka on Tuesday."),
+        ],
+        values=["Tokyo", "Osaka"],
+    )
+    lone = finding(
+        "unsupported", "UN001", [("b", TEXT.format("Osaka"), "Talks")], severity="warning"
+    )
+    report = make_report(docs, [place, lone])
+    decision = evaluate(report, reviews=reviews_of())
+    every = to_sarif(report, decision)["runs"][0]["results"]
+    failing = to_sarif(report, decision, only_failing=True)["runs"][0]["results"]
+    assert len(every) == 2 and [r["ruleId"] for r in failing] == ["DC003"]
+
+
+def test_markdown_summary_goes_to_the_step_summary_small_and_collapsed(
+    hostile: Report, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    step = tmp_path / "step-summary.md"
+    step.write_text("earlier step\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(step))
+    assert main(["-q", "gate", "seeds/"]) == 1
+    text = step.read_text(encoding="utf-8")
+    assert text.startswith("earlier step\n### factcheck gate: ❌ fails")  # appended
+    assert text.count("<details>") == len(hostile.findings)
+    assert "\n::" not in text and "<script" not in text
+    assert main(["-q", "gate", "seeds/", "--summary", "named.md"]) == 1
+    assert Path("named.md").read_text(encoding="utf-8").startswith("### factcheck gate")
+
+
+def test_markdown_summary_is_cut_under_64_kib(tmp_path: Path) -> None:
+    text = TEXT.format("Tokyo") + ("Filler sentence. " * 50 + "\n") * 5
+    docs = write_docs(tmp_path, {"a.txt": text, "b.txt": TEXT.format("Osaka")})
+    findings = [
+        finding(
+            "discrepancy",
+            "DC003",
+            [
+                ("a", text, "The talks were held in Tokyo on Tuesday."),
+                ("b", TEXT.format("Osaka"), "The talks were held in Osaka on Tuesday."),
+            ],
+            values=["Tokyo", f"Osaka {n}"],
+            message=f"Finding {n}: " + "long message " * 30,
+        )
+        for n in range(2000)
+    ]
+    decision = evaluate(make_report(docs, findings), reviews=reviews_of())
+    summary = markdown_summary(decision, rule="fail on x")
+    assert len(summary.encode("utf-8")) < 64 * 1024
+    assert re.search(r"_\d+ more finding\(s\) left out", summary)
