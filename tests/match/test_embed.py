@@ -111,3 +111,12 @@ def test_onnx_backends_give_each_text_one_vector_whatever_its_neighbours(
     for i, text in enumerate(texts):
         alone = Embedder(settings=Settings(embedding_backend=backend)).encode([text])
         np.testing.assert_array_equal(alone[0], together[i])
+
+
+def test_one_resolver_maps_the_packaged_model_for_embed_and_backends() -> None:
+    from factcheck.match.backends import packaged_model_path, resolve_model_path
+
+    name, folder = resolve_model(DEFAULT_MODEL)
+    assert folder is not None and name == str(folder)
+    assert folder == packaged_model_path(DEFAULT_MODEL) == resolve_model_path(DEFAULT_MODEL)
+    assert packaged_model_path("some/other/model") is None

