@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os as _os
+
 __version__ = "0.1.0"
+
+# No telemetry at run time: onnxruntime (the embedding backend and the verifier) reads this
+# when it is first imported, so it is set before any factcheck module can import it.
+_os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 from .api import check
 from .errors import ConfigError, ExitCode, FactcheckError, InputError
