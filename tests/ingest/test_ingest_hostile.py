@@ -84,8 +84,8 @@ def unreadable(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     # Permission bits do not stop root (CI runs as root), so the denial is simulated.
     real = os.scandir
 
-    def scandir(path: str | os.PathLike[str]) -> object:
-        if Path(path) == folder:
+    def scandir(path: str | os.PathLike[str] | int) -> object:
+        if not isinstance(path, int) and Path(path) == folder:
             raise PermissionError(13, "Permission denied", str(path))
         return real(path)
 

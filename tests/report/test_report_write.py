@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -135,7 +136,7 @@ def test_a_crash_between_the_moves_is_rolled_forward_by_the_next_reader(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     old_set(tmp_path)
-    real = write_module.os.replace
+    real = os.replace
     moves: list[str] = []
 
     def dies_after_the_first(src: str | Path, dst: str | Path) -> None:
@@ -144,10 +145,10 @@ def test_a_crash_between_the_moves_is_rolled_forward_by_the_next_reader(
         moves.append(str(dst))
         real(src, dst)
 
-    monkeypatch.setattr(write_module.os, "replace", dies_after_the_first)
+    monkeypatch.setattr(os, "replace", dies_after_the_first)
     with pytest.raises(Killed):
         write_reports(result(), tmp_path)
-    monkeypatch.setattr(write_module.os, "replace", real)
+    monkeypatch.setattr(os, "replace", real)
     assert (tmp_path / write_module.PENDING).is_dir()  # the new set is committed, not yet moved
     write_module.settle_reports(tmp_path)  # what `factcheck review` does before reading
     new = contents(tmp_path)
