@@ -329,3 +329,16 @@ def test_a_file_name_that_is_not_utf8_is_reported_escaped_with_a_stable_id(
     assert '"id": "caf\\\\xe9"' in first["report.json"].decode("utf-8")
     assert run(corpus, out) == (0, [])
     assert snapshot(out) == first
+
+
+def test_the_gate_checks_its_output_folder_first_too(
+    corpus: Path, extraction: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    (corpus.parent / "file").write_text("a file where a folder should be\n")
+    out = corpus.parent / "file" / "reports"
+    code = main(["-q", "gate", str(corpus), "-o", str(out)])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2 and extraction == []
+    assert err == [
+        f"factcheck: error: {out}: cannot write to the output folder: Not a directory [E090]"
+    ]

@@ -24,8 +24,10 @@ def _run_pipeline(
     """The report over `paths`, written to `output` when given (tests replace this function)."""
     from ..pipeline import run
     from ..progress import Progress
-    from ..report.write import write_reports
+    from ..report.write import check_output_folder, write_reports
 
+    if output is not None:
+        check_output_folder(output)  # before any model loads, as `factcheck report` does
     result = run(
         paths,
         settings=settings,
