@@ -1,4 +1,8 @@
-"""End to end in a temporary git repository holding the seeds: gate, annotate, review, gate again."""
+"""End to end in a temporary git repository holding the seeds: gate, annotate, review, gate again.
+
+Covers blame on the outlier: a document that agrees passes, one that contradicts fails on its
+own lines, one that joins the majority of a reviewed conflict passes with the review kept
+(and noted as new evidence), one that brings a third value fails."""
 
 from __future__ import annotations
 
@@ -38,8 +42,15 @@ Blinken and Austin arrived in Japan on Friday for the talks.
 """
 # Lines of CONTRADICTING that contradict the seeds: place, office-holder, date.
 CONTRADICTING_LINES = {5, 6, 7}
+# Names the foreign minister as three seeds do (the fourth names another): the majority.
+JOINING = """Motegi welcomes Blinken
+
+March 16, 2021
+
+Foreign Minister Toshimitsu Motegi welcomed Secretary of State Antony Blinken to Tokyo on Tuesday.
+"""
 FAILING = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): .* \[(?P<rule>\w+) (?P<fp>[0-9a-f]+)\]$")
-ANNOTATION = re.compile(r"^::error file=(?P<file>[^,]+),line=(?P<line>\d+),")
+ANNOTATION = re.compile(r"^::(?:error|warning|notice) file=(?P<file>[^,]+),line=(?P<line>\d+),")
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +135,79 @@ def test_contradicting_document_fails_until_reviewed(
     assert subprocess.run(
         ["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True, check=True
     ).stdout.split() == ["??", "reports/", "??", "seeds/contradicting.txt"]
+
+
+@pytest.fixture
+def clean(repo: Path) -> Path:
+    """The repository with only the seeds: documents and reviews earlier tests left are removed."""
+    seeds = {p.name for p in SEEDS.glob("*.txt")}
+    for p in (repo / "seeds").iterdir():
+        if p.name not in seeds:
+            p.unlink()
+    (repo / "reports" / "reviews.json").unlink(missing_ok=True)
+    return repo
+
+
+def person_in_role(report_path: Path) -> dict[str, object]:
+    (f,) = [f for f in json.loads(report_path.read_text())["findings"] if f["rule"] == "DC004"]
+    return dict(f)
+
+
+def test_joining_the_majority_of_a_reviewed_conflict_passes_and_keeps_the_review(
+    clean: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reviews = clean / "reports" / "reviews.json"
+    new = clean / "seeds" / "joining.txt"
+    try:
+        with inside(clean):
+            assert main(GATE) == 0  # nothing changed
+            seeds = person_in_role(clean / "out" / "report.json")
+            fp = str(seeds["fingerprint"])
+            note = ["--note", "Hayashi is right for 2022; 001 is an old story"]
+            assert main(["review", "--report", "out/report.json", "--dismiss", fp, *note]) == 0
+            capsys.readouterr()
+            new.write_text(JOINING, encoding="utf-8")
+            code = main(GATE)
+            captured = capsys.readouterr()
+            assert code == 0, captured.out + captured.err
+            joined = person_in_role(clean / "out" / "report.json")
+        # Same fingerprint, one more document: the review still applies, and the gate says so.
+        assert joined["fingerprint"] == fp
+        assert set(joined["documents"]) == {*seeds["documents"], "joining"}  # type: ignore[misc]
+        assert "new evidence since the review: joining" in captured.err
+        assert "match no finding any more" not in captured.err
+    finally:
+        new.unlink(missing_ok=True)
+        reviews.unlink(missing_ok=True)
+
+
+def test_a_third_value_fails_on_the_new_document_with_the_sources_it_contradicts(
+    clean: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    new = clean / "seeds" / "third.txt"
+    new.write_text(
+        "Kono meets Blinken\n\nMarch 16, 2021\n\n"
+        "Foreign Minister Taro Kono represented Japan at the talks with Secretary of State "
+        "Antony Blinken on Tuesday.\n",
+        encoding="utf-8",
+    )
+    try:
+        with inside(clean):
+            code = main([*GATE, "--sarif", "out/third.sarif", "--output-format", "text"])
+        out = capsys.readouterr().out.splitlines()
+        assert code == 1, out
+        failing = [m for m in map(FAILING.match, out) if m]
+        dc004 = [m for m in failing if m["rule"] == "DC004"]
+        assert dc004 and {m["file"] for m in dc004} == {"seeds/third.txt"}
+        sarif = json.loads((clean / "out" / "third.sarif").read_text())
+        (result,) = [
+            r
+            for r in sarif["runs"][0]["results"]
+            if r["ruleId"] == "DC004" and r["properties"]["failing"]
+        ]
+        related = {
+            loc["physicalLocation"]["artifactLocation"]["uri"] for loc in result["relatedLocations"]
+        }
+        assert related and all(u.startswith("seeds/") and u != "seeds/third.txt" for u in related)
+    finally:
+        new.unlink()
