@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: report test install lint schemas browser bench clean
+.PHONY: report test install lint schemas browser bench clean model
 
 report: $(STAMP)  ## Consistency report over seeds/ into reports/
 	$(BIN)/factcheck report seeds/ -o reports/
@@ -35,6 +35,9 @@ browser:  ## Headless Chromium for the HTML report test (Debian package)
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+model: $(STAMP)  ## Retrain the claim-pair verifier from ../shared/benchdata (fixed seeds; about an hour on 2 cores)
+	$(BIN)/python bench/train_verifier.py --out src/factcheck/data/verifier
 
 schemas: $(STAMP)  ## Regenerate schemas/*.schema.json from the models
 	$(BIN)/factcheck schema --write

@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     best: dict[str, dict[tuple[Key, Key], float]] = {"slots": {}, "cosine": {}}
     all_pairs = 0
     t0 = time.perf_counter()
+    verifier = common.load_verifier_for(settings)
     with common.open_embedder(settings, args.cache) as (_, embedder):
         # Only embeddings go to the cache: claims are extracted afresh on every run, as before.
         source = common.ClaimSource(settings)
@@ -81,7 +82,13 @@ def main(argv: list[str] | None = None) -> int:
                 all_pairs += 1
                 if chains[a] & chains[b]:
                     gold.add((min(a, b), max(a, b)))
-            result = match_claims(claims, documents=documents, settings=settings, embedder=embedder)
+            result = match_claims(
+                claims,
+                documents=documents,
+                settings=settings,
+                embedder=embedder,
+                verifier=verifier,
+            )
             for g in result.groups:
                 sents = sorted({sentence_of[c] for c in g.claims})
                 for a, b in combinations(sents, 2):
@@ -104,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     p, r, f = prf(pred, gold)
     print(
         f"# ECB+ topics {' '.join(map(str, args.topics))}: {all_pairs} cross-document sentence pairs, "
-        f"{len(gold)} gold ({'all' if args.all_chains else 'event'} chains); {common.models_line(source, embedder)}"
+        f"{len(gold)} gold ({'all' if args.all_chains else 'event'} chains); {common.models_line(source, embedder)}; "
+        f"verifier {verifier.model_id if verifier else 'off'}"
     )
     print(common.machine_line(elapsed))
     print(

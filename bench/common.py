@@ -23,6 +23,7 @@ from factcheck.cache import Cache
 from factcheck.extract import EXTRACTOR_VERSION, Extractor
 from factcheck.match.embed import Embedder
 from factcheck.match.score import Weights
+from factcheck.match.verify import Verifier, load_verifier
 from factcheck.models import Claim, Document
 from factcheck.settings import Settings
 
@@ -51,14 +52,27 @@ def add_matching_options(ap: argparse.ArgumentParser) -> None:
         default=Settings().embedding_backend,
         help="how the sentence-transformers model runs (default: %(default)s, the Settings default)",
     )
+    ap.add_argument(
+        "--verifier",
+        default=Settings().verifier,
+        help="claim-pair verifier: 'builtin', a folder, or 'off' (default: %(default)s)",
+    )
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
     """Default Settings with the options of add_matching_options applied."""
-    overrides: dict[str, object] = {"embedding_backend": args.embedding_backend}
+    overrides: dict[str, object] = {
+        "embedding_backend": args.embedding_backend,
+        "verifier": args.verifier,
+    }
     if args.threshold is not None:
         overrides["similarity_threshold"] = args.threshold
     return Settings.model_validate(overrides)
+
+
+def load_verifier_for(settings: Settings) -> Verifier | None:
+    """The verifier the settings name, as the pipeline loads it (None when it is off)."""
+    return None if settings.verifier == "off" else load_verifier(settings.verifier)
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -146,3 +147,35 @@ def test_settings_recorded(report: dict[str, Any]) -> None:
     assert "cache" not in recorded  # local paths would make reports differ between machines
     assert report["generated_with"]["models"]["embedding"]
     assert report["generated_with"]["rules"]
+
+
+def _by_content(result: RunResult, names: dict[str, str]) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Findings with document ids mapped back through `names`, positions left out; in messages
+    every id reads "DOC" (a list of sources is in id order, and the ids are what differ)."""
+    ids = {d.id: names.get(d.id, d.id) for d in result.documents}
+    pattern = re.compile("|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True)))
+    return sorted(
+        (
+            f.rule,
+            pattern.sub("DOC", f.message),
+            tuple(sorted(f"{ids[e.document]}:{e.text}" for e in f.evidence)),
+        )
+        for f in result.report.findings
+    )
+
+
+def test_findings_do_not_depend_on_file_names(
+    seeds_run: tuple[RunResult, Path], tmp_path: Path
+) -> None:
+    """The same texts under other names (in another order) give the same findings, ids aside."""
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    names = {f"doc{len(seeds) - i}_{p.stem[::-1]}": p.stem for i, p in enumerate(seeds)}
+    folder = tmp_path / "renamed"
+    folder.mkdir()
+    for new, old in names.items():
+        (folder / f"{new}.txt").write_bytes((ROOT / "seeds" / f"{old}.txt").read_bytes())
+    from factcheck.settings import load_settings
+
+    settings = load_settings(ROOT / "pyproject.toml").model_copy(update={"use_cache": False})
+    renamed = run([folder], settings=settings)
+    assert _by_content(renamed, names) == _by_content(seeds_run[0], {})

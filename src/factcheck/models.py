@@ -112,7 +112,7 @@ class Document(DocumentRecord):
     # ending on it must end after all of them. Empty: ends are starts + 1.
     end_map: list[tuple[int, int]] = Field(default_factory=list)
     _line_starts: list[int] | None = PrivateAttr(default=None)
-    _keys: tuple[int, list[int], list[int]] | None = PrivateAttr(default=None)
+    _keys: tuple[object, object, list[int], list[int]] | None = PrivateAttr(default=None)
 
     def record(self) -> DocumentRecord:
         return DocumentRecord.model_validate(
@@ -120,12 +120,18 @@ class Document(DocumentRecord):
         )
 
     def _breakpoint_keys(self) -> tuple[list[int], list[int]]:
-        # Cached because extraction calls locate() once per sentence; keyed on the map
-        # objects so that an assignment to offset_map/end_map invalidates it.
-        ident = id(self.offset_map) ^ (id(self.end_map) << 1)
-        if self._keys is None or self._keys[0] != ident:
-            self._keys = (ident, [k for k, _ in self.offset_map], [k for k, _ in self.end_map])
-        return self._keys[1], self._keys[2]
+        # Cached because extraction calls locate() once per sentence. The cache holds the map
+        # objects it was built from, so an assignment to offset_map/end_map invalidates it.
+        keys = self._keys
+        if keys is None or keys[0] is not self.offset_map or keys[1] is not self.end_map:
+            keys = (
+                self.offset_map,
+                self.end_map,
+                [k for k, _ in self.offset_map],
+                [k for k, _ in self.end_map],
+            )
+            self._keys = keys
+        return keys[2], keys[3]
 
     @staticmethod
     def _lookup(points: list[tuple[int, int]], keys: list[int], offset: int) -> int:
@@ -287,12 +293,23 @@ class ClaimSet(Model):
 # --------------------------------------------------------------------------- matching
 
 
+Relation = Literal["agree", "conflict", "discuss", "different", "unrelated"]
+
+
 class ClaimPair(Model):
-    """Two claims from different documents judged to state the same fact."""
+    """Two claims from different documents, as the matcher (and the verifier, when on) judged them."""
 
     a: str
     b: str
     similarity: float
+    relation: Relation | None = Field(
+        default=None,
+        description="The verifier's most probable relation: agree, conflict, discuss (same fact, "
+        "no stance), different (related, another fact or event) or unrelated.",
+    )
+    probabilities: dict[Relation, float] | None = Field(
+        default=None, description="The verifier's calibrated probability of each relation."
+    )
 
 
 class ClaimGroup(Model):
@@ -451,6 +468,8 @@ class MatchResult:
 
     groups: list[ClaimGroup]
     sources: list[SourceCluster] = field(default_factory=list)
+    # Candidate pairs the verifier judged to be about a different fact or event.
+    related: list[ClaimPair] = field(default_factory=list)
     _source_index: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from . import __version__
 from .cache import Cache, open_cache
@@ -18,9 +18,11 @@ from .extract import EXTRACTOR_VERSION, Extractor, link_entities
 from .ingest import load_documents
 from .match.embed import Embedder
 from .match.score import match_claims
+from .match.verify import load_verifier
 from .models import (
     Claim,
     ClaimGroup,
+    ClaimPair,
     Document,
     DocumentRecord,
     Finding,
@@ -106,6 +108,7 @@ class _StoredResult(Model):
 
     groups: list[ClaimGroup]
     sources: list[SourceCluster]
+    related: list[ClaimPair] = Field(default_factory=list)
     findings: list[Finding]
     rules: list[str]
 
@@ -115,7 +118,8 @@ def _load_result(data: bytes) -> tuple[MatchResult, list[Finding], list[str]] | 
         stored = _StoredResult.model_validate_json(data)
     except ValidationError:
         return None  # written by another version: computed again and replaced
-    return MatchResult(groups=stored.groups, sources=stored.sources), stored.findings, stored.rules
+    match = MatchResult(groups=stored.groups, sources=stored.sources, related=stored.related)
+    return match, stored.findings, stored.rules
 
 
 @lru_cache(maxsize=1)
@@ -186,7 +190,9 @@ def run(
             extract_claims(documents, settings=settings, cache=cache, progress=progress)
         )
         embedder = Embedder(settings=settings, cache=cache)
-        key = result_key(documents, claims, settings=settings, model_id=embedder.model_id)
+        verifier = None if settings.verifier == "off" else load_verifier(settings.verifier)
+        models = embedder.model_id + (f"|{verifier.model_id}" if verifier else "")
+        key = result_key(documents, claims, settings=settings, model_id=models)
         stored = cache.get_result(key)
         known = _load_result(stored) if stored is not None else None
         if known is not None:
@@ -198,12 +204,17 @@ def run(
                 settings=settings,
                 embedder=embedder,
                 progress=progress,
+                verifier=verifier,
             )
             findings, rule_codes = run_rules(match, claims, documents=documents, settings=settings)
             cache.put_result(
                 key,
                 _StoredResult(
-                    groups=match.groups, sources=match.sources, findings=findings, rules=rule_codes
+                    groups=match.groups,
+                    sources=match.sources,
+                    related=match.related,
+                    findings=findings,
+                    rules=rule_codes,
                 )
                 .model_dump_json()
                 .encode(),
@@ -211,7 +222,11 @@ def run(
         stats = cache.stats()
     generated = GeneratedWith(
         factcheck=__version__,
-        models={"spacy": Extractor.describe_model(settings), "embedding": embedder.model_id},
+        models={
+            "spacy": Extractor.describe_model(settings),
+            "embedding": embedder.model_id,
+            **({"verifier": verifier.model_id} if verifier else {}),
+        },
         settings=settings.public(),
         rules=rule_codes,
     )

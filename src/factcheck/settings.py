@@ -81,6 +81,24 @@ class Settings(BaseModel):
     duplicate_threshold: float = Field(
         default=0.9, ge=0.0, le=1.0, description="Documents this similar count as one source."
     )
+    verifier: str = Field(
+        default="off",
+        description="Claim-pair verifier that judges candidate pairs: 'builtin' (the cross-encoder "
+        "shipped with factcheck), a folder holding model.onnx, tokenizer.json and verifier.json, "
+        "or 'off' (match on similarity and slot evidence alone).",
+    )
+    verifier_floor: float = Field(
+        default=0.45,
+        ge=-1.0,
+        le=2.0,
+        description="Candidate pairs whose match score reaches this are judged by the verifier.",
+    )
+    verifier_same_fact: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="Verifier probability of stating the same fact at which a pair is matched.",
+    )
     cache: str | None = Field(
         default=None, description="Cache file; default <output>/.cache/factcheck.sqlite."
     )

@@ -17,7 +17,19 @@ from factcheck.rules.engine import run_rules
 from factcheck.rules.testing import build_case
 from factcheck.settings import Settings
 
-BUILTIN = ["AG001", "DC001", "DC002", "DC003", "DC004", "DC005", "DC006", "DC007", "DC008", "UN001"]
+BUILTIN = [
+    "AG001",
+    "DC001",
+    "DC002",
+    "DC003",
+    "DC004",
+    "DC005",
+    "DC006",
+    "DC007",
+    "DC008",
+    "DC009",
+    "UN001",
+]
 
 CORPUS: dict[str, Any] = {
     "groups": [[0, 1, 2], [3, 4]],
@@ -72,7 +84,7 @@ def test_builtin_rules_are_registered_in_code_order() -> None:
         (
             ["discrepancy"],
             ["DC008", "discrepancy.actor"],
-            ["DC001", "DC002", "DC003", "DC004", "DC006", "DC007"],
+            ["DC001", "DC002", "DC003", "DC004", "DC006", "DC007", "DC009"],
         ),
         (["AG001", "UN"], [], ["AG001", "UN001"]),
         ([], ["ALL"], []),

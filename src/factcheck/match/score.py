@@ -17,6 +17,7 @@ from ..settings import Settings
 from .ann import neighbour_pairs
 from .duplicates import source_clusters
 from .embed import Embedder
+from .verify import Verdict, Verifier
 
 __all__ = ["PairScore", "Weights", "group_pairs", "match_claims", "score_pair"]
 
@@ -223,14 +224,20 @@ def match_claims(
     embedder: Embedder,
     progress: Progress | None = None,
     weights: Weights = DEFAULT_WEIGHTS,
+    verifier: Verifier | None = None,
 ) -> MatchResult:
     """Group claims from different, independent documents that state the same fact.
 
     Candidates are each claim's `settings.top_k` nearest claims by cosine (exact search, or a
-    faiss index above `settings.ann_threshold` claims); a candidate pair is accepted when its
-    cosine plus slot evidence (`score_pair`) reaches `settings.similarity_threshold`. Claims of
-    one document, or of near-duplicate documents (`settings.duplicate_threshold`), are never
-    paired.
+    faiss index above `settings.ann_threshold` claims), scored by cosine plus slot evidence
+    (`score_pair`). Without a `verifier`, a candidate is accepted when its score reaches
+    `settings.similarity_threshold`. With one, every candidate scoring at least
+    `settings.verifier_floor` is judged by the cross-encoder, and it is accepted when the
+    verifier gives it at least `settings.verifier_same_fact` probability of stating the same
+    fact (whether the two sources agree on it or not); a pair that scored above the threshold
+    but that the verifier calls a different fact or event is kept in `MatchResult.related`, so
+    no candidate the matcher found vanishes without a verdict. Claims of one document, or of
+    near-duplicate documents (`settings.duplicate_threshold`), are never paired.
     """
     progress = progress or Progress(enabled=False)
     sources = source_clusters(documents, threshold=settings.duplicate_threshold)
@@ -252,11 +259,28 @@ def match_claims(
     )
     accepted: list[tuple[int, int, float]] = []
     cosine: dict[tuple[int, int], float] = {}
+    verdicts: dict[tuple[int, int], Verdict] = {}
+    related: list[ClaimPair] = []
+    candidates: list[tuple[int, int, float, float]] = []
     for i, j, s in zip(ii.tolist(), jj.tolist(), sims.tolist(), strict=True):
         scored = score_pair(claims[i], claims[j], float(s), weights=weights)
-        if scored.score >= settings.similarity_threshold:
-            accepted.append((i, j, scored.score))
-            cosine[(i, j)] = float(s)
+        cosine[(i, j)] = float(s)
+        candidates.append((i, j, float(s), scored.score))
+    if verifier is None:
+        accepted = [(i, j, sc) for i, j, _, sc in candidates if sc >= settings.similarity_threshold]
+    else:
+        judged = [(i, j, sc) for i, j, _, sc in candidates if sc >= settings.verifier_floor]
+        texts = [_ordered_texts(claims[i], claims[j]) for i, j, _ in judged]
+        with progress.task("Verifying candidate pairs", total=len(texts), unit="pairs") as step:
+            found = verifier.verify(texts, advance=step)
+        for (i, j, sc), verdict in zip(judged, found, strict=True):
+            verdicts[(i, j)] = verdict
+            if verdict.same_fact >= settings.verifier_same_fact:
+                # The verifier's probability leads; the match score only breaks near-ties.
+                accepted.append((i, j, verdict.same_fact + sc / 100))
+            elif sc >= settings.similarity_threshold:
+                a, b = sorted((claims[i].id, claims[j].id))
+                related.append(_pair(a, b, cosine[(i, j)], verdict))
     clusters = group_pairs(
         len(claims),
         accepted,
@@ -264,7 +288,29 @@ def match_claims(
         vectors=vectors,
         min_mean_cosine=settings.similarity_threshold - weights.slack / 2,
     )
-    return replace(result, groups=_build_groups(claims, clusters, accepted, cosine))
+    return replace(
+        result,
+        groups=_build_groups(claims, clusters, accepted, cosine, verdicts),
+        related=sorted(related, key=lambda p: (p.a, p.b)),
+    )
+
+
+def _ordered_texts(a: Claim, b: Claim) -> tuple[str, str]:
+    """The pair's texts in claim-id order, so a pair is judged the same whichever end came first."""
+    first, second = sorted((a, b), key=lambda c: c.id)
+    return first.text, second.text
+
+
+def _pair(a: str, b: str, cosine: float, verdict: Verdict | None) -> ClaimPair:
+    if verdict is None:
+        return ClaimPair(a=a, b=b, similarity=round(cosine, 4))
+    return ClaimPair(
+        a=a,
+        b=b,
+        similarity=round(cosine, 4),
+        relation=verdict.relation,
+        probabilities=verdict.as_dict(),
+    )
 
 
 def _build_groups(
@@ -272,6 +318,7 @@ def _build_groups(
     clusters: list[list[int]],
     accepted: list[tuple[int, int, float]],
     cosine: dict[tuple[int, int], float],
+    verdicts: dict[tuple[int, int], Verdict],
 ) -> list[ClaimGroup]:
     # One pass over the accepted pairs, each filed under the cluster holding both ends
     # (checking every pair against every cluster is quadratic on large corpora).
@@ -281,9 +328,7 @@ def _build_groups(
         n = cluster_of.get(i)
         if n is not None and cluster_of.get(j) == n:
             a, b = sorted((claims[i].id, claims[j].id))
-            pairs_of.setdefault(n, []).append(
-                ClaimPair(a=a, b=b, similarity=round(cosine[(i, j)], 4))
-            )
+            pairs_of.setdefault(n, []).append(_pair(a, b, cosine[(i, j)], verdicts.get((i, j))))
     out = []
     for n, members in enumerate(clusters):
         pairs = pairs_of.get(n, [])

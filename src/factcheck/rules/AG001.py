@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..models import Claim, Finding
+from ..review.fingerprint import normalise_text
 from .base import (
     ConfigKey,
     Rule,
@@ -26,10 +27,13 @@ class Agreement(Rule):
         Within each matched group, links two claims when they state the same fact: they come
         from different independent sources (syndicated copies count once), have the same
         modality class (a hedged, reported or planned claim does not confirm an asserted one),
-        no slot conflicts or updates (who, when, where, figures, polarity), a pair similarity of
-        at least `min_similarity` where the matcher recorded one, compatible predicates (the
-        same lemma or a synonym, else a similarity of at least `paraphrase_similarity`) and, when
-        both name actors, a shared actor (else again `paraphrase_similarity`). A loose topical
+        no slot conflicts or updates (who, when, where, figures, polarity), and the claim-pair
+        verifier's most probable relation for them is "agree". Where the verifier did not judge
+        the pair (it is off, or the pair was linked through others), the pair needs instead a
+        similarity of at least `min_similarity` where the matcher recorded one, compatible
+        predicates (the same lemma or a synonym, else a similarity of at least
+        `paraphrase_similarity`) and, when both name actors, a shared actor (else again
+        `paraphrase_similarity`). A loose topical
         group therefore makes no agreement. The largest linked set is an agreement when it
         spans at least `min_sources` independent sources; the message says how many.
 
@@ -88,20 +92,25 @@ class Agreement(Rule):
             components: dict[str, list[Claim]] = {}
             for c in comp.claims:
                 components.setdefault(_find(parent, c.id), []).append(c)
-            best: list[Claim] | None = None
-            best_sources = 0
-            for root in sorted(components):
-                members = components[root]
-                n = len({ctx.source_of(c.document) for c in members})
-                if n > best_sources:
-                    best, best_sources = members, n
-            if best is None or best_sources < int(self.options["min_sources"]):
+            # The widest component wins; ties go by what the claims say, never by file names,
+            # so the same texts under other names give the same agreement.
+            best = min(
+                components.values(),
+                key=lambda m: (
+                    -len({ctx.source_of(c.document) for c in m}),
+                    -len(m),
+                    sorted(normalise_text(c.text) for c in m),
+                ),
+            )
+            best_sources = len({ctx.source_of(c.document) for c in best})
+            if best_sources < int(self.options["min_sources"]):
                 continue
             members = self._evidence(ctx, best)
             ids = {c.id for c in members}
             pairs = [p for p in linking if p.a.id in ids and p.b.id in ids]
             sources = sorted({ctx.source_of(c.document) for c in best})
-            lead = min(best, key=lambda c: (c.document, c.id))
+            # The most concise statement leads the message (never chosen by file name).
+            lead = min(best, key=lambda c: (len(c.text), normalise_text(c.text), c.document, c.id))
             yield self.finding(
                 members,
                 f"{best_sources} independent sources agree that “{shorten(lead.text, 120)}” "
@@ -115,6 +124,9 @@ class Agreement(Rule):
         """Whether a pair states one fact: no conflicts, similar enough, compatible slots."""
         if p.neutralised or p.conflicts() or p.verdict("quantity") == "update":
             return False
+        if p.relation is not None:
+            # The verifier read both texts whole: it outranks the lexical heuristics below.
+            return p.relation == "agree"
         sim = p.similarity
         if sim is not None and sim < float(self.options["min_similarity"]):
             return False

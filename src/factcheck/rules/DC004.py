@@ -49,7 +49,7 @@ class PersonInRole(Rule):
         doc b: "...met virtually with Japanese Foreign Minister Yoshimasa Hayashi."
         -> DC004: Sources disagree on who was foreign minister of Japan: a says Toshimitsu
            Motegi; b says Yoshimasa Hayashi. They also differ on the setting: the sources
-           describe one in Tokyo (a) and a virtual meeting (b).
+           describe a virtual meeting (b) and one in Tokyo (a).
     """
 
     code = "DC004"
@@ -304,8 +304,9 @@ class PersonInRole(Rule):
         labels: dict[str, list[str]] = {}
         for doc, st in sorted(per_doc.items()):
             labels.setdefault(st.label(), []).append(doc)
+        # Settings in the order of their labels, not of the documents' names.
         text = "the sources describe " + join_names(
-            [f"{label} ({join_names(docs)})" for label, docs in labels.items()]
+            [f"{label} ({join_names(labels[label])})" for label in sorted(labels)]
         )
         slot = SlotComparison(
             slot="where",

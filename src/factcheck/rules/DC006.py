@@ -24,7 +24,9 @@ class PolarityDiscrepancy(GroupSlotRule):
         claim ("did not attend") against a positive one with the same predicate (or a synonym),
         or a denial ("denies the report that ...", "... is a hoax") against the claim it denies,
         whose predicate lies inside the denial. Either way the pair's similarity must reach
-        `min_similarity` where the matcher recorded one. A hedged or reported claim against an
+        `min_similarity` where the matcher recorded one. Where the claim-pair verifier judged the
+        pair, its most probable relation must be "conflict" instead: a negation of a side fact
+        ("did not say when") does not contradict the main one. A hedged or reported claim against an
         asserted one is not compared, so "X reportedly did not attend" does not contradict
         "X attended". Denial cues count only where they govern the claim (a verb of denial, a
         claim that calls something false), never as ordinary nouns or inside quotes.
@@ -50,6 +52,10 @@ class PolarityDiscrepancy(GroupSlotRule):
     )
 
     def accept_pair(self, ctx: RuleContext, pair: PairComparison) -> bool:
+        if pair.relation is not None:
+            # A negation counts only when it is about the fact in question: the verifier, which
+            # reads both texts whole, must see a contradiction.
+            return pair.relation == "conflict"
         if pair.similarity is not None and pair.similarity < float(self.options["min_similarity"]):
             return False
         negative = pair.a if effective_polarity(pair.a) == "negative" else pair.b

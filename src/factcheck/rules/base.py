@@ -13,6 +13,7 @@ from ..errors import ConfigError, Errors
 from ..models import (
     Claim,
     ClaimGroup,
+    ClaimPair,
     Document,
     Evidence,
     Finding,
@@ -143,6 +144,13 @@ class RuleContext:
             for g in self.match.groups
         }
 
+    @cached_property
+    def pair_records(self) -> dict[str, dict[tuple[str, str], ClaimPair]]:
+        """The matcher's record of each accepted pair (similarity, verifier verdict), per group id."""
+        return {
+            g.id: {(min(p.a, p.b), max(p.a, p.b)): p for p in g.pairs} for g in self.match.groups
+        }
+
     def similarity(self, group: ClaimGroup, a: str, b: str) -> float | None:
         """Similarity of two claims of a group as the matcher recorded it.
 
@@ -185,6 +193,12 @@ class RuleContext:
                 options=self.options,
                 similarity=lambda a, b: self.similarity(group, a, b),
             )
+            records = self.pair_records.get(group.id, {})
+            for pair in hit.pairs:
+                record = records.get((min(pair.a.id, pair.b.id), max(pair.a.id, pair.b.id)))
+                if record is not None and record.relation is not None:
+                    pair.relation = record.relation
+                    pair.probabilities = record.probabilities
             self._comparisons[group.id] = hit
         return hit
 
@@ -352,8 +366,12 @@ class GroupSlotRule(Rule):
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         for group in ctx.groups:
             comp = ctx.comparison(group)
+            # A slot that differs between claims about different facts or events is no
+            # discrepancy ("met in Tokyo" in 2023 against "met virtually" in 2021).
             pairs = [
-                p for p in comp.pairs_with(self.slot, self.verdict) if self.accept_pair(ctx, p)
+                p
+                for p in comp.pairs_with(self.slot, self.verdict)
+                if not p.other_fact and self.accept_pair(ctx, p)
             ]
             if not pairs:
                 continue

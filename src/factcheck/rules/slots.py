@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -15,6 +15,7 @@ from ..models import (
     Modality,
     Polarity,
     Quantity,
+    Relation,
     SlotComparison,
     SlotName,
     SlotVerdict,
@@ -364,6 +365,18 @@ class PairComparison:
     slots: dict[str, SlotResult]
     neutralised: bool = False
     similarity: float | None = None
+    # The verifier's judgement of the pair, where the matcher ran it (None: not judged).
+    relation: Relation | None = None
+    probabilities: Mapping[Relation, float] | None = None
+
+    def p(self, relation: Relation) -> float | None:
+        """The verifier's probability of `relation` for this pair (None: not judged)."""
+        return None if self.probabilities is None else self.probabilities.get(relation, 0.0)
+
+    @property
+    def other_fact(self) -> bool:
+        """The verifier judged the two claims to be about different facts or events."""
+        return self.relation in ("different", "unrelated")
 
     def verdict(self, slot: str) -> SlotVerdict:
         return self.slots[slot].verdict

@@ -28,6 +28,7 @@ from typing import Any, cast
 import yaml
 
 from ..errors import ConfigError, Errors
+from ..match.verify import LABELS, Verdict
 from ..models import (
     Attribution,
     Claim,
@@ -76,6 +77,9 @@ class RuleTestCase:
     # `pairs`: [[i, j, similarity], ...] for single pairs (others then count as not accepted).
     similarity: float | None = None
     pairs: list[list[float]] | None = None
+    # `verifier`: the claim-pair verifier's probabilities ({agree: 0.9, conflict: 0.05, ...})
+    # recorded for every cross-document pair of a group (similarity then defaults to 0.9).
+    verifier: dict[str, float] | None = None
     # Claim indexes per group (default: one group of every claim); documents merged as one
     # source; document metadata ({doc: {published: ...}}); settings for the run.
     groups: list[list[int]] | None = None
@@ -318,9 +322,11 @@ def build_case(
                 if x >= y or claims[x].document == claims[y].document:
                     continue
                 sim = given.get((x, y), default)
+                if sim is None and case.verifier is not None:
+                    sim = 0.9
                 if sim is not None:
                     a, b = sorted((claims[x].id, claims[y].id))
-                    pairs.append(ClaimPair(a=a, b=b, similarity=float(sim)))
+                    pairs.append(_case_pair(a, b, float(sim), case.verifier))
         groups.append(
             ClaimGroup(id=f"g{gi}", claims=sorted(claims[j].id for j in members), pairs=pairs)
         )
@@ -330,6 +336,19 @@ def build_case(
     ]
     settings = Settings.model_validate(case.settings or {})
     return MatchResult(groups=groups, sources=sources), claims, list(documents.values()), settings
+
+
+def _case_pair(a: str, b: str, similarity: float, verifier: dict[str, float] | None) -> ClaimPair:
+    if verifier is None:
+        return ClaimPair(a=a, b=b, similarity=similarity)
+    verdict = Verdict(tuple(float(verifier.get(r, 0.0)) for r in LABELS))
+    return ClaimPair(
+        a=a,
+        b=b,
+        similarity=similarity,
+        relation=verdict.relation,
+        probabilities=verdict.as_dict(),
+    )
 
 
 def run_case(case: RuleTestCase | Mapping[str, Any]) -> list[Finding]:

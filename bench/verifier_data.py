@@ -1,0 +1,367 @@
+"""Training and validation pairs for the claim-pair verifier, built from ../shared/benchdata dev splits."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+import random
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ecb_util import DEV_TOPICS, load_topic, validated_sentences
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "benchdata"
+
+# The verifier's classes, in the order of its output: what a pair of claims (or a claim and the
+# evidence a document gives for it) says about one fact.
+LABELS: tuple[str, ...] = ("agree", "conflict", "discuss", "different", "unrelated")
+FNC_LABELS = {
+    "agree": "agree",
+    "disagree": "conflict",
+    "discuss": "discuss",
+    "unrelated": "unrelated",
+}
+EMERGENT_LABELS = {"for": "agree", "against": "conflict", "observing": "discuss"}
+SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"')\]]*|$)")
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One labelled example: a claim, the evidence it is checked against, and where it came from."""
+
+    claim: str
+    evidence: str
+    label: str
+    source: str  # fnc1 | emergent | ecbplus
+    group: str  # the unit of the split: headline, claim id or topic
+
+
+def bucket(key: str, *, folds: int = 4) -> int:
+    """A stable fold for a split key: the same on every machine and Python version."""
+    return int(hashlib.sha256(key.encode("utf-8")).hexdigest()[:8], 16) % folds
+
+
+def is_validation(key: str) -> bool:
+    return bucket(key) == 0
+
+
+def norm(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def sentences(text: str) -> list[str]:
+    out = []
+    for para in text.split("\n"):
+        for m in SENTENCE.finditer(para):
+            s = m.group().strip()
+            if len(s) >= 20:
+                out.append(s)
+    return out
+
+
+# --- Emergent: claim headline against article headline, split by claim ----------------------
+
+
+def emergent_pairs(root: Path, *, negatives_per_claim: int, seed: int) -> list[Pair]:
+    path = root / "emergent" / "url-versions-2015-06-14-clean-train.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    out = [
+        Pair(
+            r["claimHeadline"],
+            r["articleHeadline"],
+            EMERGENT_LABELS[r["articleHeadlineStance"]],
+            "emergent",
+            r["claimId"],
+        )
+        for r in rows
+    ]
+    # Unrelated pairs: a claim against headlines written about another claim of the same side of
+    # the split, so that no validation text reaches training through a negative.
+    rng = random.Random(seed)
+    by_claim: dict[str, list[dict[str, str]]] = {}
+    for r in rows:
+        by_claim.setdefault(r["claimId"], []).append(r)
+    claims = sorted(by_claim)
+    for cid in claims:
+        side = is_validation(cid)
+        others = [c for c in claims if c != cid and is_validation(c) == side]
+        for other in rng.sample(others, min(negatives_per_claim, len(others))):
+            art = rng.choice(by_claim[other])
+            out.append(
+                Pair(
+                    by_claim[cid][0]["claimHeadline"],
+                    art["articleHeadline"],
+                    "unrelated",
+                    "emergent",
+                    cid,
+                )
+            )
+    return out
+
+
+# --- FNC-1: headline against the body sentences nearest to it, split by headline and body ----
+
+
+def fnc_pairs(
+    root: Path,
+    *,
+    encode: Callable[[list[str]], object],
+    top_k: int,
+    per_label: dict[str, int],
+    seed: int,
+) -> tuple[list[Pair], list[Pair]]:
+    """(train, validation): validation holds the pairs whose headline and body are both held out.
+
+    A pair with one side held out and the other not is dropped, so that no headline and no body
+    text is on both sides of the split. Training is sampled per label (`per_label`, the rare
+    "disagree" class whole); validation is kept whole, in its natural class balance.
+    """
+    import numpy as np
+
+    csv.field_size_limit(sys.maxsize)
+    with (root / "fnc1" / "train_bodies.csv").open(encoding="utf-8", newline="") as fh:
+        bodies = {r["Body ID"]: r["articleBody"] for r in csv.DictReader(fh)}
+    with (root / "fnc1" / "train_stances.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(
+            dict.fromkeys((r["Headline"], r["Body ID"], r["Stance"]) for r in csv.DictReader(fh))
+        )
+    train_rows, val_rows = [], []
+    for h, b, s in rows:
+        vh, vb = is_validation("h:" + norm(h)), is_validation("b:" + b)
+        if vh and vb:
+            val_rows.append((h, b, s))
+        elif not vh and not vb:
+            train_rows.append((h, b, s))
+    rng = random.Random(seed)
+    chosen: list[tuple[str, str, str]] = []
+    for label in sorted(FNC_LABELS):
+        of_label = sorted(r for r in train_rows if r[2] == label)
+        n = per_label.get(label, len(of_label))
+        chosen.extend(of_label if n >= len(of_label) else rng.sample(of_label, n))
+    needed = chosen + val_rows
+    body_sents = {
+        b: sentences(bodies[b]) or [bodies[b][:400]] for b in sorted({r[1] for r in needed})
+    }
+    texts = sorted({s for ss in body_sents.values() for s in ss} | {r[0] for r in needed})
+    vecs = dict(zip(texts, np.asarray(encode(texts)), strict=True))
+
+    def evidence(headline: str, body: str) -> str:
+        ss = body_sents[body]
+        scores = np.array([float(vecs[headline] @ vecs[s]) for s in ss])
+        best = sorted(np.argsort(-scores, kind="stable")[:top_k])  # in the body's own order
+        return " ".join(ss[i] for i in best)
+
+    def make(rows_: Iterable[tuple[str, str, str]]) -> list[Pair]:
+        return [Pair(h, evidence(h, b), FNC_LABELS[s], "fnc1", "h:" + norm(h)) for h, b, s in rows_]
+
+    return make(chosen), make(val_rows)
+
+
+# --- ECB+: sentences about the same event, a different event of the same kind, or another topic
+
+
+def ecb_pairs(root: Path, *, per_topic: int, seed: int) -> list[Pair]:
+    """Same cross-document event chain: agree; the other half of the topic: different; another topic: unrelated."""
+    selected = validated_sentences(root / "ecbplus" / "ECBplus_coreference_sentences.csv")
+    rng = random.Random(seed)
+    topics = sorted({int(name.split("_")[0]) for name in selected})
+    loaded = {t: load_topic(root / "ecbplus", t, selected) for t in topics}
+    out: list[Pair] = []
+    for t in topics:
+        sents = [
+            (d, s, text) for d in loaded[t] for s, text in d.sentences.items() if d.chains.get(s)
+        ]
+        same, different = [], []
+        for i, (d1, s1, x1) in enumerate(sents):
+            for d2, s2, x2 in sents[i + 1 :]:
+                if d1.name == d2.name:
+                    continue
+                if d1.half == d2.half and d1.chains[s1] & d2.chains[s2]:
+                    same.append((x1, x2))
+                elif d1.half != d2.half:
+                    different.append((x1, x2))
+        group = f"topic:{t}"
+        for label, pool in (("agree", same), ("different", different)):
+            for x1, x2 in rng.sample(pool, min(per_topic, len(pool))):
+                a, b = (x1, x2) if rng.random() < 0.5 else (x2, x1)
+                out.append(Pair(a, b, label, "ecbplus", group))
+        others = [u for u in topics if u != t and (u in DEV_TOPICS) == (t in DEV_TOPICS)]
+        for _ in range(per_topic // 2):
+            if not sents or not others:
+                break
+            u = rng.choice(others)
+            pool_u = [text for d in loaded[u] for text in d.sentences.values()]
+            if pool_u:
+                out.append(
+                    Pair(rng.choice(sents)[2], rng.choice(pool_u), "unrelated", "ecbplus", group)
+                )
+    return out
+
+
+def ecb_is_validation(p: Pair) -> bool:
+    return int(p.group.split(":")[1]) in DEV_TOPICS
+
+
+def build(
+    root: Path = DATA,
+    *,
+    encode: Callable[[list[str]], object],
+    seed: int = 13,
+    top_k: int = 3,
+    fnc_per_label: dict[str, int] | None = None,
+    ecb_per_topic: int = 45,
+    emergent_negatives: int = 2,
+) -> tuple[list[Pair], list[Pair]]:
+    """(train, validation) over the three corpora; no text of a validation pair is in training."""
+    per_label = fnc_per_label or {"agree": 2000, "discuss": 1600, "unrelated": 1200}
+    fnc_train, fnc_val = fnc_pairs(root, encode=encode, top_k=top_k, per_label=per_label, seed=seed)
+    emergent = emergent_pairs(root, negatives_per_claim=emergent_negatives, seed=seed)
+    em_train = [p for p in emergent if not is_validation(p.group)]
+    em_val = [p for p in emergent if is_validation(p.group)]
+    ecb = ecb_pairs(root, per_topic=ecb_per_topic, seed=seed)
+    ecb_train = [p for p in ecb if not ecb_is_validation(p)]
+    ecb_val = [p for p in ecb if ecb_is_validation(p)]
+    val = fnc_val + em_val + ecb_val
+    # Emergent's article headlines are FNC-1's headlines: drop training pairs that share a text
+    # with any validation pair, across corpora.
+    held = {norm(p.claim) for p in val} | {norm(p.evidence) for p in val if p.source != "fnc1"}
+    train = [
+        p
+        for p in fnc_train + em_train + ecb_train
+        if norm(p.claim) not in held and norm(p.evidence) not in held
+    ]
+    return train, val
+
+
+def describe(pairs: Sequence[Pair]) -> str:
+    counts = Counter((p.source, p.label) for p in pairs)
+    lines = []
+    for src in sorted({p.source for p in pairs}):
+        lines.append(
+            f"  {src:9s} "
+            + "  ".join(f"{lab} {counts[(src, lab)]}" for lab in LABELS if counts[(src, lab)])
+        )
+    return "\n".join(lines)
+
+
+# --- figures ----------------------------------------------------------------------------
+
+
+def softmax(z: object, t: float = 1.0) -> object:
+    import numpy as np
+
+    z = np.asarray(z, dtype=np.float64) / t
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def fit_temperature(logits: object, gold: Sequence[int]) -> float:
+    import numpy as np
+
+    y = np.asarray(gold)
+    best, best_t = math.inf, 1.0
+    for t in np.arange(0.5, 4.01, 0.05):
+        p = softmax(logits, float(t))
+        nll = -float(np.mean(np.log(p[np.arange(len(y)), y] + 1e-12)))
+        if nll < best:
+            best, best_t = nll, float(t)
+    return round(best_t, 2)
+
+
+def ece(probs: object, gold: Sequence[int], bins: int = 10) -> float:
+    import numpy as np
+
+    p = np.asarray(probs)
+    conf, pred, y = p.max(axis=1), p.argmax(axis=1), np.asarray(gold)
+    total = 0.0
+    for b in range(bins):
+        m = (conf > b / bins) & (conf <= (b + 1) / bins)
+        if m.any():
+            total += m.mean() * abs(float((pred[m] == y[m]).mean()) - float(conf[m].mean()))
+    return total
+
+
+def macro_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> float:
+    scores = []
+    for lab in labels:
+        tp = sum(g == p == lab for g, p in zip(gold, pred, strict=True))
+        fp = sum(p == lab != g for g, p in zip(gold, pred, strict=True))
+        fn = sum(g == lab != p for g, p in zip(gold, pred, strict=True))
+        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(scores) / len(scores)
+
+
+def fnc_score(gold: Sequence[str], pred: Sequence[str]) -> float:
+    def score(g: str, p: str) -> float:
+        return 0.25 * ((g == "unrelated") == (p == "unrelated")) + 0.75 * (
+            g != "unrelated" and g == p
+        )
+
+    return sum(map(score, gold, pred)) / sum(score(g, g) for g in gold)
+
+
+def evaluate(val: Sequence[Pair], probs: object) -> dict[str, object]:
+    """Figures per corpus on the validation pairs, each in its corpus's own terms."""
+    import numpy as np
+
+    p = np.asarray(probs)
+    ix = {x: i for i, x in enumerate(LABELS)}
+    figures: dict[str, object] = {}
+    fnc = [i for i, v in enumerate(val) if v.source == "fnc1"]
+    if fnc:
+        to_fnc = {
+            "agree": "agree",
+            "conflict": "disagree",
+            "discuss": "discuss",
+            "unrelated": "unrelated",
+        }
+        gold = [to_fnc[val[i].label] for i in fnc]
+        # "different" is a related story about another event: FNC-1 calls that unrelated.
+        q = p[fnc][:, [ix["agree"], ix["conflict"], ix["discuss"], ix["unrelated"]]].copy()
+        q[:, 3] += p[fnc][:, ix["different"]]
+        pred = [("agree", "disagree", "discuss", "unrelated")[k] for k in q.argmax(axis=1)]
+        labs = ["agree", "disagree", "discuss", "unrelated"]
+        figures["fnc1"] = {
+            "pairs": len(fnc),
+            "weighted_score": round(100 * fnc_score(gold, pred), 1),
+            "macro_f1": round(macro_f1(gold, pred, labs), 3),
+            "per_class_f1": {lab: round(macro_f1(gold, pred, [lab]), 3) for lab in labs},
+            "accuracy": round(float(np.mean([g == x for g, x in zip(gold, pred, strict=True)])), 3),
+            "confusion": {
+                g: dict(Counter(x for gg, x in zip(gold, pred, strict=True) if gg == g))
+                for g in labs
+            },
+        }
+    em = [i for i, v in enumerate(val) if v.source == "emergent" and v.label != "unrelated"]
+    if em:
+        gold = [val[i].label for i in em]
+        q = p[em][:, [ix["agree"], ix["conflict"], ix["discuss"]]]
+        pred = [("agree", "conflict", "discuss")[k] for k in q.argmax(axis=1)]
+        figures["emergent"] = {
+            "pairs": len(em),
+            "accuracy": round(float(np.mean([g == x for g, x in zip(gold, pred, strict=True)])), 3),
+            "macro_f1": round(macro_f1(gold, pred, ["agree", "conflict", "discuss"]), 3),
+        }
+    ecb = [i for i, v in enumerate(val) if v.source == "ecbplus"]
+    if ecb:
+        same = p[ecb][:, [ix["agree"], ix["conflict"], ix["discuss"]]].sum(axis=1) >= 0.5
+        gold_same = np.array([val[i].label == "agree" for i in ecb])
+        tp = int((same & gold_same).sum())
+        prec = tp / max(int(same.sum()), 1)
+        rec = tp / max(int(gold_same.sum()), 1)
+        hard = np.array([val[i].label != "unrelated" for i in ecb])
+        figures["ecbplus"] = {
+            "pairs": len(ecb),
+            "same_event_precision": round(prec, 3),
+            "same_event_recall": round(rec, 3),
+            "same_event_f1": round(2 * prec * rec / max(prec + rec, 1e-9), 3),
+            "accuracy_same_vs_other_half": round(float((same[hard] == gold_same[hard]).mean()), 3),
+        }
+    return figures
