@@ -91,6 +91,11 @@ def run_pipeline(bodies: dict[str, str], limit: int | None, settings: Settings) 
         )
         print(f"  first run CPU time {time.process_time() - cpu:.1f}s")
         peak_first = peak_mib()
+        verified = sum(len(g.pairs) for g in first.match.groups) + len(first.match.related)
+        print(
+            f"  matched pairs and related pairs kept: {verified} "
+            f"({len(first.match.related)} related, different fact or event)"
+        )
         print(
             f"  claims {len(first.claims)}, groups {len(first.match.groups)}, "
             f"near-duplicate clusters {len(first.match.sources)}, findings {len(first.report.findings)}"
@@ -189,6 +194,11 @@ def main(argv: list[str] | None = None) -> int:
         help="embedding backend for the pipeline and the bare model cost",
     )
     ap.add_argument(
+        "--verifier",
+        default=Settings().verifier,
+        help="claim-pair verifier for the pipeline: builtin, a folder or off (default: %(default)s)",
+    )
+    ap.add_argument(
         "--uniform", action="store_true", help="structureless random vectors (worst case)"
     )
     args = ap.parse_args(argv)
@@ -198,8 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         f"# {time.strftime('%Y-%m-%d %H:%M')} on {platform.node()}: {os.cpu_count()} cores, "
         f"faiss threads {faiss.omp_get_max_threads()}, python {platform.python_version()}"
     )
-    settings = Settings(embedding_backend=args.embedding_backend)
-    print(f"# embedding backend {settings.embedding_backend}")
+    settings = Settings(embedding_backend=args.embedding_backend, verifier=args.verifier)
+    print(f"# embedding backend {settings.embedding_backend}, verifier {settings.verifier}")
     if not args.skip_pipeline:
         run_pipeline(read_bodies(args.bodies), args.limit, settings)
     if args.vectors:

@@ -409,6 +409,19 @@ class GeneratedWith(Model):
     rules: list[str] = Field(default_factory=list, description="Codes of the rules that ran.")
 
 
+class RelatedPair(Model):
+    """A candidate pair the verifier judged to be about a different fact or event.
+
+    Such a pair is not compared slot by slot (it cannot conflict), but it is listed, so that
+    no pair the matcher found vanishes without a verdict.
+    """
+
+    relation: Relation = Field(description="The verifier's most probable relation.")
+    probability: float = Field(description="The verifier's probability of that relation.")
+    similarity: float = Field(description="Cosine similarity of the two claims.")
+    evidence: list[Evidence] = Field(description="The two claims, in claim-id order.")
+
+
 class Report(Model):
     """The consistency report: `reports/report.json` validates against schemas/report.schema.json."""
 
@@ -419,6 +432,10 @@ class Report(Model):
         default_factory=list, description="Near-duplicate documents counted as one source."
     )
     findings: list[Finding]
+    related: list[RelatedPair] = Field(
+        default_factory=list,
+        description="Candidate pairs the verifier judged to be about a different fact or event.",
+    )
     summary: Summary
 
 

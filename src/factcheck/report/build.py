@@ -6,7 +6,17 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..models import KIND_ORDER, Claim, Document, Finding, GeneratedWith, Report, Summary
+from ..models import (
+    KIND_ORDER,
+    Claim,
+    Document,
+    Finding,
+    GeneratedWith,
+    RelatedPair,
+    Report,
+    Summary,
+)
+from ..rules.base import evidence
 
 if TYPE_CHECKING:
     from ..models import MatchResult
@@ -42,6 +52,25 @@ def summarise(
     )
 
 
+def related_pairs(match: MatchResult, claims: Sequence[Claim]) -> list[RelatedPair]:
+    """The verifier's "different fact or event" pairs, located in their documents."""
+    by_id = {c.id: c for c in claims}
+    out = []
+    for pair in match.related:
+        a, b = by_id.get(pair.a), by_id.get(pair.b)
+        if a is None or b is None or pair.relation is None or pair.probabilities is None:
+            continue
+        out.append(
+            RelatedPair(
+                relation=pair.relation,
+                probability=pair.probabilities[pair.relation],
+                similarity=pair.similarity,
+                evidence=[evidence(a), evidence(b)],
+            )
+        )
+    return sorted(out, key=lambda r: [(e.document, e.start, e.claim) for e in r.evidence])
+
+
 def build_report(
     *,
     documents: Sequence[Document],
@@ -56,5 +85,6 @@ def build_report(
         documents=sorted((d.record() for d in documents), key=lambda d: d.id),
         sources=sorted(match.sources, key=lambda s: s.id),
         findings=ordered,
+        related=related_pairs(match, claims),
         summary=summarise(ordered, documents, len(claims), len(match.groups)),
     )

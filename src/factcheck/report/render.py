@@ -674,7 +674,38 @@ def render_markdown(report: Report) -> str:
             out += ["None.", ""]
         for view in section.findings:
             out += _md_finding(view)
+    out += _md_related(report)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+# Pairs listed in report.md; report.json holds them all.
+MD_RELATED_LIMIT = 50
+
+
+def _md_related(report: Report) -> list[str]:
+    """Candidate pairs the verifier set apart as a different fact or event (collapsed)."""
+    if not report.related:
+        return []
+    shown = report.related[:MD_RELATED_LIMIT]
+    out = [
+        f"## Related, different fact or event ({len(report.related)})",
+        "",
+        "Candidate pairs that the verifier judged to be about another fact or event: they are "
+        "not compared, so they can neither agree nor conflict.",
+        "",
+        "<details><summary>Show the pairs</summary>",
+        "",
+    ]
+    for pair in shown:
+        a, b = pair.evidence
+        out.append(
+            f"- {pair.relation} ({pair.probability:.2f}): {md_code(f'{a.document}:{a.line}')} "
+            f"“{md_text(a.text)}” / {md_code(f'{b.document}:{b.line}')} “{md_text(b.text)}”"
+        )
+    if len(report.related) > len(shown):
+        out.append(f"- … and {len(report.related) - len(shown)} more in report.json")
+    out += ["", "</details>", ""]
+    return out
 
 
 # --------------------------------------------------------------------------- HTML
