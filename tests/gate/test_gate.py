@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,7 +13,7 @@ from factcheck.cli import main
 from factcheck.errors import InputError
 from factcheck.gate.annotations import github_annotation
 from factcheck.gate.evaluate import evaluate
-from factcheck.gate.git import changed_since, split_paths
+from factcheck.gate.git import changed_since, split_paths, unstaged_note
 from factcheck.models import (
     DocumentRecord,
     Evidence,
@@ -601,3 +602,32 @@ def test_gate_cli_named_sidecar_counts_as_its_document(
     captured = capsys.readouterr()
     assert captured.out.startswith("seeds/a.txt:5: ")
     assert "in 1 changed document(s)" in captured.err
+
+
+# --------------------------------------------------------------------------- pre-commit notes
+
+
+def test_unstaged_note_names_a_reviews_file_that_is_not_staged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = init_repo(tmp_path / "repo")
+    (repo / "x.txt").write_text("x\n")
+    commit_all(repo, "one")
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(tmp_path / "home"))
+    path = Path("reports/reviews.json")
+    assert unstaged_note(path) is None  # no reviews file: nothing to say
+    path.parent.mkdir()
+    path.write_text("{}\n")
+    assert "is not staged" in (unstaged_note(path) or "")
+    git(repo, "add", str(path))
+    assert unstaged_note(path) is None
+    path.write_text('{"a": 1}\n')
+    assert "has unstaged changes" in (unstaged_note(path) or "")
+    # What a pre-commit run sees: the change set aside in a patch named after its pid.
+    git(repo, "checkout", "--", str(path))
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / f"patch1-{os.getppid()}").write_text(
+        "diff --git a/reports/reviews.json b/reports/reviews.json\n"
+    )
+    assert "pre-commit sets them aside" in (unstaged_note(path) or "")

@@ -211,3 +211,21 @@ def test_markdown_summary_is_cut_under_64_kib(tmp_path: Path) -> None:
     summary = markdown_summary(decision, rule="fail on x")
     assert len(summary.encode("utf-8")) < 64 * 1024
     assert re.search(r"_\d+ more finding\(s\) left out", summary)
+
+
+def test_the_example_workflow_uses_pr_sized_output() -> None:
+    import shlex
+
+    import yaml
+
+    from factcheck.cli.gate import gate
+    from tests.conftest import ROOT
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "factcheck.yml").read_text())
+    (run,) = [
+        s["run"] for s in workflow["jobs"]["gate"]["steps"] if "factcheck gate" in s.get("run", "")
+    ]
+    args = shlex.split(run.replace("${{ github.base_ref }}", "main"))[2:]
+    assert {"--output-format", "github", "--sarif-failing-only"} <= set(args)
+    ctx = gate.make_context("gate", args)  # every option in the example exists
+    assert ctx.params["output_format"] == "github" and ctx.params["sarif_failing_only"]

@@ -21,15 +21,17 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_hooks_file_declares_both_hooks() -> None:
+def test_hooks_file_declares_the_light_hook_as_the_default() -> None:
     hooks = {h["id"]: h for h in yaml.safe_load(HOOKS.read_text(encoding="utf-8"))}
-    assert set(hooks) == {"factcheck-gate", "factcheck-gate-system"}
+    assert set(hooks) == {"factcheck-gate", "factcheck-gate-system", "factcheck-gate-python"}
     for hook in hooks.values():
         assert hook["entry"] == "factcheck gate"
         assert hook["args"] == ["seeds/"]
         assert hook["pass_filenames"] is True and hook["require_serial"] is True
-    assert hooks["factcheck-gate"]["language"] == "python"
+    # The default installs nothing (no multi-GB torch build); the own-environment one is opt-in.
+    assert hooks["factcheck-gate"]["language"] == "system"
     assert hooks["factcheck-gate-system"]["language"] == "system"
+    assert hooks["factcheck-gate-python"]["language"] == "python"
 
 
 @pytest.fixture
@@ -62,7 +64,7 @@ def try_repo(hook_repo: Path, corpus: Path) -> subprocess.CompletedProcess[str]:
             str(BIN / "pre-commit"),
             "try-repo",
             str(hook_repo),
-            "factcheck-gate-system",
+            "factcheck-gate",
             "--verbose",
             "--color",
             "never",
@@ -98,16 +100,23 @@ def test_hook_gates_the_staged_document_against_the_corpus(repos: tuple[Path, Pa
     git(corpus, "add", "seeds/visit.txt")
     passed = try_repo(hook_repo, corpus)
     assert passed.returncode == 0, passed.stdout + passed.stderr
-    assert "factcheck gate (factcheck on PATH)" in passed.stdout and "Passed" in passed.stdout
+    assert "factcheck gate" in passed.stdout and "Passed" in passed.stdout
 
     # The Nagoya sentence is made by no other source: unsupported, which now fails.
     (corpus / "factcheck.toml").write_text(
         (corpus / "factcheck.toml").read_text() + 'fail_on = "unsupported"\n'
     )
     git(corpus, "add", "factcheck.toml")  # pre-commit stashes unstaged changes away
+    # A verdict recorded but not staged: pre-commit sets it aside, and the hook says so.
+    reviews = corpus / "reports" / "reviews.json"
+    reviews.parent.mkdir(exist_ok=True)
+    reviews.write_text('{\n  "reviews": [\n  ],\n  "version": "1"\n}\n')
+    git(corpus, "add", "reports/reviews.json")
+    reviews.write_text(reviews.read_text().replace('"version"', ' "version"'))
     failed = try_repo(hook_repo, corpus)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "Failed" in failed.stdout
+    assert "reports/reviews.json has unstaged changes" in failed.stdout
     assert "seeds/visit.txt:6: " in failed.stdout
     assert (
         "seeds/0" not in failed.stdout.split("factcheck gate:")[0]

@@ -160,7 +160,7 @@ def gate(
     """
     from ..gate.annotations import github_annotation, in_github_actions, safe_line
     from ..gate.evaluate import describe_rule, evaluate, unknown_changes
-    from ..gate.git import changed_since, repo_root, split_paths
+    from ..gate.git import changed_since, repo_root, split_paths, unstaged_note
     from ..gate.sarif import to_sarif, write_sarif
     from ..gate.summary import json_summary, markdown_summary
     from ..io import dumps_json
@@ -246,6 +246,10 @@ def gate(
             + f"; {rule}"
             + (f"; SARIF in {sarif}" if sarif else "")
         )
+        if os.environ.get("PRE_COMMIT") == "1":  # run as a pre-commit hook
+            staging = unstaged_note(reviews_file)
+            if staging:
+                say(f"note: {staging}")
         stale = stale_reviews(reviews, report)
         if stale:
             say(

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import Errors, InputError
 
-__all__ = ["changed_since", "repo_root", "split_paths"]
+__all__ = ["changed_since", "repo_root", "split_paths", "unstaged_note"]
 
 
 def _git(args: Sequence[str], *, cwd: Path) -> str:
@@ -73,6 +75,63 @@ def changed_since(rev: str, *, cwd: str | Path | None = None) -> tuple[Path, set
     untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], cwd=root)
     names = [n for n in (diff + untracked).split("\0") if n]
     return root, {(root / n).resolve() for n in names}
+
+
+def _pre_commit_patches() -> list[Path]:
+    """The patch files in which the running pre-commit (our parent) set unstaged changes aside.
+
+    `pre-commit run` keeps them in its home folder, `pre-commit try-repo` in a temporary
+    folder; either way the name ends with pre-commit's process id.
+    """
+    home = os.environ.get("PRE_COMMIT_HOME") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "pre-commit"
+    )
+    name = f"patch*-{os.getppid()}"
+    found: list[Path] = []
+    for folder, pattern in ((Path(home), name), (Path(tempfile.gettempdir()), f"tmp*/{name}")):
+        with contextlib.suppress(OSError):
+            found += folder.glob(pattern)
+    return sorted(found)
+
+
+def unstaged_note(path: Path, *, cwd: Path | None = None) -> str | None:
+    """Why the reviews file a commit hook reads may not be the one you saved, or None.
+
+    A pre-commit hook sees the staged version of tracked files: pre-commit sets unstaged
+    changes aside while hooks run, so verdicts recorded but not staged are missing and the gate
+    fails on findings you reviewed. An untracked reviews file is read, but is not part of the
+    commit. Best effort: None outside git or when nothing is wrong.
+    """
+    root = repo_root(cwd)
+    full = (cwd or Path.cwd()) / path
+    if root is None or not full.resolve().is_relative_to(root):
+        return None
+    rel = full.resolve().relative_to(root).as_posix()
+    try:
+        tracked = bool(_git(["ls-files", "--", rel], cwd=root).strip())
+        unstaged = bool(_git(["diff", "--name-only", "--", rel], cwd=root).strip())
+    except InputError:
+        return None
+    if not tracked:
+        if full.exists():
+            return (
+                f"{path} is not staged: its verdicts are not part of this commit (git add {path})"
+            )
+        return None
+    set_aside = False
+    for patch in _pre_commit_patches():
+        try:
+            set_aside = set_aside or f"a/{rel}" in patch.read_text(
+                encoding="utf-8", errors="replace"
+            )
+        except OSError:
+            continue
+    if unstaged or set_aside:
+        return (
+            f"{path} has unstaged changes: pre-commit sets them aside while hooks run, so the gate "
+            f"read the staged version; stage it (git add {path}) to use the verdicts you recorded"
+        )
+    return None
 
 
 # --------------------------------------------------------------------------- paths
