@@ -550,6 +550,10 @@ def _import_onnx_tooling(path: Path) -> Any:
             detail=f"the ONNX backends need onnxruntime and onnx ({exc.name or exc} is missing): "
             "pip install onnxruntime onnx, or set embedding_backend = 'torch'",
         ) from None
+    # Never phone home: ORT_DISABLE_TELEMETRY (set on importing factcheck, before onnxruntime
+    # loads) keeps it from starting its telemetry store; this turns its events off as well,
+    # should onnxruntime have been imported before factcheck.
+    onnxruntime.disable_telemetry_events()
     return onnxruntime
 
 
