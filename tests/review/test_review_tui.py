@@ -205,3 +205,36 @@ def main_review(*args: str) -> int:
     from factcheck.cli import main
 
     return main(["review", *args])
+
+
+def test_a_reviewed_finding_with_new_evidence_is_shown_again_and_says_so(
+    setup: tuple[Report, Finding, Finding],
+) -> None:
+    report, place, lone = setup
+    from factcheck.review.store import save_reviews, set_verdict
+
+    reviews = set_verdict(
+        load_reviews("reports/reviews.json"), place.fingerprint, "confirmed", reviewer="bob"
+    )
+    seen_a = reviews.reviews[0].model_copy(update={"documents": ["a"]})  # b joined since
+    reviews = set_verdict(reviews, lone.fingerprint, "dismissed", reviewer="bob", finding=lone)
+    save_reviews(
+        "reports/reviews.json",
+        reviews.model_copy(update={"reviews": [seen_a, *reviews.reviews[1:]]}),
+    )
+    assert [f.fingerprint for f in review_queue(report, load_reviews("reports/reviews.json"))] == [
+        place.fingerprint
+    ]
+    out = review("c\n")
+    assert "current verdict: confirmed by bob" in out
+    assert "new evidence since the review: b" in out
+    (record,) = [
+        r
+        for r in load_reviews("reports/reviews.json").reviews
+        if r.fingerprint == place.fingerprint
+    ]
+    assert (
+        record.documents == ["a", "b"] and record.reviewer == "ann"
+    )  # seen now, bob kept in history
+    assert [h.reviewer for h in record.history] == ["bob"]
+    assert review_queue(report, load_reviews("reports/reviews.json")) == []

@@ -190,9 +190,10 @@ def gate(
     stray = unknown_changes(report, explicit)
     if stray:
         raise InputError.make(Errors.E062, path=stray[0])
+    index = ReviewIndex.of(reviews)
     decision = evaluate(
         report,
-        reviews=ReviewIndex.of(reviews),
+        reviews=index,
         changed=changed,
         fail_on=settings.fail_on,
         fail_on_unreviewed=fail_on_unreviewed,
@@ -205,7 +206,8 @@ def gate(
         fail_on_confirmed=fail_on_confirmed,
         changed=decision.changed_documents is not None,
     )
-    notes = {r.fingerprint: r.note for r in reviews.reviews if r.note}
+    # Reviewers' notes by current fingerprint (a review may still sit under a scheme-1 one).
+    notes = {f.fingerprint: r.note for f in report.findings if (r := index.review_of(f)) and r.note}
     if sarif is not None:
         write_sarif(sarif, to_sarif(report, decision, notes=notes, only_failing=sarif_failing_only))
     summary_file = summary_path or (

@@ -27,6 +27,7 @@ from .store import (
     Outcome,
     ReviewIndex,
     load_reviews,
+    migrate_reviews,
     new_documents,
     record_verdict,
     update_reviews,
@@ -50,15 +51,18 @@ CONTEXT_CHARS = 240
 def review_queue(
     report: Report, reviews: ReviewsFile, *, include_agreements: bool = False
 ) -> list[Finding]:
-    """Unreviewed findings, discrepancies first, then unsupported (then agreements when asked)."""
+    """Unreviewed findings, discrepancies first, then unsupported (then agreements when asked);
+    after them the reviewed findings that gained evidence since their review, to look at again."""
     index = ReviewIndex.of(reviews)
-    todo = [
-        f
-        for f in report.findings
-        if index.verdict(f.fingerprint) is None and (include_agreements or f.kind != "agreement")
-    ]
+    wanted = [f for f in report.findings if include_agreements or f.kind != "agreement"]
+    todo = [f for f in wanted if index.review_of(f) is None]
+    gained = [f for f in wanted if new_documents(index.review_of(f), f)]
+
     # Stable sort: within a kind, the report's own order (rule, then place in the corpus).
-    return sorted(todo, key=lambda f: -KIND_ORDER[f.kind])
+    def by_kind(f: Finding) -> int:
+        return -KIND_ORDER[f.kind]
+
+    return sorted(todo, key=by_kind) + sorted(gained, key=by_kind)
 
 
 @dataclass
@@ -224,8 +228,9 @@ class ReviewSession:
         def change(
             current: ReviewsFile,
         ) -> tuple[ReviewsFile, tuple[ReviewsFile, Outcome, Review | None]]:
+            migrated, _ = migrate_reviews(current, self.report.findings)
             result = record_verdict(
-                current,
+                migrated,
                 finding.fingerprint,
                 verdict,
                 note=note,
