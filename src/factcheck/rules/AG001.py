@@ -13,6 +13,7 @@ from .base import (
     at_least_one,
     in_unit_interval,
     join_names,
+    min_probability,
     min_similarity,
     shorten,
 )
@@ -28,7 +29,8 @@ class Agreement(Rule):
         from different independent sources (syndicated copies count once), have the same
         modality class (a hedged, reported or planned claim does not confirm an asserted one),
         no slot conflicts or updates (who, when, where, figures, polarity), and the claim-pair
-        verifier's most probable relation for them is "agree". Where the verifier did not judge
+        verifier's most probable relation for them is "agree", with a probability of at least
+        `min_probability`. Where the verifier did not judge
         the pair (it is off, or the pair was linked through others), the pair needs instead a
         similarity of at least `min_similarity` where the matcher recorded one, compatible
         predicates (the same lemma or a synonym, else a similarity of at least
@@ -61,6 +63,9 @@ class Agreement(Rule):
             "an integer of at least 2",
         ),
         min_similarity(0.7, "Pair similarity two claims need to agree."),
+        min_probability(
+            0.5, "Verifier probability of 'agree' two claims need, where the verifier judged them."
+        ),
         ConfigKey(
             "paraphrase_similarity",
             0.75,
@@ -124,9 +129,10 @@ class Agreement(Rule):
         """Whether a pair states one fact: no conflicts, similar enough, compatible slots."""
         if p.neutralised or p.conflicts() or p.verdict("quantity") == "update":
             return False
-        if p.relation is not None:
+        agree = p.p("agree")
+        if agree is not None:
             # The verifier read both texts whole: it outranks the lexical heuristics below.
-            return p.relation == "agree"
+            return p.relation == "agree" and agree >= float(self.options["min_probability"])
         sim = p.similarity
         if sim is not None and sim < float(self.options["min_similarity"]):
             return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..models import Finding
-from .base import ConfigKey, Rule, RuleContext, in_unit_interval, shorten
+from .base import Rule, RuleContext, min_probability, shorten
 from .identity import Identity
 
 
@@ -37,14 +37,7 @@ class VerifiedContradiction(Rule):
     kind = "discrepancy"
     default_severity = "warning"
     config_keys = (
-        ConfigKey(
-            "min_probability",
-            0.6,
-            "Verifier probability of 'conflict' a pair needs to be reported.",
-            (float, int),
-            in_unit_interval,
-            "a number between 0 and 1",
-        ),
+        min_probability(0.6, "Verifier probability of 'conflict' a pair needs to be reported."),
     )
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:

@@ -80,6 +80,19 @@ def min_similarity(default: float, description: str) -> ConfigKey:
     )
 
 
+def min_probability(default: float, description: str) -> ConfigKey:
+    """The `min_probability` option of rules that read the claim-pair verifier: one name, type
+    and check; each rule keeps its own default and wording."""
+    return ConfigKey(
+        "min_probability",
+        default,
+        description,
+        (float, int),
+        in_unit_interval,
+        "a number between 0 and 1",
+    )
+
+
 def evidence(claim: Claim) -> Evidence:
     """The evidence entry for one claim: its sentence, located in its document."""
     return Evidence(
