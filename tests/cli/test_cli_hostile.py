@@ -226,7 +226,27 @@ def test_an_output_folder_that_cannot_be_written_fails_before_any_work(
         assert snapshot(out) == before
 
 
+def fill(folder: Path) -> None:
+    with contextlib.suppress(OSError), open(folder / "filler", "wb") as fh:
+        for _ in range(1024):
+            fh.write(b"\0" * 4096)
+            fh.flush()
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [
+        ("before the run", "cannot write to the output folder: No space left on device [E090]"),
+        (
+            "while writing",
+            "cannot write the reports: No space left on device; "
+            "the previous reports are unchanged [E091]",
+        ),
+    ],
+)
 def test_a_full_disk_is_one_line_exit_2_and_keeps_the_reports(
+    when: str,
+    message: str,
     corpus: Path,
     extraction: list[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -236,12 +256,11 @@ def test_a_full_disk_is_one_line_exit_2_and_keeps_the_reports(
     with tmpfs(out, "256k") as mounted:
         before = earlier(run, corpus, out)
         (corpus / "c.txt").write_text("Ministers met again in Rome on Friday.\n")
-        if mounted:
-            with contextlib.suppress(OSError), open(out / "filler", "wb") as fh:
-                for _ in range(1024):
-                    fh.write(b"\0" * 4096)
-                    fh.flush()
+        del extraction[:]
+        if when == "before the run" and mounted:
+            fill(out)
         else:
+            # The disk fills up during the run (or no tmpfs here): the write itself fails.
             real = write_module._write_synced
 
             def no_space(path: Path, data: bytes) -> None:
@@ -249,15 +268,19 @@ def test_a_full_disk_is_one_line_exit_2_and_keeps_the_reports(
                     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
                 real(path, data)
 
-            monkeypatch.setattr(write_module, "_write_synced", no_space)
+            def full_probe(*args: object, **kwargs: object) -> object:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+            if when == "before the run":
+                monkeypatch.setattr(tempfile, "TemporaryFile", full_probe)
+            else:
+                monkeypatch.setattr(write_module, "_write_synced", no_space)
         code, err = run(corpus, out)
         assert code == 2
-        assert err == [
-            f"factcheck: error: {out}: cannot write the reports: No space left on device; "
-            "the previous reports are unchanged [E091]"
-        ]
+        assert err == [f"factcheck: error: {out}: {message}"]
         assert snapshot(out) == before
         assert sorted(p.name for p in out.iterdir() if p.name != "filler") == sorted(REPORTS)
+        assert extraction == ([] if when == "before the run" else ["a", "c", "b"])
 
 
 # ------------------------------------------------------------------- runs that go on, exit 0

@@ -37,7 +37,7 @@ _OLD_TMP = (".report.json.*.tmp", ".report.md.*.tmp", ".report.html.*.tmp")
 
 
 def check_output_folder(output: str | Path) -> None:
-    """Fail at once (E090) when `output` cannot be written, before any model loads.
+    """Fail at once (E090) when `output` cannot be written or its disk is full, before any model loads.
 
     A folder that does not exist yet is not created here (an input error must not leave one
     behind): the nearest existing folder above it must then be writable.
@@ -50,8 +50,11 @@ def check_output_folder(output: str | Path) -> None:
         if not existing.is_dir():
             raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
         # An unnamed temporary file (O_TMPFILE on Linux): nothing is left, even after a crash.
-        with tempfile.TemporaryFile(dir=existing):
-            pass
+        # One byte written and synced: a disk that is already full fails here, not hours later.
+        with tempfile.TemporaryFile(dir=existing) as probe:
+            probe.write(b"\0")
+            probe.flush()
+            os.fsync(probe.fileno())
     except OSError as exc:
         raise OutputError.make(Errors.E090, path=folder, detail=_reason(exc)) from None
 
