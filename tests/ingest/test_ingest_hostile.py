@@ -60,12 +60,16 @@ def test_follow_symlinks_reads_them(corpus: Path, caplog: pytest.LogCaptureFixtu
     assert not caplog.records
 
 
-@pytest.mark.parametrize("where", ["folder", "explicit"])
-def test_a_symlink_loop_is_a_one_line_error(corpus: Path, where: str) -> None:
-    (corpus / "x.txt").symlink_to(corpus / "y.txt")
-    (corpus / "y.txt").symlink_to(corpus / "x.txt")
+@pytest.mark.parametrize(
+    ("name", "where"), [("x.txt", "folder"), ("x.txt", "explicit"), ("x", "folder")]
+)
+def test_a_symlink_loop_is_a_one_line_error(corpus: Path, name: str, where: str) -> None:
+    # "x" has no document suffix, but it could be a folder: a loop is an error either way.
+    other = corpus / f"y{Path(name).suffix}"
+    (corpus / name).symlink_to(other)
+    other.symlink_to(corpus / name)
     with pytest.raises(InputError) as info:
-        collect_paths([corpus] if where == "folder" else [corpus / "x.txt"])
+        collect_paths([corpus] if where == "folder" else [corpus / name])
     assert info.value.code == "E012" and "symlink loop" in str(info.value)
     assert "\n" not in str(info.value)
 
@@ -74,6 +78,7 @@ def test_a_dangling_symlink_is_an_error_and_keep_going_skips_it(
     corpus: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     (corpus / "gone.txt").symlink_to(corpus / "nowhere.txt")
+    (corpus / "gone.pdf").symlink_to(corpus / "nowhere.pdf")  # not a document: ignored
     with pytest.raises(InputError, match=r"gone\.txt: path does not exist \[E001\]"):
         collect_paths([corpus])
     assert names(collect_paths([corpus], keep_going=True), corpus) == ["a.txt", "sub/b.txt"]

@@ -108,6 +108,15 @@ def _real(p: Path) -> Path:
         raise InputError.make(Errors.E013, path=p, what="path", detail=exc.strerror) from None
 
 
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError as exc:
+        raise InputError.make(
+            Errors.E013, path=entry.path, what="path", detail=exc.strerror
+        ) from None
+
+
 class _Walk:
     """One folder's document files, sorted by their path under it.
 
@@ -159,9 +168,14 @@ class _Walk:
     def visit_entry(self, entry: os.DirEntry[str], q: Path) -> None:
         is_document = q.suffix.lower() in SUFFIXES
         if entry.is_symlink():
-            if not (is_document or entry.is_dir()):
+            try:
+                target = _real(q)  # a loop is an error whatever the link is called
+            except InputError as exc:
+                if exc.code == Errors.E001.code and not is_document:
+                    return  # a dangling link to something that would not be read anyway
+                raise
+            if not (is_document or target.is_dir()):
                 return
-            target = _real(q)
             if not target.is_relative_to(self.real):
                 if not self.follow:
                     self.left_out.append(q)
@@ -173,7 +187,7 @@ class _Walk:
                     self.visited.add(target)
                     self.visit(q)
                 return
-        elif entry.is_dir():
+        elif _is_dir(entry):
             self.visit(q)
             return
         if is_document:
