@@ -603,12 +603,15 @@ def _interval(value: float, bound: str, *, tol: float, approx: float) -> tuple[f
         return value, math.inf
     if bound in ("less_than", "at_most"):
         return -math.inf, value
-    width = abs(value) * (max(tol, approx) if bound == "approx" else tol)
+    if bound == "round":
+        width = abs(value) * max(tol, approx, _ROUND_WIDTH)
+    else:
+        width = abs(value) * (max(tol, approx) if bound == "approx" else tol)
     return value - width, value + width
 
 
 def _bound_family(bound: str) -> str:
-    return {"at_least": "more_than", "at_most": "less_than"}.get(bound, bound)
+    return {"at_least": "more_than", "at_most": "less_than", "round": "approx"}.get(bound, bound)
 
 
 def compare_quantity_values(
@@ -627,14 +630,41 @@ def compare_quantity_values(
     return "conflict"
 
 
+# An age ("a 40-year-old man", "aged 40") measures a person, not the event: it is never
+# compared with a duration of the event ("a five-year prison term").
+_AGE_AFTER = re.compile(r"[\w\s-]{0,12}?\byears?[- ]old\b", re.IGNORECASE)
+_AGE_BEFORE = re.compile(r"\baged?\s*$", re.IGNORECASE)
+# "About five years", "nearly two years": a small count of a coarse unit is a round figure, so
+# its approximation spans a quarter of it either way, not the usual `approx_tolerance`.
+_ROUND_COUNT = 12
+_ROUND_WIDTH = 0.25
+
+
+def quantity_role(q: Quantity, claim: Claim) -> str:
+    """What a figure measures, where the text says: "age" for ages, else "" (the event)."""
+    for source in (claim.text, claim.sentence):
+        i = source.find(q.text)
+        if i >= 0:
+            after = _AGE_AFTER.match(source, i)
+            before = _AGE_BEFORE.search(source[max(0, i - 8) : i])
+            return "age" if after is not None or before is not None else ""
+    return ""
+
+
 def comparable_quantities(claim: Claim) -> dict[str, list[tuple[float, str, str]]]:
-    """Figures by unit key: (value, bound, text as written); name-like numbers left out."""
+    """Figures by unit key and role: (value, bound, text as written); name-like numbers left out.
+
+    The key is the normalised unit, prefixed with the figure's role when it has one
+    ("age:year"), so only figures of the same dimension and the same role are compared.
+    """
     out: dict[str, list[tuple[float, str, str]]] = {}
     for q in claim.quantities:
         if not comparable_quantity(q, claim):
             continue
         unit, value = normalise_quantity(q)
-        out.setdefault(unit, []).append((value, q.bound, q.text))
+        role = quantity_role(q, claim)
+        bound = "round" if q.bound == "approx" and 0 < q.value <= _ROUND_COUNT else q.bound
+        out.setdefault(f"{role}:{unit}" if role else unit, []).append((value, bound, q.text))
     return out
 
 
