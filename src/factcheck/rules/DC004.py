@@ -49,7 +49,8 @@ class PersonInRole(Rule):
         doc b: "...met virtually with Japanese Foreign Minister Yoshimasa Hayashi."
         -> DC004: Sources disagree on who was foreign minister of Japan: a says Toshimitsu
            Motegi; b says Yoshimasa Hayashi. They also differ on the setting: the sources
-           describe a virtual meeting (b) and one in Tokyo (a).
+           describe a virtual meeting (b) and one in Tokyo (a). Their dates do not tell
+           whether they report the same event: check which meeting each describes.
     """
 
     code = "DC004"
@@ -230,6 +231,13 @@ class PersonInRole(Rule):
             values=dict(sorted(when_values.items())),
             note="time evidence overlaps or is unknown",
         )
+        if when_slot.verdict == "unknown" or setting:
+            # Event identity: different holders are an error only if both sides report the same
+            # event. When no date separates the events, say that this is the open question.
+            message += (
+                " Their dates do not tell whether they report the same event"
+                + (": check which meeting each describes." if setting else ".")
+            )
         slots = [role_slot, when_slot] + ([where_slot] if where_slot else [])
         # Identity: the role of the organisation and the set of holders, never the documents.
         identity = Identity(
