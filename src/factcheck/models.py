@@ -16,6 +16,7 @@ Kind = Literal["agreement", "discrepancy", "unsupported"]
 Severity = Literal["info", "warning", "error"]
 Polarity = Literal["positive", "negative"]
 Modality = Literal["asserted", "reported", "hedged", "planned"]
+DenialKind = Literal["verb", "label"]
 Granularity = Literal[
     "day", "week", "month", "quarter", "half", "season", "year", "decade", "century", "unknown"
 ]
@@ -277,8 +278,19 @@ class Claim(Model):
     when: list[TimeExpression] = Field(default_factory=list)
     where: list[Entity] = Field(default_factory=list)
     quantities: list[Quantity] = Field(default_factory=list)
-    polarity: Polarity = "positive"
-    modality: Modality = "asserted"
+    polarity: Polarity = Field(
+        default="positive",
+        description="Final polarity: the parse's negation, a headline negation, or a denial.",
+    )
+    modality: Modality = Field(
+        default="asserted",
+        description="Final modality: the parse's, with hedge cues and headline attribution.",
+    )
+    denial: DenialKind | None = Field(
+        default=None,
+        description="Why the claim is negative by denying something rather than by a negation "
+        "of its own predicate: 'verb' ('denies the report') or 'label' ('is a hoax').",
+    )
     attribution: Attribution | None = None
 
 

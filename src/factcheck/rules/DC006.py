@@ -13,7 +13,7 @@ from .base import (
     min_similarity,
     shorten,
 )
-from .slots import PairComparison, denial, effective_polarity, same_predicate
+from .slots import PairComparison, same_predicate
 
 
 class PolarityDiscrepancy(GroupSlotRule):
@@ -58,16 +58,16 @@ class PolarityDiscrepancy(GroupSlotRule):
             return pair.relation == "conflict"
         if pair.similarity is not None and pair.similarity < float(self.options["min_similarity"]):
             return False
-        negative = pair.a if effective_polarity(pair.a) == "negative" else pair.b
+        negative = pair.a if pair.a.polarity == "negative" else pair.b
         # A denial embeds the proposition it denies; its own predicate ("deny", "be") differs.
-        if denial(negative) and not (negative.polarity == "negative" or negative.what.negated):
+        if negative.denial is not None:
             return True
         return same_predicate(pair.a, pair.b)
 
     def describe(self, ctx: RuleContext, claims: Sequence[Claim], pairs: Sequence[Any]) -> str:
-        neg = sorted({c.document for c in claims if effective_polarity(c) == "negative"})
-        pos = sorted({c.document for c in claims if effective_polarity(c) == "positive"})
-        first = next(c for c in claims if effective_polarity(c) == "positive")
+        neg = sorted({c.document for c in claims if c.polarity == "negative"})
+        pos = sorted({c.document for c in claims if c.polarity == "positive"})
+        first = next(c for c in claims if c.polarity == "positive")
         return (
             f"Sources contradict each other: {join_names(pos)} "
             f"{'says' if len(pos) == 1 else 'say'} “{shorten(first.text, 80)}”, while "

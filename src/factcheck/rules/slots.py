@@ -12,8 +12,6 @@ from itertools import combinations
 from ..models import (
     Claim,
     Entity,
-    Modality,
-    Polarity,
     Quantity,
     Relation,
     SlotComparison,
@@ -43,9 +41,6 @@ __all__ = [
     "compare_group",
     "compare_pair",
     "country_name",
-    "denial",
-    "effective_modality",
-    "effective_polarity",
     "is_country",
     "meeting_mode",
     "same_predicate",
@@ -71,210 +66,6 @@ FACT_SLOTS: frozenset[str] = frozenset({"who", "role", "when", "where", "quantit
 # Group verdict precedence: one conflicting pair makes the slot a conflict, and so on down.
 _RANK: dict[str, int] = {"conflict": 4, "update": 3, "agree": 2, "compatible": 1, "unknown": 0}
 
-# Lexical cues: general English knowledge of denial and hedging, not learnt from any data set.
-# Denial counts only where it governs the claim: the predicate is a verb of denial, or the claim
-# calls something false ("X is a hoax", "dismissed the report as fake"), or a headline carries a
-# falsity label ("Hoax: ..."). The same words as ordinary nouns or inside quotes do not count.
-DENIAL_VERBS = frozenset(
-    {
-        "deny",
-        "refute",
-        "debunk",
-        "disprove",
-        "discredit",
-        "disavow",
-        "retract",
-        "rebut",
-        "dispel",
-        "falsify",
-        "rebuff",
-        "quash",
-    }
-)
-# Verbs that deny only with a report-like object or a that-clause ("dismissed the claims").
-DISMISSAL_VERBS = frozenset(
-    {
-        "dismiss",
-        "reject",
-        "dispute",
-        "contradict",
-        "deride",
-        "downplay",
-        "question",
-        "doubt",
-        "challenge",
-        "ridicule",
-        "slam",
-        "scoff",
-    }
-)
-REPORT_NOUNS = frozenset(
-    {
-        "report",
-        "claim",
-        "story",
-        "rumour",
-        "rumor",
-        "allegation",
-        "accusation",
-        "suggestion",
-        "news",
-        "article",
-        "speculation",
-        "account",
-        "assertion",
-        "notion",
-        "idea",
-        "theory",
-        "photo",
-        "video",
-        "image",
-        "picture",
-        "footage",
-        "post",
-        "tweet",
-        "that",
-    }
-)
-FALSITY_WORDS = frozenset(
-    {
-        "hoax",
-        "fake",
-        "false",
-        "untrue",
-        "myth",
-        "bogus",
-        "phony",
-        "phoney",
-        "baseless",
-        "fabricate",
-        "fabricated",
-        "fabrication",
-        "fiction",
-        "satire",
-        "satirical",
-        "lie",
-        "doctored",
-        "photoshopped",
-        "scam",
-        "nonsense",
-        "rubbish",
-        "misinformation",
-        "disinformation",
-        "unfounded",
-        "groundless",
-        "debunked",
-        "fraud",
-        "fraudulent",
-        "prank",
-        "spoof",
-        "urban legend",
-        "exaggerated",
-        "inaccurate",
-        "hoaxer",
-    }
-)
-# Predicates that can call their object false: copulas, verbs of judging and revealing.
-_JUDGING = frozenset(
-    {
-        "be",
-        "become",
-        "prove",
-        "turn",
-        "appear",
-        "seem",
-        "call",
-        "label",
-        "brand",
-        "dub",
-        "dismiss",
-        "expose",
-        "reveal",
-        "declare",
-        "deem",
-        "find",
-        "rule",
-        "show",
-        "confirm",
-        "describe",
-        "denounce",
-        "debunk",
-    }
-)
-_FALSITY = r"(hoax(es)?|fake|false|untrue|myth|bogus|phony|baseless|fabricat\w*|satir\w*|debunked|doctored|photoshopped|scam|not true|not real|urban legend|prank|spoof)"
-_LABEL = re.compile(
-    rf"^\W*{_FALSITY}(\s+(alert|warning|news|story|report))?\s*[\]:!—–|-]|"
-    rf"[:—–|(\[-]\s*{_FALSITY}\W*$",
-    re.IGNORECASE,
-)
-# A headline that ends by calling its subject false ("... Rumors Not True", "... a Fake").
-_HEADLINE_VERDICT = re.compile(
-    r"\b(not true|not real|untrue|debunked|a (fake|hoax)|hoax|categorically false|"
-    r"(totally|completely|entirely|all|just|probably) (fake|false|made up|a hoax)|made (it all )?up)"
-    r"\W*$",
-    re.IGNORECASE,
-)
-# Headline style drops the verb and capitalises every word, so the parser often misses a
-# negation there ("Leader Not Dead", "Batmobile NOT Stolen"); these fixed phrases negate nothing.
-_HEADLINE_NEGATION = re.compile(
-    r"\b(not|no|never|(is|are|was|were|do|does|did|has|have|had|wo|ca|could|would)n['’]t)\b",
-    re.IGNORECASE,
-)
-_NOT_A_NEGATION = re.compile(
-    r"\b(not only|not just|not least|no doubt|no matter|no longer|no (one|way|idea)|nothing but|"
-    r"whether or not|if not|or not|may or may not|not to|never (before|again)|you['’]ll never|"
-    r"never guess)\b|,\s*not\b",
-    re.IGNORECASE,
-)
-# Headline attribution: "Y, officials say", "Source: Y", "Y: report", "Y - sources", "X claims Y".
-_SOURCE_NOUNS = (
-    r"(sources?|reports?|officials?|police|witness(es)?|eyewitness(es)?|insiders?|analysts?|"
-    r"experts?|media|paper|newspaper|spokes(man|woman|person)|lawmakers?|aides?|study|survey|"
-    r"poll|documents?|leaks?|rumou?rs?)"
-)
-_HEADLINE_REPORTED = re.compile(
-    rf"(,|\s[-—–:])\s*([\w.'’-]+\s+){{0,4}}(says?|said|claims?|claimed|reports?|reported|"
-    rf"alleges?|suggests?|insists?|tells?|told|warns?)\W*$|"
-    rf"^\W*([\w.'’-]+\s+){{0,2}}{_SOURCE_NOUNS}\s*:|"
-    rf"(:|\s[-—–])\s*([\w.'’-]+\s+){{0,3}}{_SOURCE_NOUNS}\W*$|"
-    rf"\b{_SOURCE_NOUNS}\s+(says?|claims?|suggests?|alleges?|reveals?)\b|"
-    rf"\b(is|are|was|were|been)\s+(reported|rumou?red|claimed|alleged|believed|thought|said)\s+to\b|"
-    rf"\b(reported|rumou?red|claimed|alleged|believed|thought|said)\s+to\s+(be|have)\b|"
-    rf"\b(purported|possible|unconfirmed|unverified|rumou?red|suspected|apparent)\b|"
-    rf"\b(says?|claims?|alleges?)\b|"
-    rf"^[^:]{{0,40}}\b(rep|sen|president|minister|official|parent|mother|father|dad|mom|"
-    rf"doctor|expert|lawyer|attorney|spokes(man|woman|person)|eyewitness|witness)\b[^:]{{0,30}}:|"
-    rf"\b(prob(e|es|ing)|investigat\w+|looking into|examin\w+)\s+(claims?|reports?|allegations?|"
-    rf"rumou?rs?)\b|"
-    rf"\b(considers|considering|mulls|mulling|in talks|nears|nearing)\b",
-    re.IGNORECASE,
-)
-# Title-case "May" before a verb is the modal, not the month ("Apple May Buy Path").
-_HEADLINE_MAY = re.compile(
-    r"(?<!\bin )(?<!\bIn )(?<!\bof )(?<!\bOf )(?<!\bon )(?<!\bOn )(?<!\bby )(?<!\bBy )"
-    r"\bMay\s+(?!\d)(?!(19|20)\d\d)[A-Za-z]"
-)
-# A source acronym after a dash or colon closes the headline ("... : WSJ", "... -CNN").
-_HEADLINE_SOURCE_TAG = re.compile(r"(\s[-—–:]|:)\s*-?[A-Z]{2,6}\W*$")
-_COPULA_FALSE = re.compile(
-    rf"\b(is|are|was|were|be|been|being|proved?|proven|turned out to be|revealed as|exposed as|"
-    rf"outed as|dismissed as|called it|called (the|this|that) \w+)\s+"
-    rf"(just\s+|only\s+|all\s+|probably\s+|likely\s+|almost certainly\s+|actually\s+)?"
-    rf"(a\s+|an\s+)?(complete\s+|total\s+|elaborate\s+|cruel\s+)?{_FALSITY}\b",
-    re.IGNORECASE,
-)
-_DENIAL_VERB_FORMS = re.compile(
-    r"\b(den(ies|ied|ying)|deny|refut(e|es|ed|ing)|debunk(s|ed|ing)?|disprov(e|es|ed|ing))\b",
-    re.IGNORECASE,
-)
-_CONFIRM_OR_DENY = re.compile(r"\b(confirm|admit)\s+(n?or|and)\s+deny\b", re.IGNORECASE)
-_QUOTED = re.compile(r"[\"“][^\"“”]{0,200}[\"”]|‘[^‘’]{0,80}’")
-HEDGE_CUES = re.compile(
-    r"\b(reportedly|allegedly|alleged|purportedly|supposedly|apparently|rumou?r(s|ed)?|"
-    r"unconfirmed|unverified|(?-i:may)|might|could|possibly|perhaps|likely to|expected to|"
-    r"believed to|said to|thought to|appears? to|claim(s|ed)? (that|to)|according to)\b|\?\s*$",
-    re.IGNORECASE,
-)
 # Words that make the next number a label ("Article 5", "Flight 370"), not an amount.
 _LABEL_BEFORE = re.compile(
     r"\b(article|section|chapter|no\.|number|flight|resolution|route|phase|level|grade|category|"
@@ -398,87 +189,6 @@ class GroupComparison:
 
     def slot(self, name: str) -> SlotComparison | None:
         return next((s for s in self.slots if s.slot == name), None)
-
-
-# --------------------------------------------------------------------------- effective polarity/modality
-
-
-@per_claim
-def denial(claim: Claim) -> str | None:
-    """Why a claim the extractor left positive denies something, or None when it does not.
-
-    "verb": the predicate is a verb of denial ("denies", "refuted"), or a verb of dismissal
-    with a report-like object ("dismissed the claims"); "label": the claim calls something
-    false ("is a hoax", "exposed as fake") or a headline carries a falsity label ("Hoax: ...").
-    Cue words elsewhere (an ordinary noun, a word inside quotes) do not count.
-    """
-    lemma = claim.what.lemma.lower()
-    if _DENIAL_VERB_FORMS.fullmatch(lemma):
-        lemma = "deny"  # a title-case headline leaves the inflected form as the lemma ("denies")
-    obj_words = set(re.findall(r"[a-z]+", (claim.what.object or "").lower()))
-    if lemma:
-        if lemma in DENIAL_VERBS:
-            return "verb"
-        if lemma in DISMISSAL_VERBS and obj_words & REPORT_NOUNS:
-            return "verb"
-        if lemma in _JUDGING and obj_words & FALSITY_WORDS:
-            return "label"
-        if lemma in {"cast", "raise", "throw", "pour"} and "doubt" in obj_words | {
-            w.rstrip("s") for w in obj_words
-        }:
-            return "verb"  # "casts doubt on the report"
-    # Text patterns, with quotations removed: a scare-quoted word is not the claim's own verdict.
-    text = _QUOTED.sub(" ", claim.text)
-    # A label heads or ends the whole sentence ("Hoax: ..."), so it governs every clause of it.
-    if _LABEL.search(claim.sentence) or _COPULA_FALSE.search(text):
-        return "label"
-    headline = claim.kind == "headline" or not claim.sentence.rstrip().endswith((".", "”", '"'))
-    # A question ("Real or hoax?") asks rather than calls anything false.
-    headline = headline and not claim.sentence.rstrip().endswith("?")
-    if headline and _HEADLINE_VERDICT.search(_QUOTED.sub(" ", claim.sentence)):
-        return "label"
-    if (
-        headline
-        and _DENIAL_VERB_FORMS.search(text)
-        and not _DENIAL_VERB_FORMS.match(text)
-        and not _CONFIRM_OR_DENY.search(text)
-    ):
-        return "verb"  # "Pentagon Denies It Killed ...": the parse of a headline is unreliable
-    if not lemma and _DENIAL_VERB_FORMS.search(text):
-        return "verb"  # no parse to go by: a denial verb form still governs a short claim
-    return None
-
-
-@per_claim
-def effective_polarity(claim: Claim) -> Polarity:
-    """The claim's polarity; a denial governing the claim ("X denies", "is a hoax") makes it negative."""
-    if claim.polarity == "negative" or claim.what.negated:
-        return "negative"
-    if _is_headline(claim):
-        text = _QUOTED.sub(" ", claim.text)
-        if _HEADLINE_NEGATION.search(_NOT_A_NEGATION.sub(" ", text)):
-            return "negative"
-    return "negative" if denial(claim) else "positive"
-
-
-def _is_headline(claim: Claim) -> bool:
-    return claim.kind == "headline"
-
-
-@per_claim
-def effective_modality(claim: Claim) -> Modality:
-    """The claim's modality; a hedge cue ("reportedly", "may") makes an asserted claim hedged."""
-    if claim.modality != "asserted":
-        return claim.modality
-    if HEDGE_CUES.search(claim.text):
-        return "hedged"
-    if _is_headline(claim):
-        sentence = _QUOTED.sub(" ", claim.sentence)
-        if _HEADLINE_MAY.search(sentence):
-            return "hedged"
-        if _HEADLINE_REPORTED.search(sentence) or _HEADLINE_SOURCE_TAG.search(sentence):
-            return "reported"
-    return "asserted"
 
 
 def meeting_mode(claim: Claim) -> str | None:
@@ -869,11 +579,11 @@ def compare_pair(
     # (predicate, similarity) is for the rule to judge (DC003 accept_pair).
     slots["where"] = compare_where(a, b, same_event=slots["when"].verdict != "conflict")
     slots["quantity"] = compare_quantities(a, b, options)
-    pol_a, pol_b = effective_polarity(a), effective_polarity(b)
+    pol_a, pol_b = a.polarity, b.polarity
     slots["polarity"] = SlotResult(
         "agree" if pol_a == pol_b else "conflict", None if pol_a == pol_b else f"{pol_a} vs {pol_b}"
     )
-    mod_a, mod_b = effective_modality(a), effective_modality(b)
+    mod_a, mod_b = a.modality, b.modality
     slots["modality"] = SlotResult(
         "agree" if mod_a == mod_b else "compatible",
         None if mod_a == mod_b else f"{mod_a} vs {mod_b}",
@@ -924,9 +634,9 @@ def slot_value(claim: Claim, slot: str) -> str:
     if slot == "quantity":
         return ", ".join(q.text for q in claim.quantities if comparable_quantity(q, claim))
     if slot == "polarity":
-        return effective_polarity(claim)
+        return claim.polarity
     if slot == "modality":
-        return effective_modality(claim)
+        return claim.modality
     if slot == "attribution":
         speaker = _speaker(claim)
         if speaker is None:

@@ -28,6 +28,7 @@ from typing import Any, cast
 import yaml
 
 from ..errors import ConfigError, Errors
+from ..extract.stance import with_stance
 from ..match.verify import LABELS, Verdict
 from ..models import (
     Attribution,
@@ -284,28 +285,32 @@ def build_case(
         attribution = s.get("attribution")
         if isinstance(attribution, str):
             attribution = {"speaker": attribution}
+        # The extractor's own cue step sets the final polarity, modality and denial, so the
+        # cases test the logic the report runs (a case may still give polarity or modality).
         claims.append(
-            Claim(
-                id=f"{d}:{counters[d]}",
-                document=d,
-                text=str(s["text"]),
-                sentence=sentence,
-                span=documents[d].locate(start, start + len(sentence)),
-                kind=s.get("kind", "statement"),
-                who=[entity(e) for e in s.get("who", [])],
-                what=Predicate(lemma=lemma, object=obj or None, text=str(s.get("what", ""))),
-                when=[time(t) for t in s.get("when", [])],
-                where=[entity(e) for e in s.get("where", [])],
-                quantities=[quantity(q) for q in s.get("quantities", [])],
-                polarity=s.get("polarity", "positive"),
-                modality=s.get("modality", "asserted"),
-                attribution=None
-                if attribution is None
-                else Attribution(
-                    speaker=entity(attribution["speaker"]),
-                    text=f"said {attribution['speaker']}",
-                    quote=bool(attribution.get("quote", False)),
-                ),
+            with_stance(
+                Claim(
+                    id=f"{d}:{counters[d]}",
+                    document=d,
+                    text=str(s["text"]),
+                    sentence=sentence,
+                    span=documents[d].locate(start, start + len(sentence)),
+                    kind=s.get("kind", "statement"),
+                    who=[entity(e) for e in s.get("who", [])],
+                    what=Predicate(lemma=lemma, object=obj or None, text=str(s.get("what", ""))),
+                    when=[time(t) for t in s.get("when", [])],
+                    where=[entity(e) for e in s.get("where", [])],
+                    quantities=[quantity(q) for q in s.get("quantities", [])],
+                    polarity=s.get("polarity", "positive"),
+                    modality=s.get("modality", "asserted"),
+                    attribution=None
+                    if attribution is None
+                    else Attribution(
+                        speaker=entity(attribution["speaker"]),
+                        text=f"said {attribution['speaker']}",
+                        quote=bool(attribution.get("quote", False)),
+                    ),
+                )
             )
         )
         counters[d] += 1
