@@ -17,6 +17,7 @@ Severity = Literal["info", "warning", "error"]
 Polarity = Literal["positive", "negative"]
 Modality = Literal["asserted", "reported", "hedged", "planned"]
 DenialKind = Literal["verb", "label"]
+MeetingMode = Literal["virtual", "in person"]
 Granularity = Literal[
     "day", "week", "month", "quarter", "half", "season", "year", "decade", "century", "unknown"
 ]
@@ -264,6 +265,17 @@ class Attribution(Model):
     quote: bool = Field(default=False, description="True when the claim is inside quotation marks.")
 
 
+class MeetingSetting(Model):
+    """How a claim says a meeting took place: a mode and/or the places it was held in."""
+
+    mode: MeetingMode | None = None
+    places: list[str] = Field(
+        default_factory=list,
+        description="Ids of the claim's `where` places the meeting was held in, the most specific "
+        "level only (cities over countries over regions), sorted by name.",
+    )
+
+
 class Claim(Model):
     """One checkable assertion, normally a clause, with its slots and its provenance."""
 
@@ -277,6 +289,18 @@ class Claim(Model):
     what: Predicate
     when: list[TimeExpression] = Field(default_factory=list)
     where: list[Entity] = Field(default_factory=list)
+    event_places: list[str] = Field(
+        default_factory=list,
+        description="Ids of the `where` places that locate the claim's event ('met in Tokyo'); "
+        "the other places are topics ('the status quo in X') or items of a list.",
+    )
+    event_place: str | None = Field(
+        default=None,
+        description="Id of the one most specific event place (None: none, or several).",
+    )
+    setting: MeetingSetting | None = Field(
+        default=None, description="The setting of a meeting the claim describes, if any."
+    )
     quantities: list[Quantity] = Field(default_factory=list)
     polarity: Polarity = Field(
         default="positive",

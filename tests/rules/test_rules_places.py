@@ -1,9 +1,10 @@
-"""Event locations and meeting settings read from a claim's sentence (rules.places), as tables."""
+"""Event locations and meeting settings: extraction reads them from the sentence (extract.places), rules.places reads them back."""
 
 from __future__ import annotations
 
 import pytest
 
+from factcheck.extract.annotate import annotate
 from factcheck.models import Claim, Entity, Predicate, Span
 from factcheck.rules.places import event_place, event_places, meeting_setting, settings_differ
 
@@ -39,14 +40,17 @@ def claim(text: str, lemma: str = "", verb: str = "") -> Claim:
                     end=i + len(mention),
                 )
             )
-    return Claim(
-        id="a:0",
-        document="a",
-        text=text,
-        sentence=text,
-        span=SPAN,
-        what=Predicate(lemma=lemma, text=verb),
-        where=where,
+    # The extractor's own step records the places; the rules read them back from the claim.
+    return annotate(
+        Claim(
+            id="a:0",
+            document="a",
+            text=text,
+            sentence=text,
+            span=SPAN,
+            what=Predicate(lemma=lemma, text=verb),
+            where=where,
+        )
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from factcheck.extract.annotate import annotate
 from factcheck.models import Claim, Predicate, Span
 from factcheck.rules.slots import (
     CompareOptions,
@@ -20,14 +21,17 @@ SPAN = Span(document="a", start=0, end=1, line=1, column=1, end_line=1, end_colu
 
 
 def claim(doc: str = "a", text: str = "Something happened here today.", **slots: Any) -> Claim:
-    return Claim(
-        id=f"{doc}:0",
-        document=doc,
-        text=text,
-        sentence=text,
-        span=SPAN.model_copy(update={"document": doc}),
-        what=Predicate(lemma=slots.pop("lemma", "")),
-        **slots,
+    # The extractor's own step sets the derived fields (stance, places) that the slots compare.
+    return annotate(
+        Claim(
+            id=f"{doc}:0",
+            document=doc,
+            text=text,
+            sentence=text,
+            span=SPAN.model_copy(update={"document": doc}),
+            what=Predicate(lemma=slots.pop("lemma", "")),
+            **slots,
+        )
     )
 
 

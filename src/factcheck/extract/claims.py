@@ -19,9 +19,9 @@ from ..models import (
     TimeExpression,
 )
 from .aliases import Tables
+from .annotate import annotate
 from .entities import DocEntities, EntityLinker, Mention
 from .quantities import quantities as find_quantities
-from .stance import with_stance
 from .syntax import tense_of, verb_tense
 from .timex import find_time_expressions, normalise_time
 
@@ -251,7 +251,7 @@ class ClaimBuilder:
             if kind == "statement" and ctx.quoted_share(sent) >= 0.6:
                 kind = "quote"
             for clause in self._clauses(sent):
-                claims.append(with_stance(ctx.claim(len(claims), sent, clause, kind)))
+                claims.append(annotate(ctx.claim(len(claims), sent, clause, kind)))
         return claims
 
     @staticmethod

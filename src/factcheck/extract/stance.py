@@ -15,12 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from typing import Any
-
-import yaml
 
 from ..models import Claim, DenialKind, Modality, Polarity
+from .lexicon import read_lexicon
 
 __all__ = ["Cues", "Stance", "cues", "denial", "stance", "with_stance"]
 
@@ -49,36 +46,10 @@ class Cues:
     hedge: re.Pattern[str]
 
 
-_WORD_KEYS = (
-    "denial_verbs",
-    "dismissal_verbs",
-    "report_nouns",
-    "falsity_words",
-    "judging_verbs",
-    "doubt_verbs",
-)
-# Patterns other patterns are built from; not compiled on their own.
-_PARTS = ("falsity", "source_nouns")
-
-
 @lru_cache(maxsize=1)
 def cues() -> Cues:
     """The cue table, read from data/cues.yaml once per process."""
-    raw: dict[str, Any] = yaml.safe_load(
-        resources.files("factcheck").joinpath("data", "cues.yaml").read_text(encoding="utf-8")
-    )
-    words = {k: frozenset(str(w) for w in raw["words"][k]) for k in _WORD_KEYS}
-    patterns: dict[str, str] = {k: str(v) for k, v in raw["patterns"].items()}
-    exact = set(raw.get("case_sensitive", []))
-
-    def compile_(name: str) -> re.Pattern[str]:
-        text = patterns[name]
-        for part in _PARTS:
-            text = text.replace("{" + part + "}", patterns[part])
-        return re.compile(text, 0 if name in exact else re.IGNORECASE)
-
-    fields: dict[str, Any] = {k: compile_(k) for k in patterns if k not in _PARTS} | words
-    return Cues(**fields)  # a key missing from, or unknown to, the file is a TypeError here
+    return Cues(**read_lexicon("cues.yaml", parts=("falsity", "source_nouns")))
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from typing import Any, cast
 import yaml
 
 from ..errors import ConfigError, Errors
-from ..extract.stance import with_stance
+from ..extract.annotate import annotate
 from ..match.verify import LABELS, Verdict
 from ..models import (
     Attribution,
@@ -285,10 +285,10 @@ def build_case(
         attribution = s.get("attribution")
         if isinstance(attribution, str):
             attribution = {"speaker": attribution}
-        # The extractor's own cue step sets the final polarity, modality and denial, so the
-        # cases test the logic the report runs (a case may still give polarity or modality).
+        # The extractor's own step sets the derived fields (polarity, modality, denial, places),
+        # so the cases test the logic the report runs (a case may still give polarity or modality).
         claims.append(
-            with_stance(
+            annotate(
                 Claim(
                     id=f"{d}:{counters[d]}",
                     document=d,

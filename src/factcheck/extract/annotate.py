@@ -1,0 +1,24 @@
+"""The attributes extraction derives from a built claim: stance (polarity, modality, denial), then places.
+
+One step shared by the extractor (every claim it builds) and the rule test cases (every claim
+they build by hand), so the cases test the logic the report runs. Each attribute it assigns has
+this one owner; rules read the fields.
+
+>>> claim = annotate(claim)  # assigns polarity, modality, denial, event_places, event_place, setting
+"""
+
+from __future__ import annotations
+
+from ..models import Claim
+from .places import with_places
+from .stance import with_stance
+
+__all__ = ["ASSIGNS", "annotate"]
+
+# The Claim fields `annotate` writes (as spaCy components declare what they assign).
+ASSIGNS = ("polarity", "modality", "denial", "event_places", "event_place", "setting")
+
+
+def annotate(claim: Claim) -> Claim:
+    """The claim with every derived attribute set; applying it twice changes nothing."""
+    return with_places(with_stance(claim))
