@@ -181,3 +181,71 @@ def test_markup_in_documents_is_shown_as_text(tmp_path: Path) -> None:
     assert '&lt;script&gt;document.body.setAttribute("data-pwned", "1")&lt;/script&gt;' in dom
     assert "&lt;b&gt;bold&lt;/b&gt;" in dom and "&lt;i&gt;title&lt;/i&gt;" in dom
     assert "Says &lt;b&gt;x&lt;/b&gt;." in dom
+
+
+def test_readable_at_500_px_with_a_screenshot(tmp_path: Path) -> None:
+    """At 500 px nothing scrolls sideways, the conflicts come first and the long lists are folded."""
+    docs, report = sample()
+    script = """
+    var root = document.documentElement;
+    root.setAttribute("data-overflow", String(root.scrollWidth - window.innerWidth));
+    root.setAttribute("data-width", String(window.innerWidth));
+    var glance = document.getElementById("glance").getBoundingClientRect();
+    var summary = document.getElementById("summary").getBoundingClientRect();
+    root.setAttribute("data-glance-first", String(glance.top < summary.top));
+    var folds = document.querySelectorAll("details.fold");
+    root.setAttribute("data-folds", String(folds.length));
+    root.setAttribute("data-open", String(document.querySelectorAll("details.fold[open]").length));
+    """
+    page = write_page(tmp_path, report, docs, script)
+    size = ["--window-size=500,1600", "--hide-scrollbars"]
+    dom = subprocess.run(
+        [
+            str(chromium()),
+            *FLAGS,
+            *size,
+            f"--user-data-dir={tmp_path / 'p1'}",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    ).stdout
+    root = Elements(dom).tags("html")[0]
+    assert root.get("data-width") == "500", root
+    assert int(root.get("data-overflow") or "1") <= 0, root
+    assert root.get("data-glance-first") == "true"
+    # Unsupported findings and the documents table start folded.
+    assert root.get("data-folds") == "2" and root.get("data-open") == "0"
+    # The visual summary is inline SVG: a bar per document.
+    assert len(Elements(dom).tags("rect")) >= 3
+    shot = Path(os.environ.get("FACTCHECK_SCREENSHOT", tmp_path / "report-500px.png"))
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [
+            str(chromium()),
+            *FLAGS,
+            *size,
+            f"--user-data-dir={tmp_path / 'p2'}",
+            f"--screenshot={shot}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    png = shot.read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(png[16:20], "big") == 500
+
+
+def test_a_jump_to_an_unsupported_finding_opens_its_fold(tmp_path: Path) -> None:
+    docs, report = sample()
+    unsupported = next(f for f in report.findings if f.kind == "unsupported")
+    dom = dump_dom(write_page(tmp_path, report, docs), tmp_path, f"#f-{unsupported.fingerprint}")
+    folds = [a for a in Elements(dom).tags("details") if "fold" in (a.get("class") or "")]
+    assert ["open" in a for a in folds] == [False, True]

@@ -408,26 +408,34 @@ def test_markdown_report_structure() -> None:
     _, report = sample()
     md = render_markdown(report)
     headings = [line for line in md.splitlines() if line.startswith("#")]
-    assert headings[:6] == [
+    assert headings == [
         "# Consistency report",
         "## Summary",
-        "## Documents",
-        "## Merged sources",
+        "## Conflicts at a glance",
         "## Discrepancies (1)",
         "### 1. Sources disagree on the date of the talks.",
+        "## Agreements (1)",
+        "### 1. Sources agree that 300 people attended.",
+        "## Unsupported (1)",
+        "## Documents",
+        "## Merged sources",
     ]
-    assert "## Unsupported (1)" in headings and "## Agreements (1)" in headings
-    assert md.index("## Discrepancies") < md.index("## Unsupported") < md.index("## Agreements")
+    # One line per disputed fact: the values in words and the sources by name.
+    assert "- the date: **16 March 2021** (Wire) vs **17 March 2021** (Talks \\| Tokyo)" in md
     assert "Generated with factcheck `0.1.0` · models: embedding `all-MiniLM-L6-v2`" in md
     assert "| Discrepancies | 1 |" in md
     assert "| `DC001` | discrepancy.date | discrepancy | error | 1 |" in md
-    # Documents table: id, title (pipe escaped), date, source, dropped lines, counts per kind.
-    assert "| `a` | Ministers meet | 2021-03-16 | Wire | 1 | 1 | 0 | 1 |" in md
-    assert r"| `b` | Talks \| Tokyo | 2021-03-17 |" in md
-    assert "- `s1` (similarity 0.93): `a`, `b`" in md
-    # The slot comparison, one column per claim, with the note.
-    assert "| Slot | Verdict | `a` | `b` | Note |" in md
-    assert "| when | conflict | 2021-03-16 | 2021-03-17 | one day apart |" in md
+    # Documents table (collapsed): source, title (pipe escaped), date, file, dropped lines,
+    # counts per kind.
+    assert "| Wire | Ministers meet | 16 March 2021 | `corpus/a.txt` | 1 | 1 | 0 | 1 |" in md
+    assert r"|   | Talks \| Tokyo | 17 March 2021 | `corpus/b.txt` |" in md
+    assert "<details><summary>3 documents</summary>" in md
+    assert "- similarity 0.93: Wire, Talks \\| Tokyo" in md
+    # The slot comparison, one column per source (named), with the note.
+    assert r"| Slot | Verdict | Wire | Talks \| Tokyo | Note |" in md
+    assert "| when | conflict | 16 March 2021 | 17 March 2021 | one day apart |" in md
+    # Unsupported claims one line each, collapsed.
+    assert r"- \<i\>Hostile\</i\> title `corpus/c.txt:3`: “Officials wrote" in md
     # Evidence as file:line and the quoted sentence.
     assert "- `corpus/a.txt:3` “The talks were held on Tuesday in Tokyo.”" in md
     assert "`DC001` discrepancy.date · severity **error** · fingerprint `" in md
@@ -444,8 +452,8 @@ def test_slot_table_has_a_row_per_claim_when_there_are_many() -> None:
     md = render_markdown(
         make_report(docs, [finding("agreement", "AG001", "m", items, slots=slots)])
     )
-    assert "| Claim | when |\n| --- | --- |\n| `d0` | 2021 |" in md
-    assert "| `d4` | 2021 |\n| *verdict* | agree |\n| *note* | n\\|b |\n" in md
+    assert "| Claim | when |\n| --- | --- |\n| d0.txt | 2021 |" in md
+    assert "| d4.txt | 2021 |\n| *verdict* | agree |\n| *note* | n\\|b |\n" in md
     page = render_html(
         make_report(docs, [finding("agreement", "AG001", "m", items, slots=slots)]), docs
     )
@@ -523,7 +531,7 @@ def test_html_shows_sources_side_by_side_with_marked_spans() -> None:
     assert "<mark>The talks were held on Wednesday in Tokyo, officials said.</mark>" in body
     # The title line of the document is another paragraph and is not shown.
     assert "Ministers meet in Tokyo" not in body
-    assert '<td class="v-conflict">conflict</td><td>2021-03-16</td><td>2021-03-17</td>' in body
+    assert '<td class="v-conflict">conflict</td><td>16 March 2021</td><td>17 March 2021</td>' in body
     assert "corpus/a.txt:3" in body
     assert report.findings[0].fingerprint in body
     assert (

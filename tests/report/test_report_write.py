@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from pathlib import Path
@@ -24,15 +25,36 @@ def result() -> RunResult:
     return RunResult(report=report, documents=docs, claims=[], match=MatchResult(groups=[]))
 
 
-def test_write_reports_writes_json_markdown_and_html(tmp_path: Path) -> None:
+def test_write_reports_writes_json_markdown_html_and_csv(tmp_path: Path) -> None:
     out = tmp_path / "new" / "reports"
     paths = write_reports(result(), out)
-    assert paths == [out / "report.json", out / "report.md", out / "report.html"]
+    names = ["report.json", "report.md", "report.html", "report.csv", "sources.csv"]
+    assert paths == [out / name for name in names]
     assert all(p.is_file() for p in paths)
     assert (out / "report.md").read_text(encoding="utf-8").startswith("# Consistency report\n")
     assert (out / "report.html").read_text(encoding="utf-8").startswith("<!doctype html>")
+    # One row per finding with its sources and claims; a column per source in sources.csv.
+    with (out / "report.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["rule"] for r in rows] == ["DC001", "UN001", "AG001"]
+    assert rows[0]["sources"] == "Wire\nTalks | Tokyo"
+    assert rows[0]["claims"].startswith("The talks were held on Tuesday in Tokyo.")
+    assert rows[0]["locations"] == "corpus/a.txt:3\ncorpus/b.txt:3"
+    with (out / "sources.csv").open(encoding="utf-8", newline="") as fh:
+        table = list(csv.reader(fh))
+    assert table[0] == ["kind", "rule", "message", "Wire", "Talks | Tokyo", "<i>Hostile</i> title"]
+    assert table[1][3:] == ["16 March 2021", "17 March 2021", ""]
     # No temporary files left beside them.
-    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json", "report.md"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(names)
+
+
+def test_csv_cells_never_start_a_formula() -> None:
+    from factcheck.report.spreadsheet import render_csv
+
+    _, report = sample()
+    f = report.findings[1].model_copy(update={"message": "=HYPERLINK(1)"})
+    text = render_csv(report.model_copy(update={"findings": [f]}))
+    assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text
 
 
 def test_report_json_validates_against_the_report_schema(tmp_path: Path) -> None:

@@ -12,12 +12,15 @@ import jinja2
 
 from ..ingest.formats import is_plain_text
 from ..io import dumps_json
-from ..models import Document, DocumentRecord, Evidence, Finding, Kind, Report
+from ..models import Document, DocumentRecord, Evidence, Finding, Kind, Report, Review
 from ..settings import Settings
+from .readable import date_words, entity_name, readable, source_label, source_names
 
 __all__ = [
+    "MD_LIMIT_BYTES",
     "Context",
     "Excerpt",
+    "Glance",
     "context_window",
     "document_excerpts",
     "evidence_context",
@@ -348,6 +351,40 @@ class ColumnView:
     title: str | None
     published: str | None
     excerpts: list[Excerpt]
+    label: str = ""
+    url: str | None = None
+    highlights: tuple[str, ...] = ()
+    """Conflicting values to highlight inside the marked sentences."""
+
+    @property
+    def parts(self) -> list[list[tuple[str, str]]]:
+        """Each excerpt as (text, class) runs: '' plain, 'claim' the claim, 'value' a
+        conflicting value inside it."""
+        return [highlight(ex.segments, self.highlights) for ex in self.excerpts]
+
+
+def highlight(segments: Sequence[tuple[str, bool]], values: Sequence[str]) -> list[tuple[str, str]]:
+    """Split the marked segments where a conflicting value occurs (case-insensitive)."""
+    wanted = sorted({v for v in values if len(v) > 1}, key=len, reverse=True)
+    pattern = (
+        re.compile("|".join(r"\s+".join(map(re.escape, v.split())) for v in wanted), re.I)
+        if wanted
+        else None
+    )
+    out: list[tuple[str, str]] = []
+    for text, marked in segments:
+        if not marked:
+            out.append((text, ""))
+            continue
+        pos = 0
+        for m in pattern.finditer(text) if pattern is not None else ():
+            if m.start() > pos:
+                out.append((text[pos : m.start()], "claim"))
+            out.append((m.group(0), "value"))
+            pos = m.end()
+        if pos < len(text) or not text:
+            out.append((text[pos:], "claim"))
+    return out
 
 
 @dataclass(frozen=True)
@@ -362,6 +399,7 @@ class SlotRow:
 class FindingView:
     number: int
     finding: Finding
+    message: str
     kind_label: str
     anchor: str
     documents_json: str
@@ -371,6 +409,7 @@ class FindingView:
     by_claim: bool
     evidence: list[SourceView]
     columns: list[ColumnView]
+    glance: Glance | None = None
 
 
 @dataclass(frozen=True)
@@ -387,6 +426,91 @@ class DocumentRow:
     record: DocumentRecord
     published: str
     counts: dict[str, int]
+    label: str = ""
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    """One document's bar in the visual summary: a segment per kind of finding."""
+
+    label: str
+    document: str
+    y: int
+    segments: list[tuple[str, int, int, int]]
+    """(kind, x, width, count) in SVG units."""
+    total: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    label_width: int
+    bars: list[ChartBar]
+    more: int
+
+
+CHART_BARS = 25
+CHART_ROW = 22
+
+
+def findings_chart(report: Report, names: Mapping[str, str]) -> Chart:
+    """A horizontal bar per document (most disputed first), split by kind of finding."""
+    label_width, bar_width = 170, 300
+    rows = sorted(
+        report.summary.by_document.items(),
+        key=lambda item: (-item[1].get("discrepancy", 0), -sum(item[1].values()), item[0]),
+    )
+    top = rows[:CHART_BARS]
+    most = max((sum(c.values()) for _, c in top), default=0) or 1
+    bars = []
+    for i, (doc, counts) in enumerate(top):
+        x, segments = label_width, list[tuple[str, int, int, int]]()
+        for kind, _ in SECTIONS:
+            n = counts.get(kind, 0)
+            if n:
+                w = max(2, round(bar_width * n / most))
+                segments.append((kind, x, w, n))
+                x += w
+        label = names.get(doc, doc)
+        bars.append(
+            ChartBar(
+                label=label if len(label) <= 26 else label[:25] + "…",
+                document=doc,
+                y=i * CHART_ROW,
+                segments=segments,
+                total=sum(counts.values()),
+            )
+        )
+    return Chart(
+        width=label_width + bar_width + 40,
+        height=max(1, len(bars)) * CHART_ROW,
+        label_width=label_width,
+        bars=bars,
+        more=len(rows) - len(top),
+    )
+
+
+@dataclass(frozen=True)
+class GlanceValue:
+    """One side of a disputed fact: the value and the sources that state it."""
+
+    value: str
+    sources: list[str]
+    documents: list[str]
+    outlier: bool = False
+
+
+@dataclass(frozen=True)
+class Glance:
+    """A disputed fact in one line: what, and who says which value (plus its review, if any)."""
+
+    anchor: str
+    subject: str
+    values: list[GlanceValue]
+    verdict: str | None = None
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -401,14 +525,20 @@ def _where(ev: Evidence, records: Mapping[str, DocumentRecord]) -> str:
     return f"{record.path if record else ev.document}:{ev.line}"
 
 
+def web_link(url: str | None) -> str | None:
+    """`url` when it is an http(s) address, else None: metadata is untrusted (no javascript:)."""
+    return url if url and re.match(r"https?://[^\s]+$", url, re.I) else None
+
+
 def _published(record: DocumentRecord | None) -> str:
     if record is None or record.published is None:
         return ""
-    return record.published.isoformat()
+    return date_words(record.published.isoformat())
 
 
-def _claim_columns(f: Finding) -> tuple[list[str], list[str]]:
-    """Claim ids in evidence order (then any others the slots name) and a header for each."""
+def _claim_columns(f: Finding, names: Mapping[str, str]) -> tuple[list[str], list[str]]:
+    """Claim ids in evidence order (then any others the slots name) and a header for each
+    (the source's name; the claim id where one source has several claims)."""
     ids: list[str] = []
     docs: dict[str, str] = {}
     for ev in f.evidence:
@@ -421,8 +551,109 @@ def _claim_columns(f: Finding) -> tuple[list[str], list[str]]:
     for cid in ids:
         d = docs.get(cid, cid)
         per_doc[d] = per_doc.get(d, 0) + 1
-    labels = [docs[c] if c in docs and per_doc[docs[c]] == 1 else c for c in ids]
+    seen: dict[str, int] = {}
+    labels: list[str] = []
+    for cid in ids:
+        doc = docs.get(cid)
+        if doc is None:
+            labels.append(cid)
+            continue
+        name = names.get(doc, doc)
+        if per_doc[doc] == 1:
+            labels.append(name)
+        else:
+            seen[doc] = seen.get(doc, 0) + 1
+            labels.append(f"{name} ({seen[doc]})")
     return ids, labels
+
+
+# A disputed slot in words, for the conflicts at a glance.
+SLOT_WORDS: dict[str, str] = {
+    "when": "the date",
+    "where": "the place",
+    "quantity": "the figure",
+    "who": "who took part",
+    "role": "who held the role",
+    "polarity": "whether it happened",
+    "attribution": "who said it",
+    "what": "what happened",
+    "modality": "how certain it is",
+}
+
+_NAME_PIECES = re.compile(r"\s*[;,:(]\s*")
+
+
+def _value_label(value: str, texts: Sequence[str]) -> str:
+    """How a disputed value reads: an entity id by the name the slot text gives it, else in words."""
+    kind, sep, rest = value.partition(":")
+    if sep and kind in {"person", "org", "gpe", "loc", "norp", "facility", "event", "other"}:
+        want = sorted(w for w in re.split(r"[-_]+", rest.lower()) if w)
+        for text in texts:
+            for piece in _NAME_PIECES.split(text):
+                words = sorted(re.sub(r"[^\w\s-]", "", piece.lower()).replace("-", " ").split())
+                if words and words == want:
+                    return piece.strip()
+        return entity_name(value)
+    return readable(value)
+
+
+def glance_of(
+    f: Finding,
+    names: Mapping[str, str],
+    anchor: str,
+    review: Review | None = None,
+) -> Glance | None:
+    """A discrepancy as one line: the disputed values and their sources, the outlier marked."""
+    if f.kind != "discrepancy":
+        return None
+    doc_of = {ev.claim: ev.document for ev in f.evidence}
+    value_of = dict(f.identity.value_of) if f.identity else {}
+    slot_name = f.identity.slot if f.identity else None
+    slot = next((s for s in f.slots if s.slot == slot_name), None)
+    if slot is None:
+        slot = next((s for s in f.slots if s.verdict == "conflict"), None)
+    if not value_of and slot is not None:
+        value_of = {c: v for c, v in slot.values.items() if v}
+    docs_by_value: dict[str, list[str]] = {}
+    for claim, value in sorted(value_of.items()):
+        doc = doc_of.get(claim, claim.rsplit(":", 1)[0])
+        listed = docs_by_value.setdefault(value, [])
+        if doc not in listed:
+            listed.append(doc)
+    if len(docs_by_value) < 2:
+        return None
+    texts = {
+        v: [slot.values.get(c, "") for c, x in value_of.items() if x == v] if slot else []
+        for v in docs_by_value
+    }
+    fewest = min(len(d) for d in docs_by_value.values())
+    most = max(len(d) for d in docs_by_value.values())
+    lonely = [v for v, d in docs_by_value.items() if len(d) == fewest]
+    values = [
+        GlanceValue(
+            value=_value_label(v, texts[v]),
+            sources=[names.get(d, d) for d in docs],
+            documents=docs,
+            outlier=fewest < most and len(lonely) == 1 and v == lonely[0],
+        )
+        for v, docs in sorted(docs_by_value.items(), key=lambda item: (-len(item[1]), item[0]))
+    ]
+    what = slot.slot if slot is not None else slot_name
+    subject = readable(f.identity.subject) if f.identity else SLOT_WORDS.get(what or "", f.name)
+    # The identity's subject is normalised (lower case): show it as the message writes it.
+    message = readable(f.message)
+    at = message.lower().find(subject.lower())
+    if at >= 0:
+        subject = message[at : at + len(subject)]
+    if f.identity and slot_name in {"when", "where", "quantity"}:
+        subject = f"{SLOT_WORDS[slot_name or '']} of {subject}"
+    return Glance(
+        anchor=anchor,
+        subject=subject,
+        values=values,
+        verdict=review.verdict if review else None,
+        note=review.note if review else "",
+    )
 
 
 def _finding_view(
@@ -431,17 +662,28 @@ def _finding_view(
     records: Mapping[str, DocumentRecord],
     documents: Mapping[str, Document] | None,
     max_chars: int,
+    names: Mapping[str, str],
+    reviews: Mapping[str, Review],
 ) -> FindingView:
-    ids, labels = _claim_columns(f)
+    ids, labels = _claim_columns(f, names)
     slots = [
         SlotRow(
             slot=s.slot,
             verdict=s.verdict,
-            values=[s.values.get(c, "") for c in ids],
-            note=s.note or "",
+            values=[readable(s.values.get(c, "")) for c in ids],
+            note=readable(s.note or ""),
         )
         for s in f.slots
     ]
+    anchor = f"f-{f.fingerprint}"
+    review = reviews.get(f.fingerprint) or (
+        reviews.get(f.legacy_fingerprint) if f.legacy_fingerprint else None
+    )
+    glance = glance_of(f, names, anchor, review)
+    highlights: dict[str, list[str]] = {}
+    for gv in glance.values if glance else ():
+        for doc in gv.documents:
+            highlights.setdefault(doc, []).append(gv.value)
     evidence = [SourceView(evidence=ev, where=_where(ev, records)) for ev in f.evidence]
     per_doc: dict[str, list[tuple[Evidence, str]]] = {}
     for view in evidence:
@@ -456,13 +698,17 @@ def _finding_view(
                     title=record.title if record else None,
                     published=_published(record) or None,
                     excerpts=document_excerpts(documents.get(doc_id), items, max_chars=max_chars),
+                    label=names.get(doc_id, doc_id),
+                    url=web_link(record.url) if record else None,
+                    highlights=tuple(highlights.get(doc_id, ())),
                 )
             )
     return FindingView(
         number=number,
         finding=f,
+        message=readable(f.message, names),
         kind_label=KIND_LABELS.get(f.kind, f.kind),
-        anchor=f"f-{f.fingerprint}",
+        anchor=anchor,
         documents_json=json.dumps(sorted(set(f.documents) | set(per_doc))),
         claim_labels=labels,
         slots=slots,
@@ -470,17 +716,25 @@ def _finding_view(
         by_claim=len(labels) > MAX_CLAIM_COLUMNS,
         evidence=evidence,
         columns=columns,
+        glance=glance,
     )
 
 
 def _sections(
-    report: Report, documents: Mapping[str, Document] | None, max_chars: int
+    report: Report,
+    documents: Mapping[str, Document] | None,
+    max_chars: int,
+    reviews: Mapping[str, Review] | None = None,
 ) -> list[Section]:
     records = {d.id: d for d in report.documents}
+    names = source_names(report.documents)
     out = []
     for kind, title in SECTIONS:
         found = [f for f in report.findings if f.kind == kind]
-        views = [_finding_view(i, f, records, documents, max_chars) for i, f in enumerate(found, 1)]
+        views = [
+            _finding_view(i, f, records, documents, max_chars, names, reviews or {})
+            for i, f in enumerate(found, 1)
+        ]
         out.append(Section(kind=kind, title=title, findings=views))
     return out
 
@@ -504,7 +758,11 @@ def _rule_rows(report: Report) -> list[RuleRow]:
 def _document_rows(report: Report) -> list[DocumentRow]:
     return [
         DocumentRow(
-            record=d, published=_published(d), counts=report.summary.by_document.get(d.id, {})
+            record=d,
+            published=_published(d),
+            counts=report.summary.by_document.get(d.id, {}),
+            label=source_label(d),
+            url=web_link(d.url),
         )
         for d in report.documents
     ]
@@ -569,7 +827,7 @@ def _md_generated(report: Report) -> str:
 def _md_slots(view: FindingView) -> list[str]:
     """The slot comparison: a row per slot, or a row per claim when there are many claims
     (a column per claim would make the table too wide to read)."""
-    labels = [md_code(label, in_table=True) for label in view.claim_labels]
+    labels = [md_text(label) for label in view.claim_labels]
     if not view.by_claim:
         header = ["Slot", "Verdict", *labels]
         if view.has_notes:
@@ -588,26 +846,159 @@ def _md_slots(view: FindingView) -> list[str]:
     return _md_table(["Claim", *(md_text(s.slot) for s in view.slots)], rows)
 
 
+# report.md must fit a pull-request comment (65,536 characters); this leaves room to spare.
+MD_LIMIT_BYTES = 60_000
+# Longest document text (a sentence, a title) quoted in report.md; report.json has it whole.
+MD_TEXT_CHARS = 400
+
+
+def _clip(text: str, limit: int = MD_TEXT_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class _Budget:
+    """Bytes left for report.md; each block takes its lines whole or not at all."""
+
+    def __init__(self, limit: int) -> None:
+        self.left = limit
+
+    @staticmethod
+    def size(lines: Sequence[str]) -> int:
+        return sum(len(line.encode("utf-8")) + 1 for line in lines)
+
+    def take(self, lines: Sequence[str], *, keep: int = 0) -> bool:
+        """Spend on `lines` if that leaves `keep` bytes for what must follow."""
+        n = self.size(lines)
+        if n + keep > self.left:
+            return False
+        self.left -= n
+        return True
+
+
 def _md_finding(view: FindingView) -> list[str]:
     f = view.finding
-    lines = [
-        f"### {view.number}. {md_text(f.message)}",
-        "",
-        f"{md_code(f.rule)} {md_text(f.name)} · severity **{md_text(f.severity)}** · "
-        f"fingerprint {md_code(f.fingerprint)}",
-        "",
-    ]
+    head = f"{md_code(f.rule)} {md_text(f.name)} · severity **{md_text(f.severity)}**"
+    if f.kind == "discrepancy":
+        # The fingerprint is what `factcheck review` and the reviews file name.
+        head += f" · fingerprint {md_code(f.fingerprint)}"
+    lines = [f"### {view.number}. {md_text(_clip(view.message))}", "", head, ""]
     if view.slots:
         lines += [*_md_slots(view), ""]
     if view.evidence:
         lines += ["Evidence:", ""]
-        lines += [f"- {md_code(s.where)} “{md_text(s.evidence.text)}”" for s in view.evidence]
+        lines += [
+            f"- {md_code(s.where)} “{md_text(_clip(s.evidence.text))}”" for s in view.evidence
+        ]
         lines.append("")
     return lines
 
 
-def render_markdown(report: Report) -> str:
-    """The report as Markdown: summary, documents, merged sources, then findings by kind."""
+def _md_glance_line(g: Glance) -> str:
+    sides = []
+    for v in g.values:
+        side = f"**{md_text(v.value)}** ({md_text(', '.join(v.sources))})"
+        if v.outlier:
+            side += " ← outlier"
+        sides.append(side)
+    line = f"- {md_text(g.subject)}: " + " vs ".join(sides)
+    if g.verdict:
+        line += f" · reviewed: {md_text(g.verdict)}"
+        if g.note:
+            line += f" (“{md_text(_clip(g.note, 200))}”)"
+    return line
+
+
+def _md_short(view: FindingView) -> str:
+    """One line for a finding listed in brief: its source, where, and the claim."""
+    if not view.evidence:
+        return f"- {md_text(_clip(view.message, 240))}"
+    ev = view.evidence[0]
+    source = view.claim_labels[0] if view.claim_labels else ev.evidence.document
+    return f"- {md_text(source)} {md_code(ev.where)}: “{md_text(_clip(ev.evidence.text, 240))}”"
+
+
+def _md_list(
+    budget: _Budget,
+    title: str,
+    views: Sequence[FindingView],
+    *,
+    brief: bool,
+    keep: int,
+    collapsed: bool = False,
+) -> list[str]:
+    """A section of findings: as many as the budget allows, the rest counted."""
+    out = [f"## {title} ({len(views)})", ""]
+    if not views:
+        budget.take([*out, "None.", ""])
+        return [*out, "None.", ""]
+    if collapsed:
+        out += ["<details><summary>Show them</summary>", ""]
+    budget.take(out)
+    shown = 0
+    for view in views:
+        block = [_md_short(view)] if brief else _md_finding(view)
+        if not budget.take(block, keep=keep):
+            break
+        out += block
+        shown += 1
+    if brief:
+        out.append("")
+    if shown < len(views):
+        more = f"… and {len(views) - shown} more: see report.html or report.json."
+        out += [more, ""]
+        budget.take([more, ""])
+    if collapsed:
+        out += ["</details>", ""]
+        budget.take(["</details>", ""])
+    return out
+
+
+def _md_documents(report: Report, budget: _Budget, keep: int) -> list[str]:
+    out = ["## Documents", ""]
+    if not report.documents:
+        return [*out, "No documents.", ""]
+    out += [f"<details><summary>{len(report.documents)} documents</summary>", ""]
+    header = ["Source", "Title", "Date", "File", "Dropped lines", *(t for _, t in SECTIONS)]
+    numeric = [4, 5, 6, 7]
+    rows = _md_table(header, [], numeric=numeric)
+    budget.take([*out, *rows])
+    shown = 0
+    for r in _document_rows(report):
+        row = _md_table(
+            header,
+            [
+                [
+                    md_text(r.record.source or ""),
+                    md_text(_clip(r.record.title or "", 120)),
+                    r.published,
+                    md_code(r.record.path, in_table=True),
+                    str(len(r.record.dropped)),
+                    *(str(r.counts.get(kind, 0)) for kind, _ in SECTIONS),
+                ]
+            ],
+            numeric=numeric,
+        )[2:]
+        if not budget.take(row, keep=keep):
+            break
+        rows += row
+        shown += 1
+    out += rows
+    if shown < len(report.documents):
+        out += ["", f"… and {len(report.documents) - shown} more documents in report.json."]
+    out += ["", "</details>", ""]
+    return out
+
+
+def render_markdown(report: Report, *, reviews: Mapping[str, Review] | None = None) -> str:
+    """The report as Markdown, under MD_LIMIT_BYTES on any corpus (a pull-request comment).
+
+    Summary and the conflicts at a glance first, then discrepancies in full, agreements, the
+    unsupported claims one line each (collapsed), the documents (collapsed) and the related
+    pairs; what does not fit is counted and left to report.html and report.json. `reviews`
+    (fingerprint -> review) adds each disputed fact's review status.
+    """
+    budget = _Budget(MD_LIMIT_BYTES)
     s = report.summary
     total = len(report.findings)
     out = ["# Consistency report", "", _md_generated(report), "", "## Summary", ""]
@@ -638,55 +1029,70 @@ def render_markdown(report: Report) -> str:
             ],
             numeric=[4],
         )
-    out += ["", "## Documents", ""]
-    if report.documents:
-        out += _md_table(
-            ["Id", "Title", "Date", "Source", "Dropped lines", *(title for _, title in SECTIONS)],
-            [
-                [
-                    md_code(r.record.id, in_table=True),
-                    md_text(r.record.title or ""),
-                    r.published,
-                    md_text(r.record.source or ""),
-                    str(len(r.record.dropped)),
-                    *(str(r.counts.get(kind, 0)) for kind, _ in SECTIONS),
-                ]
-                for r in _document_rows(report)
-            ],
-            numeric=[4, 5, 6, 7],
-        )
-    else:
-        out.append("No documents.")
-    out += ["", "## Merged sources", ""]
+    out.append("")
+    budget.take(out)
+    # What every later section needs at least (its heading and a "… more" line).
+    keep = 2_000
+    sections = {sec.kind: sec for sec in _sections(report, None, DEFAULT_CONTEXT_CHARS, reviews)}
+    glances = [v.glance for v in sections["discrepancy"].findings if v.glance is not None]
+    if glances:
+        head = ["## Conflicts at a glance", ""]
+        budget.take(head)
+        out += head
+        shown = 0
+        for g in glances:
+            line = _md_glance_line(g)
+            if not budget.take([line], keep=keep * 3):
+                break
+            out.append(line)
+            shown += 1
+        if shown < len(glances):
+            out.append(f"- … and {len(glances) - shown} more disputed facts below.")
+        out.append("")
+    titles = dict(SECTIONS)
+    out += _md_list(
+        budget, titles["discrepancy"], sections["discrepancy"].findings, brief=False, keep=keep * 2
+    )
+    out += _md_list(
+        budget, titles["agreement"], sections["agreement"].findings, brief=False, keep=keep
+    )
+    out += _md_list(
+        budget,
+        titles["unsupported"],
+        sections["unsupported"].findings,
+        brief=True,
+        keep=keep,
+        collapsed=True,
+    )
+    out += _md_documents(report, budget, keep // 2)
+    out += ["## Merged sources", ""]
     if report.sources:
         out += ["Near-duplicate documents, counted as one source:", ""]
-        out += [
-            f"- {md_code(c.id)} (similarity {c.similarity:.2f}): "
-            + ", ".join(md_code(d) for d in c.documents)
+        names = source_names(report.documents)
+        items = [
+            f"- similarity {c.similarity:.2f}: "
+            + ", ".join(md_text(names.get(d, d)) for d in c.documents)
             for c in report.sources
         ]
+        kept = [line for line in items if budget.take([line], keep=keep // 2)]
+        out += kept
+        if len(kept) < len(items):
+            out.append(f"- … and {len(items) - len(kept)} more in report.json")
     else:
         out.append("None: every document counts as an independent source.")
     out.append("")
-    for section in _sections(report, None, DEFAULT_CONTEXT_CHARS):
-        out += [f"## {section.title} ({len(section.findings)})", ""]
-        if not section.findings:
-            out += ["None.", ""]
-        for view in section.findings:
-            out += _md_finding(view)
-    out += _md_related(report)
+    out += _md_related(report, budget)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-# Pairs listed in report.md; report.json holds them all.
+# Pairs listed in report.md at most; report.json holds them all.
 MD_RELATED_LIMIT = 50
 
 
-def _md_related(report: Report) -> list[str]:
+def _md_related(report: Report, budget: _Budget | None = None) -> list[str]:
     """Candidate pairs the verifier set apart as a different fact or event (collapsed)."""
     if not report.related:
         return []
-    shown = report.related[:MD_RELATED_LIMIT]
     out = [
         f"## Related, different fact or event ({len(report.related)})",
         "",
@@ -696,14 +1102,20 @@ def _md_related(report: Report) -> list[str]:
         "<details><summary>Show the pairs</summary>",
         "",
     ]
-    for pair in shown:
+    shown = 0
+    for pair in report.related[:MD_RELATED_LIMIT]:
         a, b = pair.evidence
-        out.append(
+        line = (
             f"- {pair.relation} ({pair.probability:.2f}): {md_code(f'{a.document}:{a.line}')} "
-            f"“{md_text(a.text)}” / {md_code(f'{b.document}:{b.line}')} “{md_text(b.text)}”"
+            f"“{md_text(_clip(a.text, 240))}” / {md_code(f'{b.document}:{b.line}')} "
+            f"“{md_text(_clip(b.text, 240))}”"
         )
-    if len(report.related) > len(shown):
-        out.append(f"- … and {len(report.related) - len(shown)} more in report.json")
+        if budget is not None and not budget.take([line], keep=200):
+            break
+        out.append(line)
+        shown += 1
+    if len(report.related) > shown:
+        out.append(f"- … and {len(report.related) - shown} more in report.json")
     out += ["", "</details>", ""]
     return out
 
@@ -725,16 +1137,23 @@ def _environment() -> jinja2.Environment:
 
 
 def render_html(
-    report: Report, documents: Sequence[Document] = (), *, context_chars: int | None = None
+    report: Report,
+    documents: Sequence[Document] = (),
+    *,
+    context_chars: int | None = None,
+    reviews: Mapping[str, Review] | None = None,
 ) -> str:
-    """The report as one self-contained HTML page (inline CSS and JS, nothing fetched).
+    """The report as one self-contained HTML page (inline CSS, JS and SVG, nothing fetched).
 
     `documents` supply the text around each claim; a finding whose document is missing shows
     its evidence sentence alone. `context_chars` defaults to the setting report_context_chars.
+    `reviews` (fingerprint -> review) shows each disputed fact's review status and note.
     """
     max_chars = context_chars if context_chars is not None else DEFAULT_CONTEXT_CHARS
     by_id = {d.id: d for d in documents}
-    sections = _sections(report, by_id, max_chars)
+    sections = _sections(report, by_id, max_chars, reviews)
+    names = source_names(report.documents)
+    glances = [v.glance for v in sections[0].findings if v.glance is not None]
     template = _environment().get_template("report.html.j2")
     doc_rows = _document_rows(report)
     return template.render(
@@ -747,4 +1166,7 @@ def render_html(
         models=_models_line(report),
         settings_json=dumps_json(report.generated_with.settings),
         kinds=SECTIONS,
+        names=names,
+        glances=glances,
+        chart=findings_chart(report, names),
     )

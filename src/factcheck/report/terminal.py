@@ -13,6 +13,7 @@ from rich.text import Text
 
 from ..models import SEVERITY_ORDER, Finding, Report
 from ..settings import Settings
+from .readable import readable, source_names
 from .render import SECTIONS
 
 __all__ = ["print_summary", "top_discrepancies"]
@@ -61,6 +62,7 @@ def print_summary(
     """
     console = console or Console(highlight=False)
     n_top = DEFAULT_TOP if top is None else top
+    labels = source_names(report.documents)
     s = report.summary
     console.print(
         Text(
@@ -97,7 +99,7 @@ def print_summary(
         limit = max(n_top, 1)
         docs = _table("Document", *(title for _, title in SECTIONS), numeric=len(SECTIONS))
         for doc, counts in ranked[:limit]:
-            docs.add_row(doc, *(str(counts.get(kind, 0)) for kind, _ in SECTIONS))
+            docs.add_row(labels.get(doc, doc), *(str(counts.get(kind, 0)) for kind, _ in SECTIONS))
         console.print(docs)
         if len(ranked) > limit:
             console.print(
@@ -115,7 +117,7 @@ def print_summary(
             head.append(f.severity, style=SEVERITY_STYLES.get(f.severity, ""))
             head.append(f" {f.name}")
             console.print(head)
-            console.print(Padding(Text(f.message), (0, 0, 0, 4), expand=False))
+            console.print(Padding(Text(readable(f.message, labels)), (0, 0, 0, 4), expand=False))
             for where in _where(report, f):
                 # Kept whole so that editors and CI logs can jump to file:line.
                 console.print(Text(f"    {where}", style="cyan"), soft_wrap=True)

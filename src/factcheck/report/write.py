@@ -1,6 +1,7 @@
-"""Write report.json, report.md and report.html as one set: all or none of a run's three files.
+"""Write report.json, .md, .html and the CSV tables as one set: all or none of a run's files.
 
-The files are rendered first, then written and fsynced into a temporary folder beside them
+The files (report.json, report.md, report.html, report.csv and sources.csv) are rendered
+first, then written and fsynced into a temporary folder beside them
 (`.report.tmp-*`), which is renamed to `.report.pending`: that rename is the commit point.
 The three files are then moved into place and the pending folder removed. A crash before the
 commit leaves the old set (and a temporary folder the next writer removes); a crash after it
@@ -17,19 +18,21 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Errors, OutputError
 from ..io import model_json
 from .render import render_html, render_markdown
+from .spreadsheet import render_csv, render_sources_csv
 
 if TYPE_CHECKING:
+    from ..models import Review
     from ..pipeline import RunResult
     from ..settings import Settings
 
-REPORT_FILES = ("report.json", "report.md", "report.html")
+REPORT_FILES = ("report.json", "report.md", "report.html", "report.csv", "sources.csv")
 PENDING = ".report.pending"
 TMP_PREFIX = ".report.tmp-"
 # Left by earlier versions, which replaced each file on its own (io.atomic_write_bytes).
@@ -60,24 +63,21 @@ def check_output_folder(output: str | Path) -> None:
 
 
 def write_reports(
-    result: RunResult, output: str | Path, *, settings: Settings | None = None
+    result: RunResult,
+    output: str | Path,
+    *,
+    settings: Settings | None = None,
+    reviews: Mapping[str, Review] | None = None,
 ) -> list[Path]:
-    """Write the three reports into `output` as one set and return their paths (json, md, html).
+    """Write the reports into `output` as one set and return their paths (REPORT_FILES order).
 
     Every format is rendered first, so an error in one leaves the previous reports untouched.
     An OSError while writing (a full disk, a read-only folder) is E091, with the previous set
-    left in place. `settings` supplies report_context_chars.
+    left in place. `settings` supplies report_context_chars; `reviews` (fingerprint -> review)
+    adds review status to report.md, report.html and report.csv.
     """
     folder = Path(output)
-    rendered = {
-        "report.json": model_json(result.report),
-        "report.md": render_markdown(result.report),
-        "report.html": render_html(
-            result.report,
-            result.documents,
-            context_chars=settings.report_context_chars if settings is not None else None,
-        ),
-    }
+    rendered = render_reports(result, settings=settings, reviews=reviews)
     staging: Path | None = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -98,6 +98,27 @@ def write_reports(
             Errors.E091, path=folder, detail=f"{_reason(exc)}; the previous reports are unchanged"
         ) from None
     return [folder / name for name in REPORT_FILES]
+
+
+def render_reports(
+    result: RunResult,
+    *,
+    settings: Settings | None = None,
+    reviews: Mapping[str, Review] | None = None,
+) -> dict[str, str]:
+    """Every report file's text, by file name."""
+    return {
+        "report.json": model_json(result.report),
+        "report.md": render_markdown(result.report, reviews=reviews),
+        "report.html": render_html(
+            result.report,
+            result.documents,
+            context_chars=settings.report_context_chars if settings is not None else None,
+            reviews=reviews,
+        ),
+        "report.csv": render_csv(result.report, reviews=reviews),
+        "sources.csv": render_sources_csv(result.report),
+    }
 
 
 def settle_reports(folder: str | Path) -> None:
