@@ -244,6 +244,24 @@ class Quantity(Model):
     )
     bound: Bound = "exact"
     kind: QuantityKind = "cardinal"
+    dimension: str | None = Field(
+        default=None,
+        description="Base unit the figure is compared in ('year', 'km', 'USD', 'people'; '' for a "
+        "bare count), set by extraction; None when not set.",
+    )
+    base_value: float | None = Field(
+        default=None, description="The value in that base unit ('six decades' -> 60.0)."
+    )
+    measures: Literal["age"] | None = Field(
+        default=None,
+        description="What the figure measures where the text says ('age': 'a 40-year-old'); "
+        "None for the event itself. Figures are compared only with figures of the same.",
+    )
+    comparable: bool = Field(
+        default=True,
+        description="False for a number that is part of a name or label ('2-plus-2', "
+        "'COVID-19', 'Article 5'), which is no amount to compare.",
+    )
 
 
 class Predicate(Model):

@@ -7,12 +7,11 @@ from typing import Any
 import pytest
 
 from factcheck.extract.annotate import annotate
+from factcheck.extract.units import comparable_quantity, normalise_quantity
 from factcheck.models import Claim, Predicate, Span
 from factcheck.rules.slots import (
     CompareOptions,
-    comparable_quantity,
     compare_pair,
-    normalise_quantity,
     same_predicate,
 )
 from factcheck.rules.testing import entity, quantity, time

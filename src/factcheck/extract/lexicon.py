@@ -1,4 +1,4 @@
-"""Word lists and patterns of extraction, read from one data file each (data/cues.yaml, data/places.yaml)."""
+"""Word lists, tables and patterns of extraction, read from one data file each (data/cues.yaml, places.yaml, units.yaml)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ __all__ = ["read_lexicon"]
 
 
 def read_lexicon(name: str, *, parts: Sequence[str] = ()) -> dict[str, Any]:
-    """The `words` of data/NAME as frozensets and its `patterns` compiled, in one mapping.
+    """The `words` of data/NAME as frozensets, its `tables` as written, its `patterns` compiled.
 
     Patterns ignore case unless the file's `case_sensitive` list names them. A pattern named in
     `parts` is only a piece of others: `{part}` inside another pattern stands for it (no other
@@ -34,4 +34,5 @@ def read_lexicon(name: str, *, parts: Sequence[str] = ()) -> dict[str, Any]:
         return re.compile(text, 0 if key in exact else re.IGNORECASE)
 
     words = {k: frozenset(str(w) for w in v) for k, v in raw.get("words", {}).items()}
-    return words | {k: compile_(k) for k in patterns if k not in parts}
+    tables: dict[str, Any] = dict(raw.get("tables", {}))
+    return words | tables | {k: compile_(k) for k in patterns if k not in parts}

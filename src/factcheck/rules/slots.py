@@ -12,7 +12,6 @@ from itertools import combinations
 from ..models import (
     Claim,
     Entity,
-    Quantity,
     Relation,
     SlotComparison,
     SlotName,
@@ -65,69 +64,6 @@ FACT_SLOTS: frozenset[str] = frozenset({"who", "role", "when", "where", "quantit
 
 # Group verdict precedence: one conflicting pair makes the slot a conflict, and so on down.
 _RANK: dict[str, int] = {"conflict": 4, "update": 3, "agree": 2, "compatible": 1, "unknown": 0}
-
-# Words that make the next number a label ("Article 5", "Flight 370"), not an amount.
-_LABEL_BEFORE = re.compile(
-    r"\b(article|section|chapter|no\.|number|flight|resolution|route|phase|level|grade|category|"
-    r"type|version|room|gate|platform|line|page|paragraph|clause|amendment|item|model|"
-    r"window|tier|stage|group|class)\s*$",
-    re.IGNORECASE,
-)
-_PLUS = re.compile(r"(\+|\bplus\b)", re.IGNORECASE)
-
-# Units: name -> (base unit, factor). Durations are compared in years.
-_UNIT_TABLE: dict[str, tuple[str, float]] = {
-    "century": ("year", 100.0),
-    "decade": ("year", 10.0),
-    "year": ("year", 1.0),
-    "yr": ("year", 1.0),
-    "month": ("year", 1 / 12),
-    "week": ("year", 7 / 365.25),
-    "day": ("year", 1 / 365.25),
-    "hour": ("hour", 1.0),
-    "minute": ("hour", 1 / 60),
-    "second": ("hour", 1 / 3600),
-    "km": ("km", 1.0),
-    "kilometre": ("km", 1.0),
-    "kilometer": ("km", 1.0),
-    "mile": ("km", 1.609344),
-    "metre": ("km", 0.001),
-    "meter": ("km", 0.001),
-    "m": ("km", 0.001),
-    "kg": ("kg", 1.0),
-    "kilogram": ("kg", 1.0),
-    "tonne": ("kg", 1000.0),
-    "ton": ("kg", 1000.0),
-    "pound": ("kg", 0.45359237),
-    "lb": ("kg", 0.45359237),
-    "%": ("percent", 1.0),
-    "percent": ("percent", 1.0),
-    "per cent": ("percent", 1.0),
-    "pct": ("percent", 1.0),
-    "$": ("USD", 1.0),
-    "dollar": ("USD", 1.0),
-    "usd": ("USD", 1.0),
-    "us$": ("USD", 1.0),
-    "€": ("EUR", 1.0),
-    "euro": ("EUR", 1.0),
-    "eur": ("EUR", 1.0),
-    "£": ("GBP", 1.0),
-    "gbp": ("GBP", 1.0),
-    "yen": ("JPY", 1.0),
-    "jpy": ("JPY", 1.0),
-    "person": ("people", 1.0),
-    "people": ("people", 1.0),
-}
-_MAGNITUDE: dict[str, float] = {
-    "thousand": 1e3,
-    "k": 1e3,
-    "million": 1e6,
-    "mn": 1e6,
-    "m": 1e6,
-    "billion": 1e9,
-    "bn": 1e9,
-    "trillion": 1e12,
-}
 
 
 @dataclass(frozen=True)
@@ -262,52 +198,6 @@ def _places(claim: Claim) -> list[Entity]:
 # --------------------------------------------------------------------------- quantities
 
 
-def comparable_quantity(q: Quantity, claim: Claim) -> bool:
-    """False for numbers that are parts of names or labels ("2-plus-2", "COVID-19", "Article 5")."""
-    if q.kind == "ordinal" or _PLUS.search(q.text):
-        return False
-    for source in (claim.text, claim.sentence):
-        i = source.find(q.text)
-        if i < 0:
-            continue
-        before = source[max(0, i - 16) : i]
-        after = source[i + len(q.text) : i + len(q.text) + 8]
-        if re.search(r"[A-Za-z]-?$", before):
-            return False
-        if re.match(r"\s*-?\s*(\+|plus\b)", after, re.IGNORECASE):
-            return False
-        if re.search(r"(\+|\bplus)\s*-?\s*$", before, re.IGNORECASE):
-            return False
-        if re.match(r"[A-Za-z]", after) and not q.text[-1:].isalpha():
-            return False
-        return not _LABEL_BEFORE.search(before)
-    return True
-
-
-def normalise_quantity(q: Quantity) -> tuple[str, float]:
-    """(unit key, value in that unit's base): decades -> years, '3 million' -> 3e6."""
-    value = q.value
-    unit = (q.unit or "").strip().lower()
-    words = unit.split()
-    if (
-        words
-        and words[0] in _MAGNITUDE
-        and (len(words) > 1 or unit in ("thousand", "million", "billion", "trillion"))
-    ):
-        value *= _MAGNITUDE[words[0]]
-        unit = " ".join(words[1:])
-    if unit in _UNIT_TABLE:
-        base, factor = _UNIT_TABLE[unit]
-        return base, value * factor
-    singular = (
-        unit[:-1] if unit.endswith("s") and len(unit) > 3 and not unit.endswith("ss") else unit
-    )
-    if singular in _UNIT_TABLE:
-        base, factor = _UNIT_TABLE[singular]
-        return base, value * factor
-    return singular, value
-
-
 def _interval(value: float, bound: str, *, tol: float, approx: float) -> tuple[float, float]:
     if bound in ("more_than", "at_least"):
         return value, math.inf
@@ -340,25 +230,10 @@ def compare_quantity_values(
     return "conflict"
 
 
-# An age ("a 40-year-old man", "aged 40") measures a person, not the event: it is never
-# compared with a duration of the event ("a five-year prison term").
-_AGE_AFTER = re.compile(r"[\w\s-]{0,12}?\byears?[- ]old\b", re.IGNORECASE)
-_AGE_BEFORE = re.compile(r"\baged?\s*$", re.IGNORECASE)
 # "About five years", "nearly two years": a small count of a coarse unit is a round figure, so
 # its approximation spans a quarter of it either way, not the usual `approx_tolerance`.
 _ROUND_COUNT = 12
 _ROUND_WIDTH = 0.25
-
-
-def quantity_role(q: Quantity, claim: Claim) -> str:
-    """What a figure measures, where the text says: "age" for ages, else "" (the event)."""
-    for source in (claim.text, claim.sentence):
-        i = source.find(q.text)
-        if i >= 0:
-            after = _AGE_AFTER.match(source, i)
-            before = _AGE_BEFORE.search(source[max(0, i - 8) : i])
-            return "age" if after is not None or before is not None else ""
-    return ""
 
 
 def comparable_quantities(claim: Claim) -> dict[str, list[tuple[float, str, str]]]:
@@ -369,10 +244,11 @@ def comparable_quantities(claim: Claim) -> dict[str, list[tuple[float, str, str]
     """
     out: dict[str, list[tuple[float, str, str]]] = {}
     for q in claim.quantities:
-        if not comparable_quantity(q, claim):
+        # Extraction sets dimension, base value and role (extract.units); a figure without them
+        # has been through no extraction step and is not compared.
+        if not q.comparable or q.dimension is None or q.base_value is None:
             continue
-        unit, value = normalise_quantity(q)
-        role = quantity_role(q, claim)
+        unit, value, role = q.dimension, q.base_value, q.measures or ""
         bound = "round" if q.bound == "approx" and 0 < q.value <= _ROUND_COUNT else q.bound
         out.setdefault(f"{role}:{unit}" if role else unit, []).append((value, bound, q.text))
     return out
@@ -632,7 +508,7 @@ def slot_value(claim: Claim, slot: str) -> str:
             names.append(mode)
         return ", ".join(names)
     if slot == "quantity":
-        return ", ".join(q.text for q in claim.quantities if comparable_quantity(q, claim))
+        return ", ".join(q.text for q in claim.quantities if q.comparable)
     if slot == "polarity":
         return claim.polarity
     if slot == "modality":

@@ -1,0 +1,130 @@
+"""Quantities made comparable: each figure's dimension (base unit), value in it, what it measures, and whether it is an amount.
+
+The extractor applies :func:`with_units` to every claim (through `annotate`), so rules compare
+`Quantity.dimension`, `Quantity.base_value` and `Quantity.measures`, and skip figures whose
+`comparable` is False, without reading the claim's text. The unit table lives once, in
+`data/units.yaml`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from ..models import Claim, Quantity
+from .lexicon import read_lexicon
+
+__all__ = [
+    "Units",
+    "comparable_quantity",
+    "normalise_quantity",
+    "quantity_role",
+    "units",
+    "with_units",
+]
+
+
+@dataclass(frozen=True)
+class Units:
+    """The unit table of data/units.yaml: name -> (base unit, factor), magnitude words, cues."""
+
+    units: dict[str, tuple[str, float]]
+    magnitudes: dict[str, float]
+    label_before: re.Pattern[str]
+    plus: re.Pattern[str]
+    age_after: re.Pattern[str]
+    age_before: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def units() -> Units:
+    """The unit table, read from data/units.yaml once per process."""
+    raw = read_lexicon("units.yaml")
+    return Units(
+        units={str(k): (str(b), float(f)) for k, (b, f) in raw["units"].items()},
+        magnitudes={str(k): float(v) for k, v in raw["magnitudes"].items()},
+        label_before=raw["label_before"],
+        plus=raw["plus"],
+        age_after=raw["age_after"],
+        age_before=raw["age_before"],
+    )
+
+
+def comparable_quantity(q: Quantity, claim: Claim) -> bool:
+    """False for numbers that are parts of names or labels ("2-plus-2", "COVID-19", "Article 5")."""
+    table = units()
+    if q.kind == "ordinal" or table.plus.search(q.text):
+        return False
+    for source in (claim.text, claim.sentence):
+        i = source.find(q.text)
+        if i < 0:
+            continue
+        before = source[max(0, i - 16) : i]
+        after = source[i + len(q.text) : i + len(q.text) + 8]
+        if re.search(r"[A-Za-z]-?$", before):
+            return False
+        if re.match(r"\s*-?\s*(\+|plus\b)", after, re.IGNORECASE):
+            return False
+        if re.search(r"(\+|\bplus)\s*-?\s*$", before, re.IGNORECASE):
+            return False
+        if re.match(r"[A-Za-z]", after) and not q.text[-1:].isalpha():
+            return False
+        return not table.label_before.search(before)
+    return True
+
+
+def normalise_quantity(q: Quantity) -> tuple[str, float]:
+    """(unit key, value in that unit's base): decades -> years, '3 million' -> 3e6."""
+    table = units()
+    value = q.value
+    unit = (q.unit or "").strip().lower()
+    words = unit.split()
+    if (
+        words
+        and words[0] in table.magnitudes
+        and (len(words) > 1 or unit in ("thousand", "million", "billion", "trillion"))
+    ):
+        value *= table.magnitudes[words[0]]
+        unit = " ".join(words[1:])
+    if unit in table.units:
+        base, factor = table.units[unit]
+        return base, value * factor
+    singular = (
+        unit[:-1] if unit.endswith("s") and len(unit) > 3 and not unit.endswith("ss") else unit
+    )
+    if singular in table.units:
+        base, factor = table.units[singular]
+        return base, value * factor
+    return singular, value
+
+
+def quantity_role(q: Quantity, claim: Claim) -> Literal["age"] | None:
+    """What a figure measures, where the text says: "age" for ages, else None (the event)."""
+    table = units()
+    for source in (claim.text, claim.sentence):
+        i = source.find(q.text)
+        if i >= 0:
+            after = table.age_after.match(source, i)
+            before = table.age_before.search(source[max(0, i - 8) : i])
+            return "age" if after is not None or before is not None else None
+    return None
+
+
+def with_units(claim: Claim) -> Claim:
+    """The claim with each figure's dimension, base value, role and comparability set (compute, then write)."""
+    found = []
+    for q in claim.quantities:
+        dimension, base = normalise_quantity(q)
+        found.append((dimension, base, quantity_role(q, claim), comparable_quantity(q, claim)))
+    if all(
+        (q.dimension, q.base_value, q.measures, q.comparable) == f
+        for q, f in zip(claim.quantities, found, strict=True)
+    ):
+        return claim
+    quantities = [
+        q.model_copy(update={"dimension": d, "base_value": b, "measures": r, "comparable": c})
+        for q, (d, b, r, c) in zip(claim.quantities, found, strict=True)
+    ]
+    return claim.model_copy(update={"quantities": quantities})
