@@ -86,3 +86,25 @@ def test_claims_of_a_long_text_match_a_whole_parse(extractor: Extractor) -> None
     assert whole and pieced == whole and many == whole
     for claim in pieced:
         assert doc.original[claim.span.start : claim.span.end] == claim.sentence
+
+
+def test_title_range_lookups_by_bisection_agree_with_a_scan() -> None:
+    # Entity linking asks these for every mention of a long document (it used to scan them all).
+    import random
+    import re
+
+    from factcheck.extract.entities import _Ranges
+
+    rng = random.Random(16)
+    words = ["Minister", "Secretary of State", "Tokyo", "met", " ", "  ", "\n", "Blinken"]
+    text = " ".join(rng.choice(words) for _ in range(400))
+    matches = list(re.finditer(r"Minister|Secretary of State", text))
+    pairs = [m.span() for m in matches]
+    ranges = _Ranges(iter(matches))
+    for _ in range(2000):
+        s = rng.randrange(len(text))
+        e = rng.randrange(s + 1, min(len(text), s + 30) + 1)
+        assert ranges.covering(s, e) == any(a <= s and e <= b for a, b in pairs)
+        lo = rng.randrange(e)
+        scan = next(((a, b) for a, b in pairs if lo <= b <= e), None)
+        assert ranges.ending_within(lo, e) == scan

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -263,17 +265,15 @@ class EntityLinker:
         raw = self._spans(sdoc)
         doc_countries = self._countries_in(sdoc, raw)
 
-        title_ranges = [(m.start(), m.end()) for m in tables.title_regex.finditer(text)]
+        title_ranges = _Ranges(tables.title_regex.finditer(text))
         for s, e, label in raw:
             if label != "PERSON":
                 # "Defense Lloyd Austin" tagged ORG: the title's words are not part of the name.
-                while s < e - 1 and any(a <= sdoc[s].idx < b for a, b in title_ranges):
+                while s < e - 1 and title_ranges.covering(sdoc[s].idx, sdoc[s].idx + 1):
                     s += 1
             span = sdoc[s:e]
             mention_text = span.text
-            if label != "PERSON" and any(
-                a <= span.start_char and span.end_char <= b for a, b in title_ranges
-            ):
+            if label != "PERSON" and title_ranges.covering(span.start_char, span.end_char):
                 continue  # "State" in "Secretary of State", "Defense" in "Defense Minister"
             if label in {"ORG", "FAC", "GPE", "LOC", "NORP"} and self._titled_name(
                 sdoc, span, title_ranges
@@ -435,18 +435,18 @@ class EntityLinker:
             out.append((offset + a, offset + b, c))
         return out
 
-    def _titled_name(self, sdoc: Any, span: Any, title_ranges: list[tuple[int, int]]) -> bool:
+    def _titled_name(self, sdoc: Any, span: Any, title_ranges: _Ranges) -> bool:
         """Whether a span is a capitalised name written right after a title of office."""
         if not 1 <= len(span) <= 4 or not all(t.text[:1].isupper() and t.is_alpha for t in span):
             return False
         if self.tables.country_any(span.text) is not None:
             return False
         gap = span.start_char
-        for a, b in title_ranges:
-            if b <= gap and not self._text[b:gap].strip():
-                t = self.tables.title(self._text[a:b])
-                return t is not None
-        return False
+        blank = gap  # start of the run of whitespace that ends at the name
+        while blank > 0 and self._text[blank - 1].isspace():
+            blank -= 1
+        found = title_ranges.ending_within(blank, gap)
+        return found is not None and self.tables.title(self._text[found[0] : found[1]]) is not None
 
     def _countries_in(self, sdoc: Any, raw: list[tuple[int, int, str]]) -> list[tuple[int, str]]:
         """(character offset, country id) of every country or nationality mention."""
@@ -733,3 +733,28 @@ def _best_role(roles: list[Role]) -> Role | None:
 
 
 __all__ = ["DocEntities", "EntityLinker", "Mention", "fold", "org_id", "person_id", "person_tokens"]
+
+
+class _Ranges:
+    """Non-overlapping character ranges in text order (regex matches), looked up by bisection.
+
+    A long document has thousands of titles of office and of entity mentions; asking every
+    range about every mention made linking quadratic in the document's length.
+    """
+
+    def __init__(self, matches: Iterable[re.Match[str]]) -> None:
+        pairs = [(m.start(), m.end()) for m in matches if m.end() > m.start()]
+        self.starts = [a for a, _ in pairs]
+        self.ends = [b for _, b in pairs]
+
+    def covering(self, start: int, end: int) -> bool:
+        """Whether one range holds all of [start, end)."""
+        i = bisect.bisect_right(self.starts, start) - 1
+        return i >= 0 and end <= self.ends[i]
+
+    def ending_within(self, lo: int, hi: int) -> tuple[int, int] | None:
+        """The first range whose end lies in [lo, hi], if any."""
+        i = bisect.bisect_left(self.ends, lo)
+        if i < len(self.ends) and self.ends[i] <= hi:
+            return self.starts[i], self.ends[i]
+        return None
