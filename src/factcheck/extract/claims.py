@@ -21,7 +21,9 @@ from ..models import (
 from .aliases import Tables
 from .annotate import annotate
 from .entities import DocEntities, EntityLinker, Mention
+from .places import place_words
 from .quantities import quantities as find_quantities
+from .stance import cues
 from .syntax import tense_of, verb_tense
 from .timex import find_time_expressions, normalise_time
 
@@ -76,41 +78,15 @@ SPEECH_VERBS = {
     "urge",
     "caution",
 }
-NEGATING_SPEECH = {"deny", "dismiss", "reject", "refute"}
-NEGATING_VERBS = {"fail", "refuse", "decline", "deny"}
-HEDGE_ADVERBS = {
-    "reportedly",
-    "allegedly",
-    "apparently",
-    "likely",
-    "possibly",
-    "probably",
-    "perhaps",
-    "reputedly",
-    "purportedly",
-    "seemingly",
-    "supposedly",
-    "maybe",
-    "presumably",
-    "unlikely",
-}
-HEDGE_MODALS = {"may", "might", "could", "would", "should"}
-HEDGE_VERBS = {
-    "expect",
-    "seem",
-    "appear",
-    "believe",
-    "think",
-    "suspect",
-    "rumor",
-    "rumour",
-    "likely",
-    "estimate",
-    "understand",
-    "presume",
-    "tip",
-}
-PLAN_VERBS = {"plan", "schedule", "slate", "intend", "aim", "due", "prepare", "set", "go"}
+# Parse-level cue words, from the data files (data/cues.yaml, data/places.yaml).
+NEGATING_SPEECH = cues().negating_speech
+NEGATING_VERBS = cues().negating_verbs
+HEDGE_ADVERBS = cues().parse_hedge_adverbs
+HEDGE_MODALS = cues().parse_hedge_modals
+HEDGE_VERBS = cues().parse_hedge_verbs
+PLAN_VERBS = cues().plan_verbs
+LOCATIVE = place_words().parse_locative
+MOTION = place_words().parse_motion
 # Verbs whose infinitive complement carries the claim's content: "plan to criticize".
 LIGHT_VERBS = (
     HEDGE_VERBS
@@ -139,37 +115,6 @@ LIGHT_VERBS = (
         "say",
     }
 )
-LOCATIVE = {
-    "in",
-    "at",
-    "near",
-    "across",
-    "around",
-    "inside",
-    "within",
-    "throughout",
-    "outside",
-    "into",
-    "off",
-    "along",
-    "over",
-}
-MOTION = {
-    "trip",
-    "visit",
-    "travel",
-    "arrive",
-    "go",
-    "come",
-    "fly",
-    "return",
-    "send",
-    "tour",
-    "journey",
-    "head",
-    "deploy",
-    "move",
-}
 _BOILERPLATE = re.compile(
     r"(?i)\b(?:cookies?|subscribe|sign up|sign in|log in|click here|all rights reserved|"
     r"your browser|advertisement|read more|share this|follow us|newsletter|please wait|"

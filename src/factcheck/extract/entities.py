@@ -10,6 +10,7 @@ from typing import Any
 
 from ..models import Entity, EntityKind, Role
 from .aliases import Country, Tables, fold, key, slug
+from .places import place_words
 
 KINDS: dict[str, EntityKind] = {
     "PERSON": "person",
@@ -33,22 +34,7 @@ _TITLE_FILLERS = {
     "top",
 }
 _GROUP_NOUNS = {"counterpart", "counterparts", "officials", "colleagues", "ministers", "leaders"}
-_LOCATIVE = {
-    "in",
-    "at",
-    "near",
-    "across",
-    "around",
-    "inside",
-    "within",
-    "throughout",
-    "outside",
-    "into",
-    "from",
-    "off",
-    "along",
-    "to",
-}
+_LOCATIVE = place_words().mention_locative  # data/places.yaml
 _INITIAL = re.compile(r"^[A-Za-z]\.?$")
 # "COVID-19", "SARS-CoV-2", "F-35": a code, not an organisation ("G20" stays one).
 _CODE_NAME = re.compile(r"^(?:the\s+)?(?:[A-Za-z]+-)+\d[\w-]*$", re.IGNORECASE)

@@ -46,6 +46,10 @@ class PlaceWords:
     event_verbs: frozenset[str]
     place_nouns: frozenset[str]
     time_words: frozenset[str]
+    # Prepositions and motion lemmas read on the parse (extract.claims, extract.entities).
+    parse_locative: frozenset[str]
+    parse_motion: frozenset[str]
+    mention_locative: frozenset[str]
     list_after: re.Pattern[str]
     token: re.Pattern[str]
     virtual: re.Pattern[str]

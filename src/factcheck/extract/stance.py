@@ -32,6 +32,13 @@ class Cues:
     falsity_words: frozenset[str]
     judging_verbs: frozenset[str]
     doubt_verbs: frozenset[str]
+    # Parse-level cues (lemmas) the clause builder reads (extract.claims).
+    parse_hedge_adverbs: frozenset[str]
+    parse_hedge_modals: frozenset[str]
+    parse_hedge_verbs: frozenset[str]
+    plan_verbs: frozenset[str]
+    negating_speech: frozenset[str]
+    negating_verbs: frozenset[str]
     label: re.Pattern[str]
     headline_verdict: re.Pattern[str]
     headline_negation: re.Pattern[str]
