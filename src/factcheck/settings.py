@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -190,7 +191,11 @@ class Settings(BaseModel):
 
 
 def find_config(start: Path | None = None) -> Path | None:
-    """Nearest factcheck.toml, or pyproject.toml with a [tool.factcheck] table, from `start` upward."""
+    """Nearest factcheck.toml, or pyproject.toml with a [tool.factcheck] table, from `start` upward.
+
+    A pyproject.toml on the way that is not valid TOML is an error (E020, with its line), as
+    when it is named: skipping it would run with settings nobody chose.
+    """
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         for name in CONFIG_FILES:
@@ -200,9 +205,15 @@ def find_config(start: Path | None = None) -> Path | None:
             if name == "factcheck.toml":
                 return candidate
             try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                text = candidate.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
                 continue
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError.make(
+                    Errors.E020, path=candidate, detail=toml_error(exc, text)
+                ) from None
             if isinstance(data.get("tool"), dict) and "factcheck" in data["tool"]:
                 return candidate
         if (folder / ".git").exists():
@@ -210,22 +221,50 @@ def find_config(start: Path | None = None) -> Path | None:
     return None
 
 
+def toml_error(exc: tomllib.TOMLDecodeError, text: str) -> str:
+    """'not valid TOML at line N: why', the line also where tomllib says 'at end of document'."""
+    message = str(exc)
+    m = re.search(r" \(at line (\d+), column \d+\)$", message)
+    if m:
+        return f"not valid TOML at line {m.group(1)}: {message[: m.start()]}"
+    if message.endswith(" (at end of document)"):
+        line = max(1, len(text.rstrip("\n").splitlines()))
+        return f"not valid TOML at line {line} (end of file): {message.removesuffix(' (at end of document)')}"
+    return f"not valid TOML: {message}"
+
+
 def read_config(path: Path) -> dict[str, Any]:
-    """The factcheck table of a config file (the whole file for factcheck.toml)."""
+    """The factcheck table of a config file: [tool.factcheck] of a pyproject.toml; the whole
+    of a factcheck.toml, or its [tool.factcheck] table when it has one (both forms work)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except FileNotFoundError:
         raise ConfigError.make(Errors.E021, path=path, detail="file does not exist") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError.make(Errors.E021, path=path, detail=str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError.make(Errors.E020, path=path, detail=f"not valid TOML ({exc})") from None
+        raise ConfigError.make(Errors.E020, path=path, detail=toml_error(exc, text)) from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("factcheck", {})
         if not isinstance(table, dict):
             raise ConfigError.make(
                 Errors.E020, path=path, detail="[tool.factcheck] must be a table"
             )
+        return table
+    tool = data.get("tool")
+    if isinstance(tool, dict) and "factcheck" in tool:
+        table = tool["factcheck"]
+        rest = sorted(k for k in data if k != "tool") + sorted(
+            f"tool.{k}" for k in tool if k != "factcheck"
+        )
+        if not isinstance(table, dict) or rest:
+            detail = (
+                "[tool.factcheck] must be a table"
+                if not isinstance(table, dict)
+                else f"settings both in [tool.factcheck] and outside it ({', '.join(rest)})"
+            )
+            raise ConfigError.make(Errors.E020, path=path, detail=detail)
         return table
     return data
 

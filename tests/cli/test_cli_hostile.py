@@ -26,7 +26,7 @@ from factcheck.cli import main
 from factcheck.models import Claim, Document
 from factcheck.report import write as write_module
 
-REPORTS = ("report.json", "report.md", "report.html")
+REPORTS = write_module.REPORT_FILES
 
 
 @pytest.fixture
@@ -183,17 +183,14 @@ def test_a_run_that_cannot_go_on_is_one_line_exit_2_and_keeps_the_reports(
     assert extraction == []  # stopped before any model would have loaded
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15 owns this error: a pyproject.toml found automatically that is not valid "
-    "TOML is still skipped silently; remove this mark when it is exit 2",
-)
 def test_a_broken_pyproject_found_automatically_is_exit_2(
     corpus: Path, extraction: list[str], run: Run
 ) -> None:
     (corpus.parent / "pyproject.toml").write_text("[tool.factcheck\nbroken = \n")
     code, err = run(corpus, corpus.parent / "out")
     assert code == 2 and len(err) == 1 and "pyproject.toml" in err[0]
+    assert "line 1" in err[0] and "[E020]" in err[0]
+    assert extraction == []
 
 
 def test_an_output_folder_that_cannot_be_written_fails_before_any_work(

@@ -12,7 +12,7 @@ from .. import __version__
 from ..errors import Errors, ExitCode, FactcheckError, shown_path
 from .extract import extract
 from .gate import gate
-from .options import CONTEXT, State
+from .options import CONFIG_HELP, CONTEXT, QUIET_HELP, State, global_options
 from .report import report
 from .review import review
 from .rules import rules
@@ -24,9 +24,9 @@ from .schema import schema
 @click.option(
     "--config",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Config file (factcheck.toml or pyproject.toml); default: the nearest one.",
+    help=CONFIG_HELP,
 )
-@click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary, only errors.")
+@click.option("-q", "--quiet", is_flag=True, help=QUIET_HELP)
 @click.pass_context
 def cli(ctx: click.Context, config: Path | None, quiet: bool) -> None:
     """Check facts across sources: extract claims, match them across documents, and report
@@ -43,6 +43,7 @@ def cli(ctx: click.Context, config: Path | None, quiet: bool) -> None:
 
 
 for _command in (report, extract, schema, rules, gate, review):
+    _command.params.extend(global_options())
     cli.add_command(_command)
 
 

@@ -57,6 +57,78 @@ keep_going_option = click.option(
 )
 
 
+CONFIG_HELP = "Config file (factcheck.toml or pyproject.toml); default: the nearest one."
+QUIET_HELP = "No progress bars or summary, only errors."
+
+
+def _state(ctx: click.Context) -> State | None:
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, State) else None
+
+
+def _set_config(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    state = _state(ctx)
+    if value is not None and state is not None:
+        state.config = value
+
+
+def _set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    state = _state(ctx)
+    if value and state is not None:
+        state.quiet = True
+
+
+def global_options() -> list[click.Parameter]:
+    """`--config` and `-q` for a subcommand, so that they work after it as well as before it
+    (`factcheck report seeds -q`, as ruff takes them); given there, they set the group's State.
+    Eager, so the config is known before any other option's callback reads settings."""
+    return [
+        click.Option(
+            ["--config"],
+            type=click.Path(dir_okay=False, path_type=Path),
+            expose_value=False,
+            is_eager=True,
+            callback=_set_config,
+            help=CONFIG_HELP,
+        ),
+        click.Option(
+            ["-q", "--quiet"],
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_set_quiet,
+            help=QUIET_HELP,
+        ),
+    ]
+
+
+def _codes(
+    _ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]
+) -> list[str] | None:
+    # Repeatable and comma-separated, as ruff's --select E,W --select F.
+    codes = [c.strip() for v in value for c in v.split(",") if c.strip()]
+    return codes or None
+
+
+# Rule selection on the command line: each replaces the config's list of its name.
+select_option = click.option(
+    "--select",
+    multiple=True,
+    callback=_codes,
+    metavar="CODES",
+    help="Rules to run: codes, prefixes or names, comma-separated or repeated (DC,UN001). "
+    "[default: setting select, all rules]",
+)
+ignore_option = click.option(
+    "--ignore",
+    multiple=True,
+    callback=_codes,
+    metavar="CODES",
+    help="Rules to skip: codes, prefixes or names, comma-separated or repeated. "
+    "[default: setting ignore]",
+)
+
+
 def settings_of(ctx: click.Context, **overrides: Any) -> Settings:
     # The group's State (above) knows the --config file; used directly the command loads its own.
     obj = ctx.find_root().obj

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from .options import CONTEXT, State, follow_symlinks_option, keep_going_option
+from .options import (
+    CONTEXT,
+    State,
+    follow_symlinks_option,
+    ignore_option,
+    keep_going_option,
+    select_option,
+)
 
 
 @click.command(context_settings=CONTEXT)
@@ -17,7 +24,24 @@ from .options import CONTEXT, State, follow_symlinks_option, keep_going_option
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("reports"),
     show_default=True,
-    help="Folder for report.json, .md and .html.",
+    help="Folder for report.json, .md, .html, report.csv and sources.csv.",
+)
+@click.option(
+    "--output-format",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="What is printed on stdout: text (the summary), json (report.json) or csv "
+    "(report.csv, a row per finding). The files are written either way.",
+)
+@select_option
+@ignore_option
+@click.option(
+    "--reviews",
+    "reviews_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Reviews file whose verdicts and notes the reports show beside each finding.",
 )
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
 @click.option(
@@ -42,12 +66,22 @@ def report(
     address: str | None,
     follow_symlinks: bool,
     keep_going: bool,
+    output_format: str,
+    select: list[str] | None,
+    ignore: list[str] | None,
+    reviews_path: Path | None,
 ) -> None:
     """Run the whole pipeline over PATHS (files or folders) and write the reports.
 
     Writes OUTPUT/report.json (validates against schemas/report.schema.json), report.md and
     report.html as one set (a crash leaves the old set or the new one), and prints a summary
     table. The output folder is checked first: if it cannot be written, nothing runs (exit 2).
+
+    \b
+    Examples:
+      factcheck report seeds/ -o reports/
+      factcheck report seeds/ --select DC --output-format json -q
+      factcheck report seeds/ --ignore UN001 --reviews reports/reviews.json
     """
     from ..pipeline import run
     from ..progress import Progress
@@ -58,8 +92,15 @@ def report(
         use_cache=False if no_cache else None,
         follow_symlinks=True if follow_symlinks else None,
         keep_going=True if keep_going else None,
+        select=select,
+        ignore=ignore,
     )
     check_output_folder(output)
+    reviews = None
+    if reviews_path is not None:
+        from ..review.store import ReviewIndex, load_reviews
+
+        reviews = ReviewIndex.of(load_reviews(reviews_path, missing_ok=False)).by_fingerprint
     progress = Progress(enabled=False if state.quiet else None)
     if engine == "ray":
         from ..engines.distributed import run_distributed
@@ -71,6 +112,10 @@ def report(
         if address:
             raise click.UsageError("--address needs --engine ray")
         result = run(paths, settings=settings, output=output, progress=progress)
-    written = write_reports(result, output, settings=settings)
-    if not state.quiet:
+    written = write_reports(result, output, settings=settings, reviews=reviews)
+    if output_format == "json":
+        click.echo((output / "report.json").read_text(encoding="utf-8"), nl=False)
+    elif output_format == "csv":
+        click.echo((output / "report.csv").read_text(encoding="utf-8"), nl=False)
+    elif not state.quiet:
         print_summary(result.report, written=written, top=settings.summary_top)
