@@ -7,7 +7,6 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -135,16 +134,19 @@ def _cut(window: str) -> int:
 def parse(nlp: Any, texts: Sequence[str], *, batch_size: int, n_process: int = 1) -> Iterator[Any]:
     """One spaCy Doc per text, parsed with `nlp.pipe`; a text over `nlp.max_length` in pieces.
 
-    The pieces of a long text (see `split_text`) are parsed in the same stream and joined
-    back into one Doc with exactly the text's characters, so token and sentence offsets are
-    offsets in the text. A text within the limit is parsed whole, as before.
+    Texts within the limit are parsed whole, in batches, as before. The pieces of a long text
+    (see `split_text`) are parsed one at a time, so memory stays that of one piece, and joined
+    back into one Doc with exactly the text's characters: token and sentence offsets are
+    offsets in the text.
     """
     from spacy.tokens import Doc
 
     limit = int(nlp.max_length)
-    plans = [[t] if len(t) <= limit else split_text(t, min(PIECE_CHARS, limit)) for t in texts]
-    stream: Iterable[str] = chain.from_iterable(plans)
-    parsed = iter(nlp.pipe(stream, batch_size=batch_size, n_process=n_process))
-    for plan in plans:
-        docs = [next(parsed) for _ in plan]
-        yield docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
+    short: Iterable[str] = (t for t in texts if len(t) <= limit)
+    parsed = iter(nlp.pipe(short, batch_size=batch_size, n_process=n_process))
+    for text in texts:
+        if len(text) <= limit:
+            yield next(parsed)
+            continue
+        pieces = split_text(text, min(PIECE_CHARS, limit))
+        yield Doc.from_docs(list(nlp.pipe(pieces, batch_size=1)), ensure_whitespace=False)
