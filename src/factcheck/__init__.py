@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 # when it is first imported, so it is set before any factcheck module can import it.
 _os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
-from .api import check
+from .api import CheckResult, check
 from .errors import ConfigError, ExitCode, FactcheckError, InputError
 from .models import (
     Claim,
@@ -26,6 +26,7 @@ from .models import (
 from .settings import Settings, load_settings
 
 __all__ = [
+    "CheckResult",
     "Claim",
     "ConfigError",
     "Document",
