@@ -277,7 +277,7 @@ def test_a_full_disk_is_one_line_exit_2_and_keeps_the_reports(
         assert err == [f"factcheck: error: {out}: {message}"]
         assert snapshot(out) == before
         assert sorted(p.name for p in out.iterdir() if p.name != "filler") == sorted(REPORTS)
-        assert extraction == ([] if when == "before the run" else ["a", "c", "b"])
+        assert extraction == ([] if when == "before the run" else ["a", "c", "sub/b"])
 
 
 # ------------------------------------------------------------------- runs that go on, exit 0
@@ -295,12 +295,12 @@ def test_symlinks_out_of_the_corpus_are_named_once_and_never_published(
         "(set follow_symlinks = true or pass --follow-symlinks to read them)"
     ]
     assert all("secret" not in (out / name).read_text(encoding="utf-8") for name in REPORTS)
-    assert sorted(extraction) == ["a", "b"]  # the outside file never reached extraction
+    assert sorted(extraction) == ["a", "sub/b"]  # the outside file never reached extraction
 
     del extraction[:]
     code, err = run(corpus, out, "--follow-symlinks")
     assert code == 0 and err == []
-    assert sorted(extraction) == ["a", "b", "link"]
+    assert sorted(extraction) == ["a", "link", "sub/b"]
     assert '"id": "link"' in (out / "report.json").read_text(encoding="utf-8")
 
 
@@ -336,7 +336,7 @@ def test_a_document_that_is_all_furniture_is_a_warning_and_the_run_goes_on(
         f"{corpus / 'video.txt'}: document has no article text left after removing page "
         "furniture [E011]; skipped"
     ]
-    assert sorted(extraction) == ["a", "b"]
+    assert sorted(extraction) == ["a", "sub/b"]
 
 
 def test_a_file_name_that_is_not_utf8_is_reported_escaped_with_a_stable_id(

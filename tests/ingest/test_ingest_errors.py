@@ -74,11 +74,23 @@ def test_size_limit_is_checked_before_reading(tmp_path: Path) -> None:
 
 def test_duplicate_ids(tmp_path: Path) -> None:
     write(tmp_path, "same.txt", b"One text.")
-    (tmp_path / "sub").mkdir()
-    write(tmp_path / "sub", "same.md", b"Other text.")
+    write(tmp_path, "same.md", b"Other text.")
     with pytest.raises(InputError) as info:
         load_documents([tmp_path], settings=Settings())
     assert info.value.code == "E010" and "'same'" in str(info.value)
+
+
+def test_ids_are_paths_under_the_corpus_root(tmp_path: Path) -> None:
+    # Two story.txt in different folders are two documents, named by their folder.
+    for folder in ("kyodo", "nhk"):
+        (tmp_path / folder).mkdir()
+        write(tmp_path / folder, "story.txt", f"A story from {folder}.".encode())
+    write(tmp_path, "lead.txt", b"The lead story.")
+    docs = load_documents([tmp_path], settings=Settings())
+    assert [d.id for d in docs] == ["kyodo/story", "lead", "nhk/story"]
+    # A file given by itself keeps its name.
+    alone = load_documents([tmp_path / "nhk" / "story.txt"], settings=Settings())
+    assert [d.id for d in alone] == ["story"]
 
 
 def test_fallback_encoding_with_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

@@ -122,7 +122,7 @@ def test_an_unreadable_file_is_an_error_and_keep_going_goes_on(
     with pytest.raises(InputError, match=r"a\.txt: cannot read file: Permission denied \[E013\]"):
         load_documents([corpus], settings=Settings())
     docs = load_documents([corpus], settings=Settings(keep_going=True))
-    assert [d.id for d in docs] == ["b"]
+    assert [d.id for d in docs] == ["sub/b"]
     assert "a.txt: cannot read file" in caplog.text
 
 
@@ -140,6 +140,6 @@ def test_a_document_that_is_all_furniture_is_a_warning_and_the_rest_goes_on(
 ) -> None:
     (corpus / "video.txt").write_text("VIDEO: Watch the full briefing\n")
     docs = load_documents([corpus], settings=Settings())
-    assert [d.id for d in docs] == ["a", "b"]
+    assert [d.id for d in docs] == ["a", "sub/b"]
     [record] = [r for r in caplog.records if "video.txt" in r.getMessage()]
     assert record.levelno == logging.WARNING and "[E011]; skipped" in record.getMessage()

@@ -197,8 +197,19 @@ class _Walk:
 # --------------------------------------------------------------------------- documents
 
 
+def document_id(path: Path, roots: Sequence[str | Path]) -> str:
+    """A document's id: its path under the folder given that holds it, without the suffix
+    ('sub/story' for corpus/sub/story.txt, so two story.txt in different folders are two
+    documents), or the file name without suffix for a file given by itself."""
+    for root in map(Path, roots):
+        if root != path and path.is_relative_to(root):
+            return shown_path(path.relative_to(root).with_suffix("").as_posix())
+    return shown_path(path.stem)
+
+
 def load_documents(paths: Sequence[str | Path], *, settings: Settings) -> list[Document]:
-    """Every document under `paths`; two documents with the same id are an error (E010).
+    """Every document under `paths`, each with its id from `document_id`; two documents with
+    the same id (a.txt beside a.md, or one name in two folders given) are an error (E010).
 
     A document left with no article text (E011: it was all page furniture) is a warning and
     the run goes on without it; so is any other unreadable document under `keep_going`.
@@ -207,15 +218,17 @@ def load_documents(paths: Sequence[str | Path], *, settings: Settings) -> list[D
         paths, follow_symlinks=settings.follow_symlinks, keep_going=settings.keep_going
     )
     ids: dict[str, Path] = {}
+    id_of: dict[Path, str] = {}
     for p in files:
-        doc_id = shown_path(p.stem)
+        doc_id = document_id(p, paths)
         if doc_id in ids:
             raise InputError.make(Errors.E010, path=p, id=doc_id, other=shown_path(ids[doc_id]))
         ids[doc_id] = p
+        id_of[p] = doc_id
     documents = []
     for p in files:
         try:
-            documents.append(read_document(p, settings=settings))
+            documents.append(read_document(p, settings=settings, doc_id=id_of[p]))
         except InputError as exc:
             if exc.code != Errors.E011.code and not settings.keep_going:
                 raise
@@ -225,8 +238,9 @@ def load_documents(paths: Sequence[str | Path], *, settings: Settings) -> list[D
     return documents
 
 
-def read_document(path: str | Path, *, settings: Settings) -> Document:
-    """Read one file into a Document (errors E001-E008, E011 name the file)."""
+def read_document(path: str | Path, *, settings: Settings, doc_id: str | None = None) -> Document:
+    """Read one file into a Document (errors E001-E008, E011 name the file); `doc_id`
+    defaults to the file name without its suffix."""
     path = Path(path)
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None:
@@ -250,7 +264,7 @@ def read_document(path: str | Path, *, settings: Settings) -> Document:
     return _build(
         decoded.text,
         _Source(
-            id=shown_path(path.stem),
+            id=doc_id if doc_id is not None else shown_path(path.stem),
             path=shown_path(path),
             format=fmt,
             encoding=decoded.encoding,
