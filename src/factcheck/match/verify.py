@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import get_args
+from typing import Any, get_args
 
 import numpy as np
 
@@ -62,31 +63,43 @@ class Verifier:
     """
 
     def __init__(self, folder: Path, *, workers: int = 1) -> None:
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
         self.folder = folder
         about = json.loads((folder / "verifier.json").read_text(encoding="utf-8"))
         if tuple(about["labels"]) != LABELS:
             raise ValueError(f"labels {about['labels']} are not {list(LABELS)}")
         self.temperature = float(about["temperature"])
         self.max_length = int(about["max_length"])
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = 1
-        opts.inter_op_num_threads = 1
-        opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        opts.log_severity_level = 3
-        self.session = ort.InferenceSession(
-            str(folder / "model.onnx"), sess_options=opts, providers=["CPUExecutionProvider"]
-        )
-        self.input_names = [i.name for i in self.session.get_inputs()]
-        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        tokenizer.no_padding()
-        tokenizer.enable_truncation(max_length=self.max_length, strategy="only_second")
-        self.tokenizer = tokenizer
         self.workers = max(1, workers)
         self.model_id = _digest(folder)
+        self._runtime: tuple[Any, list[str], Any] | None = None
+        self._lock = threading.Lock()
+
+    def runtime(self) -> tuple[Any, list[str], Any]:
+        """(ONNX Runtime session, its input names, tokenizer), made on first use.
+
+        A run whose matching results come from the cache never pays for them.
+        """
+        with self._lock:
+            if self._runtime is None:
+                import onnxruntime as ort
+                from tokenizers import Tokenizer
+
+                opts = ort.SessionOptions()
+                opts.intra_op_num_threads = 1
+                opts.inter_op_num_threads = 1
+                opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+                opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+                opts.log_severity_level = 3
+                session = ort.InferenceSession(
+                    str(self.folder / "model.onnx"),
+                    sess_options=opts,
+                    providers=["CPUExecutionProvider"],
+                )
+                tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+                tokenizer.no_padding()
+                tokenizer.enable_truncation(max_length=self.max_length, strategy="only_second")
+                self._runtime = (session, [i.name for i in session.get_inputs()], tokenizer)
+            return self._runtime
 
     def verify(
         self,
@@ -96,9 +109,20 @@ class Verifier:
     ) -> list[Verdict]:
         """One Verdict per (claim, evidence) pair, in input order."""
         out: list[Verdict | None] = [None] * len(pairs)
+        if not pairs:
+            return []
+        try:
+            session, names, tokenizer = self.runtime()
+        except Exception as exc:  # a corrupt ONNX file: one clear error, not a traceback
+            raise ModelLoadError.make(
+                Errors.E030,
+                model=str(self.folder),
+                path=self.folder,
+                detail=f"{type(exc).__name__}: {exc}",
+            ) from None
 
         def one(i: int) -> None:
-            out[i] = self._one(*pairs[i])
+            out[i] = self._one(session, names, tokenizer, *pairs[i])
             if advance is not None:
                 advance(1)
 
@@ -112,14 +136,16 @@ class Verifier:
                 list(pool.map(one, range(len(pairs)), chunksize=8))
         return [v for v in out if v is not None]
 
-    def _one(self, claim: str, evidence: str) -> Verdict:
-        enc = self.tokenizer.encode(" ".join(claim.split()), " ".join(evidence.split()))
+    def _one(
+        self, session: Any, names: list[str], tokenizer: Any, claim: str, evidence: str
+    ) -> Verdict:
+        enc = tokenizer.encode(" ".join(claim.split()), " ".join(evidence.split()))
         columns = {
             "input_ids": np.array([enc.ids], dtype=np.int64),
             "attention_mask": np.array([enc.attention_mask], dtype=np.int64),
             "token_type_ids": np.array([enc.type_ids], dtype=np.int64),
         }
-        (logits,) = self.session.run(["logits"], {n: columns[n] for n in self.input_names})
+        (logits,) = session.run(["logits"], {n: columns[n] for n in names})
         z = np.asarray(logits[0], dtype=np.float64) / self.temperature
         e = np.exp(z - z.max())
         probs = e / e.sum()
