@@ -372,17 +372,26 @@ class EntityLinker:
         "X, Japan's defense minister"): the role carries it, and it is not a second actor."""
         regex = self.tables.title_regex
         drop: set[int] = set()
-        persons = [
-            m
-            for m in mentions
-            if m.entity.kind == "person"
-            and m.entity.role is not None
-            and m.entity.role.org is not None
-        ]
+        persons = sorted(
+            (
+                m
+                for m in mentions
+                if m.entity.kind == "person"
+                and m.entity.role is not None
+                and m.entity.role.org is not None
+            ),
+            key=lambda m: m.start,
+        )
+        starts = [pm.start for pm in persons]
+        longest = max((pm.end - pm.start for pm in persons), default=0)
         for cm in mentions:
             if cm.entity.kind not in {"gpe", "norp"}:
                 continue
-            for pm in persons:
+            # Only persons within _ROLE_REACH characters can qualify (the length check below);
+            # looking only there keeps a long document from pairing every country with everyone.
+            lo = bisect.bisect_left(starts, cm.start - _ROLE_REACH - longest)
+            hi = bisect.bisect_right(starts, cm.end + _ROLE_REACH)
+            for pm in persons[lo:hi]:
                 if pm.entity.role is None or pm.entity.role.org != cm.entity.id:
                     continue
                 if cm.end <= pm.start:
@@ -391,7 +400,7 @@ class EntityLinker:
                     between, title_after = text[pm.end : cm.start], text[cm.end : cm.end + 60]
                 else:
                     continue
-                if len(between) > 80:
+                if len(between) > _ROLE_REACH:
                     continue
                 titled = (
                     regex.search(between) is not None
@@ -719,6 +728,10 @@ def _best_role(roles: list[Role]) -> Role | None:
 
 
 __all__ = ["DocEntities", "EntityLinker", "Mention", "fold", "org_id", "person_id", "person_tokens"]
+
+
+# Most characters between a country and a person for the country to be part of the role.
+_ROLE_REACH = 80
 
 
 class _Ranges:
