@@ -137,7 +137,8 @@ def check(
 ) -> CheckResult:
     """Check the documents under `paths` and return the consistency report.
 
-    Keyword arguments override settings by name (see `Settings`); a name that is not a
+    Settings come from `settings`, else `config`, else the config file nearest the first
+    path. Keyword arguments override settings by name (see `Settings`); a name that is not a
     setting is a TypeError that names it. The result is a `Report` that can also write
     itself as Markdown, HTML, CSV or JSON::
 
@@ -161,12 +162,12 @@ def check(
     from .pipeline import run
 
     _check_names(overrides)
+    items = [paths] if isinstance(paths, str | Path) else list(paths)
     if settings is None:
-        settings = load_settings(Path(config) if config else None, **overrides)
+        settings = load_settings(Path(config) if config else None, paths=items, **overrides)
     elif overrides:
         settings = settings.model_copy(update=overrides)
         settings = Settings.model_validate(settings.model_dump())
-    items = [paths] if isinstance(paths, str | Path) else list(paths)
     result = run(items, settings=settings)
     out = CheckResult.model_validate(result.report.model_dump())
     out._documents = list(result.documents)

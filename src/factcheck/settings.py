@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -269,9 +270,22 @@ def read_config(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
-    """Settings from `config` (or the nearest config file), then keyword overrides."""
-    path = config if config is not None else find_config()
+def config_for(paths: Sequence[str | Path]) -> Path | None:
+    """The config file for a run over `paths`: the nearest one from the first path upward (as
+    ruff looks from the files it checks), else the nearest from the working directory."""
+    for p in map(Path, paths[:1]):
+        found = find_config(p if p.is_dir() else p.parent)
+        if found is not None:
+            return found
+    return find_config()
+
+
+def load_settings(
+    config: Path | None = None, *, paths: Sequence[str | Path] = (), **overrides: Any
+) -> Settings:
+    """Settings from `config` (or the config file for `paths`, see `config_for`), then keyword
+    overrides."""
+    path = config if config is not None else config_for(paths)
     values: dict[str, Any] = read_config(path) if path is not None else {}
     values.update({k: v for k, v in overrides.items() if v is not None})
     try:

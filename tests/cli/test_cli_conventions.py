@@ -95,3 +95,21 @@ def test_factcheck_toml_takes_a_tool_factcheck_table(
     (corpus.parent / "factcheck.toml").write_text('ignore = ["UN001"]\n[tool.factcheck]\n')
     assert main(["report", str(corpus), "-o", str(out)]) == 2
     assert "both in [tool.factcheck] and outside it (ignore)" in capsys.readouterr().err
+
+
+def test_config_is_searched_from_the_corpus_upward(
+    corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Run from elsewhere: the factcheck.toml beside the corpus is the one that counts.
+    (corpus / "factcheck.toml").write_text('ignore = ["UN001"]\n')
+    elsewhere = corpus.parent / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "factcheck.toml").write_text('ignore = ["AG001"]\n')
+    monkeypatch.chdir(elsewhere)
+    out = corpus.parent / "out"
+    assert main(["-q", "report", str(corpus), "-o", str(out), "--output-format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["generated_with"]["settings"]["ignore"] == ["UN001"]
+    # Without one on the corpus's way up, the working directory's applies.
+    (corpus / "factcheck.toml").unlink()
+    assert main(["-q", "report", str(corpus), "-o", str(out), "--output-format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["generated_with"]["settings"]["ignore"] == ["AG001"]

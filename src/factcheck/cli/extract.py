@@ -32,7 +32,9 @@ def extract(
     from ..models import ClaimSet
 
     settings = state.settings(
-        follow_symlinks=True if follow_symlinks else None, keep_going=True if keep_going else None
+        files,
+        follow_symlinks=True if follow_symlinks else None,
+        keep_going=True if keep_going else None,
     )
     documents = load_documents(files, settings=settings)
     extractor = Extractor(settings=settings)

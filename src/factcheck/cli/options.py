@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,9 @@ class State:
         self.config = config
         self.quiet = quiet
 
-    def settings(self, **overrides: Any) -> Settings:
-        return load_settings(self.config, **overrides)
+    def settings(self, paths: Sequence[str | Path] = (), **overrides: Any) -> Settings:
+        """Settings from --config, else from the config file nearest the first of `paths`."""
+        return load_settings(self.config, paths=paths, **overrides)
 
 
 # Review-file options, declared once so every command taking them agrees on name, type and help.

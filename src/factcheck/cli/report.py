@@ -89,6 +89,7 @@ def report(
     from ..report.write import check_output_folder, write_reports
 
     settings = state.settings(
+        paths,
         use_cache=False if no_cache else None,
         follow_symlinks=True if follow_symlinks else None,
         keep_going=True if keep_going else None,
