@@ -7,7 +7,13 @@ import re
 
 import pytest
 
-from factcheck.models import FindingIdentity, Review, SlotComparison
+from factcheck.models import (
+    FindingIdentity,
+    RelatedPair,
+    Review,
+    SlotComparison,
+    SourceCluster,
+)
 from factcheck.report.readable import date_words, duration_words, readable, source_label
 from factcheck.report.render import MD_LIMIT_BYTES, render_html, render_markdown
 
@@ -151,11 +157,27 @@ def test_markdown_fits_a_pull_request_comment_on_a_large_corpus() -> None:
                 ],
             )
         )
-    report = make_report(docs, findings)
+    report = make_report(
+        docs,
+        findings,
+        sources=[
+            SourceCluster(id=f"s{i}", documents=[docs[i].id, docs[i + 1].id], similarity=0.95)
+            for i in range(0, 600, 2)
+        ],
+    )
+    pair = RelatedPair(
+        relation="different",
+        probability=0.9,
+        similarity=0.7,
+        evidence=[findings[0].evidence[0], findings[1].evidence[0]],
+    )
+    report = report.model_copy(update={"related": [pair] * 400})
     md = render_markdown(report)
     size = len(md.encode("utf-8"))
     assert size <= MD_LIMIT_BYTES < 64 * 1024, size
     # Top findings first, the rest counted.
     assert md.index("## Discrepancies (500)") < md.index("## Agreements (500)")
     assert re.search(r"… and \d+ more: see report.html or report.json.", md)
-    assert "## Documents" in md and "## Merged sources" in md
+    for heading in ("## Documents", "## Merged sources", "## Related, different fact"):
+        assert heading in md
+    assert md.endswith("</details>\n")

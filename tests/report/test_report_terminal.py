@@ -34,9 +34,9 @@ def test_summary_on_stdout_is_plain_text(capsys: pytest.CaptureFixture[str]) -> 
     assert out.startswith("factcheck: 3 documents, 0 claims, 0 matched groups, 3 findings\n")
     assert re.search(r"Discrepancies\s+1\n", out) and re.search(r"Agreements\s+1\n", out)
     assert re.search(r"DC001\s+discrepancy\.date\s+1\n", out)
-    assert re.search(
-        r"\bc\s+0\s+1\s+0\n", out
-    )  # per document: discrepancies, unsupported, agreements
+    # Per document, named by its source (outlet, title or file name): discrepancies,
+    # unsupported, agreements.
+    assert re.search(r"<i>Hostile</i> title\s+0\s+1\s+0\n", out)
     assert "Top discrepancies (1 of 1)" in out
     assert (
         " 1. DC001 error discrepancy.date\n    Sources disagree on the date of the talks.\n" in out
@@ -86,7 +86,7 @@ def test_document_table_is_capped_to_the_most_affected() -> None:
     docs = [make_doc(f"doc{i}", f"Fact number {i}.") for i in range(5)]
     findings = [finding("discrepancy", "DC001", "m", [evidence(docs[3], "Fact number 3.")])]
     out = capture(make_report(docs, findings), top=2)
-    assert re.search(r"doc3\s+1", out)
+    assert re.search(r"doc3\.txt\s+1", out)
     assert "doc4" not in out
     assert "... and 3 more documents (see report.md)" in out
 

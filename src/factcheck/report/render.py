@@ -858,7 +858,9 @@ def _clip(text: str, limit: int = MD_TEXT_CHARS) -> str:
 
 
 class _Budget:
-    """Bytes left for report.md; each block takes its lines whole or not at all."""
+    """Bytes left for report.md. Every line goes through `add` (always: headings, counts) or
+    `fit` (a block, whole or not at all), so the total is known; each `fit` leaves `keep`
+    bytes for the headings and counts still to come."""
 
     def __init__(self, limit: int) -> None:
         self.left = limit
@@ -867,12 +869,16 @@ class _Budget:
     def size(lines: Sequence[str]) -> int:
         return sum(len(line.encode("utf-8")) + 1 for line in lines)
 
-    def take(self, lines: Sequence[str], *, keep: int = 0) -> bool:
-        """Spend on `lines` if that leaves `keep` bytes for what must follow."""
+    def add(self, out: list[str], lines: Sequence[str]) -> None:
+        self.left -= self.size(lines)
+        out.extend(lines)
+
+    def fit(self, out: list[str], lines: Sequence[str], *, keep: int = 0) -> bool:
         n = self.size(lines)
         if n + keep > self.left:
             return False
         self.left -= n
+        out.extend(lines)
         return True
 
 
@@ -928,41 +934,37 @@ def _md_list(
     collapsed: bool = False,
 ) -> list[str]:
     """A section of findings: as many as the budget allows, the rest counted."""
-    out = [f"## {title} ({len(views)})", ""]
+    out: list[str] = []
+    budget.add(out, [f"## {title} ({len(views)})", ""])
     if not views:
-        budget.take([*out, "None.", ""])
-        return [*out, "None.", ""]
+        budget.add(out, ["None.", ""])
+        return out
     if collapsed:
-        out += ["<details><summary>Show them</summary>", ""]
-    budget.take(out)
+        budget.add(out, ["<details><summary>Show them</summary>", ""])
     shown = 0
     for view in views:
-        block = [_md_short(view)] if brief else _md_finding(view)
-        if not budget.take(block, keep=keep):
+        if not budget.fit(out, [_md_short(view)] if brief else _md_finding(view), keep=keep):
             break
-        out += block
         shown += 1
     if brief:
-        out.append("")
+        budget.add(out, [""])
     if shown < len(views):
-        more = f"… and {len(views) - shown} more: see report.html or report.json."
-        out += [more, ""]
-        budget.take([more, ""])
+        budget.add(out, [f"… and {len(views) - shown} more: see report.html or report.json.", ""])
     if collapsed:
-        out += ["</details>", ""]
-        budget.take(["</details>", ""])
+        budget.add(out, ["</details>", ""])
     return out
 
 
 def _md_documents(report: Report, budget: _Budget, keep: int) -> list[str]:
-    out = ["## Documents", ""]
+    out: list[str] = []
+    budget.add(out, ["## Documents", ""])
     if not report.documents:
-        return [*out, "No documents.", ""]
-    out += [f"<details><summary>{len(report.documents)} documents</summary>", ""]
+        budget.add(out, ["No documents.", ""])
+        return out
+    budget.add(out, [f"<details><summary>{len(report.documents)} documents</summary>", ""])
     header = ["Source", "Title", "Date", "File", "Dropped lines", *(t for _, t in SECTIONS)]
     numeric = [4, 5, 6, 7]
-    rows = _md_table(header, [], numeric=numeric)
-    budget.take([*out, *rows])
+    budget.add(out, _md_table(header, [], numeric=numeric))
     shown = 0
     for r in _document_rows(report):
         row = _md_table(
@@ -979,14 +981,13 @@ def _md_documents(report: Report, budget: _Budget, keep: int) -> list[str]:
             ],
             numeric=numeric,
         )[2:]
-        if not budget.take(row, keep=keep):
+        if not budget.fit(out, row, keep=keep):
             break
-        rows += row
         shown += 1
-    out += rows
     if shown < len(report.documents):
-        out += ["", f"… and {len(report.documents) - shown} more documents in report.json."]
-    out += ["", "</details>", ""]
+        more = f"… and {len(report.documents) - shown} more documents in report.json."
+        budget.add(out, ["", more])
+    budget.add(out, ["", "</details>", ""])
     return out
 
 
@@ -1030,25 +1031,22 @@ def render_markdown(report: Report, *, reviews: Mapping[str, Review] | None = No
             numeric=[4],
         )
     out.append("")
-    budget.take(out)
+    head, out = out, []
+    budget.add(out, head)
     # What every later section needs at least (its heading and a "… more" line).
     keep = 2_000
     sections = {sec.kind: sec for sec in _sections(report, None, DEFAULT_CONTEXT_CHARS, reviews)}
     glances = [v.glance for v in sections["discrepancy"].findings if v.glance is not None]
     if glances:
-        head = ["## Conflicts at a glance", ""]
-        budget.take(head)
-        out += head
+        budget.add(out, ["## Conflicts at a glance", ""])
         shown = 0
         for g in glances:
-            line = _md_glance_line(g)
-            if not budget.take([line], keep=keep * 3):
+            if not budget.fit(out, [_md_glance_line(g)], keep=keep * 3):
                 break
-            out.append(line)
             shown += 1
         if shown < len(glances):
-            out.append(f"- … and {len(glances) - shown} more disputed facts below.")
-        out.append("")
+            budget.add(out, [f"- … and {len(glances) - shown} more disputed facts below."])
+        budget.add(out, [""])
     titles = dict(SECTIONS)
     out += _md_list(
         budget, titles["discrepancy"], sections["discrepancy"].findings, brief=False, keep=keep * 2
@@ -1065,22 +1063,23 @@ def render_markdown(report: Report, *, reviews: Mapping[str, Review] | None = No
         collapsed=True,
     )
     out += _md_documents(report, budget, keep // 2)
-    out += ["## Merged sources", ""]
+    budget.add(out, ["## Merged sources", ""])
     if report.sources:
-        out += ["Near-duplicate documents, counted as one source:", ""]
+        budget.add(out, ["Near-duplicate documents, counted as one source:", ""])
         names = source_names(report.documents)
-        items = [
-            f"- similarity {c.similarity:.2f}: "
-            + ", ".join(md_text(names.get(d, d)) for d in c.documents)
-            for c in report.sources
-        ]
-        kept = [line for line in items if budget.take([line], keep=keep // 2)]
-        out += kept
-        if len(kept) < len(items):
-            out.append(f"- … and {len(items) - len(kept)} more in report.json")
+        shown = 0
+        for c in report.sources:
+            line = f"- similarity {c.similarity:.2f}: " + ", ".join(
+                md_text(names.get(d, d)) for d in c.documents
+            )
+            if not budget.fit(out, [line], keep=keep // 2):
+                break
+            shown += 1
+        if shown < len(report.sources):
+            budget.add(out, [f"- … and {len(report.sources) - shown} more in report.json"])
     else:
-        out.append("None: every document counts as an independent source.")
-    out.append("")
+        budget.add(out, ["None: every document counts as an independent source."])
+    budget.add(out, [""])
     out += _md_related(report, budget)
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -1093,30 +1092,34 @@ def _md_related(report: Report, budget: _Budget | None = None) -> list[str]:
     """Candidate pairs the verifier set apart as a different fact or event (collapsed)."""
     if not report.related:
         return []
-    out = [
-        f"## Related, different fact or event ({len(report.related)})",
-        "",
-        "Candidate pairs that the verifier judged to be about another fact or event: they are "
-        "not compared, so they can neither agree nor conflict.",
-        "",
-        "<details><summary>Show the pairs</summary>",
-        "",
-    ]
+    budget = budget or _Budget(MD_LIMIT_BYTES)
+    paths = {d.id: d.path for d in report.documents}
+    out: list[str] = []
+    budget.add(
+        out,
+        [
+            f"## Related, different fact or event ({len(report.related)})",
+            "",
+            "Candidate pairs that the verifier judged to be about another fact or event: they "
+            "are not compared, so they can neither agree nor conflict.",
+            "",
+            "<details><summary>Show the pairs</summary>",
+            "",
+        ],
+    )
     shown = 0
     for pair in report.related[:MD_RELATED_LIMIT]:
-        a, b = pair.evidence
-        line = (
-            f"- {pair.relation} ({pair.probability:.2f}): {md_code(f'{a.document}:{a.line}')} "
-            f"“{md_text(_clip(a.text, 240))}” / {md_code(f'{b.document}:{b.line}')} "
-            f"“{md_text(_clip(b.text, 240))}”"
+        a, b = (
+            (md_code(f"{paths.get(e.document, e.document)}:{e.line}"), md_text(_clip(e.text, 240)))
+            for e in pair.evidence
         )
-        if budget is not None and not budget.take([line], keep=200):
+        line = f"- {pair.relation} ({pair.probability:.2f}): {a[0]} “{a[1]}” / {b[0]} “{b[1]}”"
+        if not budget.fit(out, [line], keep=200):
             break
-        out.append(line)
         shown += 1
     if len(report.related) > shown:
-        out.append(f"- … and {len(report.related) - shown} more in report.json")
-    out += ["", "</details>", ""]
+        budget.add(out, [f"- … and {len(report.related) - shown} more in report.json"])
+    budget.add(out, ["", "</details>", ""])
     return out
 
 
