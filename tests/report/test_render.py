@@ -531,7 +531,9 @@ def test_html_shows_sources_side_by_side_with_marked_spans() -> None:
     assert "<mark>The talks were held on Wednesday in Tokyo, officials said.</mark>" in body
     # The title line of the document is another paragraph and is not shown.
     assert "Ministers meet in Tokyo" not in body
-    assert '<td class="v-conflict">conflict</td><td>16 March 2021</td><td>17 March 2021</td>' in body
+    assert (
+        '<td class="v-conflict">conflict</td><td>16 March 2021</td><td>17 March 2021</td>' in body
+    )
     assert "corpus/a.txt:3" in body
     assert report.findings[0].fingerprint in body
     assert (
