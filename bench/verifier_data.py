@@ -163,6 +163,40 @@ def fnc_pairs(
     return make(chosen), make(val_rows)
 
 
+# --- Same story, different facts: two sentences of one article ------------------------------
+
+
+def story_pairs(
+    root: Path, *, train: int, validation: int, seed: int
+) -> tuple[list[Pair], list[Pair]]:
+    """Two non-adjacent sentences of one FNC-1 body: the same story, mostly different facts.
+
+    They teach what news corpora are full of and no labelled set marks: sentences about one
+    event that state different things ("released a statement on Sunday" / "the document singles
+    out China"), which must not count as agreeing. Bodies follow the FNC-1 body split.
+    """
+    csv.field_size_limit(sys.maxsize)
+    with (root / "fnc1" / "train_bodies.csv").open(encoding="utf-8", newline="") as fh:
+        bodies = {r["Body ID"]: r["articleBody"] for r in csv.DictReader(fh)}
+    rng = random.Random(seed)
+    out: dict[bool, list[Pair]] = {False: [], True: []}
+    want = {False: train, True: validation}
+    ids = sorted(bodies, key=int)
+    rng.shuffle(ids)
+    for b in ids:
+        side = is_validation("b:" + b)
+        if len(out[side]) >= want[side]:
+            continue
+        ss = [x for x in sentences(bodies[b]) if len(x.split()) >= 8 and len(x) <= 300]
+        if len(ss) < 4:
+            continue
+        i = rng.randrange(len(ss) - 2)
+        j = rng.randrange(i + 2, len(ss))
+        a, c = (ss[i], ss[j]) if rng.random() < 0.5 else (ss[j], ss[i])
+        out[side].append(Pair(a, c, "different", "story", "b:" + b))
+    return out[False], out[True]
+
+
 # --- ECB+: sentences about the same event, a different event of the same kind, or another topic
 
 
@@ -216,27 +250,66 @@ def build(
     top_k: int = 3,
     fnc_per_label: dict[str, int] | None = None,
     ecb_per_topic: int = 45,
+    ecb_train_share: float = 0.67,
     emergent_negatives: int = 2,
+    emergent_repeat: int = 3,
+    story: tuple[int, int] = (1500, 400),
+    same_fact_cosine: float = 0.6,
+    paraphrase_repeat: int = 3,
 ) -> tuple[list[Pair], list[Pair]]:
-    """(train, validation) over the three corpora; no text of a validation pair is in training."""
-    per_label = fnc_per_label or {"agree": 2000, "discuss": 1600, "unrelated": 1200}
+    """(train, validation) over the three corpora; no text of a validation pair is in training.
+
+    Emergent's headline pairs are the closest to what the verifier sees in a run (one claim
+    against one claim) and the fewest, so each is seen `emergent_repeat` times per epoch; ECB+
+    training pairs are subsampled to `ecb_train_share` (its validation pairs are kept whole).
+    ECB+ sentences in one event chain are trained on as "agree" only when they are close
+    paraphrases (validation keeps them all, to measure how the verifier sees same-event pairs).
+    """
+    per_label = fnc_per_label or {"agree": 1400, "discuss": 1000, "unrelated": 600}
     fnc_train, fnc_val = fnc_pairs(root, encode=encode, top_k=top_k, per_label=per_label, seed=seed)
     emergent = emergent_pairs(root, negatives_per_claim=emergent_negatives, seed=seed)
     em_train = [p for p in emergent if not is_validation(p.group)]
     em_val = [p for p in emergent if is_validation(p.group)]
     ecb = ecb_pairs(root, per_topic=ecb_per_topic, seed=seed)
     ecb_train = [p for p in ecb if not ecb_is_validation(p)]
+    ecb_train = random.Random(seed).sample(ecb_train, round(ecb_train_share * len(ecb_train)))
     ecb_val = [p for p in ecb if ecb_is_validation(p)]
-    val = fnc_val + em_val + ecb_val
+    story_train, story_val = story_pairs(root, train=story[0], validation=story[1], seed=seed)
+    # Sentences in one event chain are about one event, and mostly state different facts;
+    # the close paraphrases among them (cosine >= `same_fact_cosine`) state the same fact, the
+    # rest are not trained on. Two sentences of one story that close may restate each other,
+    # so they are not trained on as "different" either.
+    cos = _cosines(encode, [(p.claim, p.evidence) for p in ecb_train + story_train])
+    n = len(ecb_train)
+    ecb_train = [
+        p
+        for p, c in zip(ecb_train, cos[:n], strict=True)
+        if p.label != "agree" or c >= same_fact_cosine
+    ]
+    story_train = [p for p, c in zip(story_train, cos[n:], strict=True) if c < same_fact_cosine]
+    # Sentence-level paraphrases are the rarest pairs and the ones a run sees most: each is
+    # seen `paraphrase_repeat` times, so sentence style alone never reads as "different".
+    ecb_train += [p for p in ecb_train if p.label == "agree"] * max(0, paraphrase_repeat - 1)
+    val = fnc_val + em_val + ecb_val + story_val
     # Emergent's article headlines are FNC-1's headlines: drop training pairs that share a text
     # with any validation pair, across corpora.
     held = {norm(p.claim) for p in val} | {norm(p.evidence) for p in val if p.source != "fnc1"}
     train = [
         p
-        for p in fnc_train + em_train + ecb_train
+        for p in fnc_train + em_train * max(1, emergent_repeat) + ecb_train + story_train
         if norm(p.claim) not in held and norm(p.evidence) not in held
     ]
     return train, val
+
+
+def _cosines(
+    encode: Callable[[list[str]], object], pairs: Sequence[tuple[str, str]]
+) -> list[float]:
+    import numpy as np
+
+    texts = sorted({t for pair in pairs for t in pair})
+    vecs = dict(zip(texts, np.asarray(encode(texts)), strict=True))
+    return [float(vecs[a] @ vecs[b]) for a, b in pairs]
 
 
 def describe(pairs: Sequence[Pair]) -> str:
@@ -363,5 +436,15 @@ def evaluate(val: Sequence[Pair], probs: object) -> dict[str, object]:
             "same_event_recall": round(rec, 3),
             "same_event_f1": round(2 * prec * rec / max(prec + rec, 1e-9), 3),
             "accuracy_same_vs_other_half": round(float((same[hard] == gold_same[hard]).mean()), 3),
+        }
+    story = [i for i, v in enumerate(val) if v.source == "story"]
+    if story:
+        rel = p[story].argmax(axis=1)
+        figures["story"] = {
+            "pairs": len(story),
+            "judged_other_fact": round(
+                float(np.isin(rel, [ix["different"], ix["unrelated"]]).mean()), 3
+            ),
+            "judged_agree": round(float((rel == ix["agree"]).mean()), 3),
         }
     return figures

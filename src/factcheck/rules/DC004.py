@@ -234,9 +234,8 @@ class PersonInRole(Rule):
         if when_slot.verdict == "unknown" or setting:
             # Event identity: different holders are an error only if both sides report the same
             # event. When no date separates the events, say that this is the open question.
-            message += (
-                " Their dates do not tell whether they report the same event"
-                + (": check which meeting each describes." if setting else ".")
+            message += " Their dates do not tell whether they report the same event" + (
+                ": check which meeting each describes." if setting else "."
             )
         slots = [role_slot, when_slot] + ([where_slot] if where_slot else [])
         # Identity: the role of the organisation and the set of holders, never the documents.
