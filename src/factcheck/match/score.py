@@ -296,9 +296,10 @@ def match_claims(
 
 
 def _ordered_texts(a: Claim, b: Claim) -> tuple[str, str]:
-    """The pair's texts in claim-id order, so a pair is judged the same whichever end came first."""
-    first, second = sorted((a, b), key=lambda c: c.id)
-    return first.text, second.text
+    """The pair's texts in text order: the cross-encoder is not symmetric, so a pair must be
+    judged the same whichever end came first, and whatever the documents are called."""
+    first, second = sorted((a.text, b.text))
+    return first, second
 
 
 def _pair(a: str, b: str, cosine: float, verdict: Verdict | None) -> ClaimPair:
