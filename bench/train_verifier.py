@@ -207,13 +207,9 @@ class OnnxVerifier:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = 1
-        opts.inter_op_num_threads = 1
-        opts.log_severity_level = 3
-        self.session = ort.InferenceSession(
-            str(file), sess_options=opts, providers=["CPUExecutionProvider"]
-        )
+        from factcheck.match.backends import _session
+
+        self.session = _session(ort, file, 1)  # one thread per session, as the runtime does
         tok = Tokenizer.from_file(str(tokenizer_file))
         tok.no_padding()
         tok.enable_truncation(max_length=max_length, strategy="only_second")

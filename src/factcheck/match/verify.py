@@ -84,17 +84,11 @@ class Verifier:
                 import onnxruntime as ort
                 from tokenizers import Tokenizer
 
-                opts = ort.SessionOptions()
-                opts.intra_op_num_threads = 1
-                opts.inter_op_num_threads = 1
-                opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-                opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-                opts.log_severity_level = 3
-                session = ort.InferenceSession(
-                    str(self.folder / "model.onnx"),
-                    sess_options=opts,
-                    providers=["CPUExecutionProvider"],
-                )
+                from .backends import _session
+
+                # One thread per session: no reduction is split, so the output cannot depend
+                # on the machine's core count.
+                session = _session(ort, self.folder / "model.onnx", 1)
                 tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
                 tokenizer.no_padding()
                 tokenizer.enable_truncation(max_length=self.max_length, strategy="only_second")

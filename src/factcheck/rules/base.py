@@ -150,14 +150,6 @@ class RuleContext:
         return out
 
     @cached_property
-    def pair_similarity(self) -> dict[str, dict[tuple[str, str], float]]:
-        """The matcher's similarity of each recorded pair, per group id."""
-        return {
-            g.id: {(min(p.a, p.b), max(p.a, p.b)): p.similarity for p in g.pairs}
-            for g in self.match.groups
-        }
-
-    @cached_property
     def pair_records(self) -> dict[str, dict[tuple[str, str], ClaimPair]]:
         """The matcher's record of each accepted pair (similarity, verifier verdict), per group id."""
         return {
@@ -171,10 +163,11 @@ class RuleContext:
         scores): similarity checks are then skipped. A pair missing from a group that records
         pairs was not accepted by the matcher, which counts as 0.
         """
-        recorded = self.pair_similarity.get(group.id, {})
+        recorded = self.pair_records.get(group.id, {})
         if not recorded:
             return None
-        return recorded.get((min(a, b), max(a, b)), 0.0)
+        record = recorded.get((min(a, b), max(a, b)))
+        return record.similarity if record is not None else 0.0
 
     @cached_property
     def options(self) -> CompareOptions:
