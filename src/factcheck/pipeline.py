@@ -231,7 +231,12 @@ def run(
         rules=rule_codes,
     )
     report = build_report(
-        documents=documents, claims=claims, match=match, findings=findings, generated_with=generated
+        documents=documents,
+        claims=claims,
+        match=match,
+        findings=findings,
+        generated_with=generated,
+        settings=settings,
     )
     return RunResult(
         report=report, documents=documents, claims=claims, match=match, cache_stats=stats
