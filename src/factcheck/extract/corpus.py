@@ -15,7 +15,7 @@ _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,8}$|^[A-Z][A-Za-z]?(?:[A-Z][a-z]?){1,6}$
 # Leading words of a written name that say whose organisation it is, not which one.
 _ORG_LEADING = re.compile(r"^(?:the\s+)", re.IGNORECASE)
 
-__all__ = ["link_entities"]
+__all__ = ["corpus_map", "link_entities"]
 
 
 def _entities(claim: Claim) -> Iterable[Entity]:
@@ -136,6 +136,13 @@ def _org_map(entities: list[Entity]) -> dict[str, Entity]:
     return out
 
 
+def corpus_map(entities: Iterable[Entity]) -> dict[str, Entity]:
+    """Entity id -> the entity it is linked to across the corpus (ids that stay are left out)."""
+    unique = sorted({(e.id, e.name, e.kind, e.mention): e for e in entities}.items())
+    pool = [e for _, e in unique]
+    return {**_person_map(pool), **_org_map(pool)}
+
+
 def _rewrite(entity: Entity, mapping: dict[str, Entity]) -> Entity:
     target = mapping.get(entity.id)
     if target is None or target.kind != entity.kind:
@@ -162,11 +169,7 @@ def link_entities(claims: Sequence[Claim]) -> list[Claim]:
 
     >>> linked = link_entities(claims)  # after extraction, before matching
     """
-    entities = sorted(
-        {(e.id, e.name, e.kind, e.mention): e for c in claims for e in _entities(c)}.items()
-    )
-    pool = [e for _, e in entities]
-    mapping = {**_person_map(pool), **_org_map(pool)}
+    mapping = corpus_map(e for c in claims for e in _entities(c))
     if not mapping:
         return list(claims)
     out: list[Claim] = []
