@@ -141,6 +141,32 @@ def test_single_source_claims_are_unsupported(report: dict[str, Any]) -> None:
     assert all(len(set(f["documents"])) == 1 for f in unsupported)
 
 
+def test_every_claim_ends_in_exactly_one_place(
+    seeds_run: tuple[RunResult, Path], report: dict[str, Any]
+) -> None:
+    outcomes = report["claims"]
+    assert sorted(o["claim"] for o in outcomes) == sorted(c.id for c in seeds_run[0].claims)
+    by_fp = {f["fingerprint"]: f for f in report["findings"]}
+    contested = {e["claim"] for f in _findings(report, "discrepancy") for e in f["evidence"]}
+    related = {e["claim"] for p in report["related"] for e in p["evidence"]}
+    for o in outcomes:
+        if o["finding"] is not None:
+            held = by_fp[o["finding"]]
+            assert held["kind"] == o["place"]
+            assert o["claim"] in {e["claim"] for e in held["evidence"]}
+        elif o["place"] == "related":
+            assert o["claim"] in related
+        else:
+            assert o["place"] == "unsupported" and o["note"].startswith("not reported: ")
+        if o["claim"] in contested:
+            assert o["place"] == "discrepancy"
+    # A claim another source contradicts is not also "only one source says this".
+    assert not contested & {
+        e["claim"] for f in _findings(report, "unsupported") for e in f["evidence"]
+    }
+    assert sum(report["summary"]["by_place"].values()) == len(outcomes)
+
+
 def test_settings_recorded(report: dict[str, Any]) -> None:
     recorded = report["generated_with"]["settings"]
     assert set(recorded) == set(Settings().public())

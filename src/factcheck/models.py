@@ -453,6 +453,9 @@ class Summary(Model):
     groups: int = 0
     by_kind: dict[str, int] = Field(default_factory=dict)
     by_rule: dict[str, int] = Field(default_factory=dict)
+    by_place: dict[str, int] = Field(
+        default_factory=dict, description="Claims per outcome (see `claims`)."
+    )
     by_document: dict[str, dict[str, int]] = Field(default_factory=dict)
 
 
@@ -476,12 +479,48 @@ class RelatedPair(Model):
     evidence: list[Evidence] = Field(description="The two claims, in claim-id order.")
 
 
+ClaimPlace = Literal["discrepancy", "agreement", "unsupported", "related"]
+
+
+class ClaimOutcome(Model):
+    """Where one claim ended in the report: every claim has exactly one outcome."""
+
+    claim: str = Field(description="Claim id.")
+    document: str
+    line: int
+    place: ClaimPlace = Field(
+        description="discrepancy or agreement (evidence of such a finding), unsupported (no "
+        "other independent source states it), or related (other sources state a different "
+        "fact or event near it)."
+    )
+    finding: str | None = Field(
+        default=None, description="Fingerprint of the finding that holds the claim, if any."
+    )
+    note: str | None = Field(
+        default=None,
+        description="Why an unsupported claim is not a finding, or which claim a related one "
+        "was judged against.",
+    )
+
+
+class SkippedFile(Model):
+    """A file the run went on without: unreadable under `keep_going`, or all page furniture."""
+
+    path: str = Field(description="The file, as found under the paths given.")
+    code: str = Field(description="The error's code, e.g. 'E013' or 'E011'.")
+    reason: str = Field(description="Why it was skipped: the error's message.")
+
+
 class Report(Model):
     """The consistency report: `reports/report.json` validates against schemas/report.schema.json."""
 
     version: str = REPORT_VERSION
     generated_with: GeneratedWith
     documents: list[DocumentRecord]
+    skipped: list[SkippedFile] = Field(
+        default_factory=list,
+        description="Files left out of the run, each with its error code and reason.",
+    )
     sources: list[SourceCluster] = Field(
         default_factory=list, description="Near-duplicate documents counted as one source."
     )
@@ -489,6 +528,9 @@ class Report(Model):
     related: list[RelatedPair] = Field(
         default_factory=list,
         description="Candidate pairs the verifier judged to be about a different fact or event.",
+    )
+    claims: list[ClaimOutcome] = Field(
+        default_factory=list, description="Each claim once, with the place it ended in."
     )
     summary: Summary
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ..models import (
     KIND_ORDER,
     Claim,
+    ClaimOutcome,
     Document,
     Finding,
     GeneratedWith,
@@ -17,6 +18,8 @@ from ..models import (
     Summary,
 )
 from ..rules.base import evidence
+from ..rules.UN001 import Unsupported
+from ..settings import Settings
 
 if TYPE_CHECKING:
     from ..models import MatchResult
@@ -71,6 +74,80 @@ def related_pairs(match: MatchResult, claims: Sequence[Claim]) -> list[RelatedPa
     return sorted(out, key=lambda r: [(e.document, e.start, e.claim) for e in r.evidence])
 
 
+_PLACE_OF_KIND = {
+    "discrepancy": "discrepancy",
+    "agreement": "agreement",
+    "unsupported": "unsupported",
+}
+
+
+def claim_outcomes(
+    claims: Sequence[Claim],
+    findings: Sequence[Finding],
+    related: Sequence[RelatedPair],
+    *,
+    settings: Settings,
+    rules: Sequence[str] | None = None,
+) -> list[ClaimOutcome]:
+    """Each claim's one place: a discrepancy, an agreement, unsupported, or related.
+
+    A claim several findings hold goes to the strongest (discrepancy, then agreement, then
+    unsupported); one that only a "different fact or event" pair holds is related; the rest are
+    unsupported, with the reason the unsupported rule does not report them.
+    """
+    holder: dict[str, Finding] = {}
+    for kind in ("discrepancy", "agreement", "unsupported"):
+        for f in findings:
+            if f.kind == kind:
+                for e in f.evidence:
+                    holder.setdefault(e.claim, f)
+    nearest: dict[str, tuple[float, str, RelatedPair]] = {}
+    for pair in related:
+        a, b = (e.claim for e in pair.evidence)
+        for mine, other in ((a, b), (b, a)):
+            best = nearest.get(mine)
+            if best is None or (-pair.similarity, other) < (-best[0], best[1]):
+                nearest[mine] = (pair.similarity, other, pair)
+    lone = Unsupported(options=settings.rules.get(Unsupported.code, {}))
+    generated_rules = list(rules) if rules is not None else [Unsupported.code]
+    out = []
+    for claim in sorted(claims, key=lambda c: (c.document, c.span.start, c.id)):
+        f = holder.get(claim.id)
+        note: str | None = None
+        if f is not None:
+            place = _PLACE_OF_KIND[f.kind]
+        elif claim.id in nearest:
+            _, other, pair = nearest[claim.id]
+            place = "related"
+            note = (
+                f"a {pair.relation} fact or event than {other} "
+                f"(verifier {pair.probability:.2f}, similarity {pair.similarity:.2f})"
+                if pair.relation in ("different", "unrelated")
+                else f"judged against {other}: {pair.relation}"
+            )
+        else:
+            place = "unsupported"
+            reason = lone.skip_reason(claim)
+            note = f"not reported: {reason or _why_unreported(generated_rules)}"
+        out.append(
+            ClaimOutcome(
+                claim=claim.id,
+                document=claim.document,
+                line=claim.span.line,
+                place=place,  # type: ignore[arg-type]
+                finding=f.fingerprint if f is not None else None,
+                note=note,
+            )
+        )
+    return out
+
+
+def _why_unreported(rules: Sequence[str]) -> str:
+    if Unsupported.code not in rules:
+        return f"the unsupported rule ({Unsupported.code}) did not run"
+    return "another source's claim is paired with it, but no rule reported the pair"
+
+
 def build_report(
     *,
     documents: Sequence[Document],
@@ -78,13 +155,21 @@ def build_report(
     match: MatchResult,
     findings: Sequence[Finding],
     generated_with: GeneratedWith,
+    settings: Settings | None = None,
 ) -> Report:
     ordered = sorted(findings, key=finding_sort_key)
+    related = related_pairs(match, claims)
+    outcomes = claim_outcomes(
+        claims, ordered, related, settings=settings or Settings(), rules=generated_with.rules
+    )
+    summary = summarise(ordered, documents, len(claims), len(match.groups))
+    summary.by_place = dict(sorted(Counter(o.place for o in outcomes).items()))
     return Report(
         generated_with=generated_with,
         documents=sorted((d.record() for d in documents), key=lambda d: d.id),
         sources=sorted(match.sources, key=lambda s: s.id),
         findings=ordered,
-        related=related_pairs(match, claims),
-        summary=summarise(ordered, documents, len(claims), len(match.groups)),
+        related=related,
+        claims=outcomes,
+        summary=summary,
     )

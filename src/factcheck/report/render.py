@@ -988,6 +988,17 @@ def _md_documents(report: Report, budget: _Budget, keep: int) -> list[str]:
         more = f"… and {len(report.documents) - shown} more documents in report.json."
         budget.add(out, ["", more])
     budget.add(out, ["", "</details>", ""])
+    if report.skipped:
+        budget.add(out, [f"### Skipped files ({len(report.skipped)})", ""])
+        listed = 0
+        for k in report.skipped:
+            line = f"- {md_code(k.path)}: {md_text(k.reason)} [{k.code}]"
+            if not budget.fit(out, [line], keep=keep // 2):
+                break
+            listed += 1
+        if listed < len(report.skipped):
+            budget.add(out, [f"- … and {len(report.skipped) - listed} more in report.json"])
+        budget.add(out, [""])
     return out
 
 
@@ -1030,6 +1041,9 @@ def render_markdown(report: Report, *, reviews: Mapping[str, Review] | None = No
             ],
             numeric=[4],
         )
+    places = claim_places_line(report)
+    if places:
+        out += ["", md_text(places)]
     out.append("")
     head, out = out, []
     budget.add(out, head)
@@ -1082,6 +1096,22 @@ def render_markdown(report: Report, *, reviews: Mapping[str, Review] | None = No
     budget.add(out, [""])
     out += _md_related(report, budget)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def claim_places_line(report: Report) -> str:
+    """Where the claims went, one place each: "96 claims: 4 in discrepancies, ..." (or "")."""
+    if not report.claims:
+        return ""
+    by = report.summary.by_place
+    unreported = sum(1 for o in report.claims if o.place == "unsupported" and o.finding is None)
+    parts = [
+        f"{by.get('discrepancy', 0)} in discrepancies",
+        f"{by.get('agreement', 0)} in agreements",
+        f"{by.get('unsupported', 0)} unsupported"
+        + (f" ({unreported} not reported: quotes, short or slotless claims)" if unreported else ""),
+        f"{by.get('related', 0)} related to another source's different fact or event",
+    ]
+    return f"Each claim is counted once, where it ended: {', '.join(parts)} (the claims list in report.json)."
 
 
 # Pairs listed in report.md at most; report.json holds them all.
@@ -1172,4 +1202,5 @@ def render_html(
         names=names,
         glances=glances,
         chart=findings_chart(report, names),
+        places=claim_places_line(report),
     )

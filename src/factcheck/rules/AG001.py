@@ -36,8 +36,9 @@ class Agreement(Rule):
         predicates (the same lemma or a synonym, else a similarity of at least
         `paraphrase_similarity`) and, when both name actors, a shared actor (else again
         `paraphrase_similarity`). A loose topical
-        group therefore makes no agreement. The largest linked set is an agreement when it
-        spans at least `min_sources` independent sources; the message says how many.
+        group therefore makes no agreement. Each linked set is an agreement when it spans
+        at least `min_sources` independent sources (one group can hold several such facts);
+        the message says how many.
 
     Why it matters:
         Corroboration is what makes a claim trustworthy; the report shows which facts stand on
@@ -97,9 +98,10 @@ class Agreement(Rule):
             components: dict[str, list[Claim]] = {}
             for c in comp.claims:
                 components.setdefault(_find(parent, c.id), []).append(c)
-            # The widest component wins; ties go by what the claims say, never by file names,
-            # so the same texts under other names give the same agreement.
-            best = min(
+            # Every linked set that spans enough sources is an agreement of its own: one group
+            # can hold two facts that several sources state. They are taken widest first, ties
+            # by what the claims say, never by file names.
+            ranked = sorted(
                 components.values(),
                 key=lambda m: (
                     -len({ctx.source_of(c.document) for c in m}),
@@ -107,23 +109,34 @@ class Agreement(Rule):
                     sorted(normalise_text(c.text) for c in m),
                 ),
             )
-            best_sources = len({ctx.source_of(c.document) for c in best})
-            if best_sources < int(self.options["min_sources"]):
-                continue
-            members = self._evidence(ctx, best)
-            ids = {c.id for c in members}
-            pairs = [p for p in linking if p.a.id in ids and p.b.id in ids]
-            sources = sorted({ctx.source_of(c.document) for c in best})
-            # The most concise statement leads the message (never chosen by file name).
-            lead = min(best, key=lambda c: (len(c.text), normalise_text(c.text), c.document, c.id))
-            yield self.finding(
-                members,
-                f"{best_sources} independent sources agree that “{shorten(lead.text, 120)}” "
-                f"({join_names(sources)}).",
-                group=group.id,
-                slots=summarise_slots(members, pairs),
-                identity=text_identity(members),
-            )
+            for best in ranked:
+                best_sources = len({ctx.source_of(c.document) for c in best})
+                if best_sources < int(self.options["min_sources"]):
+                    break
+                yield self._agreement(ctx, group.id, best, linking, best_sources)
+
+    def _agreement(
+        self,
+        ctx: RuleContext,
+        group: str,
+        best: list[Claim],
+        linking: list[PairComparison],
+        best_sources: int,
+    ) -> Finding:
+        members = self._evidence(ctx, best)
+        ids = {c.id for c in members}
+        pairs = [p for p in linking if p.a.id in ids and p.b.id in ids]
+        sources = sorted({ctx.source_of(c.document) for c in best})
+        # The most concise statement leads the message (never chosen by file name).
+        lead = min(best, key=lambda c: (len(c.text), normalise_text(c.text), c.document, c.id))
+        return self.finding(
+            members,
+            f"{best_sources} independent sources agree that “{shorten(lead.text, 120)}” "
+            f"({join_names(sources)}).",
+            group=group,
+            slots=summarise_slots(members, pairs),
+            identity=text_identity(members),
+        )
 
     def same_fact(self, p: PairComparison) -> bool:
         """Whether a pair states one fact: no conflicts, similar enough, compatible slots."""

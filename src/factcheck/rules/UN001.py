@@ -70,20 +70,28 @@ class Unsupported(Rule):
         out: set[str] = set()
         for group in ctx.groups:
             for pair in ctx.comparison(group).pairs:
+                if ctx.source_of(pair.a.document) == ctx.source_of(pair.b.document):
+                    continue  # copies of one source back nothing: they are one finding
                 if agreement.same_fact(pair) or (pair.conflicts() and not pair.neutralised):
                     out.update((pair.a.id, pair.b.id))
         return out
 
     def substantive(self, claim: Claim) -> bool:
+        return self.skip_reason(claim) is None
+
+    def skip_reason(self, claim: Claim) -> str | None:
+        """Why the rule never reports this claim (None when it is substantive)."""
         if claim.kind in self.options["skip_kinds"]:
-            return False
+            return f"a {claim.kind} (skip_kinds)"
         if len(claim.text.split()) < int(self.options["min_words"]):
-            return False
+            return f"fewer than {self.options['min_words']} words (min_words)"
         if self.options["skip_quotes"] and is_quote(claim):
-            return False
-        return not self.options["require_slots"] or bool(
+            return "a direct quotation (skip_quotes)"
+        if self.options["require_slots"] and not (
             claim.who or claim.where or claim.quantities or any(t.resolved for t in claim.when)
-        )
+        ):
+            return "no who, when, where or figure (require_slots)"
+        return None
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         backed = self.backed(ctx)

@@ -36,7 +36,7 @@ def run_rules(
                 # Two groups can hold the same claims: one finding per rule and set of claims.
                 seen.setdefault(finding.legacy_fingerprint or finding.fingerprint, finding)
     findings = sorted(
-        distinct_fingerprints(seen.values()),
+        distinct_fingerprints(_without_contested_lone_claims(seen.values())),
         key=lambda f: (-KIND_ORDER[f.kind], f.rule, f.documents, f.fingerprint),
     )
     return findings, [r.code for r in rules]
@@ -56,3 +56,19 @@ def distinct_fingerprints(findings: Iterable[Finding]) -> list[Finding]:
             fp = identity_fingerprint(f.rule, slot=None, subject=f.fingerprint, values=texts)
             out[n] = f.model_copy(update={"fingerprint": fp})
     return out
+
+
+def _without_contested_lone_claims(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings, less "only one source says this" where another source contradicts it.
+
+    A claim that a discrepancy holds is made by one side and disputed by another: it belongs to
+    the discrepancy, not to unsupported (rules run independently, so this is settled here).
+    """
+    out = list(findings)
+    contested = {e.claim for f in out if f.kind == "discrepancy" for e in f.evidence}
+    return [
+        f
+        for f in out
+        if not (f.kind == "unsupported" and f.evidence)
+        or not all(e.claim in contested for e in f.evidence)
+    ]
