@@ -112,10 +112,10 @@ def claim_outcomes(
     generated_rules = list(rules) if rules is not None else [Unsupported.code]
     out = []
     for claim in sorted(claims, key=lambda c: (c.document, c.span.start, c.id)):
-        f = holder.get(claim.id)
+        held = holder.get(claim.id)
         note: str | None = None
-        if f is not None:
-            place = _PLACE_OF_KIND[f.kind]
+        if held is not None:
+            place = _PLACE_OF_KIND[held.kind]
         elif claim.id in nearest:
             _, other, pair = nearest[claim.id]
             place = "related"
@@ -135,7 +135,7 @@ def claim_outcomes(
                 document=claim.document,
                 line=claim.span.line,
                 place=place,  # type: ignore[arg-type]
-                finding=f.fingerprint if f is not None else None,
+                finding=held.fingerprint if held is not None else None,
                 note=note,
             )
         )
