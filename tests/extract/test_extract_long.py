@@ -108,3 +108,109 @@ def test_title_range_lookups_by_bisection_agree_with_a_scan() -> None:
         lo = rng.randrange(e)
         scan = next(((a, b) for a, b in pairs if lo <= b <= e), None)
         assert ranges.ending_within(lo, e) == scan
+
+
+class _Counted(list[Any]):
+    """A list that counts how many elements are read from it (by index or by iteration)."""
+
+    reads = 0
+
+    def __iter__(self) -> Any:
+        for item in super().__iter__():
+            self.reads += 1
+            yield item
+
+    def __getitem__(self, i: Any) -> Any:
+        self.reads += 1
+        return super().__getitem__(i)
+
+
+def _quoted_text(paragraphs: int, seed: int) -> str:
+    # Quotations of one to three sentences, some opened with straight quotes, some with curly
+    # ones, some introduced by a colon on the line before, and plain sentences between them.
+    import random
+
+    rng = random.Random(seed)
+    said = ["Hayashi said", "the minister told reporters", "a spokesman added"]
+    out = []
+    for n in range(paragraphs):
+        quote = " ".join(f"Point {n}.{k} was settled." for k in range(rng.randint(1, 3)))
+        opener, closer = rng.choice([('"', '"'), ("\u201c", "\u201d")])
+        lead = "The talks went on for hours:\n" if rng.random() < 0.3 else "The talks went on. "
+        tail = " They met again later." if rng.random() < 0.5 else ""
+        out.append(f"{lead}{opener}{quote}{closer} {rng.choice(said)}.{tail}\n\n")
+    return "".join(out)
+
+
+def _context(nlp: Any, text: str, *, counted: bool = False) -> Any:
+    import re
+
+    from factcheck.extract.claims import _Context, quote_regions
+
+    sdoc = nlp(text)
+    wrap = _Counted if counted else list
+    quotes = wrap(quote_regions(text))
+    paragraphs = wrap([m.start() for m in re.finditer(r"(?m)^(?=\S)", text)] or [0])
+    sents = wrap(sdoc.sents)
+    doc = document_from_text(text, id="quoted")
+    return _Context(doc, sdoc, None, quotes, paragraphs, sents, None)  # type: ignore[arg-type]
+
+
+def _scan_quote_context(ctx: Any, sent: Any) -> list[tuple[int, int]]:
+    """What `_Context._quote_context` gave when it scanned every sentence and region."""
+
+    def in_quote(pos: int) -> tuple[int, int] | None:
+        return next(((a, b) for a, b in ctx.quotes if a <= pos < b), None)
+
+    def paragraph_start(pos: int) -> int:
+        return max((p for p in ctx.paragraphs if p <= pos), default=0)
+
+    sents = list(ctx.sents)
+    idx = next(i for i, s in enumerate(sents) if s.start == sent.start)
+    region = next((r for t in sent if (r := in_quote(t.idx))), None)
+    lo = hi = idx
+    if region is not None:
+        inside = [
+            i for i, s in enumerate(sents) if s.start_char < region[1] and region[0] < s.end_char
+        ]
+        lo, hi = min(inside), max(inside)
+    order = [idx] + [i for i in range(lo, hi + 1) if i != idx]
+    para = paragraph_start(sents[lo].start_char)
+    if lo - 1 >= 0:
+        before = sents[lo - 1]
+        if paragraph_start(before.start_char) == para or before.text.rstrip().endswith(":"):
+            order.append(lo - 1)
+    if hi + 1 < len(sents) and paragraph_start(sents[hi + 1].start_char) == paragraph_start(
+        sents[hi].start_char
+    ):
+        order.append(hi + 1)
+    return [(sents[i].start_char, sents[i].end_char) for i in order]
+
+
+def test_quote_context_gives_what_a_scan_of_every_sentence_gives(blank: Any) -> None:
+    text = _quoted_text(120, seed=3) + 'An unclosed "quotation at the end. And one more.'
+    ctx = _context(blank, text)
+    for sent in ctx.sents:
+        got = [(s.start_char, s.end_char) for s in ctx._quote_context(sent)]
+        assert got == _scan_quote_context(ctx, sent)
+    for t in blank(text):
+        assert ctx.in_quote(t.idx) == next(((a, b) for a, b in ctx.quotes if a <= t.idx < b), None)
+
+
+def test_quote_context_reads_a_bounded_number_of_sentences_per_call(blank: Any) -> None:
+    # Quadratic work used to stall a 2.1 MB document here: every quoted sentence scanned all the
+    # sentences, quote regions and paragraph starts of its document. Counting what is read
+    # (not timing it) catches that on any machine: a scan reads about n items per call, a
+    # bisection a few times log2(n).
+    import math
+
+    ctx = _context(blank, _quoted_text(1500, seed=4), counted=True)
+    n = len(ctx.sents) + len(ctx.quotes) + len(ctx.paragraphs)
+    setup = ctx.sents.reads + ctx.quotes.reads + ctx.paragraphs.reads
+    calls = 0
+    for sent in list.__iter__(ctx.sents):
+        ctx._quote_context(sent)
+        calls += 1
+    reads = ctx.sents.reads + ctx.quotes.reads + ctx.paragraphs.reads - setup
+    assert calls > 3000 and n > 9000
+    assert reads <= 6 * math.log2(n) * calls  # 80 per call here; a scan reads over 9000

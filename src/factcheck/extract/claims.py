@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import re
@@ -295,14 +296,25 @@ class _Context:
         self.sents = sents
         self.tables = tables
         self.dct: dt.date | None = doc.published
+        # Sorted keys for bisection, so each lookup is logarithmic in the document's length
+        # (a scan per sentence or token made a 2 MB document quadratic). Sentences are
+        # contiguous and in order; quote regions are sorted by start and may overlap, so
+        # `_quote_reach[i]` is the furthest end among the first i + 1 regions.
+        self._sent_starts = [s.start_char for s in sents]
+        self._sent_ends = [s.end_char for s in sents]
+        self._sent_index = {s.start: i for i, s in enumerate(sents)}
+        self._quote_starts = [a for a, _ in quotes]
+        self._quote_reach = list(itertools.accumulate((b for _, b in quotes), max))
 
     # ------------------------------------------------------------------ helpers
 
     def in_quote(self, pos: int) -> tuple[int, int] | None:
-        for a, b in self.quotes:
-            if a <= pos < b:
-                return (a, b)
-        return None
+        """The first region (in sorted order) that holds `pos`, if any."""
+        # Regions with a start at or before pos come before `opened`; the first of them that
+        # ends after pos is the first whose running furthest end passes pos.
+        opened = bisect.bisect_right(self._quote_starts, pos)
+        first = bisect.bisect_right(self._quote_reach, pos, 0, opened)
+        return self.quotes[first] if first < opened else None
 
     def quoted_share(self, sent: Span) -> float:
         chars = [t for t in sent if not t.is_space]
@@ -312,11 +324,9 @@ class _Context:
         return inside / max(1, sum(len(t.text) for t in chars))
 
     def paragraph_start(self, pos: int) -> int:
-        start = 0
-        for p in self.paragraphs:
-            if p <= pos:
-                start = p
-        return start
+        """Where the paragraph holding `pos` starts (0 before the first one)."""
+        i = bisect.bisect_right(self.paragraphs, pos)
+        return self.paragraphs[i - 1] if i else 0
 
     # ------------------------------------------------------------------ the claim
 
@@ -500,7 +510,7 @@ class _Context:
 
     def _quote_context(self, sent: Span) -> list[Span]:
         """The sentence itself, the sentences its quotation spans, and the ones just around the quotation."""
-        idx = next(i for i, s in enumerate(self.sents) if s.start == sent.start)
+        idx = self._sent_index[sent.start]
         region = None
         for t in sent:
             region = self.in_quote(t.idx)
@@ -508,12 +518,11 @@ class _Context:
                 break
         lo = hi = idx
         if region is not None:
-            inside = [
-                i
-                for i, s in enumerate(self.sents)
-                if s.start_char < region[1] and region[0] < s.end_char
-            ]
-            lo, hi = min(inside), max(inside)
+            # The sentences that overlap the region: sentences are contiguous and in order, so
+            # they run from the first that ends after its start to the last that starts before
+            # its end (the sentence itself is among them).
+            lo = min(idx, bisect.bisect_right(self._sent_ends, region[0]))
+            hi = max(idx, bisect.bisect_left(self._sent_starts, region[1]) - 1)
         order = [idx] + [i for i in range(lo, hi + 1) if i != idx]
         para = self.paragraph_start(self.sents[lo].start_char)
         if lo - 1 >= 0:
@@ -641,7 +650,8 @@ class _Context:
             ]
         # "They": one coordinated group of people in the previous sentence of the paragraph.
         sent = tok.sent
-        prev = next((s for s in reversed(self.sents) if s.end <= sent.start), None)
+        i = self._sent_index.get(sent.start)
+        prev = self.sents[i - 1] if i else None
         if prev is None or prev.start_char < para:
             return []
         persons = [
