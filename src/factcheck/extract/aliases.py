@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -82,6 +82,10 @@ class Tables:
     suffixes: frozenset[str]
     user_aliases: dict[str, str] = field(default_factory=dict)  # key(alias) -> canonical name
     regions: frozenset[str] = frozenset()  # key(name) of world regions that are not countries
+    abbreviations: dict[str, Title] = field(default_factory=dict)  # exact text ('SecDef') -> title
+    org_words: frozenset[str] = frozenset()  # key(last word) that makes a name an organisation
+    legal_forms: frozenset[str] = frozenset()  # key(word) left out of organisation ids ('inc')
+    nicknames: dict[str, frozenset[str]] = field(default_factory=dict)  # key(given name) -> forms
 
     def country(self, name: str) -> Country | None:
         cid = self.by_name.get(key(name))
@@ -101,6 +105,23 @@ class Tables:
 
     def title(self, text: str) -> Title | None:
         return self.title_by_variant.get(key(text))
+
+    def title_word(self, word: str) -> Title | None:
+        """The title a single written word names: a variant ('Secretary') or an abbreviation ('SecDef')."""
+        return self.abbreviations.get(word) or self.title(word)
+
+    def organisation_word(self, word: str) -> bool:
+        """Whether a name ending in `word` is an organisation ('Corporation', 'Airways')."""
+        return key(word) in self.org_words
+
+    def same_given_name(self, a: str, b: str) -> bool:
+        """Whether two given names are one name or its usual short form ('Bill', 'William')."""
+        ka, kb = key(a), key(b)
+        if ka == kb:
+            return True
+        return kb in self.nicknames.get(ka, frozenset()) or ka in self.nicknames.get(
+            kb, frozenset()
+        )
 
     def canonical(self, mention: str) -> str:
         """The user's canonical name for a mention (settings.aliases), else the mention itself."""
@@ -160,6 +181,18 @@ def _base_tables() -> Tables:
     alternation = "|".join(re.escape(v).replace(r"\ ", r"[\s-]+") for v in variants)
     regex = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
     regions = frozenset(key(r) for r in _read("countries.json").get("regions", []))
+    abbreviations = {
+        a: t
+        for t, row in zip(titles, data["titles"], strict=True)
+        for a in row.get("abbreviations", [])
+    }
+    names = _read("names.json")
+    nicknames: dict[str, set[str]] = {}
+    for given, forms in names["nicknames"].items():
+        # Both ways, so that a short form finds every full name it can stand for.
+        nicknames.setdefault(key(given), set()).update(key(f) for f in forms)
+        for f in forms:
+            nicknames.setdefault(key(f), set()).add(key(given))
     return Tables(
         countries,
         by_name,
@@ -171,6 +204,10 @@ def _base_tables() -> Tables:
         frozenset(data["honorifics"]),
         frozenset(data["suffixes"]),
         regions=regions,
+        abbreviations=abbreviations,
+        org_words=frozenset(key(w) for w in names["organisation_words"]),
+        legal_forms=frozenset(key(w) for w in names["legal_forms"]),
+        nicknames={k: frozenset(v) for k, v in nicknames.items()},
     )
 
 
@@ -193,16 +230,4 @@ def load_tables(user_aliases: dict[str, list[str]] | None = None) -> Tables:
             extra[key(alias)] = canonical
             if country is not None:
                 by_name[key(alias)] = country.id
-    return Tables(
-        base.countries,
-        by_name,
-        base.by_demonym,
-        base.by_capital,
-        base.titles,
-        base.title_by_variant,
-        base.title_regex,
-        base.honorifics,
-        base.suffixes,
-        extra,
-        regions=base.regions,
-    )
+    return replace(base, by_name=by_name, user_aliases=extra)

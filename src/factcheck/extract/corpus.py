@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from ..models import Claim, Entity
-from .aliases import key
+from .aliases import Tables, key, load_tables
 
 # Words left out when an acronym is formed from a long name ("Centers for Disease Control").
 _ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "on", "in", "to", "at", "a", "an", "&"})
@@ -61,21 +61,61 @@ def _acronym_key(entity: Entity) -> str | None:
     return letters.lower()
 
 
-def _person_map(entities: list[Entity]) -> dict[str, Entity]:
-    """Partial person id -> the one fuller entity whose name tokens contain it."""
+class _Groups:
+    """Union-find over ids: the people (or organisations) that several ids turn out to name."""
+
+    def __init__(self, ids: Iterable[str]) -> None:
+        self.parent = {i: i for i in ids}
+
+    def find(self, i: str) -> str:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def members(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for i in sorted(self.parent):
+            out[self.find(i)].append(i)
+        return out
+
+
+def _voted_name(names: Counter[str]) -> str:
+    """The written form most mentions agree on; ties go to the fuller form, then the first in order."""
+    return min(names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
+
+
+def _nickname_pair(a: frozenset[str], b: frozenset[str], tables: Tables) -> bool:
+    """Two two-token names sharing one token whose other tokens are a name and its short form."""
+    if len(a) != 2 or len(b) != 2 or len(a & b) != 1:
+        return False
+    (x,), (y,) = a - b, b - a
+    return tables.same_given_name(x, y)
+
+
+def _person_map(entities: list[Entity], counts: Counter[str]) -> dict[str, Entity]:
+    """Person id -> the canonical entity of the group of ids that name the same person.
+
+    Ids are grouped by the agreement of the corpus: a name whose tokens are part of exactly one
+    fuller name ("Le Drian", "Jean-Yves Le Drian"), or that differs from exactly one other
+    name by a nickname ("Bill", "William"), joins it; a surname joins the one group whose
+    names hold it. A group's canonical id is the one written by most mentions (ties: the
+    fuller name), and its name the written form most of those mentions use, so one odd
+    mention ("Lloyd Austin Pentagon") joins the majority instead of renaming it.
+    """
+    tables = load_tables()
     full: dict[str, frozenset[str]] = {}
-    best_name: dict[str, str] = {}
+    names: dict[str, Counter[str]] = defaultdict(Counter)
     for e in entities:
         if e.kind != "person":
             continue
-        toks = _person_tokens(e)
-        full[e.id] = full.get(e.id, frozenset()) | toks
-        # The longest written form names the person best: "Antony J. Blinken".
-        if len(e.name) > len(best_name.get(e.id, "")) or (
-            len(e.name) == len(best_name.get(e.id, "")) and e.name < best_name[e.id]
-        ):
-            best_name[e.id] = e.name
-    out: dict[str, Entity] = {}
+        full[e.id] = full.get(e.id, frozenset()) | _person_tokens(e)
+        names[e.id][e.name] += counts[e.id + "\0" + e.name]
     id_tokens = {pid: _id_tokens(pid) for pid in full}
     # Inverted index: only fuller names sharing a token can contain a partial one (comparing
     # every pair of people is quadratic on a large corpus).
@@ -84,26 +124,60 @@ def _person_map(entities: list[Entity]) -> dict[str, Entity]:
         if len(id_tokens[other]) >= 2:
             for tok in toks:
                 having.setdefault(tok, set()).add(other)
+    groups = _Groups(pid for pid in full if len(id_tokens[pid]) >= 2)
+    for pid in sorted(groups.parent):
+        mine = id_tokens[pid]
+        sharing = set.union(*(having.get(t, set()) for t in mine)) - {pid}
+        hits = [
+            o
+            for o in sorted(sharing)
+            if (mine < full[o] and len(full[o]) > len(mine))
+            or _nickname_pair(mine, id_tokens[o], tables)
+        ]
+        if len(hits) == 1:
+            groups.union(pid, hits[0])
+    canonical: dict[str, str] = {}
+    for ids in groups.members().values():
+        best = min(ids, key=lambda i: (-names[i].total(), -len(full[i]), i))
+        for i in ids:
+            canonical[i] = best
+    # A surname (one token) joins the one group whose names hold it.
     for pid in sorted(full):
         mine = id_tokens[pid]
-        if not mine:
+        if len(mine) != 1 or pid in canonical:
             continue
-        candidates = set.intersection(*(having.get(t, set()) for t in mine))
-        hits = sorted(
-            other
-            for other in candidates
-            if other != pid and mine < full[other] and len(full[other]) > len(mine)
-        )
-        if len(hits) == 1:
-            out[pid] = Entity(id=hits[0], name=best_name[hits[0]], kind="person", mention="")
-    # A partial of a partial ("Kim" -> "Kim Jong" -> "Kim Jong Un") follows the chain to its end.
-    for pid, first in list(out.items()):
-        seen = {pid}
-        end = first
-        while end.id in out and end.id not in seen:
-            seen.add(end.id)
-            end = out[end.id]
-        out[pid] = end
+        candidates = set.intersection(*(having.get(t, set()) for t in mine)) - {pid}
+        targets = {canonical[o] for o in candidates if mine < full[o]}
+        if len(targets) == 1:
+            canonical[pid] = targets.pop()
+    out: dict[str, Entity] = {}
+    for pid, best in canonical.items():
+        if pid != best:
+            out[pid] = Entity(id=best, name=_voted_name(names[best]), kind="person", mention="")
+    return out
+
+
+def _org_prefix_map(entities: list[Entity], counts: Counter[str]) -> dict[str, Entity]:
+    """Short organisation id -> the one longer name it begins ("Northrop", "Northrop Grumman").
+
+    Only where the corpus writes the longer name at least as often as the short one: a short
+    form used more than its long one ("Boeing", "Boeing Capital") is a name of its own.
+    """
+    words: dict[str, tuple[str, ...]] = {}
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    for e in entities:
+        if e.kind == "org" and _acronym_key(e) is None:
+            words[e.id] = tuple(e.id.removeprefix("org:").split("-"))
+            names[e.id][e.name] += counts[e.id + "\0" + e.name]
+    by_first: dict[str, list[str]] = defaultdict(list)
+    for oid, w in words.items():
+        by_first[w[0]].append(oid)
+    out: dict[str, Entity] = {}
+    for oid, w in sorted(words.items()):
+        longer = [o for o in by_first[w[0]] if len(words[o]) > len(w) and words[o][: len(w)] == w]
+        if len(longer) == 1 and names[longer[0]].total() >= names[oid].total():
+            target = longer[0]
+            out[oid] = Entity(id=target, name=_voted_name(names[target]), kind="org", mention="")
     return out
 
 
@@ -136,11 +210,18 @@ def _org_map(entities: list[Entity]) -> dict[str, Entity]:
     return out
 
 
-def corpus_map(entities: Iterable[Entity]) -> dict[str, Entity]:
-    """Entity id -> the entity it is linked to across the corpus (ids that stay are left out)."""
-    unique = sorted({(e.id, e.name, e.kind, e.mention): e for e in entities}.items())
+def corpus_map(mentions: Iterable[Entity]) -> dict[str, Entity]:
+    """Entity id -> the entity it is linked to across the corpus (ids that stay are left out).
+
+    Give each mention once: the counts decide which names most mentions agree on.
+    """
+    pool_all = list(mentions)
+    counts: Counter[str] = Counter(e.id + "\0" + e.name for e in pool_all)
+    unique = sorted({(e.id, e.name, e.kind, e.mention): e for e in pool_all}.items())
     pool = [e for _, e in unique]
-    return {**_person_map(pool), **_org_map(pool)}
+    orgs = _org_prefix_map(pool, counts)
+    orgs.update(_org_map(pool))
+    return {**_person_map(pool, counts), **orgs}
 
 
 def _rewrite(entity: Entity, mapping: dict[str, Entity]) -> Entity:
@@ -169,7 +250,9 @@ def link_entities(claims: Sequence[Claim]) -> list[Claim]:
 
     >>> linked = link_entities(claims)  # after extraction, before matching
     """
-    mapping = corpus_map(e for c in claims for e in _entities(c))
+    # A mention is in every claim of its sentence: count it once per place in its document.
+    mentions = {(c.document, e.id, e.name, e.start, e.end): e for c in claims for e in _entities(c)}
+    mapping = corpus_map(mentions.values())
     if not mapping:
         return list(claims)
     out: list[Claim] = []

@@ -145,9 +145,13 @@ def person_tokens(name: str, tables: Tables) -> list[str]:
     """Name tokens without honorifics, suffixes and middle initials: 'Antony J. Blinken' -> [Antony, Blinken]."""
     words = [w for w in re.split(r"\s+", name.replace("’", "'").strip()) if w]
     words = [re.sub(r"'s$", "", w) for w in words]
-    while words and (key(words[0]) in tables.honorifics or tables.title(words[0]) is not None):
+    while words and (key(words[0]) in tables.honorifics or tables.title_word(words[0]) is not None):
         words = words[1:]
-    while words and key(words[-1]) in tables.suffixes:
+    while len(words) > 1 and (
+        key(words[-1]) in tables.suffixes
+        or tables.title_word(words[-1]) is not None
+        or _acronym_word(words[-1], tables)
+    ):
         words = words[:-1]
     words = [w.strip(",") for w in words if not _INITIAL.match(w) and w.strip(",")]
     return words
@@ -166,13 +170,20 @@ def org_id(name: str, tables: Tables) -> tuple[str, str]:
     text = re.sub(r"^(?:the|The)\s+", "", name.strip())
     text = re.sub(r"['’]s$", "", text)
     words = text.split()
-    # A leading country ("US State Department") names whose organisation it is, not which one.
-    if len(words) >= 3 and tables.country_any(words[0]) is not None:
-        text = " ".join(words[1:])
+    # A leading country ("US State Department", "United States Air Force") names whose
+    # organisation it is, not which one; two words must be left ("Singapore Airlines" stays).
+    for n in (3, 2, 1):
+        if len(words) >= n + 2 and tables.country_any(" ".join(words[:n])) is not None:
+            text = " ".join(words[n:])
+            break
     m = re.fullmatch(r"(Department|Ministry|Office|Bureau) of (?:the )?(.+)", text)
     if m:
         text = f"{m[2]} {m[1]}"
-    return "org:" + slug(text), text
+    # A legal form ("Inc.", "Corporation", "Group plc") says what kind of company, not which one.
+    core = re.split(r"[\s,]+", text)
+    while len(core) > 1 and key(core[-1]) in tables.legal_forms:
+        core.pop()
+    return "org:" + slug(" ".join(core)), text
 
 
 class DocEntities:
@@ -253,14 +264,20 @@ class EntityLinker:
 
         title_ranges = _Ranges(tables.title_regex.finditer(text))
         for s, e, label in raw:
-            if label != "PERSON":
-                # "Defense Lloyd Austin" tagged ORG: the title's words are not part of the name.
+            if label != "PERSON" and not tables.organisation_word(sdoc[e - 1].text):
+                # "Defense Lloyd Austin" tagged ORG: the title's words are not part of the name;
+                # a name must be left of two words or more ("General Motors" is no general).
+                s0 = s
                 while s < e - 1 and title_ranges.covering(sdoc[s].idx, sdoc[s].idx + 1):
                     s += 1
+                if e - s < 2:
+                    s = s0
             span = sdoc[s:e]
             mention_text = span.text
             if label != "PERSON" and title_ranges.covering(span.start_char, span.end_char):
                 continue  # "State" in "Secretary of State", "Defense" in "Defense Minister"
+            if label == "PERSON" and tables.organisation_word(span[-1].text):
+                label = "ORG"  # "Saturn Corporation", "Qatar Airways" tagged as a person
             if label in {"ORG", "FAC", "GPE", "LOC", "NORP"} and self._titled_name(
                 sdoc, span, title_ranges
             ):
@@ -470,13 +487,19 @@ class EntityLinker:
         # Titles inside the entity span ("Secretary Blinken") move out of the name.
         s = span.start
         while s < span.end - 1 and (
-            tables.title(sdoc[s].text) is not None
+            tables.title_word(sdoc[s].text) is not None
             or key(sdoc[s].text) in tables.honorifics
             or tables.country_of_demonym(sdoc[s].text) is not None
         ):
             s += 1
         e = span.end
-        while e > s + 1 and sdoc[e - 1].text in {"'s", "’s", "'", "’"}:
+        # Nor do titles, abbreviations and credits after it: "Lloyd Austin SecDef", "X CEO".
+        while e > s + 1 and (
+            sdoc[e - 1].text in {"'s", "’s", "'", "’", ",", "-", "–"}
+            or tables.title_word(sdoc[e - 1].text) is not None
+            or key(sdoc[e - 1].text) in tables.honorifics
+            or _acronym_word(sdoc[e - 1].text, tables)
+        ):
             e -= 1
         name_span = sdoc[s:e]
         words = person_tokens(tables.canonical(name_span.text), tables)
@@ -708,6 +731,17 @@ def _country_entity(
         mention=text,
         start=span.start_char if start is None else start,
         end=span.end_char if end is None else end,
+    )
+
+
+def _acronym_word(word: str, tables: Tables) -> bool:
+    """Whether a word is an acronym ('AP', 'USA'), which no personal name ends with."""
+    letters = word.replace(".", "")
+    return (
+        len(letters) >= 2
+        and letters.isalpha()
+        and letters.isupper()
+        and key(word) not in tables.suffixes
     )
 
 

@@ -1,0 +1,160 @@
+"""Who a claim is about: name boundaries, organisations NER takes for people, and corpus-level linking by agreement."""
+
+from __future__ import annotations
+
+import pytest
+
+from factcheck.extract import Extractor
+from factcheck.extract.aliases import load_tables
+from factcheck.extract.corpus import corpus_map, link_entities
+from factcheck.extract.entities import org_id
+from factcheck.models import Entity, EntityKind
+from tests.conftest import make_claim
+from tests.extract.test_extract_claims import claims_of
+
+
+def mentions(extractor: Extractor, text: str) -> list[Entity]:
+    """Every linked mention of a text, in order (entities.EntityLinker on the parse)."""
+    linker = extractor.builder.linker
+    return [m.entity for m in linker.link(extractor.nlp(text), text).mentions]
+
+
+def ent(id: str, name: str, kind: EntityKind = "person", *, at: int = 0) -> Entity:
+    return Entity(id=id, name=name, kind=kind, mention=name, start=at, end=at + len(name))
+
+
+# --------------------------------------------------------------------------- name boundaries
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Secretary of Defense Harold Brandt SecDef told reporters about the plan.",
+            "Harold Brandt",
+        ),
+        ("Chief executive Marta Olsen CEO said the plant would close.", "Marta Olsen"),
+        ("Prime Minister Anna Kowalczyk PM visited the flooded town on Monday.", "Anna Kowalczyk"),
+    ],
+)
+def test_titles_and_abbreviations_after_a_name_are_not_part_of_it(
+    extractor: Extractor, text: str, name: str
+) -> None:
+    people = [e for e in mentions(extractor, text) if e.kind == "person"]
+    assert people, text
+    assert people[0].name == name
+    assert people[0].role is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "General Dynamics Corporation said on Monday it would hire 300 workers.",
+        "General Mills announced a new plant in Ohio.",
+    ],
+)
+def test_a_title_word_inside_an_organisation_name_leaves_it_an_organisation(
+    extractor: Extractor, text: str
+) -> None:
+    found = mentions(extractor, text)
+    assert not [e for e in found if e.kind == "person"], found
+    assert any(e.kind == "org" and e.name.startswith("General") for e in found), found
+
+
+def test_a_name_ending_in_an_organisation_word_is_no_person(extractor: Extractor) -> None:
+    found = mentions(
+        extractor, "Shares of Vantor Corporation and Lindqvist Airways fell on Monday."
+    )
+    assert not [e for e in found if e.kind == "person"], found
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Vantor Inc.", "org:vantor"),
+        ("Vantor Corporation", "org:vantor"),
+        ("the Lindqvist Group plc", "org:lindqvist"),
+        ("United States Air Force", "org:air-force"),
+        ("Singapore Airlines", "org:singapore-airlines"),  # a country and one word: a name
+    ],
+)
+def test_org_ids_leave_out_legal_forms_and_a_leading_country(name: str, expected: str) -> None:
+    assert org_id(name, load_tables())[0] == expected
+
+
+# --------------------------------------------------------------------------- corpus linking
+
+
+def test_one_odd_mention_joins_the_majority_instead_of_renaming_it() -> None:
+    good = [
+        make_claim(f"d{i}", who=[ent("person:brandt-harold", "Harold Brandt")]) for i in range(3)
+    ]
+    odd = make_claim("odd", who=[ent("person:harold-pentagon", "Harold Brandt Pentagon")])
+    bare = make_claim("bare", who=[ent("person:brandt", "Brandt")])
+    out = link_entities([*good, odd, bare])
+    assert {c.who[0].id for c in out} == {"person:brandt-harold"}
+    assert {c.who[0].name for c in out} == {"Harold Brandt"}
+
+
+def test_the_canonical_name_is_the_one_most_mentions_write() -> None:
+    entities = [
+        ent("person:brandt", "Brandt"),
+        *(ent("person:brandt-harold", "Harold Brandt") for _ in range(3)),
+        ent("person:brandt-harold", "Harold Q. Brandt"),
+    ]
+    assert corpus_map(entities)["person:brandt"].name == "Harold Brandt"
+
+
+def test_a_nickname_links_to_the_full_given_name_when_nobody_else_fits() -> None:
+    out = link_entities(
+        [
+            make_claim("a", who=[ent("person:bill-okafor", "Bill Okafor")]),
+            make_claim("b", who=[ent("person:okafor-william", "William Okafor")]),
+            make_claim("c", who=[ent("person:okafor-william", "William Okafor", at=5)]),
+        ]
+    )
+    assert out[0].who[0].id == "person:okafor-william"
+
+
+def test_a_nickname_that_fits_two_people_links_to_neither() -> None:
+    claims = [
+        make_claim("a", who=[ent("person:okafor-pat", "Pat Okafor")]),
+        make_claim("b", who=[ent("person:okafor-patrick", "Patrick Okafor")]),
+        make_claim("c", who=[ent("person:okafor-patricia", "Patricia Okafor")]),
+    ]
+    assert link_entities(claims)[0].who[0].id == "person:okafor-pat"
+
+
+def test_different_given_names_are_different_people() -> None:
+    claims = [
+        make_claim("a", who=[ent("person:okafor-peter", "Peter Okafor")]),
+        make_claim("b", who=[ent("person:okafor-william", "William Okafor")]),
+    ]
+    assert link_entities(claims) == claims
+
+
+def test_a_short_organisation_name_links_to_the_longer_one_the_corpus_writes_more() -> None:
+    long = [
+        make_claim(f"l{i}", who=[ent("org:vantor-grell", "Vantor Grell", "org")]) for i in range(2)
+    ]
+    short = make_claim("s", who=[ent("org:vantor", "Vantor", "org")])
+    assert link_entities([short, *long])[0].who[0].id == "org:vantor-grell"
+
+
+def test_a_short_organisation_name_used_more_than_the_longer_one_stays() -> None:
+    short = [make_claim(f"s{i}", who=[ent("org:vantor", "Vantor", "org")]) for i in range(3)]
+    long = make_claim("l", who=[ent("org:vantor-capital", "Vantor Capital", "org")])
+    out = link_entities([*short, long])
+    assert out[0].who[0].id == "org:vantor"
+    assert out[-1].who[0].id == "org:vantor-capital"
+
+
+def test_a_document_with_an_odd_name_links_through_extraction(extractor: Extractor) -> None:
+    texts = [
+        "Secretary of Defense Harold Brandt SecDef spoke to troops on Monday.",
+        "Harold Brandt visited the base on Tuesday.",
+        "Brandt said the visit went well.",
+    ]
+    claims = [c for i, t in enumerate(texts) for c in claims_of(extractor, t, id=f"d{i}")]
+    people = {e.id for c in link_entities(claims) for e in c.who if e.kind == "person"}
+    assert people == {"person:brandt-harold"}
