@@ -423,6 +423,23 @@ class FindingIdentity(Model):
     )
 
 
+class FindingEvent(Model):
+    """The event a finding concerns, as its claims and their documents place it."""
+
+    when: list[str] = Field(
+        default_factory=list, description="Distinct dates the claims state (ISO day or interval)."
+    )
+    where: list[str] = Field(
+        default_factory=list, description="Names of the places that locate the claims' events."
+    )
+    who: list[str] = Field(
+        default_factory=list, description="Names of the people and organisations the claims name."
+    )
+    published: dict[str, str] = Field(
+        default_factory=dict, description="Publication date of each evidence document, if known."
+    )
+
+
 class Finding(Model):
     """One agreement, discrepancy or unsupported claim, with its evidence."""
 
@@ -441,6 +458,9 @@ class Finding(Model):
         "under it migrate to `fingerprint`.",
     )
     identity: FindingIdentity | None = None
+    event: FindingEvent | None = Field(
+        default=None, description="Time, place and participants of the event the claims concern."
+    )
     group: str | None = None
     documents: list[str] = Field(default_factory=list)
     slots: list[SlotComparison] = Field(default_factory=list)

@@ -34,7 +34,9 @@ class PersonInRole(Rule):
         overlaps or is unknown, the sources disagree. Time evidence is a claim's resolved dates,
         else its document's publication date, widened by `window_days`. Titles several people
         hold at once (`shared_titles`) and holders marked "former", "then-", "incoming" etc. are
-        left out. The message also notes how each side describes the meeting's setting when
+        left out. Holders whose times are known and further apart than the window are no
+        conflict: the role changed hands, reported as an update of severity info. The message
+        also notes how each side describes the meeting's setting when
         the sides differ (a virtual meeting vs one in a city): the setting is a mode ("met
         virtually", "an online meeting") or a place attached to a meeting word ("talks ... in
         Tokyo"), read from the claims naming the holder, else their neighbours, else the
@@ -172,17 +174,59 @@ class PersonInRole(Rule):
             if len(by_person) < 2:
                 continue
             clashing: set[str] = set()
+            changed: set[str] = set()
             for pa, pb in combinations(sorted(by_person), 2):
-                if any(
-                    ctx.source_of(ca.document) != ctx.source_of(cb.document)
-                    and self._overlap(ctx, ca, cb)
+                independent = [
+                    (ca, cb)
                     for ca, _ in by_person[pa]
                     for cb, _ in by_person[pb]
-                ):
+                    if ctx.source_of(ca.document) != ctx.source_of(cb.document)
+                ]
+                if any(self._overlap(ctx, ca, cb) for ca, cb in independent):
                     clashing.update((pa, pb))
-            if not clashing:
-                continue
-            yield self._finding(ctx, title, names.get(org, org), by_person, sorted(clashing))
+                elif independent:
+                    changed.update((pa, pb))
+            if clashing:
+                yield self._finding(ctx, title, names.get(org, org), by_person, sorted(clashing))
+            elif changed:
+                yield self._update(ctx, title, names.get(org, org), by_person, sorted(changed))
+
+    def _update(
+        self,
+        ctx: RuleContext,
+        title: str,
+        org_name: str,
+        by_person: dict[str, list[Holding]],
+        people: list[str],
+    ) -> Finding:
+        """Different holders at known times far apart: the role changed hands (info)."""
+        chosen = [min(by_person[pid], key=lambda h: _role_evidence_key(h, title)) for pid in people]
+        dated = sorted(
+            ((self._time(ctx, c), c, e) for c, e in chosen),
+            key=lambda t: (t[0] or (dt.date.min, dt.date.min), t[1].id),
+        )
+        sides = [
+            f"{c.document} ({_when_text(t)}) says {e.name}" for t, c, e in dated if t is not None
+        ]
+        message = (
+            f"The {title} of {org_name} differs between sources dated apart: "
+            f"{'; '.join(sides)}. Not a conflict: a role held by different people at "
+            f"different known times is an update."
+        )
+        role_slot = SlotComparison(
+            slot="role",
+            verdict="update",
+            values={c.id: f"{e.name}: {title} of {org_name}" for c, e in chosen},
+            note=f"holders more than {self.options['window_days']} days apart",
+        )
+        identity = Identity(
+            slot="role",
+            subject=f"{title} of {org_name} (update)",
+            value_of={c.id: e.id for c, e in chosen},
+        )
+        return self.finding(
+            [c for c, _ in chosen], message, slots=[role_slot], severity="info", identity=identity
+        )
 
     def _finding(
         self,
@@ -215,16 +259,7 @@ class PersonInRole(Rule):
             values={c.id: f"{e.name}: {title} of {org_name}" for c, e in chosen},
             note=f"{len(people)} different holders of {title} of {org_name}",
         )
-        when_values = {}
-        for c, _ in chosen:
-            t = self._time(ctx, c)
-            when_values[c.id] = (
-                "unknown"
-                if t is None
-                else t[0].isoformat()
-                if t[0] == t[1]
-                else f"{t[0].isoformat()}/{t[1].isoformat()}"
-            )
+        when_values = {c.id: _when_text(self._time(ctx, c)) for c, _ in chosen}
         when_slot = SlotComparison(
             slot="when",
             verdict="unknown" if "unknown" in when_values.values() else "compatible",
@@ -361,3 +396,9 @@ def _entity_names(ctx: RuleContext) -> dict[str, str]:
     for org in sorted(orgs - set(names)):
         names[org] = country_name(org) or org
     return names
+
+
+def _when_text(t: tuple[dt.date, dt.date] | None) -> str:
+    if t is None:
+        return "unknown"
+    return t[0].isoformat() if t[0] == t[1] else f"{t[0].isoformat()}/{t[1].isoformat()}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from ..models import KIND_ORDER, Claim, Document, Finding, MatchResult
+from ..models import KIND_ORDER, Claim, Document, Finding, FindingEvent, MatchResult
 from ..review.fingerprint import identity_fingerprint
 from ..settings import Settings
 from .base import RuleContext
@@ -36,7 +36,9 @@ def run_rules(
                 # Two groups can hold the same claims: one finding per rule and set of claims.
                 seen.setdefault(finding.legacy_fingerprint or finding.fingerprint, finding)
     findings = sorted(
-        distinct_fingerprints(_without_contested_lone_claims(seen.values())),
+        distinct_fingerprints(
+            with_event(f, ctx) for f in _without_contested_lone_claims(seen.values())
+        ),
         key=lambda f: (-KIND_ORDER[f.kind], f.rule, f.documents, f.fingerprint),
     )
     return findings, [r.code for r in rules]
@@ -72,3 +74,33 @@ def _without_contested_lone_claims(findings: Iterable[Finding]) -> list[Finding]
         if not (f.kind == "unsupported" and f.evidence)
         or not all(e.claim in contested for e in f.evidence)
     ]
+
+
+def with_event(finding: Finding, ctx: RuleContext) -> Finding:
+    """The finding with the event its claims concern: dates, places, participants, publication.
+
+    What the claims state, never guessed: a reader (and the gate) sees at once whether two
+    sides could be describing different events.
+    """
+    claims = [ctx.by_id[e.claim] for e in finding.evidence if e.claim in ctx.by_id]
+    if not claims:
+        return finding
+    when = sorted(
+        {
+            t.begin.isoformat()
+            if t.begin == t.finish
+            else f"{t.begin.isoformat()}/{t.finish.isoformat()}"
+            for c in claims
+            for t in c.when
+            if t.resolved and t.begin is not None and t.finish is not None
+        }
+    )
+    where = sorted({e.name for c in claims for e in c.where if e.id in c.event_places})
+    who = sorted({e.name for c in claims for e in c.who if e.kind in ("person", "org")})
+    published = {
+        doc: day.isoformat()
+        for doc in sorted({c.document for c in claims})
+        if (day := ctx.published(doc)) is not None
+    }
+    event = FindingEvent(when=when, where=where, who=who, published=published)
+    return finding.model_copy(update={"event": event})
