@@ -85,7 +85,7 @@ def test_a_reviewed_finding_that_gained_evidence_says_so_without_failing(tmp_pat
     )
     (item,) = result.items
     assert not item.failing and item.new_evidence == ("new",)
-    assert item.gained == "confirmed; new evidence since the review: new"
+    assert item.gained == "confirmed; new evidence since the review: new.txt"
 
 
 def test_a_review_under_the_scheme_one_fingerprint_still_counts(tmp_path: Path) -> None:

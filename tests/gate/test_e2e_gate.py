@@ -174,7 +174,7 @@ def test_joining_the_majority_of_a_reviewed_conflict_passes_and_keeps_the_review
         # Same fingerprint, one more document: the review still applies, and the gate says so.
         assert joined["fingerprint"] == fp
         assert set(joined["documents"]) == {*seeds["documents"], "joining"}  # type: ignore[misc]
-        assert "new evidence since the review: joining" in captured.err
+        assert "new evidence since the review: Motegi welcomes Blinken" in captured.err  # by title
         assert "match no finding any more" not in captured.err
     finally:
         new.unlink(missing_ok=True)

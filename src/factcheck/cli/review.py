@@ -139,6 +139,9 @@ def review(
 
     if stale or prune:
         assert report is not None
+        from ..report.readable import readable, source_names
+
+        names = source_names(report.documents)
         if prune:
             findings = report.findings
 
@@ -149,13 +152,17 @@ def review(
             removed = update_reviews(reviews_file, prune_change)
             for r in removed:
                 click.echo(
-                    f"pruned {r.fingerprint} {r.verdict} {r.rule or ''} {r.message or ''}".rstrip()
+                    f"pruned {r.fingerprint} {r.verdict} {r.rule or ''} "
+                    f"{readable(r.message or '', names)}".rstrip()
                 )
             click.echo(f"{len(removed)} stale review(s) removed from {reviews_file}", err=True)
         else:
             old = stale_reviews(reviews, report)
             for r in old:
-                click.echo(f"{r.fingerprint} {r.verdict} {r.rule or ''} {r.message or ''}".rstrip())
+                click.echo(
+                    f"{r.fingerprint} {r.verdict} {r.rule or ''} "
+                    f"{readable(r.message or '', names)}".rstrip()
+                )
             click.echo(f"{len(old)} stale review(s) in {reviews_file}", err=True)
         return
 

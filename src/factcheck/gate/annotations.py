@@ -64,9 +64,9 @@ def github_annotation(item: GateItem, *, level: Level | None = None) -> str:
             props.append(("endColumn", str(loc.end_column)))
     props.append(("title", f"{f.rule} {f.name}"))
     head = ",".join(f"{k}={escape_property(v)}" for k, v in props)
-    message = f"{f.message} [{f.rule} {f.fingerprint}]"
+    message = f"{item.message} [{f.rule} {f.fingerprint}]"
     if item.related:
-        against = sorted({e.document for e, _ in item.related})
+        against = sorted({item.name_of(e.document) for e, _ in item.related})
         message += f" (contradicts {', '.join(against)})"
     return f"::{level or LEVEL[f.severity]} {head}::{escape_data(message)}"
 

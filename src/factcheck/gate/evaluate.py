@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from ..ingest.meta import sidecar_path
 from ..models import KIND_ORDER, DocumentRecord, Evidence, Finding, Report
+from ..report.readable import readable, source_names
 from ..review.store import ReviewIndex, new_documents
 
 __all__ = [
@@ -53,18 +54,30 @@ class GateItem:
     brought: bool = True
     # Documents that joined the finding since its review (new evidence; never a failure).
     new_evidence: tuple[str, ...] = ()
+    # Document id -> the name a reader knows it by (outlet, title, file), as the report shows it.
+    names: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def message(self) -> str:
+        """The finding's message as a person reads it: sources by name, dates and durations in
+        words (the ids stay in the JSON output)."""
+        return readable(self.finding.message, self.names)
+
+    def name_of(self, document: str) -> str:
+        return self.names.get(document, document)
 
     def line(self) -> str:
         """`file:line: message [RULE fingerprint]`, the form editors and CI logs link."""
         where = f"{self.location.path}:{self.location.line}: " if self.location else ""
-        return f"{where}{self.finding.message} [{self.finding.rule} {self.finding.fingerprint}]"
+        return f"{where}{self.message} [{self.finding.rule} {self.finding.fingerprint}]"
 
     @property
     def gained(self) -> str:
         """'' or a note that the reviewed finding has new evidence since its review."""
         if not self.new_evidence or self.status == "unreviewed":
             return ""
-        return f"{self.status}; new evidence since the review: {', '.join(self.new_evidence)}"
+        added = ", ".join(self.name_of(d) for d in self.new_evidence)
+        return f"{self.status}; new evidence since the review: {added}"
 
 
 @dataclass
@@ -224,6 +237,7 @@ def evaluate(
         else None
     )
     threshold = KIND_ORDER[fail_on]
+    names = source_names(report.documents)
     items: list[GateItem] = []
 
     def where(e: Evidence) -> Location | None:
@@ -259,6 +273,7 @@ def evaluate(
                 related,
                 brought=bool(blamed),
                 new_evidence=tuple(new_documents(review, f)),
+                names=names,
             )
         )
     return GateResult(items=items, changed_documents=changed_docs)

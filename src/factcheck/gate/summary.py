@@ -43,7 +43,11 @@ def _details(item: GateItem) -> str:
     for ev, loc in [(item.evidence, item.location), *item.related]:
         if ev is None:
             continue
-        where = f"{_cell(loc.path, 120)}:{loc.line}" if loc is not None else _cell(ev.document)
+        where = (
+            f"{_cell(loc.path, 120)}:{loc.line}"
+            if loc is not None
+            else _cell(item.name_of(ev.document))
+        )
         rows.append(f"<li><code>{where}</code> {_cell(ev.text, 400)}</li>")
     return (
         f"<details><summary>{_cell(item.finding.rule)} <code>{item.finding.fingerprint}</code>: "
@@ -56,7 +60,7 @@ def _table(items: Sequence[GateItem]) -> list[str]:
     for item in items:
         f = item.finding
         lines.append(
-            f"| {f.severity} | {_cell(f.rule)} | {_where(item)} | {_cell(f.message)} "
+            f"| {f.severity} | {_cell(f.rule)} | {_where(item)} | {_cell(item.message)} "
             f"<code>{f.fingerprint}</code> | {_status(item)} |"
         )
     return lines

@@ -22,6 +22,7 @@ from ..models import (
     ReviewsFile,
     Verdict,
 )
+from ..report.readable import readable, source_names
 from .fingerprint import normalise_text
 from .store import (
     Outcome,
@@ -116,6 +117,8 @@ class ReviewSession:
         self._at_start = ReviewIndex.of(self.reviews).by_fingerprint
         self.queue = review_queue(report, self.reviews, include_agreements=include_agreements)
         self.documents = {d.id: d for d in report.documents}
+        # Sources by the name a reader knows them (outlet, title, file), as the report shows them.
+        self.names = source_names(report.documents)
         self._texts: dict[str, str | None] = {}
 
     # ----------------------------------------------------------------- loop
@@ -251,7 +254,7 @@ class ReviewSession:
             f"[bold]{escape(finding.rule)}[/bold] {escape(finding.name)} "
             f"({finding.severity})  fingerprint [cyan]{finding.fingerprint}[/cyan]"
         )
-        c.print(Text(finding.message, style="bold"))
+        c.print(Text(readable(finding.message, self.names), style="bold"))
         current = ReviewIndex.of(self.reviews).review_of(finding)
         if current is not None:
             c.print(
@@ -259,7 +262,8 @@ class ReviewSession:
             )
             gained = new_documents(current, finding)
             if gained:
-                c.print(f"new evidence since the review: {escape(', '.join(gained))}")
+                added = ", ".join(self.names.get(d, d) for d in gained)
+                c.print(f"new evidence since the review: {escape(added)}")
         c.print()
         for ev in finding.evidence:
             self._show_evidence(finding, ev)
@@ -284,7 +288,12 @@ class ReviewSession:
     def _show_evidence(self, finding: Finding, ev: Evidence) -> None:
         doc = self.documents.get(ev.document)
         where = f"{doc.path if doc else ev.document}:{ev.line}"
-        self.console.print(Text(where, style="bold blue"), Text(f"({ev.document})", style="dim"))
+        # The source's name (outlet or title) where it says more than the file name does.
+        name = self.names.get(ev.document, ev.document)
+        shown = [Text(where, style="bold blue")]
+        if doc is None or name != Path(doc.path).name:
+            shown.append(Text(f"({name})", style="dim"))
+        self.console.print(*shown)
         values = [
             (v, s.verdict in ("conflict", "update"))
             for s in finding.slots
@@ -347,8 +356,8 @@ class ReviewSession:
         table = Table(title="Slot by slot", show_lines=False)
         table.add_column("slot")
         table.add_column("verdict")
-        for claim in claims:
-            table.add_column(claim)
+        for ev in finding.evidence:
+            table.add_column(f"{self.names.get(ev.document, ev.document)}:{ev.line}")
         table.add_column("note")
         colour = {"conflict": "red", "agree": "green", "update": "yellow", "compatible": "cyan"}
         for s in finding.slots:
@@ -356,7 +365,7 @@ class ReviewSession:
             table.add_row(
                 s.slot,
                 Text(s.verdict, style=style),
-                *(s.values.get(c, "") for c in claims),
-                s.note or "",
+                *(readable(s.values.get(c, "")) for c in claims),
+                readable(s.note or "", self.names),
             )
         return table
