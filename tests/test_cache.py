@@ -214,3 +214,61 @@ def test_two_processes_writing_at_once(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     conn.close()
+
+
+def _disk_fault(path: Path, monkeypatch: pytest.MonkeyPatch, when: str) -> None:
+    """What a full disk does to SQLite where no tmpfs can be mounted: the same error codes."""
+    if when == "opening":
+        real = sqlite3.connect
+
+        def connect(target: str, *args: object, **kwargs: object) -> sqlite3.Connection:
+            if target == str(path):
+                exc = sqlite3.OperationalError("disk I/O error")
+                exc.sqlite_errorcode = 10  # type: ignore[attr-defined]  # SQLITE_IOERR
+                raise exc
+            return real(target, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(sqlite3, "connect", connect)
+
+
+@pytest.mark.parametrize("when", ["opening", "writing"])
+def test_a_full_disk_warns_and_keeps_what_the_cache_held(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, when: str
+) -> None:
+    from tests.cli.test_cli_hostile import fill, tmpfs
+
+    disk = tmp_path / "disk"
+    path = disk / "c.sqlite"
+    with tmpfs(disk, "512k") as mounted:
+        fresh_file(path)
+        with caplog.at_level(logging.WARNING, logger="factcheck.cache"):
+            if when == "opening":
+                fill(disk) if mounted else _disk_fault(path, monkeypatch, when)
+            with Cache(path) as cache:
+                if when == "writing":
+                    if mounted:
+                        fill(disk)
+                    else:  # the file may not grow: SQLite's own "database or disk is full"
+                        pages = cache._conn.execute("PRAGMA page_count").fetchone()[0]
+                        cache._conn.execute(f"PRAGMA max_page_count = {pages}")
+                    more = {f"k{i}": np.full(256, i, dtype=np.float32) for i in range(2000)}
+                    cache.put_embeddings("m", more)
+                # The run goes on, in memory: what it stores now is still found in this run.
+                cache.put_claims("h2", "v1", make_claims("b"))
+                assert cache.get_claims("h2", "v1", document="b") == make_claims("b")
+                assert cache.stats()["errors"] == 1 and cache.stats()["rebuilt"] == 0
+        [warning] = [r.getMessage() for r in caplog.records]
+        if when == "opening":
+            assert warning.startswith(f"{path}: cannot open the cache file (disk I/O error")
+            assert warning.endswith("it is kept as it was; caching in memory for this run")
+        else:
+            assert warning == (
+                f"{path}: cannot write the cache (database or disk is full); going on without "
+                "the cache file, which keeps what it held before"
+            )
+        monkeypatch.undo()
+        (disk / "filler").unlink(missing_ok=True)
+        assert not list(disk.glob("c.sqlite.corrupt-*"))  # never mistaken for a damaged file
+        with Cache(path) as again:  # the next run, with room again, finds the earlier results
+            assert again.get_claims("h1", "v1", document="a") == make_claims("a")
+            assert again.stats()["errors"] == 0

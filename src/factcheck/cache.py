@@ -56,6 +56,22 @@ class _Busy(Exception):
     """Another process held the cache file locked for longer than the busy timeout."""
 
 
+class _Unwritable(Exception):
+    """The disk, not the file, is at fault (full, read-only, I/O error): keep the file as it is."""
+
+
+# SQLite primary result codes (the low byte of an extended code) that blame the disk or the
+# permissions rather than the file's contents: SQLITE_PERM, READONLY, IOERR, FULL, CANTOPEN.
+# Opening a cache on a full disk fails with IOERR (the WAL index cannot be created); moving
+# the file aside then would throw away every earlier result for nothing.
+_ENVIRONMENT_CODES = frozenset({3, 8, 10, 13, 14})
+
+
+def _environment_fault(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and (code & 0xFF) in _ENVIRONMENT_CODES
+
+
 def cache_path(settings: Settings, *, output: str | Path | None) -> Path | None:
     """Where the cache lives: `settings.cache`, else `<output>/.cache/factcheck.sqlite`.
 
@@ -112,12 +128,17 @@ class Cache:
             return self._connect_waiting(str(self.path))
         except _Busy as exc:
             return self._in_memory(f"cache file is locked by another run ({exc})")
+        except _Unwritable as exc:
+            return self._in_memory(
+                f"cannot open the cache file ({exc}: the disk may be full or read-only); "
+                "it is kept as it was"
+            )
         except _Corrupt as exc:
             reason = str(exc)
         self._move_aside(reason)
         try:
             return self._connect(str(self.path))
-        except (_Corrupt, _Busy) as exc:
+        except (_Corrupt, _Busy, _Unwritable) as exc:
             return self._in_memory(f"cache still unusable after rebuilding ({exc})")
 
     def _connect_waiting(self, target: str) -> sqlite3.Connection:
@@ -171,7 +192,8 @@ class Cache:
                 )
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite has rolled back itself after a full disk
+                    conn.execute("ROLLBACK")
                 raise
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row is None or row[0] != SCHEMA_VERSION:
@@ -185,6 +207,8 @@ class Cache:
                 conn.close()
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
                 raise _Busy(str(exc)) from None
+            if _environment_fault(exc):
+                raise _Unwritable(str(exc)) from None
             raise _Corrupt(str(exc)) from None
         except _Corrupt:
             if conn is not None:
@@ -210,8 +234,20 @@ class Cache:
         self._stats["rebuilt"] = 1
 
     def _fail(self, exc: sqlite3.Error) -> None:
-        """An error in the middle of a run: go on in memory rather than stop or guess."""
-        log.warning("%s: cache error (%s); going on without the cache file", self.path, exc)
+        """An error in the middle of a run: go on in memory rather than stop or guess.
+
+        The failed write is rolled back, so what the file held before stays there for the
+        next run (a full disk loses only what this run would have added).
+        """
+        if _environment_fault(exc):
+            log.warning(
+                "%s: cannot write the cache (%s); going on without the cache file, which keeps "
+                "what it held before",
+                self.path,
+                exc,
+            )
+        else:
+            log.warning("%s: cache error (%s); going on without the cache file", self.path, exc)
         self._stats["errors"] += 1
         with contextlib.suppress(sqlite3.Error):
             self._conn.close()
@@ -335,7 +371,10 @@ class Cache:
                     self._conn.executemany(sql, rows)
                     self._conn.execute("COMMIT")
                 except BaseException:
-                    self._conn.execute("ROLLBACK")
+                    # After SQLITE_FULL, SQLite has already rolled back: a second ROLLBACK
+                    # would fail and hide the error that says why.
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
                     raise
             except sqlite3.Error as exc:
                 self._fail(exc)
