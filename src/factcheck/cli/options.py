@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..settings import Settings, load_settings
+if TYPE_CHECKING:
+    # Imported where used: `factcheck --help` and `--version` load neither pydantic nor settings.
+    from ..settings import Settings
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -22,6 +24,8 @@ class State:
 
     def settings(self, paths: Sequence[str | Path] = (), **overrides: Any) -> Settings:
         """Settings from --config, else from the config file nearest the first of `paths`."""
+        from ..settings import load_settings
+
         return load_settings(self.config, paths=paths, **overrides)
 
 
@@ -137,6 +141,8 @@ def settings_of(ctx: click.Context, **overrides: Any) -> Settings:
     if obj is not None and hasattr(obj, "settings"):
         settings: Settings = obj.settings(**overrides)
         return settings
+    from ..settings import load_settings
+
     return load_settings(None, **overrides)
 
 

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import ExitCode
-from ..models import Finding, Report, Review, ReviewsFile, Verdict
 from .options import CONTEXT, report_option, reviews_option, settings_of
+
+if TYPE_CHECKING:
+    # The models load with the command, not with `factcheck --help`.
+    from ..models import Finding, Report, Review, ReviewsFile, Verdict
 
 
 def _resolve(
     report: Report | None, key: str, *, force: bool, report_path: Path
 ) -> tuple[str, Finding | None]:
+    from ..models import Finding
     from ..review.store import find_fingerprint
 
     if report is not None:
@@ -102,6 +107,7 @@ def review(
       factcheck review --prune
     """
     from ..io import read_model
+    from ..models import Report
     from ..report.write import settle_reports
     from ..review.store import (
         adopt_baseline,

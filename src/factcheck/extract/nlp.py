@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import re
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -84,13 +86,54 @@ def describe_model(name: str) -> str:
         return resolved
 
 
+def needs_torch(resolved: str) -> bool:
+    """Whether the pipeline `resolved` may run PyTorch layers, as far as its files tell.
+
+    True unless its meta.json requires nothing but spaCy and its config.cfg names no PyTorch or
+    transformer architecture (en_core_web_sm's CNN runs on NumPy); an unreadable model counts
+    as needing it, so the only cost of a wrong guess is the import time saved otherwise.
+    """
+    meta_file = _meta_path(resolved)
+    if meta_file is None:
+        return True
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        config = meta_file.with_name("config.cfg").read_text(encoding="utf-8").lower()
+    except (OSError, ValueError):
+        return True
+    required = {
+        re.split(r"[^\w.-]", str(r).strip(), maxsplit=1)[0].lower()
+        for r in meta.get("requirements", [])
+    }
+    return bool(required - {"spacy"}) or "torch" in config or "transformer" in config
+
+
+@contextlib.contextmanager
+def _torch_hidden(hide: bool) -> Iterator[None]:
+    """While spaCy is first imported, `import torch` fails (when `hide` and torch is not loaded yet).
+
+    thinc, which spaCy imports, imports PyTorch whenever it is installed, to support models
+    that need it: about 2 s and 300 MB, a third of a small run, for a pipeline that runs on
+    NumPy. Hidden only during the import, so the embedding backend "torch" still gets it later.
+    """
+    if not hide or "thinc" in sys.modules or "torch" in sys.modules:
+        yield
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]  # the import system's "not installed"
+    try:
+        yield
+    finally:
+        if "torch" in sys.modules and sys.modules["torch"] is None:
+            del sys.modules["torch"]
+
+
 @lru_cache(maxsize=4)
 def load_pipeline(name: str) -> Any:
     """Load the spaCy pipeline once per process, with the line-break sentence splitter in front."""
-    register_components()
-    import spacy
-
     resolved = resolve_model(name)
+    with _torch_hidden(not needs_torch(resolved)):
+        import spacy
+    register_components()
     try:
         nlp = spacy.load(resolved, exclude=list(EXCLUDE))
     except (OSError, ImportError, ValueError) as exc:

@@ -225,7 +225,9 @@ def load_encoder(
         return load_sentence_transformer(
             path, backend=backend, export_dir=export_dir, num_threads=num_threads
         )
-    ort = _import_onnx_tooling(path)
+    # Running an export needs ONNX Runtime only; onnx and the quantizer (0.8 s to import) serve
+    # the export, which load_sentence_transformer makes when it is missing.
+    ort = _import_onnx_tooling(path, exporting=False)
     threads = num_threads or _available_cores()
     target = (export_dir or default_export_dir()) / model_id(path) / "onnx"
     if not _valid_export(target, names=[ONNX_FILES[backend]]):
@@ -537,11 +539,13 @@ def _quiet_transformers() -> None:
         pass
 
 
-def _import_onnx_tooling(path: Path) -> Any:
+def _import_onnx_tooling(path: Path, *, exporting: bool = True) -> Any:
     try:
-        import onnx  # noqa: F401  (the optimizer and the quantizer need it)
         import onnxruntime
-        from onnxruntime.quantization import quantize_dynamic  # noqa: F401
+
+        if exporting:
+            import onnx  # noqa: F401  (the optimizer and the quantizer need it)
+            from onnxruntime.quantization import quantize_dynamic  # noqa: F401
     except ImportError as exc:
         raise ModelLoadError.make(
             Errors.E030,
