@@ -1,24 +1,72 @@
-"""Progress display for long stages: a rich bar on a terminal, silent otherwise or with --quiet."""
+"""Progress display for long stages: a rich bar on a terminal, a few plain lines elsewhere, nothing with --quiet."""
 
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Literal, TextIO
 
 Advance = Callable[[int], None]
+Mode = Literal["bar", "lines", "off"]
+
+# On a non-terminal (a CI log, a pipe) a stage prints a line when it starts and when it ends,
+# and in between at most one line per this many seconds, so a long stage shows it is alive
+# without flooding the log.
+PLAIN_INTERVAL_S = 30.0
 
 
 class Progress:
-    """Shows one bar per stage on stderr when enabled and stderr is a terminal."""
+    """Shows each stage on stderr: a bar on a terminal, plain lines on anything else.
 
-    def __init__(self, *, enabled: bool | None = None) -> None:
-        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+    `enabled=False` (--quiet, the Python API) shows nothing; `enabled=True` forces the bar;
+    None (the CLI's default) picks the bar on a terminal and plain lines otherwise. `step`
+    names work that has no count, such as loading a model, so the display never sits at 0
+    without saying why.
+    """
+
+    def __init__(self, *, enabled: bool | None = None, stream: TextIO | None = None) -> None:
+        self.stream = stream
+        out = stream or sys.stderr
+        self.mode: Mode = (
+            "off" if enabled is False else "bar" if enabled is True or out.isatty() else "lines"
+        )
+
+    @property
+    def enabled(self) -> bool:
+        return self.mode != "off"
+
+    def _say(self, text: str) -> None:
+        out = self.stream or sys.stderr
+        print(text, file=out, flush=True)
+
+    @contextmanager
+    def step(self, description: str) -> Iterator[None]:
+        """One piece of work without a count ("Loading the spaCy model en_core_web_sm-3.8.0")."""
+        if self.mode == "off":
+            yield
+            return
+        started = time.perf_counter()
+        if self.mode == "lines":
+            self._say(f"{description} ...")
+            yield
+            self._say(f"{description}: done in {time.perf_counter() - started:.1f} s")
+            return
+        from rich.console import Console
+
+        with Console(file=self.stream or sys.stderr).status(description):
+            yield
 
     @contextmanager
     def task(self, description: str, *, total: int, unit: str = "items") -> Iterator[Advance]:
-        if not self.enabled or total <= 0:
+        """A stage over `total` items; the caller calls the yielded function as items get done."""
+        if self.mode == "off" or total <= 0:
             yield lambda n: None
+            return
+        if self.mode == "lines":
+            with self._lines(description, total=total, unit=unit) as advance:
+                yield advance
             return
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
@@ -31,6 +79,24 @@ class Progress:
             TextColumn(unit),
             TimeElapsedColumn(),
         )
-        with RichProgress(*columns, console=Console(stderr=True), transient=True) as bar:
+        console = Console(file=self.stream or sys.stderr)
+        with RichProgress(*columns, console=console, transient=True) as bar:
             task_id = bar.add_task(description, total=total)
             yield lambda n: bar.advance(task_id, n)
+
+    @contextmanager
+    def _lines(self, description: str, *, total: int, unit: str) -> Iterator[Advance]:
+        started = last = time.perf_counter()
+        done = 0
+        self._say(f"{description}: {total:,} {unit} ...")
+
+        def advance(n: int) -> None:
+            nonlocal done, last
+            done += n
+            now = time.perf_counter()
+            if done < total and now - last >= PLAIN_INTERVAL_S:
+                last = now
+                self._say(f"{description}: {done:,} of {total:,} {unit} ({now - started:.0f} s)")
+
+        yield advance
+        self._say(f"{description}: {done:,} {unit} in {time.perf_counter() - started:.1f} s")

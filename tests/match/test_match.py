@@ -74,6 +74,9 @@ class StubEmbedder(Embedder):
     def __init__(self) -> None:
         super().__init__(settings=Settings())
 
+    def needs_model(self, texts):  # type: ignore[no-untyped-def]
+        return False  # no model to load
+
     def encode(self, texts, *, advance=None):  # type: ignore[no-untyped-def]
         out = np.zeros((len(texts), 64), dtype=np.float32)
         for i, t in enumerate(texts):

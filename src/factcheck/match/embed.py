@@ -137,13 +137,22 @@ class Embedder:
         model_class = sentence_transformer_class(model=self.settings.embedding_model, path=where)
         return model_class(self._name, device="cpu", local_files_only=True)
 
-    def encode(
-        self, texts: Sequence[str], *, advance: Callable[[int], None] | None = None
-    ) -> np.ndarray:
-        """One unit-length float32 row per text; `advance(n)` is called as texts get done."""
-        keys = [text_hash(t) for t in texts]
+    def load(self) -> None:
+        """Load the model now (encode loads it when it first needs it)."""
+        self._load()
+
+    def needs_model(self, texts: Sequence[str]) -> bool:
+        """Whether encoding `texts` needs the model: some are neither seen nor in the cache.
+
+        The vectors found in the cache are kept, so `encode` does not look them up again.
+        """
+        return bool(self._recall(texts)) and self._model is None
+
+    def _recall(self, texts: Sequence[str]) -> dict[str, str]:
+        """Text hash -> text of the texts with no vector yet, after a look in the cache."""
         todo: dict[str, str] = {}
-        for key, text in zip(keys, texts, strict=True):
+        for text in texts:
+            key = text_hash(text)
             if key not in self._memo:
                 todo.setdefault(key, text)
         if todo and self.cache is not None:
@@ -151,6 +160,14 @@ class Embedder:
             for key, vec in found.items():
                 self._memo[key] = _unit(vec)
                 del todo[key]
+        return todo
+
+    def encode(
+        self, texts: Sequence[str], *, advance: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        """One unit-length float32 row per text; `advance(n)` is called as texts get done."""
+        keys = [text_hash(t) for t in texts]
+        todo = self._recall(texts)
         done = len(texts) - len(todo)
         if advance is not None and done:
             advance(done)

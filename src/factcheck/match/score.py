@@ -11,12 +11,13 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..cache import Cache
 from ..models import Claim, ClaimGroup, ClaimPair, Document, MatchResult
 from ..progress import Progress
 from ..settings import Settings
-from .ann import neighbour_pairs
+from .ann import NeighbourTable, pairs_of, update_topk
 from .duplicates import source_clusters
-from .embed import Embedder
+from .embed import Embedder, text_hash
 from .verify import Verdict, Verifier
 
 __all__ = ["PairScore", "Weights", "group_pairs", "match_claims", "score_pair"]
@@ -225,6 +226,7 @@ def match_claims(
     progress: Progress | None = None,
     weights: Weights = DEFAULT_WEIGHTS,
     verifier: Verifier | None = None,
+    cache: Cache | None = None,
 ) -> MatchResult:
     """Group claims from different, independent documents that state the same fact.
 
@@ -238,25 +240,26 @@ def match_claims(
     but that the verifier calls a different fact or event is kept in `MatchResult.related`, so
     no candidate the matcher found vanishes without a verdict. Claims of one document, or of
     near-duplicate documents (`settings.duplicate_threshold`), are never paired.
+
+    With a `cache`, the verifier's verdicts are kept per pair of texts, and the neighbour
+    table is kept for the next run, which then searches only the claims that are new or whose
+    neighbours left (:func:`~factcheck.match.ann.update_topk`); the result is the same.
     """
     progress = progress or Progress(enabled=False)
     sources = source_clusters(documents, threshold=settings.duplicate_threshold)
     result = MatchResult(groups=[], sources=sources)
     if len(claims) < 2:
         return result
+    texts = [c.text for c in claims]
+    if embedder.needs_model(texts):
+        with progress.step(f"Loading the embedding model {embedder.model_id}"):
+            embedder.load()
     with progress.task("Embedding claims", total=len(claims), unit="claims") as advance:
-        vectors = embedder.encode([c.text for c in claims], advance=advance)
+        vectors = embedder.encode(texts, advance=advance)
     source = [result.source_of(c.document) for c in claims]
-    codes = {s: i for i, s in enumerate(sorted(set(source)))}
-    groups_arr = np.array([codes[s] for s in source], dtype=np.int64)
     floor = settings.similarity_threshold - weights.slack
-    ii, jj, sims = neighbour_pairs(
-        vectors,
-        k=settings.top_k,
-        threshold=floor,
-        groups=groups_arr,
-        ann_threshold=settings.ann_threshold,
-    )
+    table = _neighbours(claims, vectors, source, settings=settings, embedder=embedder, cache=cache)
+    ii, jj, sims = pairs_of(table.neighbours, threshold=floor)
     accepted: list[tuple[int, int, float]] = []
     cosine: dict[tuple[int, int], float] = {}
     verdicts: dict[tuple[int, int], Verdict] = {}
@@ -270,9 +273,8 @@ def match_claims(
         accepted = [(i, j, sc) for i, j, _, sc in candidates if sc >= settings.similarity_threshold]
     else:
         judged = [(i, j, sc) for i, j, _, sc in candidates if sc >= settings.verifier_floor]
-        texts = [_ordered_texts(claims[i], claims[j]) for i, j, _ in judged]
-        with progress.task("Verifying candidate pairs", total=len(texts), unit="pairs") as step:
-            found = verifier.verify(texts, advance=step)
+        pairs = [_ordered_texts(claims[i], claims[j]) for i, j, _ in judged]
+        found = _verify(verifier, pairs, cache=cache, progress=progress)
         for (i, j, sc), verdict in zip(judged, found, strict=True):
             verdicts[(i, j)] = verdict
             if verdict.same_fact >= settings.verifier_same_fact:
@@ -293,6 +295,64 @@ def match_claims(
         groups=_build_groups(claims, clusters, accepted, cosine, verdicts),
         related=sorted(related, key=lambda p: (p.a, p.b)),
     )
+
+
+def _neighbours(
+    claims: Sequence[Claim],
+    vectors: np.ndarray,
+    source: Sequence[str],
+    *,
+    settings: Settings,
+    embedder: Embedder,
+    cache: Cache | None,
+) -> NeighbourTable:
+    """Every claim's top-k table, updated from the one the cache holds for these settings."""
+    keys = [f"{c.id}|{text_hash(c.text)}" for c in claims]
+    rank = np.empty(len(claims), dtype=np.int64)
+    rank[sorted(range(len(claims)), key=lambda i: claims[i].id)] = np.arange(len(claims))
+    state = f"neighbours|{embedder.model_id}|k={settings.top_k}|exact<={settings.ann_threshold}"
+    stored = cache.get_state(state) if cache is not None else None
+    previous = NeighbourTable.loads(stored) if stored is not None else None
+    table, _ = update_topk(
+        vectors,
+        k=settings.top_k,
+        keys=keys,
+        labels=source,
+        rank=rank,
+        previous=previous,
+        ann_threshold=settings.ann_threshold,
+    )
+    if cache is not None:
+        cache.put_state(state, table.dumps())
+    return table
+
+
+def _verify(
+    verifier: Verifier,
+    pairs: Sequence[tuple[str, str]],
+    *,
+    cache: Cache | None,
+    progress: Progress,
+) -> list[Verdict]:
+    """The verifier's verdicts, from the cache for pairs of texts it judged before."""
+    hashes = [_pair_hash(a, b) for a, b in pairs]
+    known = cache.get_verdicts(verifier.model_id, hashes) if cache is not None else {}
+    todo = list(dict.fromkeys(h for h in hashes if h not in known))
+    text_of = dict(zip(hashes, pairs, strict=True))
+    if todo and not verifier.loaded:
+        with progress.step(f"Loading the claim-pair verifier {verifier.model_id}"):
+            verifier.load()
+    with progress.task("Verifying candidate pairs", total=len(todo), unit="pairs") as step:
+        found = verifier.verify([text_of[h] for h in todo], advance=step)
+    fresh = {h: v.probabilities for h, v in zip(todo, found, strict=True)}
+    if cache is not None:
+        cache.put_verdicts(verifier.model_id, fresh)
+    known.update(fresh)
+    return [Verdict(tuple(known[h])) for h in hashes]
+
+
+def _pair_hash(a: str, b: str) -> str:
+    return hashlib.sha256(f"{a}\0{b}".encode()).hexdigest()[:32]
 
 
 def _ordered_texts(a: Claim, b: Claim) -> tuple[str, str]:

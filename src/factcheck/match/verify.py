@@ -74,6 +74,23 @@ class Verifier:
         self._runtime: tuple[Any, list[str], Any] | None = None
         self._lock = threading.Lock()
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the ONNX Runtime session has started (`load`, or the first pair judged)."""
+        return self._runtime is not None
+
+    def load(self) -> tuple[Any, list[str], Any]:
+        """The runtime (see `runtime`), a corrupt or missing model file being one E030 error."""
+        try:
+            return self.runtime()
+        except Exception as exc:  # a corrupt ONNX file: one clear error, not a traceback
+            raise ModelLoadError.make(
+                Errors.E030,
+                model=str(self.folder),
+                path=self.folder,
+                detail=f"{type(exc).__name__}: {exc}",
+            ) from None
+
     def runtime(self) -> tuple[Any, list[str], Any]:
         """(ONNX Runtime session, its input names, tokenizer), made on first use.
 
@@ -105,15 +122,7 @@ class Verifier:
         out: list[Verdict | None] = [None] * len(pairs)
         if not pairs:
             return []
-        try:
-            session, names, tokenizer = self.runtime()
-        except Exception as exc:  # a corrupt ONNX file: one clear error, not a traceback
-            raise ModelLoadError.make(
-                Errors.E030,
-                model=str(self.folder),
-                path=self.folder,
-                detail=f"{type(exc).__name__}: {exc}",
-            ) from None
+        session, names, tokenizer = self.load()
 
         def one(i: int) -> None:
             out[i] = self._one(session, names, tokenizer, *pairs[i])

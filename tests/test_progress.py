@@ -1,0 +1,114 @@
+"""Progress: plain lines on a non-terminal, a bar on a terminal, nothing when off; model loading is a step."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+import factcheck.progress as progress_module
+from factcheck.match.score import match_claims
+from factcheck.progress import Progress
+from factcheck.settings import Settings
+from tests.conftest import make_claim, make_document
+from tests.match.test_match import StubEmbedder
+
+
+class Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_off_shows_nothing() -> None:
+    out = io.StringIO()
+    p = Progress(enabled=False, stream=out)
+    with p.step("Loading"), p.task("Extracting claims", total=3, unit="documents") as advance:
+        advance(3)
+    assert out.getvalue() == "" and not p.enabled
+
+
+def test_a_non_terminal_gets_a_few_plain_lines() -> None:
+    out = io.StringIO()
+    p = Progress(stream=out)
+    assert p.mode == "lines"
+    with p.step("Loading the spaCy model en_core_web_sm-3.8.0"):
+        pass
+    with p.task("Extracting claims", total=1200, unit="documents") as advance:
+        for _ in range(1200):
+            advance(1)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "Loading the spaCy model en_core_web_sm-3.8.0 ..."
+    assert lines[1].startswith("Loading the spaCy model en_core_web_sm-3.8.0: done in ")
+    assert lines[2] == "Extracting claims: 1,200 documents ..."
+    assert lines[3].startswith("Extracting claims: 1,200 documents in ")
+    assert len(lines) == 4  # no line per item, no control characters
+    assert "\x1b" not in out.getvalue() and "\r" not in out.getvalue()
+
+
+def test_a_long_stage_says_it_is_alive_at_most_every_interval(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = iter(float(t) for t in range(0, 1000, 20))  # 20 s per call
+    monkeypatch.setattr(progress_module.time, "perf_counter", lambda: next(clock))
+    out = io.StringIO()
+    with Progress(stream=out).task("Embedding claims", total=4, unit="claims") as advance:
+        for _ in range(4):
+            advance(1)
+    # The start; one line at 40 s (none at 20 s or 60 s, under 30 s after the last); the end.
+    assert out.getvalue().splitlines() == [
+        "Embedding claims: 4 claims ...",
+        "Embedding claims: 2 of 4 claims (40 s)",
+        "Embedding claims: 4 claims in 100.0 s",
+    ]
+
+
+def test_a_terminal_gets_the_bar() -> None:
+    out = Tty()
+    p = Progress(stream=out)
+    assert p.mode == "bar"
+    with p.task("Extracting claims", total=2, unit="documents") as advance:
+        advance(2)
+    with p.step("Loading the embedding model"):
+        pass
+    assert (
+        "Extracting claims" in out.getvalue() and "\x1b[" in out.getvalue()
+    )  # drawn, then cleared
+
+
+class LoadingEmbedder(StubEmbedder):
+    """Needs its model for every text, and records that matching loaded it first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    def needs_model(self, texts):  # type: ignore[no-untyped-def]
+        return True
+
+    def load(self) -> None:
+        self.calls.append("load")
+
+    def encode(self, texts, *, advance=None):  # type: ignore[no-untyped-def]
+        self.calls.append("encode")
+        return super().encode(texts, advance=advance)
+
+
+def test_matching_shows_the_embedding_model_load_as_a_step() -> None:
+    out = io.StringIO()
+    embedder = LoadingEmbedder()
+    claims = [
+        make_claim("a", "The bridge reopened to traffic after repairs."),
+        make_claim("b", "The bridge reopened to traffic on Monday."),
+    ]
+    docs = [make_document("a", claims[0].text), make_document("b", claims[1].text)]
+    match_claims(
+        claims,
+        documents=docs,
+        settings=Settings(verifier="off"),
+        embedder=embedder,
+        progress=Progress(stream=out),
+    )
+    assert embedder.calls == ["load", "encode"]
+    lines = out.getvalue().splitlines()
+    assert lines[0] == f"Loading the embedding model {embedder.model_id} ..."
+    assert lines[2] == "Embedding claims: 2 claims ..."
