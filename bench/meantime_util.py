@@ -35,6 +35,14 @@ class MeantimeDoc:
     sentences: dict[int, tuple[int, int]]
     timexes: list[Timex] = field(default_factory=list)
 
+    def sentence_at(self, offset: int) -> int:
+        """The number of the sentence holding character `offset` (the last one before it)."""
+        best = min(self.sentences, default=0)
+        for number, (start, _end) in self.sentences.items():
+            if start <= offset and number > best:
+                best = number
+        return best
+
 
 def _parse_dct(value: str) -> dt.date | None:
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)

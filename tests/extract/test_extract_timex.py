@@ -7,7 +7,12 @@ import datetime as dt
 import pytest
 
 from factcheck.extract.numbers import parse_number, parse_ordinal
-from factcheck.extract.timex import find_time_expressions, normalise_time
+from factcheck.extract.timex import (
+    Discourse,
+    find_time_expressions,
+    normalise_time,
+    resolve_sentence,
+)
 
 # Tuesday 16 March 2021.
 DCT = dt.date(2021, 3, 16)
@@ -168,3 +173,196 @@ def test_parse_ordinal(text: str, value: int | None) -> None:
 def test_clock_times(text: str, dct: dt.date | None, value: str, resolved: bool) -> None:
     t = normalise_time(text, dct=dct)
     assert (t.value, t.resolved) == (value, resolved)
+
+
+# --------------------------------------------------------------------------- issue 18 error classes
+
+
+def _values(
+    sentence: str, *, dct: dt.date | None = DCT, tense: str = "past"
+) -> list[tuple[str, str | None]]:
+    """(text, value) of each expression found in one sentence, resolved in order."""
+    found = find_time_expressions(sentence)
+    exprs, _ = resolve_sentence(found, [tense] * len(found), dct=dct)  # type: ignore[list-item]
+    return [(f.text, e.value) for f, e in zip(found, exprs, strict=True)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # The signal word decides: only "ago" counts back from the publication date.
+        ("The ferry had sunk a month earlier.", [("a month", "P1M")]),
+        ("Eight years from now the dam will be full.", [("Eight years", "P8Y")]),
+        ("Two years after the flood the town was rebuilt.", [("Two years", "P2Y")]),
+        ("Prices will rise over the next decade.", [("the next decade", "P10Y")]),
+        ("The bridge opened three weeks ago.", [("three weeks ago", "2021-W08")]),
+        ("It was the warmest spell of the past century.", [("the past century", "P100Y")]),
+    ],
+)
+def test_durations_and_anchored_dates_follow_the_signal_word(
+    sentence: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _values(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The talks dragged on for days.", [("days", "PXD")]),
+        ("The repairs took weeks, then months.", [("weeks", "PXW"), ("months", "PXM")]),
+        ("Fuel prices have climbed in recent weeks.", [("recent weeks", "PXW")]),
+        ("Tourism has grown over the years.", [("over the years", "PXY")]),
+        ("The storm hit the coast years ago.", [("years ago", "PAST_REF")]),
+        ("A weeks-long strike ended.", [("weeks-long", "PXW")]),
+    ],
+)
+def test_vague_plural_durations(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert _values(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Officials recalled a 2010 commando raid on the port.", [("2010", "2010")]),
+        ("He lost his 2007 campaign for mayor.", [("2007", "2007")]),
+        ("She joined the club for the 1957-58 season.", [("1957-58", "1957/1958")]),
+        ("Output in 2010-2011 was flat.", [("2010-2011", "2010/2011")]),
+        ("The Harbour Expo 2015 drew crowds.", [("2015", "2015")]),
+        # Counts and names stay numbers.
+        ("The 2000 workers went on strike.", []),
+        ("The Acme 3000 Index fell.", []),
+        ("Its 1800 people were moved.", []),
+        ("The code 2000-05 was wrong.", []),
+    ],
+)
+def test_years_used_as_modifiers(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert _values(sentence) == expected
+
+
+def test_a_year_range_is_one_interval() -> None:
+    t = normalise_time("1957-58", dct=DCT)
+    assert (t.begin, t.finish) == (dt.date(1957, 1, 1), dt.date(1958, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The league changes its rules each season.", [("each season", "P1Y")]),
+        ("The bakery opens every morning at dawn.", [("every morning", "XXXX-XX-XXTMO")]),
+        ("The prize is awarded annually.", [("annually", "P1Y")]),
+        ("Inspectors visit twice a year.", [("twice a year", "P1Y")]),
+        ("The market is held every two weeks.", [("every two weeks", "P2W")]),
+        ("The museum is closed on Mondays.", [("Mondays", "XXXX-WXX-1")]),
+        ("Buses run every hour.", [("every hour", "PT1H")]),
+    ],
+)
+def test_set_expressions(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert _values(sentence) == expected
+
+
+def test_anaphoric_days_refer_to_the_day_the_text_named() -> None:
+    sentences = [
+        "Shares in the port operator fell on Friday.",
+        "The index ended the day two points lower.",
+        "Dock workers held a meeting that day and met again the next day.",
+    ]
+    discourse = Discourse()
+    got = []
+    for s in sentences:
+        found = find_time_expressions(s)
+        exprs, discourse = resolve_sentence(
+            found, ["past"] * len(found), dct=DCT, discourse=discourse
+        )
+        got += [(f.text, e.value) for f, e in zip(found, exprs, strict=True)]
+    assert got == [
+        ("Friday", "2021-03-12"),
+        ("the day", "2021-03-12"),
+        ("that day", "2021-03-12"),
+        ("the next day", "2021-03-13"),
+    ]
+
+
+def test_anaphoric_day_without_a_named_day_is_the_publication_date() -> None:
+    assert _values("Trading ended the day higher.") == [("the day", "2021-03-16")]
+
+
+def test_the_previous_year_counts_from_the_year_the_text_named() -> None:
+    got = _values("Profit fell in 2015 and rose the following year, as the year before.")
+    assert got == [("2015", "2015"), ("the following year", "2016"), ("the year before", "2015")]
+
+
+def test_same_period_last_year_moves_the_reference_back_a_year() -> None:
+    got = _values("Sales rose in February from the same period last year.")
+    assert got == [("February", "2021-02"), ("the same period last year", "2020-02")]
+
+
+@pytest.mark.parametrize(
+    ("text", "dct", "tense", "value"),
+    [
+        # Past tense, but a story dated 20 May 2012 means the coming June, not June 2011.
+        ("June", dt.date(2012, 5, 20), "past", "2012-06"),
+        ("June", dt.date(2012, 9, 20), "past", "2012-06"),
+        ("June", dt.date(2012, 3, 20), "past", "2011-06"),
+        ("September 12", dt.date(2012, 9, 8), "past", "2012-09-12"),
+        ("September 30", dt.date(2012, 8, 1), "past", "2011-09-30"),
+        # A signal word is never overruled by nearness.
+        ("last June", dt.date(2012, 5, 20), "past", "2011-06"),
+        ("December", dt.date(2012, 1, 10), "future", "2012-12"),
+    ],
+)
+def test_bare_month_year_by_tense_and_nearness(
+    text: str, dct: dt.date, tense: str, value: str
+) -> None:
+    assert normalise_time(text, dct=dct, tense=tense).value == value  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The vote closes at 15:00 GMT Saturday.", [("15:00 GMT Saturday", "2021-03-13T15:00Z")]),
+        ("Doors open 9 a.m. on Monday.", [("9 a.m. on Monday", "2021-03-15T09:00")]),
+        # A clock time takes the day its sentence names, even when written before it.
+        (
+            "At 10:30 UTC the rocket, delayed from Sunday, lifted off.",
+            [("10:30 UTC", "2021-03-14T10:30Z"), ("Sunday", "2021-03-14")],
+        ),
+    ],
+)
+def test_compound_clock_times(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert _values(sentence) == expected
+
+
+def test_clock_time_takes_the_day_named_in_an_earlier_sentence() -> None:
+    _, discourse = resolve_sentence(
+        find_time_expressions("Voting began on Sunday."), ["past"], dct=DCT
+    )
+    found = find_time_expressions("Polls closed at 18:00 UTC.")
+    exprs, _ = resolve_sentence(found, ["past"], dct=DCT, discourse=discourse)
+    assert [e.value for e in exprs] == ["2021-03-14T18:00Z"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A 22-year-old student won the race.",
+        "She ran a five-minute mile at the meeting.",
+        "The vaccine is for children 6 months and older.",
+        "The boy is five years old.",
+        "Patients aged 40 years were tested.",
+    ],
+)
+def test_no_durations_from_ages_or_measures(sentence: str) -> None:
+    assert _values(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("A second ferry sank.", []),
+        ("The now-closed mine reopened.", []),
+        ("Markets fell on the third consecutive day.", []),
+        ("Strikes lasted six straight days.", [("six straight days", "P6D")]),
+    ],
+)
+def test_detection_edges(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert _values(sentence) == expected

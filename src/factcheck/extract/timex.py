@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -12,6 +13,7 @@ from dateutil import parser as date_parser  # type: ignore[import-untyped]
 
 from ..models import Granularity, TimeExpression
 from .numbers import parse_number_words
+from .units import units
 
 Tense = Literal["past", "present", "future", "unknown"]
 
@@ -65,10 +67,81 @@ _NUMWORD = (
 _UNIT_RE = r"(?:seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|years?|decades?|centuries|century)"
 _YEAR_RE = r"(?:1[6-9]\d\d|20\d\d)"
 _REL = r"(?:last|this|next|coming|past|previous|following|current)"
+_ZONE = r"(?:UTC|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|CET|CEST|BST|JST|KST|IST|AEST|AEDT)"
+# A clock time that cannot be a decimal or a count: "15:00", "3 p.m.", "3.30 p.m.", "1400 GMT".
+_CLOCK = r"(?:\d{1,2}:\d{2}(?: ?[ap]\.?m\.?)?|\d{1,2}(?:\.\d{2})? ?[ap]\.?m\.?|\d{4} (?:UTC|GMT))"
+_PLURAL_UNIT = r"(?:seconds|minutes|hours|days|weeks|months|years|decades)"
+_PART_OF_DAY = r"(?:morning|afternoon|evening|night)"
+# A number + unit that measures a person or a thing, not a stretch of time: "a 22-year-old",
+# "five years old", "children 6 months and older".
+_NOT_AN_AGE = r"(?![- ]olds?\b)(?! (?:and|or) (?:older|over|above|up|younger|under)\b)"
 _QUARTER = r"(?:first|second|third|fourth|final|last|1st|2nd|3rd|4th)"
+
+# Words after which a bare plural unit is a vague stretch of time: "it took days", "days,
+# then weeks", "within hours". Lookbehinds must have a fixed width, so one per word.
+_VAGUE_BEFORE = (
+    "|".join(
+        rf"(?<=\b{w} )"
+        for w in [
+            "took",
+            "take",
+            "takes",
+            "taking",
+            "lasted",
+            "last",
+            "lasts",
+            "lasting",
+            "spent",
+            "spend",
+            "spends",
+            "waited",
+            "wait",
+            "then",
+            "or",
+            "and",
+            "but",
+            "about",
+            "nearly",
+            "almost",
+            "than",
+            "only",
+            "just",
+            "mere",
+        ]
+    )
+    + "|(?<=, )"
+)
+
+# "the same period last year": the time the text is about, a year back.
+_SAME_LAST_YEAR = (
+    r"\bthe same (?:period|month|quarter|week|day|time) (?:of )?(?:last year|the (?:last|previous|prior) year"
+    r"|a year (?:ago|earlier|before))\b"
+)
 
 # Ordered: longer, more specific forms first so that the alternation prefers them.
 _PATTERNS = [
+    # A clock time with its day is one expression: "15:00 GMT Saturday", "3 p.m. on Monday".
+    rf"\b{_CLOCK}(?: \(?{_ZONE}\)?)?(?: local time)?,? (?:on )?(?:{_DAY_RE}(?:,? {_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?(?:,? {_YEAR_RE})?)?|today|tonight|yesterday|tomorrow)\b",
+    # SET: "every morning", "each season", "every two weeks", "twice a year", "on Sundays".
+    rf"\b(?:every|each) (?:other |single )?(?:{_NUMWORD} )?(?:{_UNIT_RE}|{_DAY_RE}|{_PART_OF_DAY}|season|weekend|spring|summer|autumn|fall|winter)\b",
+    rf"\b(?:once|twice|thrice|{_NUMWORD} times) (?:a|an|per|each|every) (?:day|week|month|year|quarter|decade|season)\b",
+    r"\bper (?:day|week|month|year|annum)\b",
+    rf"\b(?:on )?{_DAY_RE}s\b",
+    # A year range: "1957-58", "2008-09", "2010-2011".
+    rf"\b(?:(?:in|from|during|of|since|by|for) )?{_YEAR_RE}[-–/](?:\d\d|{_YEAR_RE})\b(?![-–/]\d)",
+    # Anaphoric days, weeks, months and years: the day the text is about, not the publication date.
+    _SAME_LAST_YEAR,
+    r"\b(?:early|late) in the (?:day|week|month|year)\b",
+    r"\b(?:that|the) (?:same |very |entire |whole |full )(?:day|week|month|year)\b(?!-)",
+    r"\bthe day\b(?! (?:before|after|of|that|when)\b)(?![-\w])",
+    r"\bthat (?:day|week|month|year)\b",
+    rf"\b(?:in|during|by) (?:the )?(?:early |late )?{_PART_OF_DAY}\b",
+    # Vague plural durations: "recent weeks", "the past few years", "over the years", "for days".
+    rf"\b(?:recent|the (?:past|last|next|coming)(?: few| several)?|over the(?: past| last)?(?: few)?) {_PLURAL_UNIT}\b",
+    rf"\b(?:in|for|within|after|throughout) {_PLURAL_UNIT}\b(?! of\b)",
+    rf"(?:{_VAGUE_BEFORE}){_PLURAL_UNIT}\b(?! of\b)(?![-'’]\w)",
+    r"\bthe (?:day|week|month|year) (?:before|earlier|previous)\b",
+    rf"\b{_PLURAL_UNIT}(?: ago\b|-long\b|(?= (?:later|earlier|in the making)\b))",
     r"\b\d{4}-\d{2}-\d{2}\b",
     r"\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b",
     rf"\b(?:(?:early|mid|late)[- ])?{_DAY_RE}(?:,? {_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?(?:,? {_YEAR_RE})?)?"
@@ -92,20 +165,25 @@ _PATTERNS = [
     rf"\b(?:the )?{_REL} (?:week|weekend|month|year|quarter|decade|century|{_DAY_RE}|{_MONTH_RE}|spring|summer|autumn|fall|winter)\b",
     r"\bthe (?:same|previous|following|next|prior) (?:day|week|month|year|quarter)\b",
     r"\b(?:the )?weekend\b",
-    rf"\b{_NUMWORD}[- ]{_UNIT_RE} (?:ago|earlier|later|before|after|from now)\b",
-    rf"\b(?:the )?(?:past|last|next|coming|previous|first|following) (?:{_NUMWORD}[- ])?{_UNIT_RE}\b",
-    rf"\b(?:more than |over |nearly |almost |about |around |some |at least |up to |less than )?{_NUMWORD}[- ]{_UNIT_RE}(?:-long| long| old)?\b",
-    r"\b(?:\d{1,2}[.:]\d{2}|\d{1,2})(?: ?[ap]\.?m\.?)(?: \(?(?:UTC|GMT|EST|EDT|PST|PDT|CET|JST|[A-Z]{2,4}T)\)?)?",
-    r"\b\d{1,2}:\d{2}(?: (?:UTC|GMT|EST|EDT|PST|PDT|CET|JST))?\b",
+    rf"\b{_NUMWORD}[- ]{_UNIT_RE} ago\b",
+    rf"\b(?:the )?(?:past|last|next|coming|previous|first|following) (?:{_NUMWORD}[- ])?(?:(?:straight|consecutive|full|successive|trading|business|working) )?{_UNIT_RE}\b",
+    rf"\b(?!an? {_PLURAL_UNIT})(?:more than |over |nearly |almost |about |around |some |at least |up to |less than )?{_NUMWORD}[- ](?:(?:straight|consecutive|full|successive|trading|business|working) )?(?:{_UNIT_RE}|quarters)\b{_NOT_AN_AGE}(?:-long| long)?\b",
+    r"\bsingle-day\b",
+    r"\b(?:\d{1,2}[.:]\d{2}|\d{1,2})(?: ?[ap]\.?m\.?)(?: \(?(?:UTC|GMT|EST|EDT|PST|PDT|CET|JST|[A-Z]{2,4}T)\)?)?(?: local time\b)?",
+    rf"\b\d{{1,2}}:\d{{2}}(?: {_ZONE})?(?: local time)?\b",
     r"\b\d{4} (?:UTC|GMT)\b",
     r"\b(?:annual|annually|yearly|monthly|weekly|daily|quarterly)\b",
     rf"\b(?:in |since |by |until |till |from |during |of |before |after |through |to |around |between |and )?{_YEAR_RE}\b",
     r"\b(?:now|currently|nowadays|recently|at present|presently|the past|the future|in recent years|recent years|soon|the time being)\b",
+    r"\b(?:(?:in|for|over) )?the (?:near|long|short) term\b",
+    r"\b(?:by|at|until|since|from) that time\b",
+    r"\b(?:since|in|of|from|until|by) '\d\d\b",
+    r"\b(?:summer|autumn|winter)\b",
 ]
 _DETECT = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
 _CASE_SENSITIVE = re.compile(rf"{_MONTH_RE}|{_DAY_RE}")
 _LEAD = re.compile(
-    r"^(?:on|in|at|since|by|until|till|from|during|of|before|after|through|to|around|between|and|for|the)\s+",
+    r"^(?:on|in|at|since|by|until|till|from|during|of|before|after|through|to|around|between|and|for|within|throughout|the)\s+",
     re.IGNORECASE,
 )
 # Words that look like a month or a number+unit but are not times when lower case.
@@ -160,10 +238,20 @@ def _plausible(raw: str, text: str, start: int, end: int) -> bool:
         return False
     if re.fullmatch(r"(?:a|an|some|many|few|several)[- ]\w+", low) and not re.search(_UNIT_RE, low):
         return False
+    m = re.fullmatch(rf"({_YEAR_RE})[-–/](\d\d|{_YEAR_RE})", raw)
+    if m:
+        # "1957-58", "2010-2011": the next year in two digits, or a later year within two
+        # decades in four; "2000-05" is a month.
+        y1, y2 = int(m[1]), int(m[2])
+        if y2 < 100:
+            return y2 == (y1 + 1) % 100
+        return y1 < y2 <= y1 + 20
     if re.fullmatch(_YEAR_RE, raw):
         # A bare number like "2000 people" or "1500 jobs" is a count, not a year.
         after = text[end : end + 20]
         before = text[max(0, start - 12) : start].lower()
+        if _year_modifier(raw, text, start, end):
+            return True
         if not re.search(
             r"(?:\b(?:in|since|by|until|till|from|during|of|before|after|through|to|"
             r"between|and|early|late|mid|year|around|circa|fiscal)\s*|[-–(])$",
@@ -177,7 +265,58 @@ def _plausible(raw: str, text: str, start: int, end: int) -> bool:
             return False  # "2000 people": a count, not a year
         if re.search(r"[$€£¥]\s*$", text[max(0, start - 2) : start]):
             return False
+    if re.search(rf"\w-{_UNIT_RE}$", low):
+        # "a five-minute mile", "a 10-second sprint": the duration measures a distance or weight.
+        nxt = re.match(r"\s+([a-z%$€£]+)", text[end : end + 20], re.IGNORECASE)
+        if nxt and _measure_unit(nxt[1]):
+            return False
+    if re.search(r"\b(?:aged?|ages)\s+$", text[max(0, start - 8) : start], re.IGNORECASE):
+        return False  # "children aged 6 months": an age
+    if low in {"now", "soon"} and text[end : end + 1] == "-":
+        return False  # "the now-cancelled deal", "the soon-to-open terminal"
+    if low == "a second" and re.match(r"\s+(?!later|earlier|ago|or|and)[A-Za-z0-9]", text[end:]):
+        return False  # "a second A380", "a second consecutive day": an ordinal
+    if low == "now" and re.search(r"\bfrom\s+$", text[max(0, start - 6) : start], re.IGNORECASE):
+        return False  # "eight years from now": "from now" is the signal of the duration
     return not (low in {"now", "soon"} and re.match(r"\s+(?:that|on)\b", text[end:]))
+
+
+_DETERMINER_BEFORE = re.compile(
+    r"(?:\b(?:the|a|an|his|her|its|their|our|my|your|this|that|whose)|'s|’s)\s+$", re.IGNORECASE
+)
+
+
+_IRREGULAR_PLURALS = frozenset({"people", "men", "women", "children", "staff", "police", "troops"})
+
+
+def _year_modifier(raw: str, text: str, start: int, end: int) -> bool:
+    """A year used as a modifier: "a 2010 commando raid", "his 2007 campaign", "WWDC 2005".
+
+    After a determiner or possessive, or after a capitalised name, a year is a year unless a
+    plural noun follows a round number ("the 2000 people", "its 1500 employees": counts).
+    """
+    before = text[max(0, start - 12) : start]
+    after = re.match(r"\s+([A-Za-z]+)", text[end : end + 30])
+    if _DETERMINER_BEFORE.search(before):
+        if after is None:
+            return False
+        word = after[1]
+        plural = word[0].islower() and (
+            (word.endswith("s") and not word.endswith("ss")) or word in _IRREGULAR_PLURALS
+        )
+        return not (plural and int(raw) % 50 == 0)
+    name = re.search(r"\b([A-Z][\w&-]*) $", before)
+    if after is not None and after[1][0].isupper() and after[1].lower() not in MONTHS:
+        return False  # "the Russell 2000 Index": a number inside a name
+    return bool(name and name[1].lower() not in {"the", "in", "by", "of", "on", "at", "for"})
+
+
+def _measure_unit(word: str) -> bool:
+    """Whether `word` names a unit of length, weight, money or share (data/units.yaml), not of time."""
+    word = word.lower()
+    table = units().units
+    found = table.get(word) or table.get(word[:-1] if word.endswith("s") else word)
+    return bool(found and found[0] not in {"year", "hour"})
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -314,13 +453,21 @@ def _shift_month(y: int, m: int, delta: int) -> tuple[int, int]:
     return idx // 12, idx % 12 + 1
 
 
-def _direction(tense: Tense, text: str) -> int:
-    """-1 for the past, +1 for the future, 0 for 'closest' when nothing says which."""
+def _signal(text: str) -> int:
+    """-1 or +1 when a word of the expression says past or future ("last June"), else 0."""
     low = text.lower()
     if re.search(r"\b(?:last|past|previous|ago|earlier)\b", low):
         return -1
     if re.search(r"\b(?:next|coming|following|from now)\b", low):
         return 1
+    return 0
+
+
+def _direction(tense: Tense, text: str) -> int:
+    """-1 for the past, +1 for the future, 0 for 'closest' when nothing says which."""
+    signal = _signal(text)
+    if signal:
+        return signal
     if tense == "past":
         return -1
     if tense == "future":
@@ -340,8 +487,26 @@ def _resolve_weekday(dct: dt.date, weekday: int, direction: int) -> dt.date:
     return back if (dct - back) <= (ahead - dct) else ahead
 
 
-def _resolve_month(dct: dt.date, month: int, direction: int, day: int | None = None) -> int:
-    """Year of a month (and day) given without one."""
+def _resolve_month(
+    dct: dt.date, month: int, direction: int, day: int | None = None, *, near: bool = False
+) -> int:
+    """Year of a month (and day) given without one.
+
+    `direction` comes from a signal word or the tense. When it comes from a past tense alone
+    (`near`), a month or date within about a month after the publication date beats one most
+    of a year back: "June" in a past-tense sentence of a story dated 20 May is the coming June
+    (a plan reported), not last year's. A future tense is never overruled: what will happen
+    cannot lie in the past.
+    """
+    if near and direction < 0:
+        year = _resolve_month(dct, month, direction, day)
+        other = _resolve_month(dct, month, -direction, day)
+        if (
+            year != other
+            and _months_away(dct, other, month, day) <= 1 < _months_away(dct, year, month, day) - 8
+        ):
+            return other
+        return year
     if direction < 0:
         if (month, day or 1) > (dct.month, dct.day if day else 1):
             return dct.year - 1
@@ -357,6 +522,16 @@ def _resolve_month(dct: dt.date, month: int, direction: int, day: int | None = N
     if diff < -6:
         return dct.year + 1
     return dct.year
+
+
+def _months_away(dct: dt.date, year: int, month: int, day: int | None) -> float:
+    """How many months lie between the publication date and that month (or day) of `year`."""
+    if day is None:
+        return abs((year * 12 + month) - (dct.year * 12 + dct.month))
+    try:
+        return abs((dt.date(year, month, day) - dct).days) / 30.44
+    except ValueError:
+        return 99.0
 
 
 def _num(word: str) -> float | None:
@@ -375,7 +550,7 @@ def _fmt_num(value: float) -> str:
 
 _DURATION = re.compile(
     rf"^(?:the )?(?:(?P<rel>past|last|next|coming|previous|first|following) )?"
-    rf"(?:more than |over |nearly |almost |about |around |some |at least |up to |less than )?"
+    rf"(?:more than |over |nearly |almost |about |around |some |at least |up to |less than )?(?:a (?=\d))?"
     rf"(?P<num>{_NUMWORD}|single)?[- ]?(?:(?:straight|consecutive|full|trading|successive|business|working|calendar) )?"
     rf"(?P<unit>{_UNIT_RE}|quarters?)(?P<suffix>-long| long| old| history| period| span| stretch| run| term| high| low| program| plan| deal| contract)?"
     rf"(?: (?P<ago>ago|earlier|later|before|after|from now))?$",
@@ -408,8 +583,11 @@ def _duration(
         number = _num(raw)
     number_text = "X" if number is None else _fmt_num(number * UNIT_SCALE.get(unit_key, 1))
     value = f"PT{number_text}{code}" if is_time else f"P{number_text}{code}"
-    if m.group("ago") and number is not None and dct is not None:
-        sign = -1 if m.group("ago").lower() in {"ago", "earlier", "before"} else 1
+    # Only "ago" counts from the publication date; "a month earlier", "two years after" and
+    # "eight years from now" state a stretch of time from a point the sentence names.
+    ago = (m.group("ago") or "").lower() == "ago"
+    if ago and number is not None and dct is not None:
+        sign = -1
         n = int(number * UNIT_SCALE.get(unit_key, 1))
         if code == "D":
             return day_expr(dct + dt.timedelta(days=sign * n), text, "publication", span)
@@ -420,7 +598,7 @@ def _duration(
             return month_expr(y, mo, text, "publication", span)
         if code == "Y":
             return year_expr(dct.year + sign * n, text, "publication", span)
-    if m.group("ago") and dct is None:
+    if ago and dct is None:
         return _unresolved(text, span)
     return TimeExpression(
         text=text,
@@ -492,7 +670,29 @@ _VAGUE_DURATIONS = {
     "the past few years": "PXY",
     "recent months": "PXM",
 }
-_THIS_DAY = {"the day", "the same day", "that day", "this day", "that same day"}
+_UNIT_CODES = {
+    "second": "TS",
+    "minute": "TM",
+    "hour": "TH",
+    "day": "D",
+    "week": "W",
+    "month": "M",
+    "quarter": "Q",
+    "year": "Y",
+    "decade": "D",
+}
+_VAGUE_PLURAL = re.compile(
+    rf"(?:recent|the (?:past|last|next|coming)(?: few| several)?|over the(?: past| last)?(?: few)?)? ?"
+    rf"({_PLURAL_UNIT})(?:-long)?",
+    re.IGNORECASE,
+)
+# "the day", "that same week", "the entire year": the one the text is talking about.
+_ANAPHORIC = re.compile(
+    r"(?:that (?:same |very |entire |whole |full )?|the (?:same |very |entire |whole |full )"
+    r"|(?:early|late|later|earlier) in the )(day|week|month|year)|the (day)"
+)
+_NARRATIVE_REL = {"previous": -1, "prior": -1, "following": 1, "same": 0}
+_SET_UNITS = {"season": "P1Y", "weekend": "XXXX-WXX-WE"}
 _SETS = {
     "annual": "P1Y",
     "annually": "P1Y",
@@ -504,6 +704,144 @@ _SETS = {
 }
 
 
+def _recurring(low: str) -> str | None:
+    """The TIMEX3 value of a SET expression ("every morning", "twice a year"), or None."""
+    if low in _SETS:
+        return _SETS[low]
+    m = re.fullmatch(rf"(?:every|each) (?:other |single )?(?:({_NUMWORD}) )?(\w+)", low)
+    if m is None:
+        m = re.fullmatch(
+            rf"(?:once|twice|thrice|{_NUMWORD} times) (?:a|an|per|each|every) (\w+)", low
+        )
+        m2 = re.fullmatch(r"per (day|week|month|year|annum)", low)
+        if m2:
+            return "P1Y" if m2[1] == "annum" else f"P1{_UNIT_CODES[m2[1]]}"
+        if m is None:
+            unit = re.fullmatch(rf"(?:on )?({_DAY_RE})s", low, re.IGNORECASE)
+            return f"XXXX-WXX-{WEEKDAYS[unit[1].lower()] + 1}" if unit else None
+        return _every(1.0, m[1])
+    number = 1.0 if m[1] is None else _num(m[1])
+    if low.startswith(("every other", "each other")):
+        number = 2.0
+    return _every(number, m[2])
+
+
+def _every(number: float | None, unit: str) -> str | None:
+    unit = unit.lower()
+    key = "century" if unit.startswith("centur") else unit.rstrip("s")
+    if key in WEEKDAYS:
+        return f"XXXX-WXX-{WEEKDAYS[key] + 1}"
+    if key in PARTS_OF_DAY:
+        return f"XXXX-XX-XX{PARTS_OF_DAY[key]}"
+    if key in SEASONS:
+        return f"XXXX-{SEASONS[key]}"
+    if key in _SET_UNITS:
+        return _SET_UNITS[key]  # a season (of sport, of a show) comes round once a year
+    if key == "quarter":
+        code, is_time = "Q", False
+    elif key in UNITS:
+        code, is_time = UNITS[key]
+    else:
+        return None
+    n = "X" if number is None else _fmt_num(number * UNIT_SCALE.get(key, 1))
+    return f"PT{n}{code}" if is_time else f"P{n}{code}"
+
+
+def _anaphoric(
+    low: str,
+    text: str,
+    span: tuple[int | None, int | None],
+    dct: dt.date | None,
+    reference: TimeExpression | None,
+    day: dt.date | None,
+) -> TimeExpression | None:
+    """ "the day", "that year", "the previous day", "late in the day", "in the morning": the
+    time the text is about (the last day named for days, the reference for longer spans), or
+    the publication date when the text named none."""
+    part = ""
+    if re.fullmatch(_SAME_LAST_YEAR[2:-2], low):
+        return _year_back(text, span, dct, reference)
+    if low == "that time":
+        if reference is None:
+            return _unresolved(text, span)
+        return reference.model_copy(update={"text": text, "start": span[0], "end": span[1]})
+    m = re.fullmatch(rf"(?:the |this |that )?(?:early |late )?({_PART_OF_DAY})", low)
+    if m:
+        unit, delta, part = "day", 0, PARTS_OF_DAY[m[1]]
+    elif (m := _ANAPHORIC.fullmatch(low)) is not None:
+        unit, delta = m[1] or m[2], 0
+    elif (
+        m := re.fullmatch(
+            r"(?:the (previous|prior|following|same|next) (day|week|month|year)|"
+            r"the (day|week|month|year) (?:before|earlier|previous))",
+            low,
+        )
+    ) is not None:
+        rel = m[1] or "previous"
+        unit = m[2] or m[3]
+        if rel == "next" and unit != "day":
+            return None  # "the next year" looks ahead from the publication date
+        delta = _NARRATIVE_REL.get(rel, 1)
+    else:
+        return None
+    gran_rank = {"day": 0, "week": 1, "month": 2, "year": 3}
+    base: dt.date | None = day if unit == "day" else None
+    if (
+        base is None
+        and reference is not None
+        and reference.begin is not None
+        and (unit == "year" or gran_rank.get(reference.granularity, 9) <= gran_rank[unit])
+    ):
+        base = reference.begin
+    anchor: Literal["absolute", "publication"] = "publication"
+    if base is not None and reference is not None and reference.anchor == "absolute":
+        anchor = "absolute"
+    base = base or dct
+    if base is None:
+        return _unresolved(text, span, gran=unit)  # type: ignore[arg-type]
+    if unit == "day":
+        return day_expr(base + dt.timedelta(days=delta), text, anchor, span, suffix=part)
+    if unit == "week":
+        return week_expr(base + dt.timedelta(weeks=delta), text, span).model_copy(
+            update={"anchor": anchor}
+        )
+    if unit == "month":
+        y, mo = _shift_month(base.year, base.month, delta)
+        return month_expr(y, mo, text, anchor, span)
+    return year_expr(base.year + delta, text, anchor, span)
+
+
+def _year_back(
+    text: str,
+    span: tuple[int | None, int | None],
+    dct: dt.date | None,
+    reference: TimeExpression | None,
+) -> TimeExpression:
+    """The period of the reference (or of the publication date: its month), one year earlier."""
+    if reference is None or reference.begin is None:
+        if dct is None:
+            return _unresolved(text, span)
+        return month_expr(dct.year - 1, dct.month, text, "publication", span)
+    b = reference.begin
+    gran = reference.granularity
+    if gran == "day":
+        return _safe_day(
+            b.year - 1,
+            b.month,
+            min(b.day, 28) if b.month == 2 else b.day,
+            text,
+            "publication",
+            span,
+        )
+    if gran == "month":
+        return month_expr(b.year - 1, b.month, text, "publication", span)
+    if gran == "quarter":
+        return quarter_expr(b.year - 1, (b.month - 1) // 3 + 1, text, "publication", span)
+    if gran == "week":
+        return week_expr(b - dt.timedelta(weeks=52), text, span)
+    return year_expr(b.year - 1, text, "publication", span)
+
+
 def normalise_time(
     text: str,
     *,
@@ -512,12 +850,17 @@ def normalise_time(
     start: int | None = None,
     end: int | None = None,
     context_date: dt.date | None = None,
+    reference: TimeExpression | None = None,
 ) -> TimeExpression:
     """Normalise one time expression.
 
     `dct` is the publication date (None: relative expressions stay unresolved, never resolved
     against today); `tense` is the tense of the governing verb, used to choose between the last
-    and the next 'Tuesday' or 'June'. `context_date` anchors a bare clock time ("18:00 UTC").
+    and the next 'Tuesday' or 'June'. `context_date` is the day the text is talking about: it
+    anchors a bare clock time ("18:00 UTC") and "the day", "the same day", "the previous day".
+    `reference` is the last anchored expression before this one in the text (see
+    :func:`resolve_sentence`): "that year" and "the previous year" refer to it. Without them,
+    such expressions are taken from the publication date.
 
     >>> normalise_time("last week", dct=dt.date(2021, 3, 16)).value
     '2021-W10'
@@ -528,25 +871,33 @@ def normalise_time(
     low = clean.lower()
     low_nothe = low[4:] if low.startswith("the ") else low
 
-    if low in _VAGUE_DURATIONS:
+    vague = _VAGUE_DURATIONS.get(low)
+    m = _VAGUE_PLURAL.fullmatch(low) if vague is None else None
+    if m:
+        vague = f"PX{_UNIT_CODES[m[1].lower().rstrip('s')]}".replace("PXT", "PTX")
+    if vague is not None:
         return TimeExpression(
-            text=text,
-            start=start,
-            end=end,
-            value=_VAGUE_DURATIONS[low],
-            resolved=True,
-            anchor="absolute",
+            text=text, start=start, end=end, value=vague, resolved=True, anchor="absolute"
         )
-    if low in _THIS_DAY:
-        # "the day" in news copy is the day being reported, normally the publication date.
-        if dct is None:
-            return _unresolved(text, span, gran="day")
-        return day_expr(dct, text, "publication", span)
+    m = re.fullmatch(r"(\w+) ago", low)
+    if m and re.fullmatch(_PLURAL_UNIT, m[1]):
+        # "years ago": some time back, with no interval to compare.
+        return TimeExpression(
+            text=text, start=start, end=end, value="PAST_REF", relative=low, anchor="none"
+        )
+    recurring = _recurring(low)
+    if recurring is not None:
+        return TimeExpression(
+            text=text, start=start, end=end, value=recurring, resolved=True, anchor="absolute"
+        )
+    anaphoric = _anaphoric(low, text, span, dct, reference, context_date)
+    if anaphoric is not None:
+        return anaphoric
     m = re.fullmatch(
-        r"(\d{1,2}[:.]?\d{2}(?: ?[ap]\.?m\.?)?(?: \(?(?:utc|gmt)\)?)?),? (?:on )?(.+)", low
+        rf"({_CLOCK}(?: \(?{_ZONE}\)?)?(?: local time)?),? (?:on )?(.+)", clean, re.IGNORECASE
     )
-    if m and re.search(r"\d", m[1]) and not re.fullmatch(r"\d{4}", m[1]):
-        on_day = normalise_time(m[2], dct=dct, tense=tense)
+    if m:
+        on_day = normalise_time(m[2], dct=dct, tense=tense, reference=reference)
         if on_day.granularity == "day" and on_day.begin is not None:
             inner = normalise_time(m[1], dct=dct, tense=tense, context_date=on_day.begin)
             return inner.model_copy(update={"text": text, "start": start, "end": end})
@@ -609,7 +960,7 @@ def normalise_time(
                 return _safe_day(int(m[5]), month, day, text, "absolute", span, suffix)
             if dct is None:
                 return _unresolved(text, span, value=f"XXXX-{month:02d}-{day:02d}", gran="day")
-            year = _resolve_month(dct, month, _direction(tense, text), day)
+            year = _resolve_month(dct, month, _direction(tense, text), day, near=not _signal(text))
             return _safe_day(year, month, day, text, "publication", span, suffix)
         if dct is None:
             return _unresolved(text, span, gran="day")
@@ -640,7 +991,7 @@ def normalise_time(
             return _safe_day(int(m[4]), month, day, text, "absolute", span)
         if dct is None:
             return _unresolved(text, span, value=f"XXXX-{month:02d}-{day:02d}", gran="day")
-        year = _resolve_month(dct, month, _direction(tense, text), day)
+        year = _resolve_month(dct, month, _direction(tense, text), day, near=not _signal(text))
         return _safe_day(year, month, day, text, "publication", span)
 
     # Month (with year), halves of a month, early/late month.
@@ -658,7 +1009,10 @@ def normalise_time(
         elif dct is None:
             return _unresolved(text, span, value=f"XXXX-{month:02d}", gran="month")
         else:
-            year, anchor = _resolve_month(dct, month, _direction(tense, text)), "publication"
+            year, anchor = (
+                _resolve_month(dct, month, _direction(tense, text), near=not _signal(text)),
+                "publication",
+            )
         expr = month_expr(year, month, text, anchor, span)
         if m[1]:
             last = calendar.monthrange(year, month)[1]
@@ -735,12 +1089,20 @@ def normalise_time(
             elif m[1] in {"next", "coming"}:
                 year += 1
         starts = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 2)}[code]
+        if dct is not None and not m[3] and m[1] not in {"this", "last", "past", "next", "coming"}:
+            # A bare season follows the tense: "in summer" of a past-tense sentence in March is
+            # last year's summer.
+            if tense == "past" and dt.date(year, starts[0], 1) > dct:
+                year -= 1
+            elif tense == "future" and dt.date(year, starts[1], 28) < dct and code != "WI":
+                year += 1
         b = dt.date(year, starts[0], 1)
         fy = year + 1 if code == "WI" else year
         f = dt.date(fy, starts[1], calendar.monthrange(fy, starts[1])[1])
         return _date_range("season", b, f, f"{year:04d}-{code}", text, season_anchor, span)
 
-    m = re.fullmatch(r"(?:the )?(?:past|last) (decade|century)", low)
+    # "the next decade", "the past century": a stretch of time counted from now, not the 2020s.
+    m = re.fullmatch(r"(?:the )?(?:past|last|next|coming|following) (decade|century)", low)
     if m:
         return TimeExpression(
             text=text,
@@ -819,7 +1181,21 @@ def normalise_time(
     if dur is not None:
         return dur
 
-    # Years, decades, centuries.
+    # Years, year ranges ("1957-58": an ISO 8601 interval of years), decades, centuries.
+    m = re.fullmatch(rf"({_YEAR_RE})[-–/](\d\d|{_YEAR_RE})", low)
+    if m:
+        first, second = int(m[1]), int(m[2])
+        second += first // 100 * 100 if second < 100 else 0
+        if first < second:
+            return _date_range(
+                "year",
+                dt.date(first, 1, 1),
+                dt.date(second, 12, 31),
+                f"{first:04d}/{second:04d}",
+                text,
+                "absolute",
+                span,
+            )
     m = re.fullmatch(rf"(?:(early|mid|late)[- ])?({_YEAR_RE})", low)
     if m:
         return year_expr(int(m[2]), text, "absolute", span)
@@ -864,7 +1240,10 @@ def normalise_time(
         return year_expr(year, text, "absolute", span)
 
     # Clock times: anchored on the context date or the publication date.
-    m = re.fullmatch(r"(\d{1,2})(?:[.:](\d{2}))?(?: ?([ap])\.?m\.?)?(?: \(?([a-z]{2,4})\)?)?", low)
+    m = re.fullmatch(
+        r"(\d{1,2})(?:[.:](\d{2}))?(?: ?([ap])\.?m\.?)?(?: \(?([a-z]{2,4})\)?)?(?: local time)?",
+        low,
+    )
     if m and (m[2] or m[3] or m[4]):
         hour, minute = int(m[1]), int(m[2] or 0)
         if m[3] == "p" and hour < 12:
@@ -883,6 +1262,80 @@ def normalise_time(
 
     # Anything else: let dateutil try an absolute date with every field given.
     return _fallback(text, span)
+
+
+def _is_clock(text: str) -> bool:
+    """A clock time with no day of its own ("15:00 GMT", "3 p.m."): it takes the day in context."""
+    low = re.sub(r"\s+", " ", text.strip().lower())
+    return bool(
+        re.fullmatch(
+            r"(?:at |by |until |from )?(?:\d{1,2}(?:[.:]\d{2})?(?: ?[ap]\.?m\.?)?|\d{4})"
+            r"(?: \(?[a-z]{2,4}\)?)?(?: local time)?",
+            low,
+        )
+        and re.search(r"[:ap]|\d{4} |[a-z]{3}", low)
+    )
+
+
+def _anchors_reference(expr: TimeExpression) -> bool:
+    """Whether later anaphora ("the day", "that year") can refer to `expr`: an anchored point or
+    stretch of the calendar, not a duration, a set or a vague reference."""
+    return (
+        expr.resolved
+        and expr.begin is not None
+        and expr.anchor != "none"
+        and not (expr.value or "").startswith(("P", "X"))
+    )
+
+
+@dataclass(frozen=True)
+class Discourse:
+    """What a text has named so far: its last anchored time expression and its last day."""
+
+    last: TimeExpression | None = None
+    day: dt.date | None = None
+
+
+def resolve_sentence(
+    found: Sequence[Found],
+    tenses: Sequence[Tense],
+    *,
+    dct: dt.date | None,
+    discourse: Discourse = Discourse(),
+) -> tuple[list[TimeExpression], Discourse]:
+    """Normalise the time expressions of one sentence, in order, and return the new discourse.
+
+    `discourse` is what the sentences before named (empty at the start of a document). A bare
+    clock time takes the first day named in its sentence, else the last day named before, else
+    the publication date; "the day" is the last day named, "that year" the last anchored time.
+    """
+    out: list[TimeExpression] = []
+    day_context: dt.date | None = None
+    before = discourse.day
+    for f, tense in zip(found, tenses, strict=True):
+        expr = normalise_time(
+            f.text,
+            dct=dct,
+            tense=tense,
+            start=f.start,
+            end=f.end,
+            reference=discourse.last,
+            context_date=discourse.day,
+        )
+        out.append(expr)
+        if _is_clock(f.text) or not _anchors_reference(expr):
+            continue
+        day = expr.begin if expr.granularity == "day" else discourse.day
+        discourse = Discourse(last=expr, day=day)
+        if expr.granularity == "day":
+            day_context = day_context or expr.begin
+    day_context = day_context or before
+    for i, (f, tense) in enumerate(zip(found, tenses, strict=True)):
+        if day_context is not None and _is_clock(f.text):
+            out[i] = normalise_time(
+                f.text, dct=dct, tense=tense, start=f.start, end=f.end, context_date=day_context
+            )
+    return out, discourse
 
 
 def _ordinal_word(word: str) -> int | None:
