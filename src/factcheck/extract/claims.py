@@ -26,7 +26,7 @@ from .places import place_words
 from .quantities import quantities as find_quantities
 from .stance import cues
 from .syntax import tense_of, verb_tense
-from .timex import find_time_expressions, normalise_time
+from .timex import Discourse, Found, Tense, find_time_expressions, resolve_sentence
 
 Token = Any
 Span = Any
@@ -305,6 +305,10 @@ class _Context:
         self._sent_index = {s.start: i for i, s in enumerate(sents)}
         self._quote_starts = [a for a, _ in quotes]
         self._quote_reach = list(itertools.accumulate((b for _, b in quotes), max))
+        # Time expressions of each sentence, and what the text had named before it ("the day",
+        # "that year" refer to it); filled in document order on first use.
+        self._found: dict[int, list[Found]] = {}
+        self._discourse: dict[int, Discourse] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -744,29 +748,40 @@ class _Context:
 
     # ------------------------------------------------------------------ when
 
-    def times(self, sent: Span, rng: tuple[int, int], modality: Modality) -> list[TimeExpression]:
+    def _time_discourse(self) -> None:
+        """Find every sentence's time expressions, in order, with the discourse before each."""
         text = self.doc.text
-        found = find_time_expressions(text[sent.start_char : sent.end_char], offset=sent.start_char)
+        discourse = Discourse()
+        for s in self.sents:
+            found = find_time_expressions(text[s.start_char : s.end_char], offset=s.start_char)
+            self._found[s.start_char] = found
+            self._discourse[s.start_char] = discourse
+            if found:
+                _, discourse = resolve_sentence(
+                    found, [self._tense(f) for f in found], dct=self.dct, discourse=discourse
+                )
+
+    def _tense(self, f: Found) -> Tense:
+        span = self.sdoc.char_span(f.start, f.end, alignment_mode="expand")
+        return tense_of(span.root) if span is not None else "unknown"
+
+    def times(self, sent: Span, rng: tuple[int, int], modality: Modality) -> list[TimeExpression]:
+        if not self._found:
+            self._time_discourse()
+        found = self._found.get(sent.start_char)
+        if found is None:  # a span that is not one of the document's sentences
+            text = self.doc.text
+            found = find_time_expressions(
+                text[sent.start_char : sent.end_char], offset=sent.start_char
+            )
         if not found:
             return []
-        out: list[TimeExpression] = []
-        day_context: dt.date | None = None
-        resolved: list[tuple[Any, TimeExpression]] = []
-        for f in found:
-            span = self.sdoc.char_span(f.start, f.end, alignment_mode="expand")
-            tense = tense_of(span.root) if span is not None else "unknown"
-            if tense == "unknown" and modality == "planned":
-                tense = "future"
-            expr = normalise_time(f.text, dct=self.dct, tense=tense, start=f.start, end=f.end)
-            if expr.granularity == "day" and expr.begin is not None and day_context is None:
-                day_context = expr.begin
-            resolved.append((f, expr))
-        for f, expr in resolved:
-            if expr.value is not None and expr.value.startswith("T") and day_context is not None:
-                expr = normalise_time(
-                    f.text, dct=self.dct, start=f.start, end=f.end, context_date=day_context
-                )
-            out.append(expr)
+        tenses = [self._tense(f) for f in found]
+        if modality == "planned":
+            tenses = [t if t != "unknown" else "future" for t in tenses]
+        out, _ = resolve_sentence(
+            found, tenses, dct=self.dct, discourse=self._discourse.get(sent.start_char, Discourse())
+        )
         inside = [e for e in out if e.start is not None and rng[0] <= e.start < rng[1]]
         if inside:
             return inside
