@@ -6,7 +6,9 @@ every claim they build by hand), so rules read `Claim.event_places`, `Claim.even
 event place is a topic place ("the status quo in X", "rights in X", one item of a list).
 
 The words read here live once, in `data/places.yaml`; the country table is the one of
-`aliases` (data/countries.json, read once).
+`aliases` (data/countries.json, read once). It is read by canonical id and name, so the user's
+`settings.aliases` apply through the entity linker: an alias of a country is linked to that
+country's id, an alias of a capital to the capital's name, which the table knows.
 """
 
 from __future__ import annotations

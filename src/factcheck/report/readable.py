@@ -9,10 +9,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
-import json
 import re
 from collections.abc import Mapping, Sequence
-from importlib import resources
 
 from ..models import DocumentRecord
 
@@ -94,8 +92,10 @@ def date_words(value: str) -> str:
 
 @functools.cache
 def _country_names() -> dict[str, str]:
-    text = resources.files("factcheck").joinpath("data", "countries.json").read_text("utf-8")
-    return {row["id"]: row["name"] for row in json.loads(text)["countries"]}
+    """ISO code -> country name, from the country table of `extract.aliases` (read once, there)."""
+    from ..extract.aliases import load_tables
+
+    return {code: country.name for code, country in load_tables().countries.items()}
 
 
 def entity_name(entity_id: str) -> str:
