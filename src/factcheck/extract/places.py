@@ -39,8 +39,9 @@ PLACE_KINDS = frozenset({"gpe", "loc", "facility"})
 
 @dataclass(frozen=True)
 class PlaceWords:
-    """The word lists and compiled patterns of data/places.yaml."""
+    """The word lists and compiled patterns of data/places.yaml, one set per reader."""
 
+    # Prepositions and motion forms read word by word (this module).
     locative: frozenset[str]
     motion: frozenset[str]
     event_nouns: frozenset[str]
@@ -58,10 +59,48 @@ class PlaceWords:
     in_person: re.Pattern[str]
 
 
+# The readers a preposition or motion word of data/places.yaml can count for.
+_USES = frozenset({"event", "clause", "mention"})
+
+
+def _uses(name: str, word: str, uses: object) -> frozenset[str]:
+    found = frozenset(str(u) for u in uses) if isinstance(uses, list) else frozenset()
+    if not found or not found <= _USES:
+        raise ValueError(
+            f"data/places.yaml: {name} {word!r} needs uses from {sorted(_USES)}, not {uses!r}"
+        )
+    return found
+
+
 @lru_cache(maxsize=1)
 def place_words() -> PlaceWords:
-    """The place vocabulary, read from data/places.yaml once per process."""
-    return PlaceWords(**read_lexicon("places.yaml"))
+    """The place vocabulary, read from data/places.yaml once per process.
+
+    Each preposition and motion word is listed there once with the readers it counts for; the
+    per-reader sets are derived here, so no two lists of the same words can drift apart.
+    """
+    raw = read_lexicon("places.yaml")
+    preps = {str(p): _uses("preposition", str(p), u) for p, u in raw.pop("prepositions").items()}
+    motion = raw.pop("motion")
+    motion_uses = {str(m): _uses("motion word", str(m), e.get("uses")) for m, e in motion.items()}
+
+    def preps_for(use: str) -> frozenset[str]:
+        return frozenset(p for p, uses in preps.items() if use in uses)
+
+    forms = frozenset(
+        str(form)
+        for lemma, entry in motion.items()
+        if "event" in motion_uses[str(lemma)]
+        for form in (lemma, *entry.get("forms", []))
+    )
+    return PlaceWords(
+        locative=preps_for("event"),
+        parse_locative=preps_for("clause"),
+        mention_locative=preps_for("mention"),
+        motion=forms,
+        parse_motion=frozenset(m for m, uses in motion_uses.items() if "clause" in uses),
+        **raw,
+    )
 
 
 @lru_cache(maxsize=1)
