@@ -195,6 +195,11 @@ class Role(Model):
     org: str | None = Field(
         default=None, description="Canonical entity id of the organisation or country."
     )
+    org_inferred: bool = Field(
+        default=False,
+        description="True when the sentence names no organisation and `org` is the country "
+        "the rest of the document is about ('Defense Minister X' in a story about Japan).",
+    )
 
 
 class Entity(Model):

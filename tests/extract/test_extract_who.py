@@ -158,3 +158,109 @@ def test_a_document_with_an_odd_name_links_through_extraction(extractor: Extract
     claims = [c for i, t in enumerate(texts) for c in claims_of(extractor, t, id=f"d{i}")]
     people = {e.id for c in link_entities(claims) for e in c.who if e.kind == "person"}
     assert people == {"person:brandt-harold"}
+
+
+# --------------------------------------------------------------------------- roles
+
+
+def role_of(extractor: Extractor, text: str, name: str) -> tuple[str, str | None, bool] | None:
+    found = [e for e in mentions(extractor, text) if e.kind == "person" and e.name == name]
+    assert found, (name, mentions(extractor, text))
+    role = found[0].role
+    return None if role is None else (role.title, role.org, role.org_inferred)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        (
+            "A picture of retired admiral Karen Holt, the British foreign secretary.",
+            "Karen Holt",
+            ("foreign secretary", "gpe:GB", False),
+        ),
+        (
+            "Former general Tomas Varga, the Hungarian defence minister, spoke in Budapest.",
+            "Tomas Varga",
+            ("defense minister", "gpe:HU", False),
+        ),
+        # A current title before the name, and no country after it: the title stays.
+        (
+            "Japanese Foreign Minister Kenji Sato, a former banker, arrived on Monday.",
+            "Kenji Sato",
+            ("foreign minister", "gpe:JP", False),
+        ),
+    ],
+)
+def test_an_apposition_after_the_name_gives_the_office(
+    extractor: Extractor, text: str, name: str, expected: tuple[str, str, bool]
+) -> None:
+    assert role_of(extractor, text, name) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The foreign ministers of Chile and Peru, Maria Lopez and Carlos Mendoza, met in Lima on Monday.",
+        "Maria Lopez and Carlos Mendoza, the foreign ministers of Chile and Peru respectively, met in Lima.",
+        "Chile's and Peru's foreign ministers, Maria Lopez and Carlos Mendoza, met in Lima on Monday.",
+        "Chile's foreign minister and Peru's foreign minister, Maria Lopez and Carlos Mendoza, met on Monday.",
+        "The Chilean and Peruvian foreign ministers, Maria Lopez and Carlos Mendoza, met in Lima.",
+    ],
+)
+def test_two_role_holders_in_a_coordination_get_one_role_each(
+    extractor: Extractor, text: str
+) -> None:
+    assert role_of(extractor, text, "Maria Lopez") == ("foreign minister", "gpe:CL", False)
+    assert role_of(extractor, text, "Carlos Mendoza") == ("foreign minister", "gpe:PE", False)
+
+
+def test_two_people_without_a_plural_title_get_no_paired_roles(extractor: Extractor) -> None:
+    text = "The leaders of Chile and Peru, Maria Lopez and Carlos Mendoza, met in Lima on Monday."
+    assert role_of(extractor, text, "Maria Lopez") is None
+
+
+DOC_ABOUT_CHILE = (
+    "Chile braces for floods\n\n"
+    "Rivers rose across Chile on Monday after days of rain, and Chile's army moved in.\n\n"
+    "Neighbouring Peru sent two helicopters.\n\n"
+    "Defense Minister Maria Lopez said the army would stay as long as needed."
+)
+
+
+def test_a_roles_country_is_inferred_from_the_document_and_marked(extractor: Extractor) -> None:
+    assert role_of(extractor, DOC_ABOUT_CHILE, "Maria Lopez") == (
+        "defense minister",
+        "gpe:CL",
+        True,
+    )
+
+
+def test_no_country_is_inferred_when_two_are_as_present(extractor: Extractor) -> None:
+    text = (
+        "Chile and Peru brace for floods.\n\nRivers rose in Chile and Peru on Monday.\n\n"
+        "Defense Minister Maria Lopez said the army would help."
+    )
+    assert role_of(extractor, text, "Maria Lopez") == ("defense minister", None, False)
+
+
+def test_a_country_in_the_sentence_is_not_marked_inferred(extractor: Extractor) -> None:
+    text = "Defense Minister Maria Lopez said Chile would send troops."
+    assert role_of(extractor, text, "Maria Lopez") == ("defense minister", "gpe:CL", False)
+
+
+# --------------------------------------------------------------------------- captions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Floods in the south\n\nPhoto: Maria Lopez, the Chilean defense minister, in Lima.",
+        "Floods in the south\n\nSecretary of State Maria Lopez. (State Department Photo by Jo Lee)",
+        "Floods in the south\n\nFile image of Maria Lopez, the Chilean defense minister.",
+    ],
+)
+def test_captions_are_claims_with_their_roles(extractor: Extractor, text: str) -> None:
+    claims = [c for c in claims_of(extractor, text) if c.kind == "caption"]
+    assert len(claims) == 1, [(c.kind, c.text) for c in claims_of(extractor, text)]
+    person = next(e for e in claims[0].who if e.kind == "person")
+    assert person.name == "Maria Lopez" and person.role is not None

@@ -107,3 +107,30 @@ def test_a_long_caption_with_a_credit_keeps_its_statement() -> None:
     )
     span = doc.locate(0, len(doc.text))
     assert doc.original[span.start : span.end] == doc.text
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        # A label that names an office holder is a claim (the role can be wrong): kept whole.
+        ("Secretary of State Jane Doe. (Agency Photo by Jo Lee)", True),
+        ("Official Name. (Agency Photo by Jo Lee)", False),
+    ],
+)
+def test_a_caption_naming_an_office_is_kept(line: str, kept: bool) -> None:
+    doc = document_from_text(f"Ministers meet\n\n{line}\n")
+    assert (line in doc.text) is kept
+    assert ("Official Name" in doc.text) is False
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Photo: Jane Doe/Agency", "credit"),
+        ("Photo credit: Jane Doe for The Daily Paper", "credit"),
+        ("Photo: Jane Doe, the new defense minister, arrives in the capital.", None),
+        ("Image: the two ministers shake hands before the talks", None),
+    ],
+)
+def test_a_photo_line_that_describes_the_picture_is_content(line: str, reason: str | None) -> None:
+    assert classify(line) == reason

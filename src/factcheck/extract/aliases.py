@@ -86,6 +86,8 @@ class Tables:
     org_words: frozenset[str] = frozenset()  # key(last word) that makes a name an organisation
     legal_forms: frozenset[str] = frozenset()  # key(word) left out of organisation ids ('inc')
     nicknames: dict[str, frozenset[str]] = field(default_factory=dict)  # key(given name) -> forms
+    plural_titles: dict[str, Title] = field(default_factory=dict)  # key('foreign ministers')
+    plural_regex: re.Pattern[str] | None = None  # the plural forms, longest first
 
     def country(self, name: str) -> Country | None:
         cid = self.by_name.get(key(name))
@@ -105,6 +107,10 @@ class Tables:
 
     def title(self, text: str) -> Title | None:
         return self.title_by_variant.get(key(text))
+
+    def plural_title(self, text: str) -> Title | None:
+        """The title a plural form names: 'foreign ministers', 'secretaries of state'."""
+        return self.plural_titles.get(key(text))
 
     def title_word(self, word: str) -> Title | None:
         """The title a single written word names: a variant ('Secretary') or an abbreviation ('SecDef')."""
@@ -135,6 +141,26 @@ class Tables:
                 if len(n) > 1:
                     out.add(n)
         return sorted(out)
+
+
+def plural(variant: str) -> str | None:
+    """The plural of a title's written form: its head noun in the plural, or None for an
+    abbreviation. 'foreign minister' -> 'foreign ministers', 'secretary of state' ->
+    'secretaries of state', 'spokesman' -> 'spokesmen'."""
+    words = variant.split()
+    if "." in variant or len(variant) < 4:
+        return None
+    cut = next((i for i, w in enumerate(words) if w in {"of", "for"} and i > 0), len(words))
+    head = words[cut - 1]
+    if head.endswith("man"):
+        head = head[:-3] + "men"
+    elif head.endswith("y") and head[-2:-1] not in set("aeiou"):
+        head = head[:-1] + "ies"
+    elif head.endswith(("s", "sh", "ch", "x")):
+        head += "es"
+    else:
+        head += "s"
+    return " ".join([*words[: cut - 1], head, *words[cut:]])
 
 
 def _read(name: str) -> Any:
@@ -186,6 +212,14 @@ def _base_tables() -> Tables:
         for t, row in zip(titles, data["titles"], strict=True)
         for a in row.get("abbreviations", [])
     }
+    plurals: dict[str, Title] = {}
+    for t in titles:
+        for v in t.variants:
+            pl = plural(v)
+            if pl is not None:
+                plurals.setdefault(key(pl), t)
+    plural_forms = sorted({p for t in titles for v in t.variants if (p := plural(v))}, key=len)
+    plural_alt = "|".join(re.escape(v).replace(r"\ ", r"[\s-]+") for v in reversed(plural_forms))
     names = _read("names.json")
     nicknames: dict[str, set[str]] = {}
     for given, forms in names["nicknames"].items():
@@ -208,6 +242,8 @@ def _base_tables() -> Tables:
         org_words=frozenset(key(w) for w in names["organisation_words"]),
         legal_forms=frozenset(key(w) for w in names["legal_forms"]),
         nicknames={k: frozenset(v) for k, v in nicknames.items()},
+        plural_titles=plurals,
+        plural_regex=re.compile(rf"(?<![\w-])(?:{plural_alt})(?![\w-])", re.IGNORECASE),
     )
 
 

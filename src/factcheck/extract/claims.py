@@ -124,6 +124,9 @@ _BOILERPLATE = re.compile(
 )
 _CAPTION = re.compile(
     r"\((?:[^()]*\b(?:Photo|photo|Image|Credit|File|AP|Reuters|AFP|Getty)\b[^()]*)\)\s*$"
+    # A line that says it is about a picture: "Photo: ...", "File image of ...", "Pictured: ...".
+    r"|^\s*(?:(?:File\s+)?(?:Photo|Image|Picture|Photograph)s?\s*:|Pictured\s*:|"
+    r"(?:A\s+)?File\s+(?:photo|image|picture)\s+(?:of|shows)\b)"
 )
 _CREDIT = re.compile(r"\([^()]*\)")
 _QUOTES_OPEN = "“«„"
@@ -181,7 +184,8 @@ class ClaimBuilder:
             if not _worth_keeping(stripped) or _CREDIT.fullmatch(stripped):
                 continue
             kind = "statement"
-            line_end = text.find("\n", sent.end_char)
+            # The sentence's own line: a parse can carry the blank lines after it.
+            line_end = text.find("\n", sent.start_char + len(sent.text.rstrip()))
             line = text[
                 text.rfind("\n", 0, sent.start_char) + 1 : line_end if line_end >= 0 else len(text)
             ]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +34,13 @@ _TITLE_FILLERS = {
     "current",
     "interim",
     "top",
+    "retired",
 }
+# Words before a title that say it was held once, not now ("retired general X"): a role
+# written elsewhere in the sentence says more about the person today.
+_PAST_TITLE = re.compile(
+    r"\b(?:former|retired|ex|late|then|onetime|one-time|erstwhile|outgoing)\b[\s-]*$", re.IGNORECASE
+)
 _GROUP_NOUNS = {"counterpart", "counterparts", "officials", "colleagues", "ministers", "leaders"}
 _LOCATIVE = place_words().mention_locative  # data/places.yaml
 _INITIAL = re.compile(r"^[A-Za-z]\.?$")
@@ -367,6 +375,9 @@ class EntityLinker:
                     )
                 )
 
+        # "The foreign ministers of A and B, X and Y": one role each, in the order written.
+        self._paired_roles(mentions, persons)
+
         # One role per person in the document: the most specific one seen.
         for m in mentions:
             if m.entity.kind != "person":
@@ -519,8 +530,17 @@ class EntityLinker:
         elif len(display) > len(info.name) and set(key(w) for w in display.split()) >= info.tokens:
             info.name = display  # keep the fullest written form: "Antony J. Blinken"
         role, title_start = self._role_before(sdoc, name_span, doc_countries)
-        if role is None:
-            role = self._role_after(sdoc, name_span)
+        after = self._role_after(sdoc, name_span)
+        if after is not None and (
+            role is None
+            or self._past_title_before(name_span, title_start)
+            or ((role.org is None or role.org_inferred) and after.org is not None)
+        ):
+            # "retired general X, the US secretary of state": the apposition is the office
+            # (and a title held once is no role of the person now).
+            if role is not None and not self._past_title_before(name_span, title_start):
+                info.roles.append(role)
+            role = after
         if role is not None:
             info.roles.append(role)
         mentions.append(_person_mention(name_span, s, e, pid, info.name, role, title_start))
@@ -666,8 +686,126 @@ class EntityLinker:
         before = window[: m.start()]
         words = re.findall(r"[\w.'’-]+", before)[-4:]
         country = self._nationality(words)
-        org = country.entity_id if country else self._context_country(title, sent, doc_countries)
-        return Role(title=title.title, org=org), sent.start_char + m.start()
+        org: str | None
+        if country is not None:
+            org, inferred = country.entity_id, False
+        else:
+            org, inferred = self._context_country(title, sent, doc_countries)
+        return Role(title=title.title, org=org, org_inferred=inferred), sent.start_char + m.start()
+
+    def _paired_roles(self, mentions: list[Mention], persons: dict[str, PersonInfo]) -> None:
+        """Give "X and Y" the roles of a plural title over two countries written beside them.
+
+        "The foreign ministers of Japan and Korea, X and Y", "Japan's and Korea's foreign
+        ministers, X and Y", "X and Y, the foreign ministers of Japan and Korea
+        (respectively)": the first person holds the title of the first country, the second
+        of the second. A role already read from the person's own title is left alone.
+        """
+        regex = self.tables.plural_regex
+        if regex is None:
+            return
+        text = self._text
+        people = sorted((m for m in mentions if m.entity.kind == "person"), key=lambda m: m.start)
+        for a, b in itertools.pairwise(people):
+            if not _AND.fullmatch(text[a.end : b.start]):
+                continue
+            before = text[max(0, a.start - 120) : a.start]
+            after = text[b.end : b.end + 120]
+            found = None
+            m = re.search(r",\s*$", before)
+            if m is not None:
+                found = self._plural_pair(before[: m.start()], at_end=True)
+            if found is None:
+                m = _AFTER_PAIR.match(after)
+                if m is not None:
+                    found = self._plural_pair(after[m.end() :], at_end=False)
+            if found is None:
+                continue
+            title, first, second = found
+            for mention, country in ((a, first), (b, second)):
+                own = mention.entity.role
+                if (
+                    own is not None
+                    and own.title != title.title
+                    and own.org is not None
+                    and not own.org_inferred
+                ):
+                    continue
+                role = Role(title=title.title, org=country.entity_id)
+                mention.entity = mention.entity.model_copy(update={"role": role})
+                info = persons.get(mention.entity.id)
+                if info is not None:
+                    info.roles.insert(0, role)
+
+    def _plural_pair(self, text: str, *, at_end: bool) -> tuple[Any, Country, Country] | None:
+        """(title, first country, second country) of a plural title phrase that ends `text`
+        (at_end) or opens it: "the foreign ministers of Japan and Korea", "Japanese and
+        Korean foreign ministers", "... of Japan and Korea respectively"."""
+        regex = self.tables.plural_regex
+        assert regex is not None
+        titles = list(regex.finditer(text))
+        if not titles:
+            return self._singular_pair(text) if at_end else None
+        t = titles[-1] if at_end else titles[0]
+        title = self.tables.plural_title(t.group())
+        if title is None or title.generic:
+            return None
+        head, tail = text[: t.start()], text[t.end() :]
+        pair: tuple[str, str] | None = None
+        end = r"\s*$" if at_end else r"\s*(?:,?\s*respectively)?\s*(?:[,;.()]|$)"
+        after = re.match(r"\s+(?:of|from)\s+(?:the\s+)?(.+?)\s+and\s+(?:the\s+)?(.+?)" + end, tail)
+        if after is not None and (at_end or re.fullmatch(r"\s*(?:the\s+)?", head, re.IGNORECASE)):
+            pair = (after[1], after[2])
+        elif (at_end and not tail.strip()) or not at_end:
+            # The countries before the title: "Japan's and Korea's", "the Japanese and Korean".
+            lead = r"(.{1,40}?)" if at_end else r"\s*(?:the\s+)?(.{1,40}?)"
+            before = re.fullmatch(lead + r"\s+and\s+(?:the\s+)?(.{1,40}?)\s+", head) or (
+                re.search(r"(\S.{0,39}?)\s+and\s+(?:the\s+)?(.{1,40}?)\s+$", head)
+                if at_end
+                else None
+            )
+            if before is not None:
+                pair = (before[1], before[2])
+        if pair is None:
+            return None
+        c1, c2 = (self._nationality(re.findall(r"[\w.'’-]+", p)) for p in pair)
+        if c1 is None or c2 is None or c1.id == c2.id:
+            return None
+        return title, c1, c2
+
+    def _singular_pair(self, text: str) -> tuple[Any, Country, Country] | None:
+        """A title written twice, once per country, at the end of `text`: "Japan's foreign
+        minister and South Korea's foreign minister", "the foreign minister of Japan and the
+        foreign minister of South Korea"."""
+        found = list(self.tables.title_regex.finditer(text))
+        if len(found) < 2:
+            return None
+        t1, t2 = found[-2], found[-1]
+        title = self.tables.title(t1.group())
+        if title is None or title.generic or self.tables.title(t2.group()) is not title:
+            return None
+        middle, tail = text[t1.end() : t2.start()], text[t2.end() :]
+        of = re.fullmatch(r"\s+(?:of|for)\s+(?:the\s+)?(.{1,40}?)\s+and\s+(?:the\s+)?", middle)
+        if of is not None:
+            last = re.fullmatch(r"\s+(?:of|for)\s+(?:the\s+)?(.{1,40}?)\s*", tail)
+            pair = (of[1], last[1]) if last is not None else None
+        else:
+            between = re.fullmatch(r"\s+and\s+(?:the\s+)?(.{1,40}?)\s*", middle)
+            pair = None
+            if between is not None and not tail.strip():
+                pair = (text[max(0, t1.start() - 40) : t1.start()], between[1])
+        if pair is None:
+            return None
+        c1, c2 = (self._nationality(re.findall(r"[\w.'’-]+", p)) for p in pair)
+        if c1 is None or c2 is None or c1.id == c2.id:
+            return None
+        return title, c1, c2
+
+    def _past_title_before(self, name: Any, title_start: int | None) -> bool:
+        """Whether the title written before the name is marked as held once ("retired general")."""
+        if title_start is None:
+            return False
+        return _PAST_TITLE.search(self._text[name.sent.start_char : title_start]) is not None
 
     def _appositive_before(
         self, sdoc: Any, name: Any, window: str, doc_countries: list[tuple[int, str]]
@@ -710,15 +848,26 @@ class EntityLinker:
 
     def _context_country(
         self, title: Any, sent: Any, doc_countries: list[tuple[int, str]]
-    ) -> str | None:
-        """The one country in the sentence (else the document) that can hold this title."""
-        for lo, hi in ((sent.start_char, sent.end_char), (0, 1 << 62)):
-            ids = sorted({cid for at, cid in doc_countries if lo <= at < hi and title.fits(cid)})
-            if len(ids) == 1:
-                return f"gpe:{ids[0]}"
-            if ids:
-                return None
-        return None
+    ) -> tuple[str | None, bool]:
+        """The country that can hold this title: the one in the sentence, else the one the
+        document is about; and whether it was inferred from the document.
+
+        The document is about a country when it is the only one there that fits the title, or
+        when it is named at least twice and twice as often as any other that fits.
+        """
+        ids = {cid for at, cid in doc_countries if sent.start_char <= at < sent.end_char}
+        fitting = sorted(cid for cid in ids if title.fits(cid))
+        if len(fitting) == 1:
+            return f"gpe:{fitting[0]}", False
+        if fitting:
+            return None, False
+        counts = Counter(cid for _, cid in doc_countries if title.fits(cid))
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if len(ranked) == 1 or (
+            len(ranked) > 1 and ranked[0][1] >= 2 and ranked[0][1] >= 2 * ranked[1][1]
+        ):
+            return f"gpe:{ranked[0][0]}", True
+        return None, False
 
 
 def _country_entity(
@@ -751,7 +900,10 @@ def _generic(role: Role, tables: Tables) -> bool:
 
 
 def _best_role(roles: list[Role]) -> Role | None:
-    """First role with a country, else the first role."""
+    """First role with a country written, else with one inferred, else the first role."""
+    for r in roles:
+        if r.org is not None and not r.org_inferred and r.title not in {"minister", "secretary"}:
+            return r
     for r in roles:
         if r.org is not None and r.title not in {"minister", "secretary"}:
             return r
@@ -763,6 +915,10 @@ def _best_role(roles: list[Role]) -> Role | None:
 
 __all__ = ["DocEntities", "EntityLinker", "Mention", "fold", "org_id", "person_id", "person_tokens"]
 
+
+# What joins two people of a pair ("X and Y"), and what opens the phrase after them.
+_AND = re.compile(r"\s*,?\s+and\s+")
+_AFTER_PAIR = re.compile(r"\s*,\s*")
 
 # Most characters between a country and a person for the country to be part of the role.
 _ROLE_REACH = 80

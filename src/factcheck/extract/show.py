@@ -14,7 +14,9 @@ from ..models import Claim, Entity
 def _entity(e: Entity) -> str:
     role = ""
     if e.role is not None:
-        role = f" [{e.role.title}{' of ' + e.role.org.split(':', 1)[-1] if e.role.org else ''}]"
+        org = e.role.org.split(":", 1)[-1] if e.role.org else ""
+        inferred = " (inferred)" if e.role.org_inferred else ""
+        role = f" [{e.role.title}{' of ' + org if org else ''}{inferred}]"
     return escape(f"{e.name}{role}")
 
 

@@ -37,6 +37,10 @@ _NAME_GLUE = frozenset(
     {"of", "the", "and", "for", "de", "del", "la", "le", "van", "von", "der", "bin", "al"}
 )
 REPEAT_WORDS = 12
+# "Photo: X, the minister, in Tokyo." describes the picture (a caption, a claim like any other);
+# "Photo: Jane Doe/Agency" credits it. Lower-case words other than these make a description.
+_CREDIT_WORDS = _NAME_GLUE | {"by", "via", "courtesy", "for", "photo", "photos", "image", "credit"}
+_LABEL = re.compile(r"^[^:]{1,30}:\s*")
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,8 @@ def classify(line: str, *, rules: FurnitureRules | None = None) -> str | None:
     if len(words) <= rules.max_words:
         for reason, pattern in rules.patterns:
             if pattern.fullmatch(stripped):
+                if reason == "credit" and describes(_LABEL.sub("", stripped, count=1)):
+                    break  # "Photo: X, the US secretary of state, in Tokyo."
                 return reason
     if _covered(tokens(stripped), rules):
         return "widget"
@@ -127,8 +133,27 @@ def credit(line: str) -> tuple[int, str] | None:
     # A caption of names and titles only ('Secretary of State Jane Doe.') labels the picture;
     # one with ordinary lower-case words says something and is kept.
     if len(words) <= CAPTION_WORDS and all(w[0].isupper() or w in _NAME_GLUE for w in words):
+        if names_office(caption):
+            return None  # "Secretary of State Jane Doe.": who holds an office, a claim to check
         return 0, "photo caption"
     return m.start(), "photo credit"
+
+
+def describes(text: str) -> bool:
+    """Whether text after a 'Photo:' label describes the picture rather than crediting it."""
+    lower = [w for w in re.findall(r"[^\W\d_][\w'’\-]*", text) if w[0].islower()]
+    return len([w for w in lower if w.lower() not in _CREDIT_WORDS]) >= 2 or names_office(text)
+
+
+def names_office(text: str) -> bool:
+    """Whether text names a title of office ('Secretary of State', 'Defense Minister')."""
+    from ..extract.aliases import load_tables  # the title table lives with the entity tables
+
+    tables = load_tables()
+    return any(
+        not (t := tables.title(m.group())) or not t.generic
+        for m in tables.title_regex.finditer(text)
+    )
 
 
 def is_short_label(line: str) -> bool:

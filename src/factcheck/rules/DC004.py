@@ -216,7 +216,7 @@ class PersonInRole(Rule):
         role_slot = SlotComparison(
             slot="role",
             verdict="update",
-            values={c.id: f"{e.name}: {title} of {org_name}" for c, e in chosen},
+            values={c.id: _holder(e, title, org_name) for c, e in chosen},
             note=f"holders more than {self.options['window_days']} days apart",
         )
         identity = Identity(
@@ -256,7 +256,7 @@ class PersonInRole(Rule):
         role_slot = SlotComparison(
             slot="role",
             verdict="conflict",
-            values={c.id: f"{e.name}: {title} of {org_name}" for c, e in chosen},
+            values={c.id: _holder(e, title, org_name) for c, e in chosen},
             note=f"{len(people)} different holders of {title} of {org_name}",
         )
         when_values = {c.id: _when_text(self._time(ctx, c)) for c, _ in chosen}
@@ -402,3 +402,11 @@ def _when_text(t: tuple[dt.date, dt.date] | None) -> str:
     if t is None:
         return "unknown"
     return t[0].isoformat() if t[0] == t[1] else f"{t[0].isoformat()}/{t[1].isoformat()}"
+
+
+def _holder(e: Entity, title: str, org_name: str) -> str:
+    """ "Jane Doe: foreign minister of Japan", saying when the sentence did not name Japan."""
+    inferred = e.role is not None and e.role.org_inferred
+    return f"{e.name}: {title} of {org_name}" + (
+        " (inferred from the document)" if inferred else ""
+    )
