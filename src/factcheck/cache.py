@@ -1,4 +1,4 @@
-"""SQLite cache of extracted claims (per document content) and embeddings (per model and text)."""
+"""SQLite cache of claims (per document content), embeddings (per model and text), verifier verdicts and run state."""
 
 from __future__ import annotations
 
@@ -42,6 +42,14 @@ _DDL = (
     " vector BLOB NOT NULL, PRIMARY KEY (model_id, text_hash)) WITHOUT ROWID",
     # Whole-run results (matching and rules) keyed by a digest of everything they depend on.
     "CREATE TABLE IF NOT EXISTS results ("
+    " key TEXT PRIMARY KEY, stored REAL NOT NULL, data BLOB NOT NULL)",
+    # Claim-pair verifier verdicts per model and pair of texts (probabilities as JSON).
+    "CREATE TABLE IF NOT EXISTS verdicts ("
+    " model_id TEXT NOT NULL, pair_hash TEXT NOT NULL, data TEXT NOT NULL,"
+    " PRIMARY KEY (model_id, pair_hash)) WITHOUT ROWID",
+    # What the last run of a lineage (corpus folder and settings) left for the next one to
+    # start from: the claims' nearest-neighbour table, keyed by a digest of its inputs' kind.
+    "CREATE TABLE IF NOT EXISTS state ("
     " key TEXT PRIMARY KEY, stored REAL NOT NULL, data BLOB NOT NULL)",
 )
 # Results of this many distinct inputs are kept (the newest): one corpus, a few variants.
@@ -110,6 +118,8 @@ class Cache:
             "embeddings_misses": 0,
             "results_hits": 0,
             "results_misses": 0,
+            "verdicts_hits": 0,
+            "verdicts_misses": 0,
             "rebuilt": 0,
             "errors": 0,
         }
@@ -359,6 +369,64 @@ class Cache:
             [(_KEEP_RESULTS,)],
         )
 
+    # ------------------------------------------------------------------ verdicts
+
+    def get_verdicts(
+        self, model_id: str, pair_hashes: Iterable[str]
+    ) -> dict[str, tuple[float, ...]]:
+        """Cached verifier probabilities for the pair hashes that are present."""
+        wanted = list(dict.fromkeys(pair_hashes))
+        out: dict[str, tuple[float, ...]] = {}
+        with self._lock:
+            try:
+                for i in range(0, len(wanted), _CHUNK):
+                    chunk = wanted[i : i + _CHUNK]
+                    marks = ",".join("?" * len(chunk))
+                    rows = self._conn.execute(
+                        f"SELECT pair_hash, data FROM verdicts WHERE model_id = ? AND pair_hash IN ({marks})",
+                        (model_id, *chunk),
+                    ).fetchall()
+                    for pair_hash, data in rows:
+                        probs = _probabilities(data)
+                        if probs is not None:
+                            out[pair_hash] = probs
+            except sqlite3.Error as exc:
+                self._fail(exc)
+                out = {}
+        self._stats["verdicts_hits"] += len(out)
+        self._stats["verdicts_misses"] += len(wanted) - len(out)
+        return out
+
+    def put_verdicts(self, model_id: str, items: Mapping[str, Sequence[float]]) -> None:
+        rows = [(model_id, h, json.dumps(list(p))) for h, p in items.items()]
+        self._write(
+            "INSERT OR REPLACE INTO verdicts (model_id, pair_hash, data) VALUES (?, ?, ?)", rows
+        )
+
+    # ------------------------------------------------------------------ run state
+
+    def get_state(self, key: str) -> bytes | None:
+        """What the last run under `key` left for the next (see :meth:`put_state`), or None."""
+        with self._lock:
+            try:
+                row = self._conn.execute("SELECT data FROM state WHERE key = ?", (key,)).fetchone()
+            except sqlite3.Error as exc:
+                self._fail(exc)
+                row = None
+        return row[0] if row is not None and isinstance(row[0], bytes) else None
+
+    def put_state(self, key: str, data: bytes) -> None:
+        """Replace the state under `key`, keeping the newest few keys."""
+        self._write(
+            "INSERT OR REPLACE INTO state (key, stored, data) VALUES (?, ?, ?)",
+            [(key, time.time(), data)],
+        )
+        self._write(
+            "DELETE FROM state WHERE key NOT IN "
+            "(SELECT key FROM state ORDER BY stored DESC LIMIT ?)",
+            [(_KEEP_RESULTS,)],
+        )
+
     # ------------------------------------------------------------------ housekeeping
 
     def _write(self, sql: str, rows: Sequence[tuple[object, ...]]) -> None:
@@ -392,6 +460,19 @@ class Cache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _probabilities(data: object) -> tuple[float, ...] | None:
+    """Stored probabilities as a tuple of floats, or None when the entry is not one."""
+    try:
+        value = json.loads(data) if isinstance(data, str | bytes) else None
+    except ValueError:
+        return None
+    if not isinstance(value, list) or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in value
+    ):
+        return None
+    return tuple(float(v) for v in value)
 
 
 def _restamp(claim: Claim, document: str) -> Claim:

@@ -1,10 +1,11 @@
-"""Nearest-neighbour search over unit vectors: exact blocked matrix products, or a k-means cell self-join at scale."""
+"""Nearest-neighbour search over unit vectors: exact blocked search, a faiss IVF at scale, kept up to date."""
 
 from __future__ import annotations
 
+import io
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,16 +13,21 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
+    "NeighbourTable",
     "Neighbours",
     "ann_topk",
     "default_nprobe",
     "exact_topk",
     "neighbour_pairs",
+    "pairs_of",
     "recall_at_k",
+    "update_topk",
 ]
 
-# Bound the similarity block held in memory during exact search (float32 cells: 256 MiB).
-_BLOCK_CELLS = 64 * 1024 * 1024
+# Bound the similarity block held in memory (float64 cells while they are summed: 64 MiB).
+_BLOCK_CELLS = 8 * 1024 * 1024
+# Database rows cast to float64 at once by exact search (keeps a 1M x 384 corpus in float32).
+_DB_CHUNK = 65_536
 
 
 @dataclass(frozen=True)
@@ -32,103 +38,119 @@ class Neighbours:
     score: np.ndarray  # (n, k) float32, -inf where index is -1
 
 
+# ---------------------------------------------------------------------------- ordering
+
+
+def _order_key(scores: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """A total order on (score, rank) as int64: a higher score first, then the lower rank.
+
+    float32 bits are mapped so that integer order is float order, then the rank breaks ties,
+    so that which of several equal scores make the top k never depends on where they sit.
+    """
+    bits = np.ascontiguousarray(scores, dtype=np.float32).view(np.int32).astype(np.int64)
+    bits = np.where(bits >= 0, bits, bits ^ 0x7FFFFFFF)
+    return (bits << 32) | (0xFFFFFFFF - rank.astype(np.int64))
+
+
+def _top(
+    scores: np.ndarray, cols: np.ndarray, rank: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the k best of `scores` (rows x m) by (score, rank of the column), best first.
+
+    `cols` holds the row number each column stands for (rows x m, or m shared by all rows);
+    -inf scores never count. Returns (index, score), -1 / -inf where a row has fewer than k.
+    """
+    rows, m = scores.shape
+    cols = np.broadcast_to(cols, scores.shape)
+    index = np.full((rows, k), -1, dtype=np.int64)
+    score = np.full((rows, k), -np.inf, dtype=np.float32)
+    kk = min(k, m)
+    if kk == 0 or rows == 0:
+        return index, score
+    key = _order_key(scores, np.where(cols >= 0, rank[np.maximum(cols, 0)], 0))
+    part = (
+        np.argpartition(-key, kk - 1, axis=1)[:, :kk]
+        if kk < m
+        else np.tile(np.arange(m), (rows, 1))
+    )
+    best = np.argsort(-np.take_along_axis(key, part, axis=1), axis=1, kind="stable")
+    pick = np.take_along_axis(part, best, axis=1)
+    sc = np.take_along_axis(scores, pick, axis=1).astype(np.float32)
+    idx = np.take_along_axis(cols, pick, axis=1).astype(np.int64)
+    idx[~np.isfinite(sc)] = -1
+    sc[idx < 0] = -np.inf
+    index[:, :kk] = idx
+    score[:, :kk] = sc
+    return index, score
+
+
+def _similarities(x: np.ndarray, rows: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
+    """Inner products of `rows` with `cols` (default: every row) as float32, summed in float64.
+
+    Products of float32 numbers are exact in float64, so the float32 result of a pair is the
+    same whichever block, shape or operand order computed it: an incremental run that scores
+    a new claim against the corpus gets the very numbers a cold run gets.
+    """
+    q = x[rows].astype(np.float64)
+    db = np.arange(len(x)) if cols is None else cols
+    out = np.empty((len(rows), len(db)), dtype=np.float32)
+    for lo in range(0, len(db), _DB_CHUNK):
+        out[:, lo : lo + _DB_CHUNK] = q @ x[db[lo : lo + _DB_CHUNK]].astype(np.float64).T
+    return out
+
+
 def exact_topk(
     vectors: np.ndarray,
     *,
     k: int,
     groups: np.ndarray | None = None,
     queries: np.ndarray | None = None,
+    rank: np.ndarray | None = None,
 ) -> Neighbours:
     """Exact top-k by inner product, in row blocks so that memory stays bounded.
 
     Rows never see themselves, nor rows with the same `groups` value (same document or
     source); `queries` limits the search to those row indices (the rest get no neighbours).
+    Equal scores go to the lower `rank` (default: the row number), so the result is one
+    function of the vectors whatever the blocks.
     """
     x = np.ascontiguousarray(vectors, dtype=np.float32)
     n = x.shape[0]
     rows = np.arange(n) if queries is None else np.asarray(queries, dtype=np.int64)
-    k_eff = min(k, max(n - 1, 0))
+    order = np.arange(n, dtype=np.int64) if rank is None else np.asarray(rank, dtype=np.int64)
     index = np.full((len(rows), k), -1, dtype=np.int64)
     score = np.full((len(rows), k), -np.inf, dtype=np.float32)
-    if k_eff == 0 or len(rows) == 0:
+    if n < 2 or len(rows) == 0:
         return Neighbours(index, score)
     block = max(1, min(len(rows), _BLOCK_CELLS // max(n, 1)))
+    cols = np.arange(n, dtype=np.int64)
     for lo in range(0, len(rows), block):
         q = rows[lo : lo + block]
-        sims = x[q] @ x.T
+        sims = _similarities(x, q)
         sims[np.arange(len(q)), q] = -np.inf
         if groups is not None:
             sims[groups[q][:, None] == groups[None, :]] = -np.inf
-        part = np.argpartition(-sims, k_eff - 1, axis=1)[:, :k_eff]
-        part_scores = np.take_along_axis(sims, part, axis=1)
-        order = np.lexsort((part, -part_scores), axis=1)
-        idx = np.take_along_axis(part, order, axis=1)
-        sc = np.take_along_axis(part_scores, order, axis=1)
-        idx[~np.isfinite(sc)] = -1
-        index[lo : lo + len(q), :k_eff] = idx
-        score[lo : lo + len(q), :k_eff] = sc
+        index[lo : lo + len(q)], score[lo : lo + len(q)] = _top(sims, cols, order, k)
     return Neighbours(index, score)
 
 
-def _kmeans(x: np.ndarray, k: int, *, seed: int) -> np.ndarray:
-    """Spherical k-means centroids (faiss), on at most 64 points per centroid."""
-    import faiss
-
-    rng = np.random.default_rng(seed)
-    if len(x) > k * 64:
-        x = x[np.sort(rng.choice(len(x), k * 64, replace=False))]
-    km = faiss.Kmeans(x.shape[1], k, niter=10, seed=seed, spherical=True, verbose=False)
-    km.train(np.ascontiguousarray(x, dtype=np.float32))
-    return np.ascontiguousarray(km.centroids, dtype=np.float32)
+# ---------------------------------------------------------------------------- approximate
 
 
-def _assign(x: np.ndarray, centroids: np.ndarray) -> np.ndarray:
-    out = np.empty(len(x), dtype=np.int64)
-    step = max(1, _BLOCK_CELLS // max(len(centroids), 1))
-    for lo in range(0, len(x), step):
-        out[lo : lo + step] = np.argmax(x[lo : lo + step] @ centroids.T, axis=1)
-    return out
-
-
-def _cells(x: np.ndarray, *, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """About 4*sqrt(n) cells from two-level k-means: (centroids, cell of each row).
-
-    A coarse k-means into ~sqrt(nlist) parts, then a k-means inside each part, costs a small
-    fraction of one flat k-means with nlist centroids, for cells that are nearly as good.
-    """
-    n = len(x)
+def _nlist(n: int) -> int:
+    """About 4*sqrt(n) cells (a power of two), with k-means' ~39 training points per cell."""
     nlist = int(2 ** round(math.log2(max(4.0 * math.sqrt(n), 16.0))))
-    nlist = max(2, min(nlist, n // 39))  # k-means wants ~39 training points per centroid
-    coarse_k = max(2, round(math.sqrt(nlist)))
-    coarse = _kmeans(x, coarse_k, seed=seed)
-    part = _assign(x, coarse)
-    centroids: list[np.ndarray] = []
-    cell = np.empty(n, dtype=np.int64)
-    for p in range(coarse_k):
-        rows = np.nonzero(part == p)[0]
-        if len(rows) == 0:
-            continue
-        k = max(1, min(round(nlist * len(rows) / n), len(rows) // 39))
-        sub = _kmeans(x[rows], k, seed=seed) if k > 1 else coarse[p : p + 1]
-        cell[rows] = len(centroids) + _assign(x[rows], sub)
-        centroids.extend(sub)
-    return np.stack(centroids), cell
-
-
-# Candidate pairs (rows x candidates) the default probing may cost: about 25 s on 2 cores.
-_PAIR_BUDGET = 2e9
+    return max(2, min(nlist, n // 39))
 
 
 def default_nprobe(n: int, nlist: int) -> int:
-    """Cells each cell is compared with: up to an eighth of them while the pairs stay in budget.
+    """Cells each row probes: 16 (clipped to nlist by the caller).
 
-    A cell's rows meet about n * nprobe / nlist candidates, so the join costs about
-    n**2 * nprobe / nlist pairs. Up to about 150k rows the budget allows an eighth of the cells
-    (FNC-1's 28k real claim vectors: recall of neighbours with cosine >= 0.55 is 0.90, against
-    0.78 with 16 cells), fewer above, and the floor of 16 from about 700k rows.
+    A row's own nearest cells hold its neighbours far more often than the cells nearest its
+    cell's centroid did, and the rows of a block probe the union of their cells, so a fixed
+    number keeps recall while the cost grows as n * sqrt(n) (bench/bench_scale.py).
     """
-    budget = int(_PAIR_BUDGET * nlist / max(n * n, 1))
-    return max(16, min(nlist // 8, budget))
+    return 16
 
 
 def ann_topk(
@@ -139,61 +161,64 @@ def ann_topk(
     nprobe: int | None = None,
     seed: int = 0,
 ) -> Neighbours:
-    """Approximate top-k for every row: an inverted-file self-join over k-means cells.
+    """Approximate top-k for every row: an inverted file (faiss) with per-row probing.
 
-    The rows are split into about 4*sqrt(n) cells (two-level spherical k-means with faiss).
-    Every cell is then compared, with one matrix product, against the rows of the `nprobe`
-    cells whose centroids are nearest its own (itself included; default: :func:`default_nprobe`).
-    All rows of a cell share that product, which is why this beats querying an index row by
-    row when the queries are the corpus itself. Scores are exact inner products; only the candidate cells are approximate.
-    Same-group rows are excluded as in `exact_topk`.
+    faiss trains spherical k-means cells (seeded, so two builds are equal) and its flat
+    quantizer gives every row its own `nprobe` nearest cells (default: :func:`default_nprobe`).
+    The rows of one cell are then scored together, with one BLAS product, against the union of
+    the cells they probe: a superset of what faiss's per-query search scans, at the speed of a
+    matrix product rather than of one query at a time. Scores are exact inner products; only
+    the candidate cells are approximate. Same-group rows are excluded as in `exact_topk`.
     """
+    import faiss
+
     x = np.ascontiguousarray(vectors, dtype=np.float32)
-    n = x.shape[0]
+    n, d = x.shape
     if n < 2 * 39 or k >= n:
         return exact_topk(x, k=k, groups=groups)
-    centroids, assign = _cells(x, seed=seed)
-    nlist = len(centroids)
+    nlist = _nlist(n)
     probe = min(nprobe or default_nprobe(n, nlist), nlist)
-    csims = centroids @ centroids.T
-    near = np.argsort(-csims, axis=1, kind="stable")[:, :probe]
+    km = faiss.Kmeans(
+        d, nlist, niter=10, seed=seed, spherical=True, verbose=False, max_points_per_centroid=64
+    )
+    km.train(x)
+    quantizer = faiss.IndexFlatIP(d)
+    quantizer.add(np.ascontiguousarray(km.centroids, dtype=np.float32))
+    _, probes = quantizer.search(x, probe)
+    assign = probes[:, 0]
     order = np.argsort(assign, kind="stable")
     bounds = np.searchsorted(assign[order], np.arange(nlist + 1))
-    members_of = [order[bounds[c] : bounds[c + 1]] for c in range(nlist)]
+    xs = x[order]  # rows sorted by cell: every cell is one slice
+    rank = np.arange(n, dtype=np.int64)
     index = np.full((n, k), -1, dtype=np.int64)
     score = np.full((n, k), -np.inf, dtype=np.float32)
 
     def join(c: int) -> None:
-        members = members_of[c]
+        members = order[bounds[c] : bounds[c + 1]]
         if len(members) == 0:
             return
-        # The cell itself first, so that row r of the cell sits at column r (masked as self).
-        cand = np.concatenate([members, *(members_of[o] for o in near[c] if o != c)])
-        kk = min(k, len(cand) - 1)
-        if kk <= 0:
-            return
-        cand_x = x[cand]
-        block = max(1, _BLOCK_CELLS // (len(cand) * 4))
-        for lo in range(0, len(members), block):
-            rows = members[lo : lo + block]
-            sims = x[rows] @ cand_x.T
-            sims[np.arange(len(rows)), np.arange(lo, lo + len(rows))] = -np.inf
+        # Rows that probe the same cells side by side, so that a block's union stays small.
+        members = members[np.lexsort(probes[members, 1:][:, ::-1].T)]
+        for lo in range(0, len(members), _JOIN_ROWS):
+            rows = members[lo : lo + _JOIN_ROWS]
+            cells = np.unique(probes[rows])
+            q = x[rows]
+            sims = np.concatenate([q @ xs[bounds[o] : bounds[o + 1]].T for o in cells], axis=1)
+            cand = np.concatenate([order[bounds[o] : bounds[o + 1]] for o in cells])
+            sims[cand[None, :] == rows[:, None]] = -np.inf
             if groups is not None:
                 sims[groups[rows][:, None] == groups[cand][None, :]] = -np.inf
-            part = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
-            part_scores = np.take_along_axis(sims, part, axis=1)
-            best = np.argsort(-part_scores, axis=1, kind="stable")
-            idx = cand[np.take_along_axis(part, best, axis=1)]
-            sc = np.take_along_axis(part_scores, best, axis=1)
-            idx[~np.isfinite(sc)] = -1
-            index[rows, :kk] = idx
-            score[rows, :kk] = sc
+            index[rows], score[rows] = _top(sims, cand, rank, k)
 
     # Cells are small: one BLAS thread per product and one cell per core beats threaded BLAS
     # on tiny matrices by a wide margin (thread wake-ups dominate). Rows are disjoint per cell.
     with _single_threaded_blas(), ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         list(pool.map(join, range(nlist)))
     return Neighbours(index, score)
+
+
+# Rows of one cell scored together against the union of the cells they probe.
+_JOIN_ROWS = 128
 
 
 @contextmanager
@@ -205,6 +230,167 @@ def _single_threaded_blas() -> Iterator[None]:
         return
     with threadpool_limits(1, user_api="blas"):
         yield
+
+
+# ---------------------------------------------------------------------------- kept up to date
+
+
+# Bump when the stored table's layout or meaning changes.
+_TABLE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class NeighbourTable:
+    """The top-k table of one run, stored so that the next run only searches what changed.
+
+    Rows are named by `keys` (a claim's id and text hash), `labels` say which rows may not
+    pair (the claim's source), `exact` whether the table came from exact search.
+    """
+
+    keys: list[str]
+    labels: list[str]
+    neighbours: Neighbours
+    exact: bool
+
+    def dumps(self) -> bytes:
+        buf = io.BytesIO()
+        np.savez(
+            buf,
+            version=np.array([_TABLE_VERSION]),
+            keys=_joined(self.keys),
+            labels=_joined(self.labels),
+            index=self.neighbours.index,
+            score=self.neighbours.score,
+            exact=np.array([self.exact]),
+        )
+        return buf.getvalue()
+
+    @classmethod
+    def loads(cls, data: bytes) -> NeighbourTable | None:
+        """The table, or None when `data` is not one this version wrote."""
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as z:
+                if int(z["version"][0]) != _TABLE_VERSION:
+                    return None
+                keys, labels = _split(z["keys"]), _split(z["labels"])
+                index, score = z["index"].astype(np.int64), z["score"].astype(np.float32)
+                exact = bool(z["exact"][0])
+        except (OSError, ValueError, KeyError, IndexError, UnicodeDecodeError):
+            return None
+        n = len(keys)
+        if len(labels) != n or index.shape != score.shape or index.ndim != 2 or len(index) != n:
+            return None
+        if index.size and (index.max() >= n or index.min() < -1):
+            return None
+        return cls(keys, labels, Neighbours(index, score), exact)
+
+
+def _joined(items: Sequence[str]) -> np.ndarray:
+    """Strings as one UTF-8 byte array, NUL-separated (keys are paths and hashes: no NUL)."""
+    return np.frombuffer("\0".join(items).encode("utf-8"), dtype=np.uint8)
+
+
+def _split(data: np.ndarray) -> list[str]:
+    text = data.astype(np.uint8).tobytes().decode("utf-8")
+    return text.split("\0") if text else []
+
+
+def update_topk(
+    vectors: np.ndarray,
+    *,
+    k: int,
+    keys: Sequence[str],
+    labels: Sequence[str],
+    rank: np.ndarray,
+    previous: NeighbourTable | None,
+    ann_threshold: int,
+) -> tuple[NeighbourTable, int]:
+    """This run's top-k table, from `previous` where its rows are unchanged.
+
+    A row is kept when its key and label are unchanged and none of its neighbours left or
+    changed label; kept rows only meet the new rows, whose similarities to every row are
+    computed once. Every other row is searched again. The order of equal scores is `rank`
+    (claim ids sorted), which rows keep between runs, so up to `ann_threshold` rows (exact
+    search) the table is the one a search from scratch gives, bit for bit. Returns the table
+    and how many rows were searched.
+    """
+    x = np.ascontiguousarray(vectors, dtype=np.float32)
+    n = len(keys)
+    code = {s: i for i, s in enumerate(sorted(set(labels)))}
+    groups = np.array([code[s] for s in labels], dtype=np.int64)
+    exact = n <= ann_threshold
+    usable = (
+        previous is not None
+        and previous.neighbours.index.shape[1] == k
+        and (previous.exact or not exact)
+    )
+    if not usable or previous is None:
+        nb = (
+            exact_topk(x, k=k, groups=groups, rank=rank)
+            if exact
+            else ann_topk(x, k=k, groups=groups)
+        )
+        return NeighbourTable(list(keys), list(labels), nb, exact), n
+    old_pos = {key: i for i, key in enumerate(previous.keys)}
+    new_of_old = np.full(len(previous.keys), -1, dtype=np.int64)
+    old_of_new = np.full(n, -1, dtype=np.int64)
+    for i, (key, label) in enumerate(zip(keys, labels, strict=True)):
+        j = old_pos.get(key)
+        if j is not None and previous.labels[j] == label:
+            new_of_old[j], old_of_new[i] = i, j
+    kept = old_of_new >= 0
+    old_index = previous.neighbours.index[np.maximum(old_of_new, 0)]
+    mapped = np.where(old_index >= 0, new_of_old[np.maximum(old_index, 0)], -1)
+    # A kept row whose neighbour left (or changed label) has lost a place it cannot refill.
+    lost = (old_index >= 0) & (mapped < 0)
+    clean = kept & ~lost.any(axis=1)
+    if clean.sum() < n / 2:
+        nb = (
+            exact_topk(x, k=k, groups=groups, rank=rank)
+            if exact
+            else ann_topk(x, k=k, groups=groups)
+        )
+        return NeighbourTable(list(keys), list(labels), nb, exact), n
+    dirty = np.nonzero(~clean)[0]
+    index = np.where(clean[:, None], mapped, -1)
+    score = np.where(clean[:, None], previous.neighbours.score[np.maximum(old_of_new, 0)], -np.inf)
+    score = score.astype(np.float32)
+    fresh = exact_topk(x, k=k, groups=groups, queries=dirty, rank=rank)
+    index[dirty], score[dirty] = fresh.index, fresh.score
+    new_rows = np.nonzero(~kept)[0]
+    clean_rows = np.nonzero(clean)[0]
+    if len(new_rows) and len(clean_rows):
+        # The new rows are the only candidates a clean row has not yet met.
+        block = max(1, _BLOCK_CELLS // max(len(new_rows), 1))
+        for lo in range(0, len(clean_rows), block):
+            rows = clean_rows[lo : lo + block]
+            sims = _similarities(x, rows, new_rows)
+            sims[groups[rows][:, None] == groups[new_rows][None, :]] = -np.inf
+            both = np.concatenate([score[rows], sims], axis=1)
+            cols = np.concatenate([index[rows], np.broadcast_to(new_rows, sims.shape)], axis=1)
+            index[rows], score[rows] = _top(both, cols, rank, k)
+    table = NeighbourTable(list(keys), list(labels), Neighbours(index, score), exact)
+    return table, len(dirty)
+
+
+# ---------------------------------------------------------------------------- pairs
+
+
+def pairs_of(nb: Neighbours, *, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unique pairs (i < j) where one is in the other's top-k with similarity >= threshold.
+
+    Returns (i, j, similarity), sorted by (i, j).
+    """
+    n = nb.index.shape[0]
+    rows = np.repeat(np.arange(n, dtype=np.int64), nb.index.shape[1])
+    cols = nb.index.reshape(-1)
+    sims = nb.score.reshape(-1)
+    keep = (cols >= 0) & (sims >= threshold)
+    a, b, s = rows[keep], cols[keep], sims[keep]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    key = lo * n + hi
+    _, first = np.unique(key, return_index=True)
+    return lo[first], hi[first], s[first].astype(np.float32)
 
 
 def neighbour_pairs(
@@ -225,16 +411,7 @@ def neighbour_pairs(
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.float32)
     search = exact_topk if n <= ann_threshold else ann_topk
-    nb = search(vectors, k=k, groups=groups)
-    rows = np.repeat(np.arange(n, dtype=np.int64), nb.index.shape[1])
-    cols = nb.index.reshape(-1)
-    sims = nb.score.reshape(-1)
-    keep = (cols >= 0) & (sims >= threshold)
-    a, b, s = rows[keep], cols[keep], sims[keep]
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    key = lo * n + hi
-    _, first = np.unique(key, return_index=True)
-    return lo[first], hi[first], s[first].astype(np.float32)
+    return pairs_of(search(vectors, k=k, groups=groups), threshold=threshold)
 
 
 def recall_at_k(approx: Neighbours, exact: Neighbours, *, threshold: float | None = None) -> float:
