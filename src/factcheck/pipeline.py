@@ -205,6 +205,7 @@ def run(
                 embedder=embedder,
                 progress=progress,
                 verifier=verifier,
+                cache=cache,
             )
             findings, rule_codes = run_rules(match, claims, documents=documents, settings=settings)
             cache.put_result(
