@@ -1,36 +1,60 @@
-"""Table view of extracted claims for `factcheck extract --format table`."""
+"""The claims of `factcheck extract --format table`: one short block per claim, readable at 80 columns."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from rich.text import Text
 
-from ..models import Claim, Entity
+from ..models import Claim, Entity, Quantity
+from ..report.readable import entity_name, readable
 
 
 def _entity(e: Entity) -> str:
     role = ""
     if e.role is not None:
-        org = e.role.org.split(":", 1)[-1] if e.role.org else ""
+        org = entity_name(e.role.org) if e.role.org else ""
         inferred = " (inferred)" if e.role.org_inferred else ""
         role = f" [{e.role.title}{' of ' + org if org else ''}{inferred}]"
-    return escape(f"{e.name}{role}")
+    return f"{e.name}{role}"
 
 
 def _when(c: Claim) -> str:
     parts = []
     for t in c.when:
         if t.resolved and t.value:
-            parts.append(f"{t.text}={t.value}")
+            parts.append(f"{t.text} ({readable(t.value)})")
         else:
-            parts.append(f"{t.text}=?")
-    return "\n".join(parts)
+            parts.append(f"{t.text} (unresolved)")
+    return "; ".join(parts)
 
 
-def _flags(c: Claim) -> str:
+# Columns before a slot's value: two spaces, the label ("figures") and one space.
+_INDENT = 10
+
+_BOUND = {
+    "approx": "about ",
+    "more_than": "more than ",
+    "less_than": "less than ",
+    "at_least": "at least ",
+    "at_most": "at most ",
+}
+
+
+# Units written in the plural after a number other than one ("60 years"); others stay as they
+# are ("USD", "percent", "people").
+_COUNTED_UNITS = frozenset({"year", "month", "week", "day", "hour", "minute", "second", "decade"})
+
+
+def _quantity(q: Quantity) -> str:
+    value = f"{int(q.value):,}" if q.value == int(q.value) else f"{q.value:,}"
+    plural = q.value != 1 and q.unit in _COUNTED_UNITS
+    unit = f" {q.unit}{'s' if plural else ''}" if q.unit else ""
+    return f"{_BOUND.get(q.bound, '')}{value}{unit}"
+
+
+def _flags(c: Claim) -> list[str]:
     out: list[str] = [c.kind] if c.kind != "statement" else []
     if c.polarity == "negative":
         out.append("NOT")
@@ -38,37 +62,43 @@ def _flags(c: Claim) -> str:
         out.append(c.modality)
     if c.attribution is not None:
         who = c.attribution.speaker.name if c.attribution.speaker else c.attribution.text or "?"
-        out.append(f"by {who}")
-    return "\n".join(out)
+        out.append(f"by {' '.join(who.split())}")
+    return out
 
 
 def claims_table(claims: Sequence[Claim], *, console: Console | None = None) -> None:
-    """Print one row per claim: location, text, who, what, when, where, quantities, flags."""
-    console = console or Console()
-    table = Table(show_lines=True, expand=True)
-    table.add_column("claim", no_wrap=True, style="dim")
-    table.add_column("text", ratio=4)
-    table.add_column("who", ratio=2)
-    table.add_column("what", ratio=2)
-    table.add_column("when", ratio=2)
-    table.add_column("where", ratio=1)
-    table.add_column("qty", ratio=1)
-    table.add_column("mode", ratio=1)
-    for c in claims:
+    """Print each claim as a short block that fits any width (80 columns included).
+
+    The first line gives the claim id, its line in the document and its flags (kind, NOT,
+    modality, who says it); then the claim's text and one labelled line per slot that has a
+    value: who, what, when, where, figures. Values read as in the report: dates and durations
+    in words, organisations by name.
+    """
+    console = console or Console(highlight=False)
+    for i, c in enumerate(claims):
+        if i:
+            console.print()
+        head = Text(c.id, style="bold")
+        head.append(f"  line {c.span.line}", style="dim")
+        flags = _flags(c)
+        if flags:
+            head.append("  " + " · ".join(flags), style="yellow")
+        console.print(head)
         what = c.what.lemma + (f" → {c.what.object}" if c.what.object else "")
-        qty = "\n".join(
-            f"{'~' if q.bound == 'approx' else '>' if q.bound == 'more_than' else '<' if q.bound == 'less_than' else '≥' if q.bound == 'at_least' else '≤' if q.bound == 'at_most' else ''}"
-            f"{q.value:g} {q.unit or ''}".strip()
-            for q in c.quantities
-        )
-        table.add_row(
-            f"{c.id}\nL{c.span.line}",
-            escape(c.text),
-            "\n".join(_entity(e) for e in c.who),
-            escape(what),
-            escape(_when(c)),
-            escape("\n".join(e.name for e in c.where)),
-            escape(qty),
-            escape(_flags(c)),
-        )
-    console.print(table)
+        slots = [
+            ("text", c.text),
+            ("who", ", ".join(_entity(e) for e in c.who)),
+            ("what", what),
+            ("when", _when(c)),
+            ("where", ", ".join(e.name for e in c.where)),
+            ("figures", "; ".join(_quantity(q) for q in c.quantities)),
+        ]
+        # Values wrap under themselves, never past the console's width, with no padding.
+        width = max(20, console.width - _INDENT)
+        for label, value in slots:
+            if not value:
+                continue
+            for j, line in enumerate(Text(" ".join(value.split())).wrap(console, width)):
+                lead = f"  {label:<{_INDENT - 2}}" if j == 0 else " " * _INDENT
+                line.rstrip()
+                console.print(Text(lead, style="dim") + line, soft_wrap=True)
