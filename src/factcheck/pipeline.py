@@ -15,7 +15,7 @@ from pydantic import Field, ValidationError
 from . import __version__
 from .cache import Cache, open_cache
 from .extract import EXTRACTOR_VERSION, Extractor, link_entities
-from .ingest import load_documents
+from .ingest import load_corpus
 from .match.embed import Embedder
 from .match.score import match_claims
 from .match.verify import load_verifier
@@ -30,6 +30,7 @@ from .models import (
     MatchResult,
     Model,
     Report,
+    SkippedFile,
     SourceCluster,
 )
 from .progress import Progress
@@ -180,8 +181,10 @@ def run(
 ) -> RunResult:
     """Run every stage over the documents under `paths` (or over `documents` already loaded)."""
     progress = progress or Progress(enabled=False)
+    skipped: list[SkippedFile] = []
     if documents is None:
-        documents = load_documents(paths, settings=settings)
+        corpus = load_corpus(paths, settings=settings)
+        documents, skipped = corpus.documents, corpus.skipped
     documents = list(documents)
     with open_cache(settings, output=output) as cache:
         # Corpus-level entity linking ("Blinken" -> the one "Antony Blinken" of the corpus) runs
@@ -239,6 +242,8 @@ def run(
         generated_with=generated,
         settings=settings,
     )
+    if skipped:  # files left out while reading (keep_going, or all page furniture)
+        report = report.model_copy(update={"skipped": skipped})
     return RunResult(
         report=report, documents=documents, claims=claims, match=match, cache_stats=stats
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import logging
 import os
 import re
@@ -320,10 +321,18 @@ def test_keep_going_reports_what_it_could_not_read_and_goes_on(
     run: Run,
 ) -> None:
     setup(corpus, monkeypatch)
-    code, err = run(corpus, corpus.parent / "out", "--keep-going")
+    out = corpus.parent / "out"
+    code, err = run(corpus, out, "--keep-going")
     assert code == 0
     assert len(err) == 1 and re.search(warning, err[0]), err
     assert extraction == ["a"]
+    # The reports name what was left out, and why.
+    [skipped] = json.loads((out / "report.json").read_text(encoding="utf-8"))["skipped"]
+    assert skipped["code"] == "E013" and skipped["reason"].startswith("cannot read ")
+    assert f"{skipped['path']}: {skipped['reason']} [E013]" in err[0]
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "### Skipped files (1)" in md and f"{skipped['reason']} [E013]" in md
+    assert f"{skipped['reason']} [E013]" in (out / "report.html").read_text(encoding="utf-8")
 
 
 def test_a_document_that_is_all_furniture_is_a_warning_and_the_run_goes_on(
@@ -337,6 +346,14 @@ def test_a_document_that_is_all_furniture_is_a_warning_and_the_run_goes_on(
         "furniture [E011]; skipped"
     ]
     assert sorted(extraction) == ["a", "sub/b"]
+    report = json.loads((corpus.parent / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["skipped"] == [
+        {
+            "path": str(corpus / "video.txt"),
+            "code": "E011",
+            "reason": "document has no article text left after removing page furniture",
+        }
+    ]
 
 
 def test_a_file_name_that_is_not_utf8_is_reported_escaped_with_a_stable_id(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from factcheck.errors import InputError
-from factcheck.ingest import collect_paths, load_documents
+from factcheck.ingest import collect_paths, load_corpus, load_documents
 from factcheck.settings import Settings
 
 TEXT = "Tokyo hosted the talks on Monday.\n"
@@ -124,6 +124,11 @@ def test_an_unreadable_file_is_an_error_and_keep_going_goes_on(
     docs = load_documents([corpus], settings=Settings(keep_going=True))
     assert [d.id for d in docs] == ["sub/b"]
     assert "a.txt: cannot read file" in caplog.text
+    read = load_corpus([corpus], settings=Settings(keep_going=True))
+    assert [d.id for d in read.documents] == ["sub/b"]
+    assert [(k.path, k.code, k.reason) for k in read.skipped] == [
+        (str(corpus / "a.txt"), "E013", "cannot read file: Permission denied")
+    ]
 
 
 def test_a_file_name_that_is_not_utf8_is_shown_escaped_with_a_stable_id(tmp_path: Path) -> None:

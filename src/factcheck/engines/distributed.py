@@ -15,7 +15,7 @@ from typing import Any
 
 from ..cache import Cache, open_cache
 from ..errors import Errors, ExitCode, FactcheckError
-from ..ingest import load_documents
+from ..ingest import load_corpus
 from ..models import Document
 from ..pipeline import RunResult, document_key
 from ..progress import Progress
@@ -290,7 +290,8 @@ def run_distributed(
         run_settings = _cluster_settings(settings, out, Path(scratch))
         # Ingest on the driver is cheap next to extraction, surfaces input errors before a
         # cluster starts, and gives the exact cache keys the central run will look up.
-        documents = load_documents(paths, settings=run_settings)
+        corpus = load_corpus(paths, settings=run_settings)
+        documents = corpus.documents
         with open_cache(run_settings, output=out) as cache:
             plan = plan_work(documents, cache=cache, version=claims_cache_version(run_settings))
         stats = {"extracted": 0, "claims": 0, "errors": 0}
@@ -310,6 +311,8 @@ def run_distributed(
         result = pipeline.run(
             paths, settings=run_settings, output=output, progress=progress, documents=documents
         )
+    if corpus.skipped:  # run() was given the documents: the files skipped reading them
+        result.report = result.report.model_copy(update={"skipped": corpus.skipped})
     result.cache_stats.update(
         {
             "ray_documents": len(plan.todo),

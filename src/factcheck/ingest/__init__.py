@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Errors, FactcheckError, InputError, shown_path
-from ..models import DocFormat, Document, DocumentMeta, DroppedLine
+from ..models import DocFormat, Document, DocumentMeta, DroppedLine, SkippedFile
 from ..settings import Settings
 from .dates import find_dateline
 from .decode import decode, read_bytes
@@ -39,8 +39,10 @@ from .textmap import Builder, Mapped
 __all__ = [
     "INGEST_VERSION",
     "SUFFIXES",
+    "Corpus",
     "collect_paths",
     "document_from_text",
+    "load_corpus",
     "load_documents",
     "read_document",
 ]
@@ -56,7 +58,11 @@ TITLE_WORDS = 20
 
 
 def collect_paths(
-    paths: Sequence[str | Path], *, follow_symlinks: bool = False, keep_going: bool = False
+    paths: Sequence[str | Path],
+    *,
+    follow_symlinks: bool = False,
+    keep_going: bool = False,
+    skipped: list[SkippedFile] | None = None,
 ) -> list[Path]:
     """Document files under `paths`, in argument order, folders walked recursively and sorted.
 
@@ -64,14 +70,18 @@ def collect_paths(
     named explicitly must have a supported suffix (E008). The same file twice is read once.
     A symlink in a folder that leads outside it is left out, with one warning line naming every
     such link, unless `follow_symlinks`; a symlink loop is an error (E012), and so is a folder
-    that cannot be read (E013), which `keep_going` turns into a warning.
+    that cannot be read (E013), which `keep_going` turns into a warning (and an entry in
+    `skipped`, when given).
     """
     out: list[Path] = []
     seen: set[Path] = set()
     for p in map(Path, paths):
         real = _real(p)
         if real.is_dir():
-            files = _Walk(p, real, follow_symlinks=follow_symlinks, keep_going=keep_going).files()
+            walk = _Walk(p, real, follow_symlinks=follow_symlinks, keep_going=keep_going)
+            files = walk.files()
+            if skipped is not None:
+                skipped += walk.skipped
         elif _is_sidecar(p):
             continue
         elif p.suffix.lower() not in SUFFIXES:
@@ -131,6 +141,7 @@ class _Walk:
         self.visited = {real}
         self.found: list[tuple[str, Path]] = []
         self.left_out: list[Path] = []
+        self.skipped: list[SkippedFile] = []
 
     def files(self) -> list[Path]:
         self.visit(self.root)
@@ -148,6 +159,7 @@ class _Walk:
         if not self.keep_going:
             raise error
         log.warning("%s; skipped (keep_going)", error)
+        self.skipped.append(_skipped(error))
 
     def visit(self, folder: Path) -> None:
         try:
@@ -207,15 +219,37 @@ def document_id(path: Path, roots: Sequence[str | Path]) -> str:
     return shown_path(path.stem)
 
 
+@dataclass(frozen=True)
+class Corpus:
+    """The documents read, and the files left out with the reason (for the report)."""
+
+    documents: list[Document]
+    skipped: list[SkippedFile]
+
+
+def _skipped(error: FactcheckError) -> SkippedFile:
+    return SkippedFile(path=error.path or "", code=error.code, reason=error.message)
+
+
 def load_documents(paths: Sequence[str | Path], *, settings: Settings) -> list[Document]:
+    """The documents of :func:`load_corpus` (the files it skips are logged as warnings)."""
+    return load_corpus(paths, settings=settings).documents
+
+
+def load_corpus(paths: Sequence[str | Path], *, settings: Settings) -> Corpus:
     """Every document under `paths`, each with its id from `document_id`; two documents with
     the same id (a.txt beside a.md, or one name in two folders given) are an error (E010).
 
     A document left with no article text (E011: it was all page furniture) is a warning and
-    the run goes on without it; so is any other unreadable document under `keep_going`.
+    the run goes on without it; so is any other unreadable file or folder under `keep_going`.
+    Each one skipped is logged and listed in `Corpus.skipped`, in the order met.
     """
+    skipped: list[SkippedFile] = []
     files = collect_paths(
-        paths, follow_symlinks=settings.follow_symlinks, keep_going=settings.keep_going
+        paths,
+        follow_symlinks=settings.follow_symlinks,
+        keep_going=settings.keep_going,
+        skipped=skipped,
     )
     ids: dict[str, Path] = {}
     id_of: dict[Path, str] = {}
@@ -233,9 +267,10 @@ def load_documents(paths: Sequence[str | Path], *, settings: Settings) -> list[D
             if exc.code != Errors.E011.code and not settings.keep_going:
                 raise
             log.warning("%s; skipped", exc)
+            skipped.append(_skipped(exc))
     if not documents:
         raise InputError.make(Errors.E009, path=", ".join(map(shown_path, paths)) or ".")
-    return documents
+    return Corpus(documents=documents, skipped=skipped)
 
 
 def read_document(path: str | Path, *, settings: Settings, doc_id: str | None = None) -> Document:
