@@ -41,6 +41,9 @@ REPEAT_WORDS = 12
 # "Photo: Jane Doe/Agency" credits it. Lower-case words other than these make a description.
 _CREDIT_WORDS = _NAME_GLUE | {"by", "via", "courtesy", "for", "photo", "photos", "image", "credit"}
 _LABEL = re.compile(r"^[^:]{1,30}:\s*")
+# Only a picture's label can introduce its description: "VIDEO: Watch the full briefing" and
+# "Source: ..." stay furniture however many ordinary words follow.
+_PICTURE_LABEL = re.compile(r"^\(?(?:photos?|image|picture|photograph)\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,11 @@ def classify(line: str, *, rules: FurnitureRules | None = None) -> str | None:
     if len(words) <= rules.max_words:
         for reason, pattern in rules.patterns:
             if pattern.fullmatch(stripped):
-                if reason == "credit" and describes(_LABEL.sub("", stripped, count=1)):
+                if (
+                    reason == "credit"
+                    and _PICTURE_LABEL.match(stripped)
+                    and describes(_LABEL.sub("", stripped, count=1))
+                ):
                     break  # "Photo: X, the US secretary of state, in Tokyo."
                 return reason
     if _covered(tokens(stripped), rules):
