@@ -59,7 +59,8 @@ keep_going_option = click.option(
     "--keep-going",
     is_flag=True,
     help="Skip, with a warning, a document or folder that cannot be read instead of stopping "
-    "with exit code 2. [default: setting keep_going, off]",
+    "with exit code 2: the run goes on, writes its reports without them, lists them there, "
+    "and still exits 2. [default: setting keep_going, off]",
 )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
+from ..errors import Errors, ExitCode
 from .options import (
     CONTEXT,
     State,
@@ -120,3 +122,14 @@ def report(
         click.echo((output / "report.csv").read_text(encoding="utf-8"), nl=False)
     elif not state.quiet:
         print_summary(result.report, written=written, top=settings.summary_top)
+    # Under --keep-going the run goes on past files it cannot read, but the exit code still
+    # says the input was bad (2), after the reports are written; a document that was all page
+    # furniture (E011) is only a warning.
+    unread = [s for s in result.report.skipped if s.code != Errors.E011.code]
+    if unread:
+        click.echo(
+            f"factcheck: {len(unread)} file(s) or folder(s) could not be read and were skipped "
+            "(--keep-going); the reports cover the rest; exit code 2",
+            err=True,
+        )
+        sys.exit(int(ExitCode.USAGE))
