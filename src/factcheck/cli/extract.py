@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
+from ..errors import Errors, ExitCode
 from .options import CONTEXT, State, follow_symlinks_option, keep_going_option
 
 
@@ -27,7 +29,7 @@ def extract(
     """Print the claims extracted from FILES (JSON validates against schemas/claims.schema.json)."""
     from ..extract import Extractor, link_entities
     from ..extract.show import claims_table
-    from ..ingest import load_documents
+    from ..ingest import load_corpus
     from ..io import model_json
     from ..models import ClaimSet
 
@@ -36,7 +38,8 @@ def extract(
         follow_symlinks=True if follow_symlinks else None,
         keep_going=True if keep_going else None,
     )
-    documents = load_documents(files, settings=settings)
+    corpus = load_corpus(files, settings=settings)
+    documents = corpus.documents
     extractor = Extractor(settings=settings)
     # The same extraction as the report: per document, then corpus-level entity linking.
     claims = link_entities([c for batch in extractor.extract_many(documents) for c in batch])
@@ -46,3 +49,12 @@ def extract(
         )
     else:
         claims_table(claims)
+    # As `factcheck report`: --keep-going goes on past unreadable files but still exits 2.
+    unread = [s for s in corpus.skipped if s.code != Errors.E011.code]
+    if unread:
+        click.echo(
+            f"factcheck: {len(unread)} file(s) or folder(s) could not be read and were skipped "
+            "(--keep-going); exit code 2",
+            err=True,
+        )
+        sys.exit(int(ExitCode.USAGE))
