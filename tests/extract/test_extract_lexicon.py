@@ -1,4 +1,4 @@
-"""The word tables of data/*.yaml: each preposition and motion word once, with the readers it counts for."""
+"""The word tables of data/*.yaml: each preposition, motion word, hedge and denial verb once, with its readers."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from importlib import resources
 import pytest
 
 from factcheck.extract.places import _uses, place_words
+from factcheck.extract.stance import _DENIAL_USES, _by_use, cues
 
 
-def _table_keys(table: str) -> list[str]:
-    """The keys of one table of data/places.yaml as written (duplicates included: YAML keeps the last)."""
-    text = resources.files("factcheck").joinpath("data", "places.yaml").read_text("utf-8")
+def _table_keys(table: str, file: str = "places.yaml") -> list[str]:
+    """The keys of one table of data/FILE as written (duplicates included: YAML keeps the last)."""
+    text = resources.files("factcheck").joinpath("data", file).read_text("utf-8")
     body = text.split(f"\n  {table}:\n", 1)[1]
     keys = []
     for line in body.splitlines():
@@ -24,9 +25,17 @@ def _table_keys(table: str) -> list[str]:
     return keys
 
 
-@pytest.mark.parametrize("table", ["prepositions", "motion"])
-def test_each_word_is_listed_once(table: str) -> None:
-    keys = _table_keys(table)
+@pytest.mark.parametrize(
+    ("table", "file"),
+    [
+        ("prepositions", "places.yaml"),
+        ("motion", "places.yaml"),
+        ("hedges", "cues.yaml"),
+        ("denials", "cues.yaml"),
+    ],
+)
+def test_each_word_is_listed_once(table: str, file: str) -> None:
+    keys = _table_keys(table, file)
     assert len(keys) > 10 and len(keys) == len(set(keys))
 
 
@@ -45,3 +54,15 @@ def test_a_use_that_no_reader_knows_is_an_error_naming_the_file() -> None:
         _uses("preposition", "at", ["evnet"])
     with pytest.raises(ValueError, match="motion word 'go'"):
         _uses("motion word", "go", None)
+
+
+def test_hedge_and_denial_sets_come_from_the_one_table() -> None:
+    c = cues()
+    # "reportedly" is one entry: the parse reads it as an adverb, the text pattern as a word.
+    assert "reportedly" in c.parse_hedge_adverbs and c.hedge.search("It reportedly fell.")
+    assert "probably" in c.parse_hedge_adverbs and not c.hedge.search("It probably fell.")
+    assert c.hedge.search("Rain may fall.") and not c.hedge.search("Rain fell in May.")
+    assert "deny" in c.denial_verbs & c.negating_speech & c.negating_verbs
+    assert "reject" in c.dismissal_verbs & c.negating_speech and "reject" not in c.denial_verbs
+    with pytest.raises(ValueError, match=r"data/cues.yaml: denial verb 'deny' needs uses from"):
+        _by_use("denial verb", {"deny": ["denail"]}, _DENIAL_USES)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from ..models import Claim, DenialKind, Modality, Polarity
 from .lexicon import read_lexicon
@@ -53,10 +54,52 @@ class Cues:
     hedge: re.Pattern[str]
 
 
+# The readers a hedge word or denial verb of data/cues.yaml can count for.
+_HEDGE_USES = frozenset({"text", "clause-adverb", "clause-modal", "clause-verb"})
+_DENIAL_USES = frozenset({"denial", "dismissal", "clause-speech", "clause-negating"})
+
+
+def _by_use(table: str, rows: dict[str, Any], known: frozenset[str]) -> dict[str, frozenset[str]]:
+    """Use -> the words of `table` listed for it; an unknown or missing use names the file."""
+    out: dict[str, set[str]] = {use: set() for use in known}
+    for word, uses in rows.items():
+        if not isinstance(uses, list) or not uses or not set(map(str, uses)) <= known:
+            raise ValueError(
+                f"data/cues.yaml: {table} {word!r} needs uses from {sorted(known)}, not {uses!r}"
+            )
+        for use in uses:
+            out[str(use)].add(str(word))
+    return {use: frozenset(words) for use, words in out.items()}
+
+
+def _hedge_words(tables: dict[str, Any]) -> dict[str, str]:
+    """`{hedge_words}` of the hedge pattern: the hedges read in the text, as whole words."""
+    words = _by_use("hedge", tables["hedges"], _HEDGE_USES)["text"]
+    return {
+        "hedge_words": "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    }
+
+
 @lru_cache(maxsize=1)
 def cues() -> Cues:
-    """The cue table, read from data/cues.yaml once per process."""
-    return Cues(**read_lexicon("cues.yaml", parts=("falsity", "source_nouns")))
+    """The cue table, read from data/cues.yaml once per process.
+
+    Each hedge word and denial verb is listed there once with the readers it counts for; the
+    per-reader sets (and the hedge pattern's single words) are derived here.
+    """
+    raw = read_lexicon("cues.yaml", parts=("falsity", "source_nouns"), fill=_hedge_words)
+    hedges = _by_use("hedge", raw.pop("hedges"), _HEDGE_USES)
+    denials = _by_use("denial verb", raw.pop("denials"), _DENIAL_USES)
+    return Cues(
+        denial_verbs=denials["denial"],
+        dismissal_verbs=denials["dismissal"],
+        negating_speech=denials["clause-speech"],
+        negating_verbs=denials["clause-negating"],
+        parse_hedge_adverbs=hedges["clause-adverb"],
+        parse_hedge_modals=hedges["clause-modal"],
+        parse_hedge_verbs=hedges["clause-verb"],
+        **raw,
+    )
 
 
 @dataclass(frozen=True)
