@@ -66,3 +66,15 @@ def test_hedge_and_denial_sets_come_from_the_one_table() -> None:
     assert "reject" in c.dismissal_verbs & c.negating_speech and "reject" not in c.denial_verbs
     with pytest.raises(ValueError, match=r"data/cues.yaml: denial verb 'deny' needs uses from"):
         _by_use("denial verb", {"deny": ["denail"]}, _DENIAL_USES)
+
+
+def test_duration_words_are_one_table_for_figures_and_time_expressions() -> None:
+    from factcheck.extract import quantities, timex
+    from factcheck.extract.units import units
+
+    table = units().durations
+    assert set(quantities._DUR_UNITS) == set(timex.UNITS) == set(table)
+    # A fortnight is two weeks to both readers: figures in weeks, ISO durations in W.
+    assert quantities._DUR_UNITS["fortnight"] == ("week", 2)
+    assert timex.UNITS["fortnight"] == ("W", False) and timex.UNIT_SCALE["fortnight"] == 2
+    assert timex.UNITS["minute"] == ("M", True) and timex.UNITS["month"] == ("M", False)

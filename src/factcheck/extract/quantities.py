@@ -7,6 +7,7 @@ from typing import Any
 
 from ..models import Bound, Quantity, QuantityKind
 from .numbers import ORDINALS, parse_number, parse_ordinal
+from .units import units
 
 _BOUNDS: list[tuple[str, Bound]] = [
     (
@@ -35,19 +36,8 @@ _NUM = (
     r"a dozen|dozen|hundred|thousand|million|billion)(?:[\s-](?:one|two|three|four|five|six|seven|eight|"
     r"nine|hundred|thousand|million|billion|and a half))*)"
 )
-_DUR_UNITS = {
-    "second": ("second", 1),
-    "minute": ("minute", 1),
-    "hour": ("hour", 1),
-    "day": ("day", 1),
-    "week": ("week", 1),
-    "fortnight": ("week", 2),
-    "month": ("month", 1),
-    "year": ("year", 1),
-    "decade": ("year", 10),
-    "century": ("year", 100),
-    "centurie": ("year", 100),
-}
+# Duration word -> (the unit the figure is in, how many of it): data/units.yaml's `durations`.
+_DUR_UNITS = {word: (d.unit, d.scale) for word, d in units().durations.items()}
 _DURATION = re.compile(
     rf"(?<![\w$€£¥])(?:(?P<bound>{'|'.join(p for p, _ in _BOUNDS)})\s+)?(?P<num>{_NUM})[\s-]"
     r"(?P<unit>seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|years?|decades?|centuries|century)(?![\w])",

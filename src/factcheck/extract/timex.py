@@ -26,19 +26,10 @@ MONTHS["sept"] = 9
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 PARTS_OF_DAY = {"morning": "TMO", "afternoon": "TAF", "evening": "TEV", "night": "TNI"}
-UNITS = {
-    "second": ("S", True),
-    "minute": ("M", True),
-    "hour": ("H", True),
-    "day": ("D", False),
-    "week": ("W", False),
-    "fortnight": ("W", False),
-    "month": ("M", False),
-    "year": ("Y", False),
-    "decade": ("Y", False),
-    "century": ("Y", False),
-}
-UNIT_SCALE = {"decade": 10, "century": 100, "fortnight": 2}
+# Duration word -> (ISO 8601 designator, whether a time designator), and the words that stand
+# for several of their unit: data/units.yaml's `durations`, read once by extract.units.
+UNITS = {word: (d.iso, d.time) for word, d in units().durations.items()}
+UNIT_SCALE = {word: d.scale for word, d in units().durations.items() if d.scale != 1}
 ORDINAL_WORDS = {
     "first": 1,
     "second": 2,

@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ..models import Claim, Quantity
 from .lexicon import read_lexicon
 
 __all__ = [
+    "Duration",
     "Units",
     "comparable_quantity",
     "normalise_quantity",
@@ -26,11 +27,21 @@ __all__ = [
 ]
 
 
+class Duration(NamedTuple):
+    """One duration word of data/units.yaml ("fortnight": 2 weeks, ISO designator W)."""
+
+    unit: str
+    scale: int
+    iso: str
+    time: bool  # an ISO time designator (PT1H), not a date one (P1M)
+
+
 @dataclass(frozen=True)
 class Units:
-    """The unit table of data/units.yaml: name -> (base unit, factor), magnitude words, cues."""
+    """The unit table of data/units.yaml: name -> (base unit, factor), durations, magnitude words, cues."""
 
     units: dict[str, tuple[str, float]]
+    durations: dict[str, Duration]
     magnitudes: dict[str, float]
     label_before: re.Pattern[str]
     plus: re.Pattern[str]
@@ -44,6 +55,10 @@ def units() -> Units:
     raw = read_lexicon("units.yaml")
     return Units(
         units={str(k): (str(b), float(f)) for k, (b, f) in raw["units"].items()},
+        durations={
+            str(k): Duration(str(u), int(n), str(iso), bool(t))
+            for k, (u, n, iso, t) in raw["durations"].items()
+        },
         magnitudes={str(k): float(v) for k, v in raw["magnitudes"].items()},
         label_before=raw["label_before"],
         plus=raw["plus"],
