@@ -85,6 +85,10 @@ class CheckResult(Report):
         from .report.spreadsheet import render_csv
 
         report = self.report
+        if reviews is not None:
+            from .review.store import with_reviews
+
+            report = with_reviews(report, reviews)
         if fmt == "md":
             return render_markdown(report, reviews=reviews)
         if fmt == "html":

@@ -536,6 +536,21 @@ class SkippedFile(Model):
     reason: str = Field(description="Why it was skipped: the error's message.")
 
 
+class FindingReview(Model):
+    """A finding's review as the report shows it (from the reviews file given to the run)."""
+
+    fingerprint: str = Field(description="The finding's fingerprint.")
+    verdict: Verdict
+    note: str = ""
+    reviewer: str = ""
+    time: dt.datetime
+    new_evidence: list[str] = Field(
+        default_factory=list,
+        description="Documents that joined the finding since its review: the verdict still "
+        "holds (the gate does not fail on it), but a reviewer may want to look again.",
+    )
+
+
 class Report(Model):
     """The consistency report: `reports/report.json` validates against schemas/report.schema.json."""
 
@@ -550,6 +565,11 @@ class Report(Model):
         default_factory=list, description="Near-duplicate documents counted as one source."
     )
     findings: list[Finding]
+    reviews: list[FindingReview] = Field(
+        default_factory=list,
+        description="The review of each finding that has one, when the run was given a "
+        "reviews file (`factcheck report --reviews`).",
+    )
     related: list[RelatedPair] = Field(
         default_factory=list,
         description="Candidate pairs the verifier judged to be about a different fact or event.",

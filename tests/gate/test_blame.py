@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from factcheck.gate.annotations import gained_annotations
 from factcheck.gate.evaluate import describe_rule, evaluate, outliers
 from factcheck.models import Review, ReviewsFile
 from factcheck.review.store import ReviewIndex, now_utc
@@ -86,6 +87,11 @@ def test_a_reviewed_finding_that_gained_evidence_says_so_without_failing(tmp_pat
     (item,) = result.items
     assert not item.failing and item.new_evidence == ("new",)
     assert item.gained == "confirmed; new evidence since the review: new.txt"
+    # In GitHub's annotations it is a notice on the new document's line, never an error.
+    (notice,) = gained_annotations(result.items)
+    assert notice.startswith("::notice file=") and ",line=" in notice
+    assert notice.endswith("; confirmed; new evidence since the review: new.txt")
+    assert gained_annotations([]) == []
 
 
 def test_a_review_under_the_scheme_one_fingerprint_still_counts(tmp_path: Path) -> None:

@@ -167,15 +167,25 @@ def test_joining_the_majority_of_a_reviewed_conflict_passes_and_keeps_the_review
             assert main(["review", "--report", "out/report.json", "--dismiss", fp, *note]) == 0
             capsys.readouterr()
             new.write_text(JOINING, encoding="utf-8")
-            code = main(GATE)
+            code = main([*GATE, "--output-format", "github"])
             captured = capsys.readouterr()
             assert code == 0, captured.out + captured.err
             joined = person_in_role(clean / "out" / "report.json")
+            written = json.loads((clean / "out" / "report.json").read_text())
+            md = (clean / "out" / "report.md").read_text(encoding="utf-8")
         # Same fingerprint, one more document: the review still applies, and the gate says so.
         assert joined["fingerprint"] == fp
         assert set(joined["documents"]) == {*seeds["documents"], "joining"}  # type: ignore[misc]
-        assert "new evidence since the review: Motegi welcomes Blinken" in captured.err  # by title
+        gained = "new evidence since the review: Motegi welcomes Blinken"  # the source by title
+        assert gained in captured.err
         assert "match no finding any more" not in captured.err
+        # A notice, not a failure, in the annotations; and the reports written by -o say so too.
+        notices = [line for line in captured.out.splitlines() if fp in line]
+        assert len(notices) == 1 and notices[0].startswith("::notice file=seeds/joining.txt,")
+        assert notices[0].endswith(f"; dismissed; {gained}")
+        status = {r["fingerprint"]: r for r in written["reviews"]}
+        assert status[fp]["verdict"] == "dismissed" and status[fp]["new_evidence"] == ["joining"]
+        assert f"· reviewed: dismissed (“{note[1]}”); {gained}" in md
     finally:
         new.unlink(missing_ok=True)
         reviews.unlink(missing_ok=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,14 +14,20 @@ from ..errors import Errors, ExitCode, InputError
 from .options import CONTEXT, quiet_of, reviews_option, settings_of
 
 if TYPE_CHECKING:
-    from ..models import Report
+    from ..models import Report, Review
     from ..settings import Settings
 
 
 def _run_pipeline(
-    paths: Sequence[Path], *, settings: Settings, output: Path | None, quiet: bool
+    paths: Sequence[Path],
+    *,
+    settings: Settings,
+    output: Path | None,
+    quiet: bool,
+    reviews: Mapping[str, Review] | None = None,
 ) -> Report:
-    """The report over `paths`, written to `output` when given (tests replace this function)."""
+    """The report over `paths`, written to `output` when given, with the review status of each
+    reviewed finding (tests replace this function)."""
     from ..pipeline import run
     from ..progress import Progress
     from ..report.write import check_output_folder, write_reports
@@ -36,7 +42,7 @@ def _run_pipeline(
     )
     if output is not None:
         # The same settings as `factcheck report` (report_context_chars and the rest).
-        write_reports(result, output, settings=settings)
+        write_reports(result, output, settings=settings, reviews=reviews)
     return result.report
 
 
@@ -158,7 +164,12 @@ def gate(
       factcheck gate seeds/ seeds/new-article.txt        # new-article.txt is the change
       factcheck gate seeds/ -o reports/ && factcheck review
     """
-    from ..gate.annotations import github_annotation, in_github_actions, safe_line
+    from ..gate.annotations import (
+        gained_annotations,
+        github_annotation,
+        in_github_actions,
+        safe_line,
+    )
     from ..gate.evaluate import describe_rule, evaluate, unknown_changes
     from ..gate.git import changed_since, repo_root, split_paths, unstaged_note
     from ..gate.sarif import to_sarif, write_sarif
@@ -186,7 +197,13 @@ def gate(
     if explicit:
         changed = (changed or set()) | explicit
 
-    report = _run_pipeline(corpus, settings=settings, output=output, quiet=quiet)
+    report = _run_pipeline(
+        corpus,
+        settings=settings,
+        output=output,
+        quiet=quiet,
+        reviews=ReviewIndex.of(reviews).by_fingerprint,
+    )
     stray = unknown_changes(report, explicit)
     if stray:
         raise InputError.make(Errors.E062, path=stray[0])
@@ -225,6 +242,8 @@ def gate(
     if fmt == "github" or (output_format is None and in_github_actions()):
         for item in failing:
             click.echo(github_annotation(item))
+        for line in gained_annotations(decision.items):  # a verdict that still holds: a notice
+            click.echo(line)
     if fmt == "json":
         click.echo(dumps_json(json_summary(decision, rule=rule)), nl=False)
     if fmt == "sarif":

@@ -10,6 +10,7 @@ and no plain line starts with `::`.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import Literal
 
 from ..models import Severity
@@ -19,6 +20,7 @@ __all__ = [
     "LEVEL",
     "escape_data",
     "escape_property",
+    "gained_annotations",
     "github_annotation",
     "in_github_actions",
     "safe_line",
@@ -49,10 +51,11 @@ def safe_line(text: str) -> str:
     return " " + line if line.startswith("::") else line
 
 
-def github_annotation(item: GateItem, *, level: Level | None = None) -> str:
+def github_annotation(item: GateItem, *, level: Level | None = None, note: str = "") -> str:
     """A workflow command `::error file=...,line=...::message`, escaped per the command rules.
 
-    The level follows the finding's severity (error, warning, notice) unless given.
+    The level follows the finding's severity (error, warning, notice) unless given; `note`
+    is added to the message after a semicolon.
     """
     f = item.finding
     props: list[tuple[str, str]] = []
@@ -68,7 +71,19 @@ def github_annotation(item: GateItem, *, level: Level | None = None) -> str:
     if item.related:
         against = sorted({item.name_of(e.document) for e, _ in item.related})
         message += f" (contradicts {', '.join(against)})"
+    if note:
+        message += f"; {note}"
     return f"::{level or LEVEL[f.severity]} {head}::{escape_data(message)}"
+
+
+def gained_annotations(items: Iterable[GateItem]) -> list[str]:
+    """A `::notice` for each reviewed finding that gained evidence since its review and does
+    not fail: the verdict still holds, and the notice says which sources joined it."""
+    return [
+        github_annotation(i, level="notice", note=i.gained)
+        for i in items
+        if i.gained and not i.failing
+    ]
 
 
 def in_github_actions() -> bool:

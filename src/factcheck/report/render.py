@@ -13,6 +13,7 @@ import jinja2
 from ..ingest.formats import is_plain_text
 from ..io import dumps_json
 from ..models import Document, DocumentRecord, Evidence, Finding, Kind, Report, Review
+from ..review.store import new_documents
 from ..settings import Settings
 from .readable import date_words, entity_name, readable, source_label, source_names
 
@@ -410,6 +411,7 @@ class FindingView:
     evidence: list[SourceView]
     columns: list[ColumnView]
     glance: Glance | None = None
+    review: ReviewView | None = None
 
 
 @dataclass(frozen=True)
@@ -511,6 +513,25 @@ class Glance:
     values: list[GlanceValue]
     verdict: str | None = None
     note: str = ""
+    # Sources that joined the finding since its review (the verdict still holds).
+    new_evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """A finding's review: the verdict, by whom, the note, and the sources added since."""
+
+    verdict: str
+    reviewer: str
+    note: str
+    new_evidence: tuple[str, ...] = ()
+
+    @property
+    def gained(self) -> str:
+        """'' or 'new evidence since the review: A, B'."""
+        if not self.new_evidence:
+            return ""
+        return "new evidence since the review: " + ", ".join(self.new_evidence)
 
 
 @dataclass(frozen=True)
@@ -653,6 +674,7 @@ def glance_of(
         values=values,
         verdict=review.verdict if review else None,
         note=review.note if review else "",
+        new_evidence=tuple(names.get(d, d) for d in new_documents(review, f)),
     )
 
 
@@ -717,6 +739,14 @@ def _finding_view(
         evidence=evidence,
         columns=columns,
         glance=glance,
+        review=ReviewView(
+            verdict=review.verdict,
+            reviewer=review.reviewer,
+            note=review.note,
+            new_evidence=tuple(names.get(d, d) for d in new_documents(review, f)),
+        )
+        if review is not None
+        else None,
     )
 
 
@@ -889,6 +919,16 @@ def _md_finding(view: FindingView) -> list[str]:
         # The fingerprint is what `factcheck review` and the reviews file name.
         head += f" · fingerprint {md_code(f.fingerprint)}"
     lines = [f"### {view.number}. {md_text(_clip(view.message))}", "", head, ""]
+    if view.review is not None:
+        r = view.review
+        said = f"Reviewed: **{md_text(r.verdict)}**" + (
+            f" by {md_text(r.reviewer)}" if r.reviewer else ""
+        )
+        if r.note:
+            said += f" (“{md_text(_clip(r.note, 200))}”)"
+        if r.gained:
+            said += f"; {md_text(r.gained)}"
+        lines += [said, ""]
     if view.slots:
         lines += [*_md_slots(view), ""]
     if view.evidence:
@@ -912,6 +952,8 @@ def _md_glance_line(g: Glance) -> str:
         line += f" · reviewed: {md_text(g.verdict)}"
         if g.note:
             line += f" (“{md_text(_clip(g.note, 200))}”)"
+        if g.new_evidence:
+            line += f"; new evidence since the review: {md_text(', '.join(g.new_evidence))}"
     return line
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import Errors, OutputError
 from ..io import model_json
+from ..review.store import with_reviews
 from .render import render_html, render_markdown
 from .spreadsheet import render_csv, render_sources_csv
 
@@ -106,18 +107,20 @@ def render_reports(
     settings: Settings | None = None,
     reviews: Mapping[str, Review] | None = None,
 ) -> dict[str, str]:
-    """Every report file's text, by file name."""
+    """Every report file's text, by file name; with `reviews`, report.json lists each
+    finding's review status too."""
+    report = result.report if reviews is None else with_reviews(result.report, reviews)
     return {
-        "report.json": model_json(result.report),
-        "report.md": render_markdown(result.report, reviews=reviews),
+        "report.json": model_json(report),
+        "report.md": render_markdown(report, reviews=reviews),
         "report.html": render_html(
-            result.report,
+            report,
             result.documents,
             context_chars=settings.report_context_chars if settings is not None else None,
             reviews=reviews,
         ),
-        "report.csv": render_csv(result.report, reviews=reviews),
-        "sources.csv": render_sources_csv(result.report),
+        "report.csv": render_csv(report, reviews=reviews),
+        "sources.csv": render_sources_csv(report),
     }
 
 

@@ -27,6 +27,7 @@ from ..io import atomic_write_text
 from ..models import (
     REVIEWS_VERSION,
     Finding,
+    FindingReview,
     PastVerdict,
     Report,
     Review,
@@ -49,10 +50,12 @@ __all__ = [
     "now_utc",
     "prune_stale",
     "record_verdict",
+    "review_statuses",
     "save_reviews",
     "set_verdict",
     "stale_reviews",
     "update_reviews",
+    "with_reviews",
 ]
 
 T = TypeVar("T")
@@ -411,6 +414,35 @@ def new_documents(review: Review | None, finding: Finding) -> list[str]:
         return []
     seen = set(review.documents)
     return [d for d in finding.documents if d not in seen]
+
+
+def review_statuses(report: Report, reviews: Mapping[str, Review]) -> list[FindingReview]:
+    """Each reviewed finding's verdict, in report order, with the documents that joined it since.
+
+    `reviews` maps fingerprints to reviews; a review still under a finding's scheme-1
+    fingerprint counts for it, as in the gate.
+    """
+    index = ReviewIndex(reviews)
+    out: list[FindingReview] = []
+    for f in report.findings:
+        review = index.review_of(f)
+        if review is not None:
+            out.append(
+                FindingReview(
+                    fingerprint=f.fingerprint,
+                    verdict=review.verdict,
+                    note=review.note,
+                    reviewer=review.reviewer,
+                    time=review.time,
+                    new_evidence=new_documents(review, f),
+                )
+            )
+    return out
+
+
+def with_reviews(report: Report, reviews: Mapping[str, Review]) -> Report:
+    """The report with `reviews` (fingerprint -> review) as its review statuses."""
+    return report.model_copy(update={"reviews": review_statuses(report, reviews)})
 
 
 def stale_reviews(reviews: ReviewsFile, report: Report) -> list[Review]:
