@@ -233,7 +233,16 @@ class TimeExpression(Model):
     relative: str | None = Field(
         default=None, description="Relative form kept when nothing anchors it, e.g. 'next Tuesday'."
     )
-    anchor: Literal["absolute", "publication", "none"] = "none"
+    anchor: Literal["absolute", "publication", "inferred", "none"] = Field(
+        default="none",
+        description="What the value rests on: the text alone (absolute), the publication date, "
+        "a date inferred from dated sources that state the same facts (an undated document's "
+        "'on Tuesday'), or nothing (unresolved).",
+    )
+    inferred_from: str | None = Field(
+        default=None,
+        description="For an inferred anchor: the claim, in a dated document, whose date it takes.",
+    )
 
 
 class Quantity(Model):

@@ -18,6 +18,7 @@ from .extract import EXTRACTOR_VERSION, Extractor, link_entities
 from .ingest import load_corpus
 from .match.embed import Embedder
 from .match.score import match_claims
+from .match.undated import anchor_undated
 from .match.verify import load_verifier
 from .models import (
     Claim,
@@ -200,6 +201,7 @@ def run(
         known = _load_result(stored) if stored is not None else None
         if known is not None:
             match, findings, rule_codes = known
+            claims = anchor_undated(claims, match.groups, documents)
         else:
             match = match_claims(
                 claims,
@@ -210,6 +212,9 @@ def run(
                 verifier=verifier,
                 cache=cache,
             )
+            # An undated document's "on Tuesday" takes the date that dated sources of the same
+            # facts give (marked inferred); it needs the groups, so it comes after matching.
+            claims = anchor_undated(claims, match.groups, documents)
             findings, rule_codes = run_rules(match, claims, documents=documents, settings=settings)
             cache.put_result(
                 key,

@@ -298,7 +298,11 @@ def resolved_intervals(claim: Claim) -> list[tuple[dt.date, dt.date, TimeExpress
 
 
 def _time_label(t: TimeExpression) -> str:
-    return t.value or (t.begin.isoformat() if t.begin else t.text)
+    label = t.value or (t.begin.isoformat() if t.begin else t.text)
+    if t.anchor == "inferred":
+        # An undated document's date taken from a dated source (match.undated): say so.
+        label += f" (inferred from {t.inferred_from})"
+    return label
 
 
 def compare_when(a: Claim, b: Claim) -> SlotResult:
