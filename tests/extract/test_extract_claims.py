@@ -131,8 +131,44 @@ def test_coordinated_clauses_with_own_subjects_split(extractor: Extractor) -> No
     assert claims[0].sentence == claims[1].sentence
 
 
-def test_shared_subject_coordination_stays_one_claim(extractor: Extractor) -> None:
+def test_short_shared_subject_coordination_stays_one_claim(extractor: Extractor) -> None:
     assert len(claims_of(extractor, "The minister arrived in Seoul and met the president.")) == 1
+
+
+def test_long_shared_subject_coordination_is_two_propositions(extractor: Extractor) -> None:
+    claims = claims_of(
+        extractor,
+        "Acme Corporation cut its annual sales forecast on Monday and announced plans to close "
+        "three of its factories in Ohio.",
+    )
+    assert [c.what.lemma for c in claims] == ["cut", "announce"]
+    assert claims[0].text.endswith("on Monday")  # the second proposition is not in the first
+    assert claims[1].text.startswith("announced plans to close three of its factories")
+    # The second verb shares the first one's subject.
+    assert [e.name for e in claims[1].who][:1] == [e.name for e in claims[0].who][:1]
+    assert claims[0].who
+
+
+def test_causal_clause_with_its_own_subject_is_a_proposition(extractor: Extractor) -> None:
+    claims = claims_of(
+        extractor,
+        "The summit was moved online this week, because the prime minister had tested positive "
+        "for the virus.",
+    )
+    assert len(claims) == 2
+    assert claims[0].text == "The summit was moved online this week"
+    assert claims[1].text.startswith("the prime minister had tested positive")  # no "because"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "He left early because it rained.",  # too short to stand alone
+        "The central bank will raise its main rate again if inflation stays above five percent.",
+    ],
+)
+def test_short_or_conditional_clauses_are_not_split(extractor: Extractor, sentence: str) -> None:
+    assert len(claims_of(extractor, sentence)) == 1
 
 
 # --------------------------------------------------------------------------- polarity and modality

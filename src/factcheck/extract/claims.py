@@ -246,6 +246,7 @@ class ClaimBuilder:
                 if c.pos_ in {"VERB", "AUX"}
                 and any(g.dep_ in {"nsubj", "nsubjpass"} for g in c.children)
             ]
+        heads = heads + _propositions(heads, sent)
         out: list[Clause] = []
         others = heads[1:]
         for i, h in enumerate(heads):
@@ -261,8 +262,83 @@ class ClaimBuilder:
             if i == 0 and others:
                 toks = [t for t in sent if t.i not in drop]
             toks = [t for t in toks if sent.start <= t.i < sent.end]
+            if i > 0:
+                # "because ...", "while ...": the connective is not part of the proposition.
+                toks = [t for t in toks if not (t.dep_ in {"mark", "cc"} and t.head.i == h.i)]
             out.append(Clause(head=base, content=h, tokens=toks, speech=speech))
         return out
+
+
+# Subordinating words that introduce a clause stating a fact of its own ("because for 60 years
+# the alliance has been ..."); temporal and conditional ones ("when", "if") only qualify theirs.
+_OWN_FACT_MARKS = {"because", "since", "although", "though", "while", "whereas"}
+# What a coordinated verb needs to state something by itself ("and vowed to work with Japan").
+_COMPLEMENTS = {"dobj", "xcomp", "ccomp", "attr", "acomp", "oprd", "dative", "prep"}
+# Fewest words a split-off proposition, and what is left of its sentence, must keep.
+_MIN_PROPOSITION_WORDS = 5
+
+
+def _propositions(heads: list[Token], sent: Span) -> list[Token]:
+    """Heads of further propositions in a sentence beyond its independent clauses.
+
+    A verb coordinated with a clause head that shares its subject ("X called A and vowed B"),
+    and an adverbial clause with a subject of its own introduced by a causal or concessive word
+    ("..., because our alliance has been ...") each state a fact that can be matched on its
+    own. A split is made only when both the proposition and what is left of the sentence keep
+    at least `_MIN_PROPOSITION_WORDS` words.
+    """
+    taken = {h.i for h in heads}
+    found: list[Token] = []
+    for h in heads:
+        for c in _conj_chain(h):
+            if (
+                c.i not in taken
+                and c.pos_ == "VERB"
+                and not any(g.dep_ in {"nsubj", "nsubjpass"} for g in c.children)
+                and any(g.dep_ in _COMPLEMENTS for g in c.children)
+            ):
+                found.append(c)
+        for c in h.children:
+            if (
+                c.dep_ == "advcl"
+                and c.pos_ in {"VERB", "AUX"}
+                and any(g.dep_ in {"nsubj", "nsubjpass"} for g in c.children)
+                and any(g.dep_ == "mark" and g.lower_ in _OWN_FACT_MARKS for g in c.children)
+            ):
+                found.append(c)
+    out: list[Token] = []
+    removed: set[int] = set()
+    for c in sorted(found, key=lambda t: t.i):
+        own = {t.i for t in c.subtree} - removed
+        words = sum(1 for t in sent if t.i in own and t.is_alpha)
+        rest = sum(1 for t in sent if t.i not in own and t.i not in removed and t.is_alpha)
+        if words >= _MIN_PROPOSITION_WORDS and rest >= _MIN_PROPOSITION_WORDS:
+            out.append(c)
+            removed |= own
+    return out
+
+
+def _run_around(clause: Clause, toks: list[Token]) -> list[Token]:
+    """The clause's tokens up to the gaps that other propositions left, around its head.
+
+    When a proposition is taken out of the middle or the end of a sentence, what is left is
+    the words around the head, not a span that still runs over the part taken out.
+    """
+    if len(toks) < 2:
+        return toks
+    runs: list[list[Token]] = [[toks[0]]]
+    for t in toks[1:]:
+        if t.i == runs[-1][-1].i + 1 or all(x.is_space for x in t.doc[runs[-1][-1].i + 1 : t.i]):
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    if len(runs) == 1:
+        return toks
+    for anchor in (clause.content.i, clause.head.i):
+        for run in runs:
+            if run[0].i <= anchor <= run[-1].i:
+                return run
+    return toks
 
 
 def _conj_chain(tok: Token) -> list[Token]:
@@ -342,7 +418,7 @@ class _Context:
         doc = self.doc
         s_start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
         s_end = sent.start_char + len(sent.text.rstrip())
-        toks = [t for t in clause.tokens if not t.is_space]
+        toks = _run_around(clause, [t for t in clause.tokens if not t.is_space])
         c_start = min((t.idx for t in toks), default=s_start)
         c_end = max((t.idx + len(t.text) for t in toks), default=s_end)
         clause_text = doc.text[c_start:c_end].strip().rstrip(",;:—–-").strip()
@@ -698,7 +774,13 @@ class _Context:
             for m in self._mentions_in(_core(agent)):
                 if m.entity.kind in {"person", "org", "gpe", "norp"}:
                     who.setdefault(m.entity.id, m.entity)
-        for v in _chain(clause.content, content)[::-1]:
+        chain = _chain(clause.content, content)[::-1]
+        # A verb coordinated with another shares its subject ("X called A and vowed B").
+        up = clause.content
+        while up.dep_ == "conj" and up.head.i != up.i:
+            up = up.head
+            chain.append(up)
+        for v in chain:
             subj = next((c for c in v.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
             if subj is None:
                 continue

@@ -30,8 +30,9 @@ class Agreement(Rule):
         modality class (a hedged, reported or planned claim does not confirm an asserted one),
         no slot conflicts or updates (who, when, where, figures, polarity), and the claim-pair
         verifier's most probable relation for them is "agree", with a probability of at least
-        `min_probability`. Where the verifier did not judge
-        the pair (it is off, or the pair was linked through others), the pair needs instead a
+        `min_probability`. A pair in a group only through
+        others, which the verifier did not judge, links nothing. Where the verifier is off,
+        the pair needs instead a
         similarity of at least `min_similarity` where the matcher recorded one, compatible
         predicates (the same lemma or a synonym, else a similarity of at least
         `paraphrase_similarity`) and, when both name actors, a shared actor (else again
@@ -90,7 +91,7 @@ class Agreement(Rule):
             comp = ctx.comparison(group)
             parent = {c.id: c.id for c in comp.claims}
 
-            linking = [p for p in comp.pairs if self.same_fact(p)]
+            linking = [p for p in comp.pairs if self.same_fact(p, verified=ctx.verified)]
             for p in linking:
                 ra, rb = _find(parent, p.a.id), _find(parent, p.b.id)
                 if ra != rb:
@@ -138,14 +139,20 @@ class Agreement(Rule):
             identity=text_identity(members),
         )
 
-    def same_fact(self, p: PairComparison) -> bool:
-        """Whether a pair states one fact: no conflicts, similar enough, compatible slots."""
+    def same_fact(self, p: PairComparison, *, verified: bool = False) -> bool:
+        """Whether a pair states one fact: no conflicts, similar enough, compatible slots.
+
+        `verified`: the verifier judged the corpus, so a pair it did not judge (two claims
+        that are in one group only through others) states one fact only if it did say so.
+        """
         if p.neutralised or p.conflicts() or p.verdict("quantity") == "update":
             return False
         agree = p.p("agree")
         if agree is not None:
             # The verifier read both texts whole: it outranks the lexical heuristics below.
             return p.relation == "agree" and agree >= float(self.options["min_probability"])
+        if verified:
+            return False
         sim = p.similarity
         if sim is not None and sim < float(self.options["min_similarity"]):
             return False

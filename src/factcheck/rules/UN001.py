@@ -72,7 +72,9 @@ class Unsupported(Rule):
             for pair in ctx.comparison(group).pairs:
                 if ctx.source_of(pair.a.document) == ctx.source_of(pair.b.document):
                     continue  # copies of one source back nothing: they are one finding
-                if agreement.same_fact(pair) or (pair.conflicts() and not pair.neutralised):
+                if agreement.same_fact(pair, verified=ctx.verified) or (
+                    pair.conflicts() and not pair.neutralised
+                ):
                     out.update((pair.a.id, pair.b.id))
         return out
 

@@ -121,6 +121,15 @@ class RuleContext:
         return {c.id: c for c in self.claims}
 
     @cached_property
+    def verified(self) -> bool:
+        """Whether the claim-pair verifier judged this corpus's pairs (it was on)."""
+        return any(
+            p.probabilities is not None
+            for pairs in ([g.pairs for g in self.match.groups] + [self.match.related])
+            for p in pairs
+        )
+
+    @cached_property
     def doc_by_id(self) -> dict[str, Document]:
         return {d.id: d for d in self.documents}
 
