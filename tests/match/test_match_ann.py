@@ -83,16 +83,12 @@ def test_neighbour_pairs_of_tiny_inputs(n: int) -> None:
     assert len(i) == 0
 
 
-@pytest.mark.parametrize(
-    ("n", "nlist", "expected"),
-    [
-        (28_000, 512, 32),  # a sixteenth of the cells
-        (1_000_000, 4096, 256),
-        (50, 2, 16),  # tiny: the caller clips to nlist
-    ],
-)
-def test_default_nprobe_is_a_sixteenth_of_the_cells(n: int, nlist: int, expected: int) -> None:
-    assert ann.default_nprobe(n, nlist) == expected
+def test_probing_more_cells_per_row_finds_more_neighbours() -> None:
+    x = clustered(3000, d=32, seed=2)
+    exact = ann.exact_topk(x, k=5)
+    own_cell = ann.recall_at_k(ann.ann_topk(x, k=5, nprobe=1), exact)
+    assert ann.recall_at_k(ann.ann_topk(x, k=5, nprobe=4), exact) > own_cell
+    assert ann.default_nprobe(len(x), 64) == 16
 
 
 def test_two_index_builds_give_identical_neighbours() -> None:

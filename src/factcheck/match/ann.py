@@ -198,7 +198,8 @@ def ann_topk(
         if len(members) == 0:
             return
         # Rows that probe the same cells side by side, so that a block's union stays small.
-        members = members[np.lexsort(probes[members, 1:][:, ::-1].T)]
+        if probes.shape[1] > 1:
+            members = members[np.lexsort(probes[members, 1:][:, ::-1].T)]
         for lo in range(0, len(members), _JOIN_ROWS):
             rows = members[lo : lo + _JOIN_ROWS]
             cells = np.unique(probes[rows])
