@@ -30,3 +30,12 @@ def test_a_misspelt_code_is_an_attribute_error() -> None:
     # mypy --strict reports it before this; at run time it fails at once, not only when raised.
     with pytest.raises(AttributeError):
         getattr(Errors, "E999")  # noqa: B009
+
+
+def test_an_error_is_one_line_whatever_the_file_name_holds() -> None:
+    # A file name can hold line breaks and a workflow command; the error shown must not.
+    error = InputError.make(Errors.E001, path="bad\n::error file=x::pwned\r.txt")
+    assert str(error) == "bad\\n::error file=x::pwned\\r.txt: path does not exist [E001]"
+    assert "\n" not in str(error) and "\r" not in str(error)
+    leading = InputError.make(Errors.E001, path="::stop-commands::token.txt")
+    assert str(leading) == "./::stop-commands::token.txt: path does not exist [E001]"

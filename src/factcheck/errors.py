@@ -94,6 +94,13 @@ def shown_path(path: str | Path) -> str:
     return raw.decode("utf-8", "backslashreplace")
 
 
+def one_line(text: str) -> str:
+    """`text` as one log line whatever a file name holds: CR and LF shown as \\r and \\n, and
+    a leading `::` (which GitHub Actions reads as a workflow command) shown as `./::`."""
+    text = text.replace("\r", "\\r").replace("\n", "\\n")
+    return "./" + text if text.startswith("::") else text
+
+
 class FactcheckError(Exception):
     """An error a user can act on. `str()` is one line: '<path>: <message> [<code>]'."""
 
@@ -107,7 +114,7 @@ class FactcheckError(Exception):
 
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
-        return f"{where}{self.message} [{self.code}]"
+        return one_line(f"{where}{self.message} [{self.code}]")
 
     @classmethod
     def make(
