@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import ClassVar
 
 import pytest
 
@@ -112,3 +113,48 @@ def test_matching_shows_the_embedding_model_load_as_a_step() -> None:
     lines = out.getvalue().splitlines()
     assert lines[0] == f"Loading the embedding model {embedder.model_id} ..."
     assert lines[2] == "Embedding claims: 2 claims ..."
+
+
+class FakeExtractor:
+    """Records that the pipeline loads it, as a step, before it extracts anything."""
+
+    model_id = "en_fake-1.0"
+    calls: ClassVar[list[str]] = []
+
+    def __init__(self, *, settings: Settings) -> None:
+        del settings
+
+    @staticmethod
+    def describe_model(settings: Settings) -> str:
+        return FakeExtractor.model_id
+
+    def load(self) -> None:
+        self.calls.append("load")
+
+    def extract_many(self, docs):  # type: ignore[no-untyped-def]
+        self.calls.append("extract")
+        for _ in docs:
+            yield []
+
+
+def test_extraction_shows_loading_the_spacy_model_as_a_step_only_when_it_parses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import factcheck.pipeline as pipeline
+    from factcheck.cache import Cache
+
+    monkeypatch.setattr(pipeline, "Extractor", FakeExtractor)
+    FakeExtractor.calls = []
+    out = io.StringIO()
+    docs = [make_document("a", "The ferry resumed on Monday.")]
+    cache = Cache(None)
+    pipeline.extract_claims(docs, settings=Settings(), cache=cache, progress=Progress(stream=out))
+    assert FakeExtractor.calls == ["load", "extract"]
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "Loading the spaCy model en_fake-1.0 ..."
+    assert lines[2] == "Extracting claims: 1 documents ..."
+    # A rerun finds the claims in the cache: no model is loaded, no step is shown.
+    FakeExtractor.calls = []
+    out = io.StringIO()
+    pipeline.extract_claims(docs, settings=Settings(), cache=cache, progress=Progress(stream=out))
+    assert FakeExtractor.calls == ["extract"] and "Loading" not in out.getvalue()

@@ -95,6 +95,10 @@ def extract_claims(
             todo.append(doc)
         else:
             cached[doc.id] = hit
+    if todo:
+        # Loading spaCy takes seconds: a step of its own, so the bar does not sit at 0.
+        with progress.step(f"Loading the spaCy model {extractor.model_id}"):
+            extractor.load()
     with progress.task("Extracting claims", total=len(todo), unit="documents") as advance:
         for doc, claims in zip(todo, extractor.extract_many(todo), strict=True):
             cache.put_claims(keys[doc.id], key_version, claims)

@@ -80,6 +80,10 @@ class Extractor:
             self.model_id = model_id_from_meta(self._nlp.meta)
         return self._nlp
 
+    def load(self) -> None:
+        """Load the spaCy pipeline and the tables now (extraction loads them when first needed)."""
+        self.builder  # noqa: B018 - the property loads them
+
     @property
     def builder(self) -> ClaimBuilder:
         if self._builder is None:
