@@ -265,7 +265,7 @@ def build(
     ECB+ sentences in one event chain are trained on as "agree" only when they are close
     paraphrases (validation keeps them all, to measure how the verifier sees same-event pairs).
     """
-    per_label = fnc_per_label or {"agree": 1400, "discuss": 1000, "unrelated": 600}
+    per_label = fnc_per_label or {"agree": 4000, "discuss": 3000, "unrelated": 1500}
     fnc_train, fnc_val = fnc_pairs(root, encode=encode, top_k=top_k, per_label=per_label, seed=seed)
     emergent = emergent_pairs(root, negatives_per_claim=emergent_negatives, seed=seed)
     em_train = [p for p in emergent if not is_validation(p.group)]

@@ -160,8 +160,8 @@ def test_role_conflict_and_name_variants() -> None:
     )
 
 
-@pytest.mark.parametrize("modality", ["hedged", "reported", "planned"])
-def test_non_asserted_claim_neither_confirms_nor_contradicts(modality: str) -> None:
+@pytest.mark.parametrize("modality", ["hedged", "planned"])
+def test_hedged_or_planned_claim_neither_confirms_nor_contradicts(modality: str) -> None:
     a = claim("a", when=[time("2021-03-16")], polarity="positive")
     b = claim("b", when=[time("2021-03-17")], polarity="negative", modality=modality)
     pair = compare_pair(a, b)
@@ -170,6 +170,22 @@ def test_non_asserted_claim_neither_confirms_nor_contradicts(modality: str) -> N
     assert pair.verdict("polarity") == "compatible"
     same = compare_pair(a, claim("b", when=[time("2021-03-16")], modality=modality))
     assert same.verdict("when") == "compatible"
+
+
+def test_attributed_claim_is_compared_with_an_asserted_one() -> None:
+    # "The ministry said the talks were on the 17th" against "The talks were on the 16th".
+    a = claim("a", when=[time("2021-03-16")], polarity="positive")
+    b = claim("b", when=[time("2021-03-17")], modality="reported")
+    pair = compare_pair(a, b)
+    assert not pair.neutralised
+    assert pair.verdict("when") == "conflict"
+    same = compare_pair(a, claim("b", when=[time("2021-03-16")], modality="reported"))
+    assert same.verdict("when") == "agree"
+
+
+def test_hedged_and_planned_claims_are_not_one_class() -> None:
+    a = claim("a", when=[time("2021-03-16")], modality="hedged")
+    assert compare_pair(a, claim("b", when=[time("2021-03-17")], modality="planned")).neutralised
 
 
 def test_two_hedged_claims_are_compared() -> None:

@@ -27,7 +27,8 @@ class Agreement(Rule):
     What it does:
         Within each matched group, links two claims when they state the same fact: they come
         from different independent sources (syndicated copies count once), have the same
-        modality class (a hedged, reported or planned claim does not confirm an asserted one),
+        modality class (a hedged or planned claim does not confirm one stated as fact, by the
+        writer or attributed to a source),
         no slot conflicts or updates (who, when, where, figures, polarity), and the claim-pair
         verifier's most probable relation for them is "agree", with a probability of at least
         `min_probability`. A pair in a group only through

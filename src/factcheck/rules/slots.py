@@ -434,6 +434,15 @@ def compare_attribution(a: Claim, b: Claim) -> SlotResult:
 # --------------------------------------------------------------------------- pairs and groups
 
 
+# Modalities that state a fact alike: the writer's own assertion and one attributed to a source.
+MODALITY_CLASS: dict[str, str] = {
+    "asserted": "fact",
+    "reported": "fact",
+    "hedged": "hedged",
+    "planned": "planned",
+}
+
+
 def compare_pair(
     a: Claim,
     b: Claim,
@@ -444,9 +453,11 @@ def compare_pair(
 ) -> PairComparison:
     """Compare two claims slot by slot.
 
-    When exactly one of the two claims is asserted (the other hedged, reported or planned), the
-    factual slots (who, role, when, where, quantity, polarity) are neutralised: agree and conflict
-    become "compatible" with a note, so such a pair neither confirms nor contradicts. A figure that
+    When the two claims are of different modality classes (stated as fact, by the writer or
+    attributed to a source; hedged; planned), the factual slots (who, role, when, where,
+    quantity, polarity) are neutralised: agree and conflict become "compatible" with a note, so
+    such a pair neither confirms nor contradicts. An attributed claim ("the ministry said ...")
+    and an asserted one are one class: news attributes nearly everything, also where it confirms. A figure that
     differs between documents with different publication dates is an "update" by the later one.
     """
     options = options or CompareOptions()
@@ -476,7 +487,7 @@ def compare_pair(
             slots["quantity"] = SlotResult(
                 "update", f"{slots['quantity'].note}; {later} is the later report"
             )
-    neutralised = (mod_a == "asserted") != (mod_b == "asserted")
+    neutralised = MODALITY_CLASS[mod_a] != MODALITY_CLASS[mod_b]
     if neutralised:
         for name in FACT_SLOTS:
             r = slots[name]
