@@ -36,7 +36,7 @@ browser:  ## Headless Chromium for the HTML report test (Debian package)
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
-model: $(STAMP)  ## Retrain the claim-pair verifier from ../shared/benchdata (fixed seeds; about 30 min on one core)
+model: $(STAMP)  ## Retrain the claim-pair verifier from ../shared/benchdata (fixed seeds; about 40 min on one core)
 	$(BIN)/python bench/train_verifier.py --out src/factcheck/data/verifier
 
 schemas: $(STAMP)  ## Regenerate schemas/*.schema.json from the models
