@@ -111,7 +111,7 @@ def test_matching_shows_the_embedding_model_load_as_a_step() -> None:
     )
     assert embedder.calls == ["load", "encode"]
     lines = out.getvalue().splitlines()
-    assert lines[0] == f"Loading the embedding model {embedder.model_id} ..."
+    assert lines[0] == "Loading the embedding model all-MiniLM-L6-v2 (onnx-int8) ..."
     assert lines[2] == "Embedding claims: 2 claims ..."
 
 
@@ -152,7 +152,7 @@ def test_extraction_shows_loading_the_spacy_model_as_a_step_only_when_it_parses(
     assert FakeExtractor.calls == ["load", "extract"]
     lines = out.getvalue().splitlines()
     assert lines[0] == "Loading the spaCy model en_fake-1.0 ..."
-    assert lines[2] == "Extracting claims: 1 documents ..."
+    assert lines[2] == "Extracting claims: 1 document ..."
     # A rerun finds the claims in the cache: no model is loaded, no step is shown.
     FakeExtractor.calls = []
     out = io.StringIO()

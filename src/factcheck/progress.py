@@ -88,7 +88,7 @@ class Progress:
     def _lines(self, description: str, *, total: int, unit: str) -> Iterator[Advance]:
         started = last = time.perf_counter()
         done = 0
-        self._say(f"{description}: {total:,} {unit} ...")
+        self._say(f"{description}: {_count(total, unit)} ...")
 
         def advance(n: int) -> None:
             nonlocal done, last
@@ -99,4 +99,9 @@ class Progress:
                 self._say(f"{description}: {done:,} of {total:,} {unit} ({now - started:.0f} s)")
 
         yield advance
-        self._say(f"{description}: {done:,} {unit} in {time.perf_counter() - started:.1f} s")
+        self._say(f"{description}: {_count(done, unit)} in {time.perf_counter() - started:.1f} s")
+
+
+def _count(n: int, unit: str) -> str:
+    """'1,200 documents', '1 document' (units are given in the plural)."""
+    return f"{n:,} {unit[:-1] if n == 1 and unit.endswith('s') else unit}"

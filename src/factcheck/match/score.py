@@ -252,7 +252,8 @@ def match_claims(
         return result
     texts = [c.text for c in claims]
     if embedder.needs_model(texts):
-        with progress.step(f"Loading the embedding model {embedder.model_id}"):
+        model = f"{settings.embedding_model} ({settings.embedding_backend})"
+        with progress.step(f"Loading the embedding model {model}"):
             embedder.load()
     with progress.task("Embedding claims", total=len(claims), unit="claims") as advance:
         vectors = embedder.encode(texts, advance=advance)
@@ -340,7 +341,7 @@ def _verify(
     todo = list(dict.fromkeys(h for h in hashes if h not in known))
     text_of = dict(zip(hashes, pairs, strict=True))
     if todo and not verifier.loaded:
-        with progress.step(f"Loading the claim-pair verifier {verifier.model_id}"):
+        with progress.step("Loading the claim-pair verifier"):
             verifier.load()
     with progress.task("Verifying candidate pairs", total=len(todo), unit="pairs") as step:
         found = verifier.verify([text_of[h] for h in todo], advance=step)
