@@ -130,7 +130,7 @@ _PATTERNS = [
     # Vague plural durations: "recent weeks", "the past few years", "over the years", "for days".
     rf"\b(?:recent|the (?:past|last|next|coming)(?: few| several)?|over the(?: past| last)?(?: few)?) {_PLURAL_UNIT}\b",
     rf"\b(?:in|for|within|after|throughout) {_PLURAL_UNIT}\b(?! of\b)",
-    rf"(?:{_VAGUE_BEFORE}){_PLURAL_UNIT}\b(?! of\b)(?![-'’]\w)",
+    rf"\b(?:{_VAGUE_BEFORE}){_PLURAL_UNIT}\b(?! of\b)(?![-'’]\w)",
     r"\bthe (?:day|week|month|year) (?:before|earlier|previous)\b",
     rf"\b{_PLURAL_UNIT}(?: ago\b|-long\b|(?= (?:later|earlier|in the making)\b))",
     r"\b\d{4}-\d{2}-\d{2}\b",
