@@ -385,6 +385,7 @@ class _Context:
         self._sent_index = {s.start: i for i, s in enumerate(sents)}
         self._quote_starts = [a for a, _ in quotes]
         self._quote_reach = list(itertools.accumulate((b for _, b in quotes), max))
+        self._mention_starts: list[int] | None = None  # built on the first pronoun
         # Time expressions of each sentence, and what the text had named before it ("the day",
         # "that year" refer to it); filled in document order on first use.
         self._found: dict[int, list[Found]] = {}
@@ -716,13 +717,22 @@ class _Context:
             role=role,
         )
 
+    def mentions_between(self, start: int, end: int) -> list[Mention]:
+        """The mentions that start in [start, end), in document order (by bisection: the
+        mentions are sorted by start, and a scan of all of them per pronoun was quadratic)."""
+        if self._mention_starts is None:
+            self._mention_starts = [m.start for m in self.ents.mentions]
+        lo = bisect.bisect_left(self._mention_starts, start)
+        hi = bisect.bisect_left(self._mention_starts, end, lo)
+        return self.ents.mentions[lo:hi]
+
     def resolve_pronoun(self, tok: Token) -> list[Entity]:
         """Persons a pronoun refers to, when exactly one candidate precedes it in the paragraph."""
         para = self.paragraph_start(tok.idx)
         if tok.lower_ in PRONOUNS_SING:
             ids: dict[str, Mention] = {}
-            for m in self.ents.mentions:
-                if m.entity.kind == "person" and para <= m.start < tok.idx:
+            for m in self.mentions_between(para, tok.idx):
+                if m.entity.kind == "person":
                     ids[m.entity.id] = m
             if len(ids) != 1:
                 return []
@@ -739,9 +749,7 @@ class _Context:
         if prev is None or prev.start_char < para:
             return []
         persons = [
-            m
-            for m in self.ents.mentions
-            if m.entity.kind == "person" and prev.start_char <= m.start < tok.idx
+            m for m in self.mentions_between(prev.start_char, tok.idx) if m.entity.kind == "person"
         ]
         distinct = {m.entity.id: m for m in persons}
         if len(distinct) < 2:
