@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -190,10 +190,42 @@ class Found:
     text: str
 
 
+# Every time expression holds one of these within its first `_REACH` characters: a digit, or the
+# start of a word of month, day, unit, season, part of day or time. Trying the patterns only at the
+# word starts just before such a piece gives what trying them everywhere would (the long
+# alternation is the costly part of extraction's time step), at a fraction of the cost.
+_TRIGGER = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|day"
+    r"|dai|week|month|year|decade|centur|hour|minute|second|fortnight|quarter|season|spring"
+    r"|summer|autumn|fall|winter|morning|afternoon|evening|night|today|tonight|tomorrow"
+    r"|yesterday|now|current|recent|past|future|soon|present|term|time|annu)",
+    re.IGNORECASE,
+)
+_WORD_START = re.compile(r"(?<!\w)\w")
+_REACH = 64
+
+
+def _matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of `_DETECT.finditer(text)`, tried only at word starts near a trigger."""
+    pos = 0  # end of the last match: matches do not overlap
+    tried = 0  # word starts before this have been tried already
+    for t in _TRIGGER.finditer(text):
+        if t.start() < max(pos, tried):
+            continue
+        lo = max(pos, tried, t.start() - _REACH)
+        for w in _WORD_START.finditer(text, lo, t.start() + 1):
+            m = _DETECT.match(text, w.start())
+            if m is not None and m.end() > m.start():
+                yield m
+                pos = m.end()
+                break
+        tried = max(tried, t.start() + 1)
+
+
 def find_time_expressions(text: str, *, offset: int = 0) -> list[Found]:
     """Non-overlapping time expressions in `text`, leftmost-longest; offsets shifted by `offset`."""
     out: list[Found] = []
-    for m in _DETECT.finditer(text):
+    for m in _matches(text):
         raw = m.group()
         start, end = m.start(), m.end()
         # Leading prepositions are context, not part of the expression (TIMEX3 leaves them out).
