@@ -366,3 +366,20 @@ def test_no_durations_from_ages_or_measures(sentence: str) -> None:
 )
 def test_detection_edges(sentence: str, expected: list[tuple[str, str]]) -> None:
     assert _values(sentence) == expected
+
+
+def test_windowed_detection_finds_what_the_full_scan_finds() -> None:
+    """Trying the patterns only near trigger words must not lose or change any match."""
+    from factcheck.extract import timex
+
+    text = (
+        "Less than three and a half consecutive days after the vote, and over the years since "
+        "the 1957-58 season, the port reopened at 15:00 GMT Saturday. Q3 results came in the "
+        "second half of 2020; the same period of the last year was weaker. Nowadays trading "
+        "opens every morning and closes twice a year for a fortnight. It took days, then weeks. "
+        + "No time word here at all, only plain prose about a harbour and its cranes. " * 3
+        + "The market rose on Mondays in May, and mid-2011 it fell for the time being."
+    )
+    full = [(m.start(), m.end()) for m in timex._DETECT.finditer(text) if m.end() > m.start()]
+    assert [(m.start(), m.end()) for m in timex._matches(text)] == full
+    assert len(full) >= 12
