@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 _os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 if TYPE_CHECKING:
-    from .api import CheckResult, check
+    from .api import CheckResult, check, stance
     from .errors import ConfigError, ExitCode, FactcheckError, InputError
     from .models import (
         Claim,
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 _EXPORTS: dict[str, str] = {
     "CheckResult": "api",
     "check": "api",
+    "stance": "api",
     "ConfigError": "errors",
     "ExitCode": "errors",
     "FactcheckError": "errors",
@@ -69,6 +70,7 @@ __all__ = [
     "__version__",
     "check",
     "load_settings",
+    "stance",
 ]
 
 

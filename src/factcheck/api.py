@@ -5,14 +5,17 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, Unpack
 
 from pydantic import PrivateAttr
 
 from .models import Document, Report, Review, Severity
 from .settings import Settings, load_settings
 
-__all__ = ["CheckResult", "OutputFormat", "SettingOverrides", "check"]
+if TYPE_CHECKING:
+    from .match.stance import Stance
+
+__all__ = ["CheckResult", "OutputFormat", "SettingOverrides", "check", "stance"]
 
 OutputFormat = Literal["md", "html", "csv", "json"]
 _SUFFIXES: dict[str, OutputFormat] = {
@@ -177,3 +180,70 @@ def check(
     out._documents = list(result.documents)
     out._context_chars = settings.report_context_chars
     return out
+
+
+def stance(
+    claim: str,
+    document: str,
+    *,
+    top_k: int = 3,
+    settings: Settings | None = None,
+) -> Stance:
+    """How a document's text stands towards a claim: agree, conflict, discuss or unrelated.
+
+    The claim and the document are extracted as a run extracts them; the verifier reads the
+    claim against the `top_k` claims of the document nearest to it (in document order), and
+    the fitted combination (`bench/fit_stance.py`) weighs its verdict with the slot evidence:
+    the claim's modality, a negation on one side only, a slot in conflict.
+    """
+    from .extract import Extractor
+    from .match.embed import Embedder
+    from .match.stance import Stance, evidence_text, load_stance_model
+    from .match.verify import load_verifier
+    from .models import Claim, Predicate
+
+    settings = settings or Settings()
+    if not claim.strip():
+        raise ValueError("stance() needs a claim with some text")
+    docs = [_text_document("claim", claim), _text_document("document", document)]
+    found = list(Extractor(settings=settings).extract_many(docs))
+    head_claims, body = found[0], found[1]
+    span = docs[0].locate(0, len(claim))
+    head = (
+        head_claims[0].model_copy(update={"text": claim})
+        if head_claims
+        else Claim(
+            id="claim:0",
+            document="claim",
+            text=claim,
+            sentence=claim,
+            span=span,
+            what=Predicate(lemma=""),
+        )
+    )
+    model = load_stance_model()
+    if not body:
+        return Stance(label="unrelated", probabilities={"unrelated": 1.0}, evidence=())
+    vectors = Embedder(settings=settings).encode([claim, *(c.text for c in body)])
+    ranked = sorted(
+        range(len(body)), key=lambda i: (-float(vectors[0] @ vectors[i + 1]), body[i].span.start)
+    )
+    evidence = [body[i] for i in ranked[:top_k]]
+    verifier = load_verifier("builtin" if settings.verifier == "off" else settings.verifier)
+    (verdict,) = verifier.verify([(claim, evidence_text(evidence))])
+    return model.stance(head, evidence, verdict)
+
+
+def _text_document(doc_id: str, text: str) -> Document:
+    import hashlib
+
+    return Document(
+        id=doc_id,
+        path=f"{doc_id}.txt",
+        format="txt",
+        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        encoding="utf-8",
+        characters=len(text),
+        text=text,
+        original=text,
+    )
