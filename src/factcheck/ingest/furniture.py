@@ -130,7 +130,9 @@ def credit(line: str) -> tuple[int, str] | None:
     """Where a trailing photo credit starts in `line`, and whether the whole line is a caption.
 
     Returns (start, reason): reason 'photo caption' when what precedes the credit is a short
-    label (drop the line), 'photo credit' when it is a statement (drop only the credit).
+    label (drop the line), 'photo credit' when it is a statement (drop only the credit); None
+    when there is no credit, or when the label names an office holder ("Secretary of State
+    Jane Doe."): that line is a caption claim, kept whole for the claim layer to read as one.
     """
     m = _CREDIT.search(line)
     if not m:
@@ -158,7 +160,7 @@ def names_office(text: str) -> bool:
 
     tables = load_tables()
     return any(
-        not (t := tables.title(m.group())) or not t.generic
+        (t := tables.title(m.group())) is not None and not t.generic
         for m in tables.title_regex.finditer(text)
     )
 
