@@ -46,7 +46,8 @@ def test_backends_module_does_not_import_torch() -> None:
 
 @pytest.mark.slow
 def test_a_cold_int8_run_imports_no_torch(tmp_path: Path) -> None:
-    """Once the ONNX export exists, a run that parses, embeds and verifies needs no PyTorch."""
+    """Once the ONNX export exists, a run that parses, embeds and verifies needs no PyTorch;
+    a rerun over its cache loads no model at all."""
     from factcheck.match.backends import load_encoder, resolve_model_path
     from factcheck.settings import Settings
 
@@ -70,3 +71,6 @@ def test_a_cold_int8_run_imports_no_torch(tmp_path: Path) -> None:
     loaded = _loaded(setup, (*HEAVY, *RUNTIME), timeout=600)
     assert (out / "report.json").is_file()
     assert sorted(loaded) == ["onnxruntime", "pydantic", "spacy", "tokenizers"], loaded
+    # Again over the same cache: everything comes from it, so no model and no claim layer loads.
+    loaded = _loaded(setup, (*HEAVY, *RUNTIME, "factcheck.extract.claims"), timeout=600)
+    assert loaded == ["pydantic"], loaded

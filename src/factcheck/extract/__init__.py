@@ -27,16 +27,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..models import Claim, Document
 from ..settings import Settings
 from .aliases import Tables, load_tables
-from .claims import ClaimBuilder
 from .corpus import link_entities
-from .entities import EntityLinker
 from .nlp import describe_model, load_pipeline, model_id_from_meta, parse
-from .timex import find_time_expressions, normalise_time
+
+if TYPE_CHECKING:
+    from .claims import ClaimBuilder
+    from .timex import find_time_expressions, normalise_time
 
 # Bump whenever the claims produced for the same text change: it is part of the cache key.
 EXTRACTOR_VERSION = "8"
@@ -56,6 +57,15 @@ __all__ = [
     "link_entities",
     "normalise_time",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The time expression functions live in .timex, imported on first use (see `builder`).
+    if name in ("find_time_expressions", "normalise_time"):
+        from . import timex
+
+        return getattr(timex, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Extractor:
@@ -87,6 +97,11 @@ class Extractor:
     @property
     def builder(self) -> ClaimBuilder:
         if self._builder is None:
+            # Imported here: the claim layer and its word lists (a third of a second) load only
+            # when a document is extracted, never in a run whose claims all come from the cache.
+            from .claims import ClaimBuilder
+            from .entities import EntityLinker
+
             tables = load_tables(self.settings.aliases)
             self._builder = ClaimBuilder(tables, EntityLinker(tables, self.nlp))
         return self._builder
