@@ -64,6 +64,18 @@ def test_output_depends_on_the_pair_only(verifier: Verifier) -> None:
     assert threaded[: len(PAIRS)] == list(reversed(alone))
 
 
+def test_a_claim_longer_than_the_input_is_judged_not_a_crash(verifier: Verifier) -> None:
+    # Keeping the claim whole and cutting only the evidence is impossible here: the tokenizer
+    # raised "Sequence to truncate too short"; such a pair is cut from its longer side instead.
+    long_claim = " ".join(
+        f"The committee approved budget line {i} for the new bridge." for i in range(40)
+    )
+    (verdict,) = verifier.verify([(long_claim, "The bridge budget was approved.")])
+    assert sum(verdict.probabilities) == pytest.approx(1.0, abs=1e-3)
+    (again,) = verifier.verify([(long_claim, "The bridge budget was approved.")])
+    assert again == verdict
+
+
 def test_unrelated_texts_are_not_the_same_fact(verifier: Verifier) -> None:
     (verdict,) = verifier.verify([PAIRS[2]])
     assert verdict.relation in ("unrelated", "different")

@@ -72,6 +72,7 @@ class Verifier:
         self.workers = max(1, workers)
         self.model_id = _digest(folder)
         self._runtime: tuple[Any, list[str], Any] | None = None
+        self._longest: Any = None
         self._lock = threading.Lock()
 
     @property
@@ -109,6 +110,12 @@ class Verifier:
                 tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
                 tokenizer.no_padding()
                 tokenizer.enable_truncation(max_length=self.max_length, strategy="only_second")
+                # A claim longer than the whole input cannot keep itself whole and cut only
+                # the evidence: such a pair is cut from the longer side instead.
+                longest = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+                longest.no_padding()
+                longest.enable_truncation(max_length=self.max_length, strategy="longest_first")
+                self._longest = longest
                 self._runtime = (session, [i.name for i in session.get_inputs()], tokenizer)
             return self._runtime
 
@@ -142,7 +149,11 @@ class Verifier:
     def _one(
         self, session: Any, names: list[str], tokenizer: Any, claim: str, evidence: str
     ) -> Verdict:
-        enc = tokenizer.encode(" ".join(claim.split()), " ".join(evidence.split()))
+        first, second = " ".join(claim.split()), " ".join(evidence.split())
+        try:
+            enc = tokenizer.encode(first, second)
+        except Exception:  # tokenizers: "Sequence to truncate too short to respect max_length"
+            enc = self._longest.encode(first, second)
         columns = {
             "input_ids": np.array([enc.ids], dtype=np.int64),
             "attention_mask": np.array([enc.attention_mask], dtype=np.int64),
