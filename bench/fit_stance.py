@@ -32,24 +32,12 @@ from factcheck.extract import Extractor
 from factcheck.match.embed import Embedder
 from factcheck.match.stance import FEATURES, FILE, STANCES, evidence_text, features
 from factcheck.match.verify import LABELS, load_verifier
-from factcheck.models import Claim, Document, Predicate
+from factcheck.models import Claim, Predicate
 from factcheck.settings import Settings
+from fnc1_util import make_document
 from verifier_data import DATA, emergent_pairs, fnc_score, is_validation, macro_f1, norm
 
 TO_FNC = {"agree": "agree", "conflict": "disagree", "discuss": "discuss", "unrelated": "unrelated"}
-
-
-def document(doc_id: str, text: str) -> Document:
-    return Document(
-        id=doc_id,
-        path=f"{doc_id}.txt",
-        format="txt",
-        content_hash="0" * 64,
-        encoding="utf-8",
-        characters=len(text),
-        text=text,
-        original=text,
-    )
 
 
 def fnc_rows(root: Path) -> list[tuple[str, str, str]]:
@@ -116,9 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if is_validation(p.group)
     ]
     texts = sorted({h for h, _, _ in rows} | {p.claim for p in em} | {p.evidence for p in em})
-    docs = [document(f"t{i}", t) for i, t in enumerate(texts)]
+    docs = [make_document(f"t{i}", t) for i, t in enumerate(texts)]
     body_ids = sorted({b for _, b, _ in rows})
-    docs += [document(f"body{b}", bodies[b]) for b in body_ids]
+    docs += [make_document(f"body{b}", bodies[b]) for b in body_ids]
     claims_of: dict[str, list[Claim]] = {}
     for doc, found in zip(docs, extractor.extract_many(docs), strict=True):
         claims_of[doc.id] = found
@@ -135,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 document=text_id[text],
                 text=text,
                 sentence=text,
-                span=document("x", text).locate(0, len(text)),
+                span=make_document("x", text).locate(0, len(text)),
                 what=Predicate(lemma=""),
             )
         return base.model_copy(update={"text": text})

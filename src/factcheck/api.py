@@ -197,6 +197,7 @@ def stance(
     the claim's modality, a negation on one side only, a slot in conflict.
     """
     from .extract import Extractor
+    from .ingest import document_from_text
     from .match.embed import Embedder
     from .match.stance import Stance, evidence_text, load_stance_model
     from .match.verify import load_verifier
@@ -205,7 +206,10 @@ def stance(
     settings = settings or Settings()
     if not claim.strip():
         raise ValueError("stance() needs a claim with some text")
-    docs = [_text_document("claim", claim), _text_document("document", document)]
+    docs = [
+        document_from_text(claim, id="claim", settings=settings),
+        document_from_text(document, id="document", settings=settings),
+    ]
     found = list(Extractor(settings=settings).extract_many(docs))
     head_claims, body = found[0], found[1]
     span = docs[0].locate(0, len(claim))
@@ -232,18 +236,3 @@ def stance(
     verifier = load_verifier("builtin" if settings.verifier == "off" else settings.verifier)
     (verdict,) = verifier.verify([(claim, evidence_text(evidence))])
     return model.stance(head, evidence, verdict)
-
-
-def _text_document(doc_id: str, text: str) -> Document:
-    import hashlib
-
-    return Document(
-        id=doc_id,
-        path=f"{doc_id}.txt",
-        format="txt",
-        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        encoding="utf-8",
-        characters=len(text),
-        text=text,
-        original=text,
-    )
