@@ -10,6 +10,7 @@ from ..models import (
     KIND_ORDER,
     Claim,
     ClaimOutcome,
+    ClaimPlace,
     Document,
     Finding,
     GeneratedWith,
@@ -74,13 +75,6 @@ def related_pairs(match: MatchResult, claims: Sequence[Claim]) -> list[RelatedPa
     return sorted(out, key=lambda r: [(e.document, e.start, e.claim) for e in r.evidence])
 
 
-_PLACE_OF_KIND = {
-    "discrepancy": "discrepancy",
-    "agreement": "agreement",
-    "unsupported": "unsupported",
-}
-
-
 def claim_outcomes(
     claims: Sequence[Claim],
     findings: Sequence[Finding],
@@ -114,8 +108,9 @@ def claim_outcomes(
     for claim in sorted(claims, key=lambda c: (c.document, c.span.start, c.id)):
         held = holder.get(claim.id)
         note: str | None = None
+        place: ClaimPlace
         if held is not None:
-            place = _PLACE_OF_KIND[held.kind]
+            place = held.kind  # a finding's kind names the place its claims end in
         elif claim.id in nearest:
             _, other, pair = nearest[claim.id]
             place = "related"
@@ -134,7 +129,7 @@ def claim_outcomes(
                 claim=claim.id,
                 document=claim.document,
                 line=claim.span.line,
-                place=place,  # type: ignore[arg-type]
+                place=place,
                 finding=held.fingerprint if held is not None else None,
                 note=note,
             )
