@@ -10,6 +10,7 @@ from rich.console import Console
 
 from factcheck.gate.annotations import github_annotation
 from factcheck.gate.evaluate import evaluate
+from factcheck.gate.sarif import to_sarif
 from factcheck.gate.summary import json_summary, markdown_summary
 from factcheck.models import Report, SlotComparison
 from factcheck.review.session import ReviewSession
@@ -69,6 +70,16 @@ def test_gate_lines_annotations_and_summary_name_sources_and_say_durations(
     # JSON is for tools: the ids and ISO values stay.
     summary = json_summary(evaluate(report, reviews=reviews_of()), rule="r")
     assert [f["message"] for f in summary["findings"]] == [MESSAGE]  # type: ignore[attr-defined]
+
+
+def test_sarif_messages_read_like_the_plain_text(report: Report) -> None:
+    gate = evaluate(report, reviews=reviews_of())
+    (result,) = to_sarif(report, gate)["runs"][0]["results"]
+    assert result["message"]["text"] == READABLE
+    related = [r["message"]["text"] for r in result["relatedLocations"]]
+    assert related == ["Seventy years of the treaty: " + SENTENCE.format(70)]
+    # The ids stay where tools read them.
+    assert result["properties"]["documents"] == ["a", "b"]
 
 
 def test_review_screen_names_sources_and_says_values(report: Report, tmp_path: Path) -> None:

@@ -120,7 +120,9 @@ def _result(item: GateItem, rule_index: dict[str, int], review_note: str | None)
         "ruleIndex": rule_index[f.rule],
         "level": _level(f.severity),
         "kind": "fail",
-        "message": {"text": f.message},
+        # What a reader sees in code scanning: sources by name, values in words (as the plain
+        # text and annotations show them); the ids and ISO values stay in properties and JSON.
+        "message": {"text": item.message},
         "partialFingerprints": {"factcheck/v1": f.fingerprint},
         "properties": {
             "kind": f.kind,
@@ -138,7 +140,7 @@ def _result(item: GateItem, rule_index: dict[str, int], review_note: str | None)
     for n, (ev, loc) in enumerate(item.related):
         entry = _location(loc, ev) if loc is not None else {}
         entry["id"] = n
-        entry["message"] = {"text": f"{ev.document}: {ev.text}"}
+        entry["message"] = {"text": f"{item.name_of(ev.document)}: {ev.text}"}
         related.append(entry)
     if related:
         result["relatedLocations"] = related
