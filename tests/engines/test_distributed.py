@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import os
 import random
 import secrets
@@ -23,6 +24,7 @@ from factcheck.engines.distributed import DistributedError, plan_work, run_distr
 from factcheck.ingest import load_documents
 from factcheck.models import Claim, Predicate, Span
 from factcheck.pipeline import document_key
+from factcheck.progress import Progress
 from factcheck.settings import Settings
 
 # Ray's own deprecation notices (raised inside ray.*) are not ours to fix.
@@ -279,11 +281,29 @@ def test_local_ray_instance_without_address_matches_local(
     write_corpus(corpus, documents=12, seed=11)
     local = run([corpus], settings=Settings(use_cache=False), output=tmp_path / "local")
     # use_cache=False still works: the engine hands results over through a throwaway cache.
+    shown = io.StringIO()
     distributed = run_distributed(
         [corpus],
         settings=Settings(use_cache=False, ray_workers=1, ray_batch_documents=4),
         output=tmp_path / "ray",
+        progress=Progress(stream=shown),
     )
+    # Progress on a non-terminal: starting Ray and the workers' model loading are steps of
+    # their own, each done before the extraction count starts (as in a local run).
+    lines = shown.getvalue().splitlines()
+    loading = (
+        "Loading the spaCy model en_core_web_sm-3.8.0 and the embedding model "
+        "all-MiniLM-L6-v2 (onnx-int8) on 1 Ray worker"
+    )
+    assert lines[:5] == [
+        "Starting Ray (1 CPU) ...",
+        lines[1],
+        f"{loading} ...",
+        lines[3],
+        "Extracting on Ray: 12 documents ...",
+    ]
+    assert lines[1].startswith("Starting Ray (1 CPU): done in ")
+    assert lines[3].startswith(f"{loading}: done in ")
     assert distributed.cache_stats["ray_documents"] == 12
     assert distributed.cache_stats["ray_workers"] == 1
     assert _report_bytes(distributed, tmp_path / "ray") == _report_bytes(local, tmp_path / "local")

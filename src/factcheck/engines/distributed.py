@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import secrets
 import tempfile
+import threading
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -15,6 +17,7 @@ from typing import Any
 
 from ..cache import Cache, open_cache
 from ..errors import Errors, ExitCode, FactcheckError
+from ..extract import Extractor
 from ..ingest import load_corpus
 from ..models import Document
 from ..pipeline import RunResult, document_key
@@ -87,7 +90,9 @@ class DocumentBatchWorker:
     with a busy timeout lets several processes on one machine write to it at once.
     """
 
-    def __init__(self, settings_data: dict[str, Any], output: str | None) -> None:
+    def __init__(
+        self, settings_data: dict[str, Any], output: str | None, ready: Any = None
+    ) -> None:
         for key, value in _OFFLINE_ENV.items():
             os.environ.setdefault(key, value)
         from ..match.embed import Embedder
@@ -95,10 +100,16 @@ class DocumentBatchWorker:
         self.settings = Settings.model_validate(settings_data)
         self._stack = ExitStack()
         self.cache = self._stack.enter_context(open_cache(self.settings, output=output))
-        # Both models load lazily on first use and then stay: spaCy in the extractor's
-        # per-process pipeline cache, the sentence encoder in this embedder.
         self.embedder = Embedder(settings=self.settings, cache=self.cache)
         self.version = claims_cache_version(self.settings)
+        # Both models load now and then stay (spaCy in the extractor's per-process pipeline
+        # cache, the sentence encoder in this embedder): the driver was sent only documents
+        # that need them, and it shows the loading as a step of its own until `ready` (a Ray
+        # queue) has heard from every worker.
+        Extractor(settings=self.settings).load()
+        self.embedder.load()
+        if ready is not None:
+            ready.put(os.getpid())
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
         from ..ingest import read_document
@@ -175,24 +186,33 @@ def _private_token() -> None:
 
 
 @contextmanager
-def _ray_session(ray: Any, *, address: str | None, settings: Settings) -> Iterator[int]:
+def _ray_session(
+    ray: Any, *, address: str | None, settings: Settings, progress: Progress
+) -> Iterator[int]:
     """Connect to (or start) Ray; yields the number of worker actors to run."""
     for key, value in _OFFLINE_ENV.items():
         os.environ.setdefault(key, value)
     started = False
     if not ray.is_initialized():
         runtime_env = {"env_vars": dict(_OFFLINE_ENV)}
+        cpus = settings.ray_workers or os.cpu_count() or 1
+        what = (
+            f"Connecting to Ray at {address}"
+            if address
+            else f"Starting Ray ({cpus} CPU{'s' if cpus != 1 else ''})"
+        )
         try:
-            if address is None:
-                _private_token()
-                ray.init(
-                    num_cpus=settings.ray_workers or os.cpu_count() or 1,
-                    include_dashboard=False,
-                    log_to_driver=False,
-                    runtime_env=runtime_env,
-                )
-            else:
-                ray.init(address=address, log_to_driver=False, runtime_env=runtime_env)
+            with progress.step(what):
+                if address is None:
+                    _private_token()
+                    ray.init(
+                        num_cpus=cpus,
+                        include_dashboard=False,
+                        log_to_driver=False,
+                        runtime_env=runtime_env,
+                    )
+                else:
+                    ray.init(address=address, log_to_driver=False, runtime_env=runtime_env)
         except (ConnectionError, RuntimeError, ValueError) as exc:
             raise DistributedError.make(
                 Errors.E081, path=address or "local Ray", detail=str(exc).splitlines()[0]
@@ -225,11 +245,15 @@ def _run_batches(
     # Small runs get smaller batches so that every worker has something to do.
     size = max(1, min(settings.ray_batch_documents, -(-len(items) // workers)))
     blocks = max(1, -(-len(items) // size))
+    from ray.util.queue import Queue
+
+    ready = Queue()
     dataset = ray.data.from_items(items, override_num_blocks=blocks).map_batches(
         DocumentBatchWorker,
         fn_constructor_kwargs={
             "settings_data": settings.model_dump(mode="json"),
             "output": str(output) if output is not None else None,
+            "ready": ready,
         },
         batch_size=size,
         batch_format="numpy",
@@ -237,19 +261,67 @@ def _run_batches(
         num_cpus=1,
     )
     stats = {"extracted": 0, "claims": 0, "errors": 0}
-    with progress.task("Extracting on Ray", total=len(items), unit="documents") as advance:
-        try:
-            for row in dataset.iter_rows():
+    rows: queue.Queue[Any] = queue.Queue()
+    _pump(dataset, rows)
+    models = (
+        f"the spaCy model {Extractor.describe_model(settings)} and the embedding model "
+        f"{settings.embedding_model} ({settings.embedding_backend})"
+    )
+    try:
+        # The workers load their models before their first batch: a step of its own, as in a
+        # local run, so the bar below does not sit at 0 meanwhile.
+        on = f"{workers} Ray worker{'s' if workers != 1 else ''}"
+        with progress.step(f"Loading {models} on {on}"):
+            _wait_ready(ready, workers, rows)
+        with progress.task("Extracting on Ray", total=len(items), unit="documents") as advance:
+            while (row := rows.get()) is not _END:
+                if isinstance(row, BaseException):
+                    raise row
                 stats["extracted"] += int(row["extracted"])
                 stats["claims"] += int(row["claims"])
                 if row["error"]:
                     stats["errors"] += 1
                     log.warning("%s", row["error"])
                 advance(1)
-        except ray.exceptions.RayError as exc:
-            detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-            raise DistributedError.make(Errors.E082, path="--engine ray", detail=detail) from None
+    except ray.exceptions.RayError as exc:
+        detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        raise DistributedError.make(Errors.E082, path="--engine ray", detail=detail) from None
+    finally:
+        ready.shutdown()
     return stats
+
+
+_END = object()  # the last item `_pump` puts
+
+
+def _pump(dataset: Any, rows: queue.Queue[Any]) -> None:
+    """Iterate the dataset in a thread (which starts its execution) and put each row, then the
+    exception that stopped it or `_END`, into `rows`, so the caller can wait on other things."""
+
+    def pump() -> None:
+        try:
+            for row in dataset.iter_rows():
+                rows.put(row)
+        except BaseException as exc:  # handed to the caller, which raises it
+            rows.put(exc)
+        else:
+            rows.put(_END)
+
+    threading.Thread(target=pump, name="factcheck-ray-rows", daemon=True).start()
+
+
+def _wait_ready(ready: Any, workers: int, rows: queue.Queue[Any]) -> None:
+    """Until every worker has put its word in `ready` (models loaded), or a row, an error or
+    the end arrived first (a worker that failed to start never says it is ready)."""
+    from ray.util.queue import Empty
+
+    heard = 0
+    while heard < workers and rows.empty():
+        try:
+            ready.get(timeout=0.2)
+        except Empty:
+            continue
+        heard += 1
 
 
 def run_distributed(
@@ -298,7 +370,9 @@ def run_distributed(
         workers = 0
         if plan.todo:
             todo = [Path(doc.path).resolve() for doc in plan.todo]
-            with _ray_session(ray, address=address, settings=run_settings) as workers:
+            with _ray_session(
+                ray, address=address, settings=run_settings, progress=progress
+            ) as workers:
                 workers = min(workers, len(todo))
                 stats = _run_batches(
                     ray,
