@@ -520,6 +520,21 @@ def test_tense_chooses_the_coming_or_the_past_weekday(extractor: Extractor) -> N
     assert future.modality == "planned"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        # A participle after a modal or a present auxiliary is no past tense: the nearest May.
+        ("The sale of the ferry line should be completed in May.", "2021-05"),
+        ("The new terminal is expected to be finished in May.", "2021-05"),
+        ("The old terminal was closed in May.", "2020-05"),
+    ],
+)
+def test_a_modal_passive_is_not_read_as_past(
+    extractor: Extractor, sentence: str, value: str
+) -> None:
+    assert one(extractor, sentence).when[0].value == value
+
+
 def test_document_without_date_leaves_relative_times_unresolved(extractor: Extractor) -> None:
     c = one(
         extractor,

@@ -214,6 +214,9 @@ def test_durations_and_anchored_dates_follow_the_signal_word(
         ("Tourism has grown over the years.", [("over the years", "PXY")]),
         ("The storm hit the coast years ago.", [("years ago", "PAST_REF")]),
         ("A weeks-long strike ended.", [("weeks-long", "PXW")]),
+        # Decades are counted in years (ISO 8601 has no decade unit; D is a day).
+        ("A decades-long feud ended.", [("decades-long", "PXY")]),
+        ("The mill stood idle for decades.", [("decades", "PXY")]),
     ],
 )
 def test_vague_plural_durations(sentence: str, expected: list[tuple[str, str]]) -> None:
@@ -294,6 +297,36 @@ def test_the_previous_year_counts_from_the_year_the_text_named() -> None:
 def test_same_period_last_year_moves_the_reference_back_a_year() -> None:
     got = _values("Sales rose in February from the same period last year.")
     assert got == [("February", "2021-02"), ("the same period last year", "2020-02")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dct", "expected"),
+    [
+        # March 2009 ends on a Tuesday: its last week is the one of 23-29 March (W13).
+        (
+            "Sales rebounded in the last week of March.",
+            dt.date(2009, 4, 1),
+            [("the last week of March", "2009-W13")],
+        ),
+        # June 2021 starts on a Tuesday: its first week is the one of 31 May - 6 June (W22).
+        (
+            "The fair opens in the first week of June 2021.",
+            DCT,
+            [("the first week of June 2021", "2021-W22")],
+        ),
+        (
+            "Crews worked through the second week of January.",
+            DCT,
+            [("the second week of January", "2021-W02")],
+        ),
+    ],
+)
+def test_a_numbered_week_of_a_month(
+    sentence: str, dct: dt.date, expected: list[tuple[str, str]]
+) -> None:
+    assert _values(sentence, dct=dct) == expected
+    (t,) = resolve_sentence(find_time_expressions(sentence), ["past"], dct=None)[0]
+    assert t.resolved == expected[0][0].endswith("2021") and t.granularity == "week"
 
 
 @pytest.mark.parametrize(

@@ -118,3 +118,65 @@ def test_real_extraction_of_an_undated_and_a_dated_report(extractor) -> None:  #
     assert not a.when[0].resolved and b.when[0].value == "2021-03-16"
     (out, _) = anchor_undated([a, b], [_group(a, b)], [undated, dated])
     assert (out.when[0].value, out.when[0].anchor) == ("2021-03-16", "inferred")
+
+
+def test_yesterday_and_today_count_from_a_reference_date_the_sources_give() -> None:
+    # "yesterday" grouped with a dated "March 16" says the blog was written on 17 March.
+    yesterday = _claim("blog", "yesterday", None)
+    today = _claim("blog", "today", None, index=1)
+    dated = make_claim("wire", when=[normalise_time("March 16, 2021", dct=None)])
+    docs = [_doc("blog", None), _doc("wire", dt.date(2021, 3, 18))]
+    out = anchor_undated([yesterday, today, dated], [_group(yesterday, dated)], docs)
+    assert [(c.when[0].value, c.when[0].anchor) for c in out[:2]] == [
+        ("2021-03-16", "inferred"),
+        ("2021-03-17", "inferred"),
+    ]
+    assert out[0].when[0].inferred_from == "wire:0"
+    assert out[0].when[0].relative == "yesterday"
+    assert slot_value(out[1], "when") == "2021-03-17 (inferred from wire:0)"
+    assert docs[0].published is None  # never passed off as a dateline
+
+
+def test_last_week_takes_the_date_of_a_source_that_says_last_week_too() -> None:
+    undated = _claim("blog", "last week", None)
+    dated = _claim("wire", "last week", dt.date(2021, 3, 18))
+    docs = [_doc("blog", None), _doc("wire", dt.date(2021, 3, 18))]
+    (out, _) = anchor_undated([undated, dated], [_group(undated, dated)], docs)
+    (t,) = out.when
+    assert (t.value, t.anchor, t.inferred_from) == ("2021-W10", "inferred", "wire:0")
+
+
+def test_reference_dates_in_conflict_leave_yesterday_open() -> None:
+    first = _claim("blog", "yesterday", None)
+    second = _claim("blog", "yesterday", None, index=1)
+    a = make_claim("wire", when=[normalise_time("March 16, 2021", dct=None)])
+    b = make_claim("paper", when=[normalise_time("March 9, 2021", dct=None)])
+    docs = [_doc("blog", None), _doc("wire", TUESDAY), _doc("paper", TUESDAY)]
+    out = anchor_undated([first, second, a, b], [_group(first, a), _group(second, b)], docs)
+    assert out[:2] == [first, second]
+
+
+def test_an_expression_that_needs_its_tense_stays_open_on_a_reference_date() -> None:
+    # The reference date is Wednesday 17 March; "Thursday" could be the 11th or the 18th.
+    yesterday = _claim("blog", "yesterday", None)
+    thursday = _claim("blog", "Thursday", None, index=1)
+    dated = make_claim("wire", when=[normalise_time("March 16, 2021", dct=None)])
+    docs = [_doc("blog", None), _doc("wire", TUESDAY)]
+    out = anchor_undated([yesterday, thursday, dated], [_group(yesterday, dated)], docs)
+    assert out[0].when[0].value == "2021-03-16"
+    assert out[1] is thursday and not out[1].when[0].resolved
+
+
+def test_real_extraction_of_an_undated_yesterday(extractor) -> None:  # type: ignore[no-untyped-def]
+    undated = make_document(
+        "undated", "The harbour authority closed the northern pier yesterday after a storm."
+    )
+    dated = make_document(
+        "dated",
+        "The harbour authority shut the northern pier on Tuesday because of a storm.",
+    ).model_copy(update={"published": dt.date(2021, 3, 18), "published_from": "dateline"})
+    (a,), (b,) = (extractor.extract(d) for d in (undated, dated))
+    assert not a.when[0].resolved and b.when[0].value == "2021-03-16"
+    (out, _) = anchor_undated([a, b], [_group(a, b)], [undated, dated])
+    # The blog's yesterday is the wire's Tuesday: the blog was written on Wednesday the 17th.
+    assert (out.when[0].value, out.when[0].anchor) == ("2021-03-16", "inferred")

@@ -77,6 +77,13 @@ def verb_tense(verb: Token, depth: int = 0) -> Tense:
             return "past"
         if a.lemma_ == "have":
             return "past"
+    if verb.tag_ == "VBN" and auxes:
+        # A participle after a modal or a present auxiliary is no past: "the sale should be
+        # completed in October", "the plant is expected to reopen".
+        if any(a.tag_ == "MD" for a in auxes):
+            return "unknown"
+        if any(a.tag_ in {"VBZ", "VBP"} for a in auxes):
+            return "present"
     if "Past" in verb.morph.get("Tense"):
         if verb.tag_ == "VBN" and verb.dep_ in {"acl", "amod"} and not auxes:
             return verb_tense(verb.head, depth + 1) if verb.head.pos_ in {"VERB", "AUX"} else "past"

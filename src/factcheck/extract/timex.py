@@ -133,6 +133,7 @@ _PATTERNS = [
     rf"\b(?:{_VAGUE_BEFORE}){_PLURAL_UNIT}\b(?! of\b)(?![-'’]\w)",
     r"\bthe (?:day|week|month|year) (?:before|earlier|previous)\b",
     rf"\b{_PLURAL_UNIT}(?: ago\b|-long\b|(?= (?:later|earlier|in the making)\b))",
+    rf"\b(?:the )?(?:first|second|third|fourth|last|final) week of {_MONTH_RE}(?:,? {_YEAR_RE})?\b",
     r"\b\d{4}-\d{2}-\d{2}\b",
     r"\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b",
     rf"\b(?:(?:early|mid|late)[- ])?{_DAY_RE}(?:,? {_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?(?:,? {_YEAR_RE})?)?"
@@ -684,7 +685,7 @@ _VAGUE_DURATIONS = {
     "over the years": "PXY",
     "recent years": "PXY",
     "in recent years": "PXY",
-    "decades": "PXD",
+    "decades": "PXY",
     "months": "PXM",
     "weeks": "PXW",
     "days": "PXD",
@@ -702,7 +703,7 @@ _UNIT_CODES = {
     "month": "M",
     "quarter": "Q",
     "year": "Y",
-    "decade": "D",
+    "decade": "Y",  # ISO 8601 has no decade unit: "decades" are X years (P10Y is one)
 }
 _VAGUE_PLURAL = re.compile(
     rf"(?:recent|the (?:past|last|next|coming)(?: few| several)?|over the(?: past| last)?(?: few)?)? ?"
@@ -1016,6 +1017,28 @@ def normalise_time(
             return _unresolved(text, span, value=f"XXXX-{month:02d}-{day:02d}", gran="day")
         year = _resolve_month(dct, month, _direction(tense, text), day, near=not _signal(text))
         return _safe_day(year, month, day, text, "publication", span)
+
+    # "the last week of March": the week with most of its days in that month (the week holding
+    # the month's 4th day is its first; the one holding its last day but three, its last).
+    m = re.fullmatch(
+        rf"(?:the )?(first|second|third|fourth|last|final) week of ({_MONTH_RE})(?:,? ({_YEAR_RE}))?",
+        clean,
+        re.IGNORECASE,
+    )
+    if m:
+        month = MONTHS[m[2].lower().rstrip(".")]
+        if m[3]:
+            year, week_anchor = int(m[3]), "absolute"
+        elif dct is None:
+            return _unresolved(text, span, gran="week")
+        else:
+            year = _resolve_month(dct, month, _direction(tense, text), near=True)
+            week_anchor = "publication"
+        last = calendar.monthrange(year, month)[1]
+        n = ORDINAL_WORDS.get(m[1].lower())
+        day = last - 3 if m[1].lower() in {"last", "final"} or n is None else 4 + 7 * (n - 1)
+        week = week_expr(dt.date(year, month, day), text, span)
+        return week.model_copy(update={"anchor": week_anchor})
 
     # Month (with year), halves of a month, early/late month.
     m = re.fullmatch(
