@@ -18,6 +18,7 @@ Polarity = Literal["positive", "negative"]
 Modality = Literal["asserted", "reported", "hedged", "planned"]
 DenialKind = Literal["verb", "label"]
 MeetingMode = Literal["virtual", "in person"]
+Tenure = Literal["current", "former", "outgoing", "incoming", "acting"]
 Granularity = Literal[
     "day", "week", "month", "quarter", "half", "season", "year", "decade", "century", "unknown"
 ]
@@ -199,6 +200,19 @@ class Role(Model):
         default=False,
         description="True when the sentence names no organisation and `org` is the country "
         "the rest of the document is about ('Defense Minister X' in a story about Japan).",
+    )
+    tenure: Tenure = Field(
+        default="current",
+        description="How the text qualifies the title, from the word written before it "
+        "(data/titles.json 'tenure'): 'former' ('former', 'then-', 'late'), 'outgoing', "
+        "'incoming' ('incoming', 'designate', 'new'), 'acting' ('acting', 'interim'), else "
+        "'current'.",
+    )
+    stated: bool = Field(
+        default=True,
+        description="True when the mention's own sentence writes the title; False when the "
+        "role is the one the document gives the person elsewhere ('Motegi said' after "
+        "'Foreign Minister Toshimitsu Motegi') or comes through a pronoun.",
     )
 
 

@@ -265,9 +265,15 @@ def test_person_in_role_evidence_prefers_the_sentence_stating_the_role() -> None
                 "who": ["person:yoshimasa-hayashi | foreign minister @ gpe:JP"],
             },
             {
+                # The extractor gives a later mention the document's role, not stated here.
                 "doc": "b",
                 "text": "Speaking to journalists, Motegi said the talks matter.",
-                "who": [motegi],
+                "who": [
+                    {
+                        "id": "person:toshimitsu-motegi",
+                        "role": {"title": "foreign minister", "org": "gpe:JP", "stated": False},
+                    }
+                ],
             },
             {
                 "doc": "b",

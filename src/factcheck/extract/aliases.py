@@ -8,9 +8,10 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, get_args
 
 from ..errors import ConfigError, Errors
+from ..models import Tenure
 
 _PUNCT = re.compile(r"[.\u2019'`´]")
 _SPACE = re.compile(r"\s+")
@@ -88,6 +89,8 @@ class Tables:
     nicknames: dict[str, frozenset[str]] = field(default_factory=dict)  # key(given name) -> forms
     plural_titles: dict[str, Title] = field(default_factory=dict)  # key('foreign ministers')
     plural_regex: re.Pattern[str] | None = None  # the plural forms, longest first
+    tenure_words: dict[str, Tenure] = field(default_factory=dict)  # key('former') -> 'former'
+    title_fillers: frozenset[str] = frozenset()  # key(word) between a nationality and a title
 
     def country(self, name: str) -> Country | None:
         cid = self.by_name.get(key(name))
@@ -111,6 +114,10 @@ class Tables:
     def plural_title(self, text: str) -> Title | None:
         """The title a plural form names: 'foreign ministers', 'secretaries of state'."""
         return self.plural_titles.get(key(text))
+
+    def tenure(self, word: str) -> Tenure | None:
+        """How a word written before a title qualifies it: 'former', 'then' -> 'former'."""
+        return self.tenure_words.get(key(word))
 
     def title_word(self, word: str) -> Title | None:
         """The title a single written word names: a variant ('Secretary') or an abbreviation ('SecDef')."""
@@ -220,6 +227,7 @@ def _base_tables() -> Tables:
                 plurals.setdefault(key(pl), t)
     plural_forms = sorted({p for t in titles for v in t.variants if (p := plural(v))}, key=len)
     plural_alt = "|".join(re.escape(v).replace(r"\ ", r"[\s-]+") for v in reversed(plural_forms))
+    tenure_words = _tenure_words(data.get("tenure", {}))
     names = _read("names.json")
     nicknames: dict[str, set[str]] = {}
     for given, forms in names["nicknames"].items():
@@ -244,7 +252,25 @@ def _base_tables() -> Tables:
         nicknames={k: frozenset(v) for k, v in nicknames.items()},
         plural_titles=plurals,
         plural_regex=re.compile(rf"(?<![\w-])(?:{plural_alt})(?![\w-])", re.IGNORECASE),
+        tenure_words=tenure_words,
+        title_fillers=frozenset(tenure_words)
+        | frozenset(key(w) for w in data.get("title_fillers", [])),
     )
+
+
+def _tenure_words(table: Any) -> dict[str, Tenure]:
+    """key(word) -> tenure from titles.json's 'tenure' table; an unknown tenure or a word listed
+    twice is an error naming the file."""
+    known: tuple[Tenure, ...] = get_args(Tenure)
+    out: dict[str, Tenure] = {}
+    for tenure, words in table.items():
+        if tenure not in known:
+            raise ValueError(f"data/titles.json: tenure {tenure!r} is not one of {list(known)}")
+        for word in words:
+            if key(word) in out:
+                raise ValueError(f"data/titles.json: tenure word {word!r} is listed twice")
+            out[key(word)] = tenure
+    return out
 
 
 def load_tables(user_aliases: dict[str, list[str]] | None = None) -> Tables:

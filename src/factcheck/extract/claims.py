@@ -737,11 +737,7 @@ class _Context:
             if len(ids) != 1:
                 return []
             m = next(iter(ids.values()))
-            return [
-                m.entity.model_copy(
-                    update={"mention": tok.text, "start": tok.idx, "end": tok.idx + len(tok.text)}
-                )
-            ]
+            return [_through_pronoun(m.entity, tok)]
         # "They": one coordinated group of people in the previous sentence of the paragraph.
         sent = tok.sent
         i = self._sent_index.get(sent.start)
@@ -762,12 +758,7 @@ class _Context:
             )
             if not re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+)\s*", between):
                 return []
-        return [
-            m.entity.model_copy(
-                update={"mention": tok.text, "start": tok.idx, "end": tok.idx + len(tok.text)}
-            )
-            for m in distinct.values()
-        ]
+        return [_through_pronoun(m.entity, tok) for m in distinct.values()]
 
     def participants(
         self, sent: Span, clause: Clause, content: Token, rng: tuple[int, int]
@@ -987,6 +978,14 @@ def _positive_idiom(verb: Token, obj: Token) -> bool:
         # "no doubt that X" asserts X; "no question of a deal" denies one.
         return any(c.dep_ in {"acl", "ccomp", "relcl"} for c in obj.children)
     return True
+
+
+def _through_pronoun(entity: Entity, tok: Token) -> Entity:
+    """The person a pronoun refers to, at the pronoun; a role it has is not stated there."""
+    update: dict[str, Any] = {"mention": tok.text, "start": tok.idx, "end": tok.idx + len(tok.text)}
+    if entity.role is not None and entity.role.stated:
+        update["role"] = entity.role.model_copy(update={"stated": False})
+    return entity.model_copy(update=update)
 
 
 def _core(tok: Token) -> list[Token]:

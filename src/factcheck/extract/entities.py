@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..models import Entity, EntityKind, Role
+from ..models import Entity, EntityKind, Role, Tenure
 from .aliases import Country, Tables, fold, key, slug
 from .places import place_words
 
@@ -23,24 +23,9 @@ KINDS: dict[str, EntityKind] = {
     "FAC": "facility",
     "EVENT": "event",
 }
-# Words that sit between a nationality and a title without changing whose title it is.
-_TITLE_FILLERS = {
-    "former",
-    "acting",
-    "then",
-    "new",
-    "incoming",
-    "outgoing",
-    "current",
-    "interim",
-    "top",
-    "retired",
-}
-# Words before a title that say it was held once, not now ("retired general X"): a role
-# written elsewhere in the sentence says more about the person today.
-_PAST_TITLE = re.compile(
-    r"\b(?:former|retired|ex|late|then|onetime|one-time|erstwhile|outgoing)\b[\s-]*$", re.IGNORECASE
-)
+# Tenures of a title held once, not now ("retired general X"): a role written elsewhere in the
+# sentence says more about the person today. The words are titles.json's 'tenure' table.
+_PAST: frozenset[Tenure] = frozenset({"former", "outgoing"})
 _GROUP_NOUNS = {"counterpart", "counterparts", "officials", "colleagues", "ministers", "leaders"}
 _LOCATIVE = place_words().mention_locative  # data/places.yaml
 _INITIAL = re.compile(r"^[A-Za-z]\.?$")
@@ -99,11 +84,12 @@ _EVENT_HEADS = frozenset(
         "exercises",
     }
 )
-# What may stand between a country and the person whose role it names, titles removed.
-_ROLE_GLUE = re.compile(
-    r"(?:['’]s)?(?:[\s,]|\b(?:the|a|of|for|" + "|".join(sorted(_TITLE_FILLERS)) + r")\b)*",
-    re.IGNORECASE,
-)
+
+
+def _role_glue(tables: Tables) -> re.Pattern[str]:
+    """What may stand between a country and the person whose role it names, titles removed."""
+    fillers = "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in sorted(tables.title_fillers))
+    return re.compile(r"(?:['’]s)?(?:[\s,]|\b(?:the|a|of|for|" + fillers + r")\b)*", re.IGNORECASE)
 
 
 @dataclass
@@ -233,6 +219,7 @@ class EntityLinker:
         from spacy.matcher import PhraseMatcher
 
         self.tables = tables
+        self._role_glue = _role_glue(tables)
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.matcher.add("COUNTRY", [nlp.make_doc(n) for n in tables.country_matcher_names()])
         self._text = ""
@@ -392,6 +379,10 @@ class EntityLinker:
                 or _generic(own, tables)
                 or (own.title == best.title and own.org is None)
             ):
+                # The document's role for the person: stated here only if this title is written.
+                stated = own is not None and own.title == best.title and own.stated
+                if best.stated != stated:
+                    best = best.model_copy(update={"stated": stated})
                 m.entity = m.entity.model_copy(update={"role": best})
         return DocEntities(self._drop_role_countries(mentions, text), persons)
 
@@ -435,7 +426,7 @@ class EntityLinker:
                     or regex.match(re.sub(r"^(?:['’]s)?\s+", "", title_after)) is not None
                 )
                 rest = regex.sub(" ", between)
-                if titled and _ROLE_GLUE.fullmatch(rest):
+                if titled and self._role_glue.fullmatch(rest):
                     drop.add(id(cm))
                     break
         return [m for m in mentions if id(m) not in drop]
@@ -533,12 +524,12 @@ class EntityLinker:
         after = self._role_after(sdoc, name_span)
         if after is not None and (
             role is None
-            or self._past_title_before(name_span, title_start)
+            or role.tenure in _PAST
             or ((role.org is None or role.org_inferred) and after.org is not None)
         ):
             # "retired general X, the US secretary of state": the apposition is the office
             # (and a title held once is no role of the person now).
-            if role is not None and not self._past_title_before(name_span, title_start):
+            if role is not None and role.tenure not in _PAST:
                 info.roles.append(role)
             role = after
         if role is not None:
@@ -655,7 +646,7 @@ class EntityLinker:
         """Country named by the last words before a title: 'Japanese', 'U.S.', "Japan's"."""
         tables = self.tables
         words = [w for w in words if w]
-        while words and key(words[-1]) in _TITLE_FILLERS:
+        while words and key(words[-1]) in tables.title_fillers:
             words = words[:-1]
         if words and key(words[-1]) in _GROUP_NOUNS:
             words = words[:-1]
@@ -668,6 +659,24 @@ class EntityLinker:
             if c is not None:
                 return c
         return None
+
+    def _tenure(self, words: list[str]) -> Tenure:
+        """How the words written before a title qualify it (titles.json 'tenure'): the word right
+        before the title, or right before the nationality that precedes it ("former Japanese
+        Foreign Minister X", "then-minister", "Japan's outgoing defense minister")."""
+        words = [w.strip("-") for w in words if w.strip("-")]
+        for n in range(min(len(words), 4)):
+            if n:
+                phrase = re.sub(r"\s*['’]s$", "", " ".join(words[-n:]))
+                if (
+                    self.tables.country(phrase) is None
+                    and self.tables.country_of_demonym(phrase) is None
+                ):
+                    continue
+            found = self.tables.tenure(words[-n - 1])
+            if found is not None:
+                return found
+        return "current"
 
     def _role_before(
         self, sdoc: Any, name: Any, doc_countries: list[tuple[int, str]]
@@ -691,7 +700,8 @@ class EntityLinker:
             org, inferred = country.entity_id, False
         else:
             org, inferred = self._context_country(title, sent, doc_countries)
-        return Role(title=title.title, org=org, org_inferred=inferred), sent.start_char + m.start()
+        role = Role(title=title.title, org=org, org_inferred=inferred, tenure=self._tenure(words))
+        return role, sent.start_char + m.start()
 
     def _paired_roles(self, mentions: list[Mention], persons: dict[str, PersonInfo]) -> None:
         """Give "X and Y" the roles of a plural title over two countries written beside them.
@@ -801,12 +811,6 @@ class EntityLinker:
             return None
         return title, c1, c2
 
-    def _past_title_before(self, name: Any, title_start: int | None) -> bool:
-        """Whether the title written before the name is marked as held once ("retired general")."""
-        if title_start is None:
-            return False
-        return _PAST_TITLE.search(self._text[name.sent.start_char : title_start]) is not None
-
     def _appositive_before(
         self, sdoc: Any, name: Any, window: str, doc_countries: list[tuple[int, str]]
     ) -> tuple[Role | None, int | None]:
@@ -821,10 +825,12 @@ class EntityLinker:
         title = self.tables.title(m.group(2))
         if title is None or title.generic:
             return None, None
-        country = self._nationality(re.findall(r"[\w.'’-]+", m.group(1))[-4:])
+        words = re.findall(r"[\w.'’-]+", m.group(1))[-4:]
+        country = self._nationality(words)
         if country is None:
             return None, None
-        return Role(title=title.title, org=country.entity_id), name.sent.start_char + m.start(2)
+        role = Role(title=title.title, org=country.entity_id, tenure=self._tenure(words))
+        return role, name.sent.start_char + m.start(2)
 
     def _role_after(self, sdoc: Any, name: Any) -> Role | None:
         """ "Nobuo Kishi, Japan's defense minister," / "X, the foreign minister of Japan"."""
@@ -841,10 +847,15 @@ class EntityLinker:
         title = self.tables.title(m.group(2))
         if title is None or title.generic:
             return None
-        country = self._nationality(re.findall(r"[\w.'’-]+", m.group(1)))
+        words = re.findall(r"[\w.'’-]+", m.group(1))
+        country = self._nationality(words)
         if country is None and m.group(3):
             country = self.tables.country(m.group(3))
-        return Role(title=title.title, org=country.entity_id if country else None)
+        return Role(
+            title=title.title,
+            org=country.entity_id if country else None,
+            tenure=self._tenure(words),
+        )
 
     def _context_country(
         self, title: Any, sent: Any, doc_countries: list[tuple[int, str]]

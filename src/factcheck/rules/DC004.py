@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from itertools import combinations
 
@@ -12,13 +11,6 @@ from .base import ConfigKey, Rule, RuleContext, join_names, list_of_str
 from .identity import Identity
 from .places import Setting, level, meeting_setting, settings_differ
 from .slots import country_name, normalise_title, resolved_intervals
-
-# Words before a title that mean the person does not hold it now.
-_NOT_NOW = re.compile(
-    r"\b(former|ex|then|late|previous|predecessor|outgoing|incoming|designate|nominee|"
-    r"would-be|future|new|acting|interim)\b[\s-]*$",
-    re.IGNORECASE,
-)
 
 Holding = tuple[Claim, Entity]
 
@@ -33,8 +25,8 @@ class PersonInRole(Rule):
         give different holders (by canonical id, so name variants agree) and their time evidence
         overlaps or is unknown, the sources disagree. Time evidence is a claim's resolved dates,
         else its document's publication date, widened by `window_days`. Titles several people
-        hold at once (`shared_titles`) and holders marked "former", "then-", "incoming" etc. are
-        left out. Holders whose times are known and further apart than the window are no
+        hold at once (`shared_titles`) and roles the extractor did not find current
+        (`Role.tenure`: "former", "then-", "incoming", "acting" ...) are left out. Holders whose times are known and further apart than the window are no
         conflict: the role changed hands, reported as an update of severity info. The message
         also notes how each side describes the meeting's setting when
         the sides differ (a virtual meeting vs one in a city): the setting is a mode ("met
@@ -128,20 +120,6 @@ class PersonInRole(Rule):
         words = f" {title} "
         return any(f" {w} " in words for w in self.options["shared_titles"])
 
-    def _not_current(self, ctx: RuleContext, claim: Claim, entity: Entity, title: str) -> bool:
-        if _NOT_NOW.search(title + " "):
-            return True
-        doc = ctx.doc_by_id.get(claim.document)
-        if doc is not None and entity.start is not None:
-            before = doc.text[max(0, entity.start - 60) : entity.start]
-        else:
-            i = claim.sentence.find(entity.mention)
-            before = claim.sentence[max(0, i - 60) : max(i, 0)]
-        # Look just before the title when it precedes the name, else just before the name.
-        j = before.lower().rfind(title)
-        window = before[:j] if j >= 0 else before
-        return bool(_NOT_NOW.search(window[-20:]))
-
     def _time(self, ctx: RuleContext, claim: Claim) -> tuple[dt.date, dt.date] | None:
         spans = resolved_intervals(claim)
         if spans:
@@ -163,7 +141,7 @@ class PersonInRole(Rule):
                 if e.kind != "person" or e.role is None or not e.role.org:
                     continue
                 title = normalise_title(e.role.title)
-                if not title or self._shared(title) or self._not_current(ctx, claim, e, title):
+                if not title or self._shared(title) or e.role.tenure != "current":
                     continue
                 out.setdefault((title, e.role.org), {}).setdefault(e.id, []).append((claim, e))
         return out
@@ -200,7 +178,7 @@ class PersonInRole(Rule):
         people: list[str],
     ) -> Finding:
         """Different holders at known times far apart: the role changed hands (info)."""
-        chosen = [min(by_person[pid], key=lambda h: _role_evidence_key(h, title)) for pid in people]
+        chosen = [min(by_person[pid], key=_role_evidence_key) for pid in people]
         dated = sorted(
             ((self._time(ctx, c), c, e) for c, e in chosen),
             key=lambda t: (t[0] or (dt.date.min, dt.date.min), t[1].id),
@@ -240,7 +218,7 @@ class PersonInRole(Rule):
         chosen: list[Holding] = []
         for pid in people:
             seen: set[str] = set()
-            for claim, entity in sorted(by_person[pid], key=lambda h: _role_evidence_key(h, title)):
+            for claim, entity in sorted(by_person[pid], key=_role_evidence_key):
                 if claim.document not in seen:
                     seen.add(claim.document)
                     chosen.append((claim, entity))
@@ -359,12 +337,11 @@ class PersonInRole(Rule):
         return text, slot
 
 
-def _role_evidence_key(holding: Holding, title: str) -> tuple[int, int]:
-    """Prefer the claim whose sentence states the role ("Foreign Minister X") over a later one
-    that only names the person, then the earliest in the document."""
-    claim, _ = holding
-    words = set(re.findall(r"[a-z]+", claim.sentence.lower()))
-    stated = all(w in words for w in title.split())
+def _role_evidence_key(holding: Holding) -> tuple[int, int]:
+    """Prefer the claim whose sentence states the role ("Foreign Minister X", `Role.stated`)
+    over a later one that only names the person, then the earliest in the document."""
+    claim, entity = holding
+    stated = entity.role is not None and entity.role.stated
     return (0 if stated else 1, claim.span.start)
 
 
