@@ -214,3 +214,43 @@ def test_quote_context_reads_a_bounded_number_of_sentences_per_call(blank: Any) 
     reads = ctx.sents.reads + ctx.quotes.reads + ctx.paragraphs.reads - setup
     assert calls > 3000 and n > 9000
     assert reads <= 6 * math.log2(n) * calls  # 80 per call here; a scan reads over 9000
+
+
+def test_sentence_entities_are_the_sentences_ents_from_its_own_tokens() -> None:
+    import random
+
+    import spacy
+    from spacy.tokens import Doc, Span
+
+    from factcheck.extract.quantities import sentence_entities
+
+    nlp = spacy.blank("en")
+    rng = random.Random(7)
+    words = [
+        rng.choice(["Harbour", "council", "met", "on", "Tuesday", "40", "boats"])
+        for _ in range(400)
+    ]
+    starts = [i == 0 or rng.random() < 0.15 for i in range(len(words))]
+    doc = Doc(nlp.vocab, words=words, sent_starts=starts)
+    ents: list[Span] = []
+    i = 0
+    labels = ["CARDINAL", "ORG", "DATE", "QUANTITY"]
+    while i < len(words):
+        if rng.random() < 0.3:
+            # Lengths up to 4 tokens, so some entities cross a sentence boundary or touch one.
+            n = min(len(words) - i, rng.randint(1, 4))
+            ents.append(Span(doc, i, i + n, label=rng.choice(labels)))
+            i += n + rng.randint(0, 1)  # some entities are adjacent
+        else:
+            i += 1
+    doc.ents = ents
+    sents = list(doc.sents)
+    assert len(sents) > 30
+    crossing = [e for e in doc.ents if e.sent.end < e.end]
+    assert crossing, "the corpus must hold entities that leave their sentence"
+
+    def shape(spans: list[Span]) -> list[tuple[int, int, str]]:
+        return [(e.start, e.end, e.label_) for e in spans]
+
+    for sent in sents:
+        assert shape(sentence_entities(sent)) == shape(list(sent.ents))
