@@ -65,6 +65,10 @@ _CITY_DATELINE = re.compile(
     rf"^\s*(?:[A-Z][A-Z.'’\- ]+(?:,\s*[A-Z][A-Za-z.'’\- ]+)?)\s*(?:\([^)]{{1,40}}\))?\s*(?:[—–-]{{1,2}})?\s*,?\s*"
     rf"(?P<date>(?i:{_DATE}))\s*(?:[—–-]{{1,2}}|:|\()",
 )
+# 'Tokyo, March 16, 2021' on a line of its own: a place of one to four words, a comma, a date.
+_PLACE_DATE = re.compile(
+    rf"^\s*[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){{0,3}}\s*,\s*(?P<date>(?i:{_DATE}))\s*\.?\s*$"
+)
 # 'By Jane Doe | March 16, 2021' and similar byline + date lines.
 _BYLINE_DATE = re.compile(rf"^\s*by\s+[^|•·]{{2,80}}[|•·,]\s*(?P<date>{_DATE})\s*$", re.I)
 
@@ -106,7 +110,9 @@ def find_dateline(lines: Sequence[str]) -> tuple[dt.date, int] | None:
         short = len(line.split()) <= 16
         m = None
         if i in head:
-            m = (_BARE.match(line) if short else None) or _CITY_DATELINE.match(line)
+            m = (
+                _BARE.match(line) or _PLACE_DATE.match(line) if short else None
+            ) or _CITY_DATELINE.match(line)
         if m is None and short:
             m = _LABELLED.match(line) or (_BYLINE_DATE.match(line) if i in head else None)
         if m is not None:
