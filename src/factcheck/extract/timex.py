@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -1435,7 +1436,11 @@ def _fallback(text: str, span: tuple[int | None, int | None]) -> TimeExpression:
     results = []
     for default in _SENTINELS:
         try:
-            results.append(date_parser.parse(text, default=default, fuzzy=False))
+            with warnings.catch_warnings():
+                # A zone dateutil does not know ("CDT") is left out of the date, which is all
+                # we keep; its warning would reach the user's terminal once per such mention.
+                warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
+                results.append(date_parser.parse(text, default=default, fuzzy=False))
         except (ValueError, OverflowError):
             return _unresolved(text, span)
     a, b = results
