@@ -449,6 +449,12 @@ class FindingIdentity(Model):
     value_of: dict[str, str] = Field(
         default_factory=dict, description="Each evidence claim's value (claim id -> value)."
     )
+    subjects: list[str] = Field(
+        default_factory=list,
+        description="Every subject the evidence claims give, normalised, sorted: each claim's "
+        "text for an agreement or lone claim, each claim's predicate for a disputed slot. "
+        "`subject` is the one picked; a review made when another was picked still applies.",
+    )
 
 
 class FindingEvent(Model):

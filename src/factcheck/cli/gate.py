@@ -207,7 +207,7 @@ def gate(
     stray = unknown_changes(report, explicit)
     if stray:
         raise InputError.make(Errors.E062, path=stray[0])
-    index = ReviewIndex.of(reviews)
+    index = ReviewIndex.of(reviews, report.findings)
     decision = evaluate(
         report,
         reviews=index,

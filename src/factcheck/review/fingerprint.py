@@ -7,7 +7,13 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["fingerprint", "identity_fingerprint", "normalise_text", "text_fingerprint"]
+__all__ = [
+    "alias_fingerprints",
+    "fingerprint",
+    "identity_fingerprint",
+    "normalise_text",
+    "text_fingerprint",
+]
 
 _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "„": '"', "«": '"', "»": '"'})
@@ -43,6 +49,26 @@ def identity_fingerprint(
     """
     distinct = sorted({normalise_text(v) for v in values})
     return _digest([_SCHEME, rule, slot or "", normalise_text(subject), "\x1f".join(distinct)])
+
+
+def alias_fingerprints(
+    rule: str, *, slot: str | None, subjects: Iterable[str], values: Iterable[str] = ()
+) -> list[str]:
+    """The fingerprints the finding would have with each of `subjects` picked, sorted.
+
+    Where a finding's subject is read off its claims (one claim's text for an agreement or a
+    lone claim, the claims' usual predicate for a disputed slot), a joining document can change
+    which reading is picked (its text sorts first, its predicate tips the majority) and so the
+    fingerprint. A review made under any reading of a claim that is still in the finding is a
+    review of the same fact; these are the fingerprints it can be under.
+
+    >>> old = identity_fingerprint("AG001", slot=None, subject="talks were held in tokyo")
+    >>> old in alias_fingerprints("AG001", slot=None,
+    ...     subjects=["a security meeting took place in tokyo", "talks were held in tokyo"])
+    True
+    """
+    kept = list(values)
+    return sorted({identity_fingerprint(rule, slot=slot, subject=s, values=kept) for s in subjects})
 
 
 def text_fingerprint(rule: str, texts: Iterable[str]) -> str:

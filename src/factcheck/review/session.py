@@ -54,7 +54,7 @@ def review_queue(
 ) -> list[Finding]:
     """Unreviewed findings, discrepancies first, then unsupported (then agreements when asked);
     after them the reviewed findings that gained evidence since their review, to look at again."""
-    index = ReviewIndex.of(reviews)
+    index = ReviewIndex.of(reviews, report.findings)
     wanted = [f for f in report.findings if include_agreements or f.kind != "agreement"]
     todo = [f for f in wanted if index.review_of(f) is None]
     gained = [f for f in wanted if new_documents(index.review_of(f), f)]
@@ -93,6 +93,11 @@ class SessionStats:
         return list(self.answers)
 
 
+def _verdict_of(review: Review) -> tuple[str, str, str, object]:
+    """What a person decided in a review (not under which fingerprint it is stored)."""
+    return (review.verdict, review.note, review.reviewer, review.time)
+
+
 class ReviewSession:
     """The review loop over one report; reads answers through `ask` (default: input())."""
 
@@ -114,7 +119,7 @@ class ReviewSession:
         self.ask = ask
         self.base = base or Path.cwd()
         self.reviews = load_reviews(reviews_path)
-        self._at_start = ReviewIndex.of(self.reviews).by_fingerprint
+        self._at_start = ReviewIndex.of(self.reviews, report.findings).matched
         self.queue = review_queue(report, self.reviews, include_agreements=include_agreements)
         self.documents = {d.id: d for d in report.documents}
         # Sources by the name a reader knows them (outlet, title, file), as the report shows them.
@@ -162,8 +167,8 @@ class ReviewSession:
                 i = max(i - 1, 0)
             else:
                 self.console.print(HELP)
-        index = ReviewIndex.of(self.reviews)
-        left = sum(1 for f in self.queue if index.verdict(f.fingerprint) is None)
+        index = ReviewIndex.of(self.reviews, self.report.findings)
+        left = sum(1 for f in self.queue if index.review_of(f) is None)
         others = f", {len(stats.by_others)} reviewed by others meanwhile" if stats.by_others else ""
         self.console.print(
             f"{self.reviews_path}: {stats.confirmed} confirmed, {stats.dismissed} dismissed, "
@@ -177,11 +182,13 @@ class ReviewSession:
         if finding.fingerprint in stats.answers:
             return False
         self.reviews = load_reviews(self.reviews_path)
-        current = ReviewIndex.of(self.reviews).by_fingerprint.get(finding.fingerprint)
+        current = ReviewIndex.of(self.reviews, self.report.findings).review_of(finding)
+        start = self._at_start.get(finding.fingerprint)
+        # A review moved to the finding's fingerprint since (a migration) is still the same one.
         if (
             current is None
             or current.reviewer == self.reviewer
-            or current == self._at_start.get(finding.fingerprint)
+            or (start is not None and _verdict_of(current) == _verdict_of(start))
         ):
             return False
         stats.by_others.add(finding.fingerprint)
@@ -255,7 +262,7 @@ class ReviewSession:
             f"({finding.severity})  fingerprint [cyan]{finding.fingerprint}[/cyan]"
         )
         c.print(Text(readable(finding.message, self.names), style="bold"))
-        current = ReviewIndex.of(self.reviews).review_of(finding)
+        current = ReviewIndex.of(self.reviews, self.report.findings).review_of(finding)
         if current is not None:
             c.print(
                 f"current verdict: {current.verdict} by {escape(current.reviewer)}: {escape(current.note)}"

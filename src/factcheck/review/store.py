@@ -15,8 +15,9 @@ import json
 import os
 import re
 import subprocess
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeVar
 
@@ -34,17 +35,20 @@ from ..models import (
     ReviewsFile,
     Verdict,
 )
+from .fingerprint import alias_fingerprints
 
 __all__ = [
     "Outcome",
     "ReviewIndex",
     "adopt_baseline",
+    "aliases",
     "apply_verdicts",
     "default_reviewer",
     "dumps_reviews",
     "find_fingerprint",
     "load_reviews",
     "locked",
+    "match_reviews",
     "migrate_reviews",
     "new_documents",
     "now_utc",
@@ -215,26 +219,94 @@ def load_reviews(path: str | Path, *, missing_ok: bool = True) -> ReviewsFile:
     return _sorted(reviews)
 
 
+def aliases(finding: Finding) -> list[str]:
+    """The other fingerprints a review of `finding` may be under (see `alias_fingerprints`).
+
+    Each subject one of its claims gives, picked instead of the finding's own, with the same
+    rule, slot and values: never another value set, so a new value is still a new finding.
+    """
+    identity = finding.identity
+    if identity is None or not identity.subjects:
+        return []
+    return [
+        fp
+        for fp in alias_fingerprints(
+            finding.rule, slot=identity.slot, subjects=identity.subjects, values=identity.values
+        )
+        if fp != finding.fingerprint
+    ]
+
+
+def match_reviews(reviews: Mapping[str, Review], findings: Iterable[Finding]) -> dict[str, Review]:
+    """Each finding's review (finding fingerprint -> review), for those that have one.
+
+    A finding's review is the one under its fingerprint; else (made before a scheme change)
+    the one under its scheme-1 `legacy_fingerprint`; else the one under an alias: the
+    fingerprint it had when another of its claims' subjects was picked (a document that joined
+    since sorted first, or tipped the predicate's majority). An alias counts only when no other
+    finding has the same alias or has a review under it, so one verdict never covers two
+    findings; of several reviews under aliases of one finding, the latest applies.
+    """
+    found = list(findings)
+    out: dict[str, Review] = {}
+    used: set[str] = set()
+    for f in found:
+        review = reviews.get(f.fingerprint)
+        if review is not None:
+            out[f.fingerprint] = review
+            used.add(review.fingerprint)
+    for f in found:
+        old = f.legacy_fingerprint
+        if f.fingerprint not in out and old and old in reviews and old not in used:
+            out[f.fingerprint] = reviews[old]
+            used.add(old)
+    alias_of = {f.fingerprint: aliases(f) for f in found}
+    holders = Counter(a for fp, names in alias_of.items() for a in {fp, *names})
+    for fp, names in alias_of.items():
+        if fp in out:
+            continue
+        candidates = [
+            reviews[a] for a in names if a in reviews and a not in used and holders[a] == 1
+        ]
+        if candidates:
+            review = max(candidates, key=lambda r: (r.time, r.fingerprint))
+            out[fp] = review
+            used.add(review.fingerprint)
+    return out
+
+
 @dataclass(frozen=True)
 class ReviewIndex:
-    """Verdicts looked up by fingerprint."""
+    """Verdicts looked up by fingerprint, and by finding (see `match_reviews`)."""
 
     by_fingerprint: Mapping[str, Review]
+    # The review of each of the findings the index was made for (finding fingerprint -> review).
+    matched: Mapping[str, Review] = field(default_factory=dict)
+    known: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, reviews: ReviewsFile) -> ReviewIndex:
-        return cls({r.fingerprint: r for r in reviews.reviews})
+    def of(
+        cls, reviews: ReviewsFile | Mapping[str, Review], findings: Iterable[Finding] = ()
+    ) -> ReviewIndex:
+        """The index of `reviews`; give the report's `findings` so that each review is matched
+        to one finding at most (an alias shared by two findings matches neither)."""
+        by_fp = (
+            {r.fingerprint: r for r in reviews.reviews}
+            if isinstance(reviews, ReviewsFile)
+            else dict(reviews)
+        )
+        found = list(findings)
+        return cls(by_fp, match_reviews(by_fp, found), frozenset(f.fingerprint for f in found))
 
     def verdict(self, fingerprint: str) -> Verdict | None:
         review = self.by_fingerprint.get(fingerprint)
         return review.verdict if review is not None else None
 
     def review_of(self, finding: Finding) -> Review | None:
-        """The finding's review, under its fingerprint or (not migrated yet) its scheme-1 one."""
-        review = self.by_fingerprint.get(finding.fingerprint)
-        if review is None and finding.legacy_fingerprint:
-            review = self.by_fingerprint.get(finding.legacy_fingerprint)
-        return review
+        """The finding's review: under its fingerprint, its scheme-1 one, or an alias."""
+        if finding.fingerprint in self.known:
+            return self.matched.get(finding.fingerprint)
+        return match_reviews(self.by_fingerprint, [finding]).get(finding.fingerprint)
 
 
 def record_verdict(
@@ -328,10 +400,10 @@ def adopt_baseline(
 
     Findings that already have a verdict keep it. Returns the new file and the findings marked.
     """
-    index = ReviewIndex.of(reviews)
+    index = ReviewIndex.of(reviews, findings)
     marked: list[Finding] = []
     for f in findings:
-        if index.verdict(f.fingerprint) is None:
+        if index.review_of(f) is None:
             reviews = set_verdict(
                 reviews, f.fingerprint, verdict, note=note, reviewer=reviewer, time=time, finding=f
             )
@@ -382,27 +454,29 @@ def apply_verdicts(
 def migrate_reviews(
     reviews: ReviewsFile, findings: Iterable[Finding]
 ) -> tuple[ReviewsFile, list[tuple[str, str]]]:
-    """Move reviews recorded under a scheme-1 fingerprint to the finding's current fingerprint.
+    """Move reviews that `match_reviews` found under another fingerprint to the finding's own.
 
-    A finding's `legacy_fingerprint` is what the fingerprint used to be (rule, claim texts and
-    documents); a review under it, and none under the new one, is re-keyed. It covered exactly
-    these documents, so they are recorded as what the reviewer saw. Returns the new file and
-    the (old, new) fingerprints moved.
+    That is a scheme-1 `legacy_fingerprint` (rule, claim texts and documents), or an alias (the
+    fingerprint before a joining document changed which claim's subject is picked). The review
+    keeps the documents it covered (a scheme-1 one covered exactly the finding's documents), so
+    what joined since is still shown as new evidence. Returns the new file and the (old, new)
+    fingerprints moved.
     """
-    by_fp = ReviewIndex.of(reviews).by_fingerprint
+    found = list(findings)
+    matched = match_reviews({r.fingerprint: r for r in reviews.reviews}, found)
     moved: list[tuple[str, str]] = []
     out = {r.fingerprint: r for r in reviews.reviews}
-    for f in findings:
-        old = f.legacy_fingerprint
-        if not old or old == f.fingerprint or old not in by_fp or f.fingerprint in out:
+    for f in found:
+        review = matched.get(f.fingerprint)
+        if review is None or review.fingerprint == f.fingerprint:
             continue
-        review = by_fp[old]
+        old = review.fingerprint
+        documents = review.documents
+        if not documents and old == f.legacy_fingerprint:
+            documents = list(f.documents)
         out.pop(old, None)
         out[f.fingerprint] = review.model_copy(
-            update={
-                "fingerprint": f.fingerprint,
-                "documents": review.documents or list(f.documents),
-            }
+            update={"fingerprint": f.fingerprint, "documents": documents}
         )
         moved.append((old, f.fingerprint))
     return _sorted(ReviewsFile(version=reviews.version, reviews=list(out.values()))), moved
@@ -422,7 +496,7 @@ def review_statuses(report: Report, reviews: Mapping[str, Review]) -> list[Findi
     `reviews` maps fingerprints to reviews; a review still under a finding's scheme-1
     fingerprint counts for it, as in the gate.
     """
-    index = ReviewIndex(reviews)
+    index = ReviewIndex.of(reviews, report.findings)
     out: list[FindingReview] = []
     for f in report.findings:
         review = index.review_of(f)
@@ -446,10 +520,10 @@ def with_reviews(report: Report, reviews: Mapping[str, Review]) -> Report:
 
 
 def stale_reviews(reviews: ReviewsFile, report: Report) -> list[Review]:
-    """Reviews whose fingerprint the report no longer produces (old fingerprints that migrate
-    to a current finding are not stale)."""
-    current = {f.fingerprint for f in report.findings}
-    current |= {f.legacy_fingerprint for f in report.findings if f.legacy_fingerprint}
+    """Reviews that match no finding of the report (see `match_reviews`: one under an old
+    fingerprint or an alias of a current finding is not stale)."""
+    by_fp = {r.fingerprint: r for r in reviews.reviews}
+    current = {r.fingerprint for r in match_reviews(by_fp, report.findings).values()}
     return [r for r in reviews.reviews if r.fingerprint not in current]
 
 

@@ -312,6 +312,10 @@ class Rule:
                 value_of={
                     c: normalise_text(v) for c, v in sorted(identity.value_of.items()) if c in ids
                 },
+                subjects=sorted(
+                    {normalise_text(identity.subject)}
+                    | {normalise_text(v) for c, v in identity.subject_of.items() if c in ids}
+                ),
             ),
             documents=sorted({c.document for c in ordered}),
             slots=sorted(slots, key=lambda s: s.slot),
@@ -417,6 +421,7 @@ class GroupSlotRule(Rule):
             slot=self.slot,
             subject=majority(c.what.lemma for c in claims),
             value_of={c.id: slot_value(c, self.slot) for c in claims},
+            subject_of={c.id: c.what.lemma for c in claims if c.what.lemma.strip()},
         )
 
     def describe(self, ctx: RuleContext, claims: Sequence[Claim], pairs: Sequence[Any]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..models import Claim
 from ..review.fingerprint import normalise_text
@@ -21,6 +21,12 @@ class Identity:
     `value_of` each claim's value of that slot. The fingerprint hashes the rule code, slot,
     subject and the set of values of the claims kept as evidence.
 
+    Where the subject is read off the claims (one claim's text, the claims' usual predicate),
+    `subject_of` gives each claim's own reading. Which one is picked can change when a document
+    joins (its text sorts first, its predicate tips the majority); every reading of a claim
+    kept as evidence is an alias of the finding, under which a review made earlier still
+    applies (see `review.store.match_reviews`).
+
     A rule supplies one to `Rule.finding(..., identity=...)`:
 
     >>> Identity(slot="role", subject="foreign minister of gpe:JP",
@@ -31,6 +37,7 @@ class Identity:
     slot: str | None
     subject: str
     value_of: Mapping[str, str]
+    subject_of: Mapping[str, str] = field(default_factory=dict)
 
     def values(self, claims: Iterable[str] | None = None) -> list[str]:
         """The distinct normalised values (of `claims` only, when given), sorted."""
@@ -56,6 +63,8 @@ def text_identity(claims: Sequence[Claim]) -> Identity:
     """Identity of a finding about a statement itself (an agreement, a lone claim).
 
     The subject is the first of the claims' normalised texts in sorted order, so copies and
-    restatements that join later keep the identity unless they sort first.
+    restatements that join later keep the fingerprint unless they sort first; then every
+    claim's text is an alias under which the review made before still applies.
     """
-    return Identity(slot=None, subject=min(normalise_text(c.text) for c in claims), value_of={})
+    texts = {c.id: normalise_text(c.text) for c in claims}
+    return Identity(slot=None, subject=min(texts.values()), value_of={}, subject_of=texts)
