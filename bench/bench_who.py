@@ -128,11 +128,14 @@ def predict(docs: list[MeantimeDoc]) -> list[Predicted]:
     mapping = corpus_map(m.entity for _, m in raw)
     out = []
     for name, m in raw:
-        if m.entity.kind not in {"person", "org"}:
-            continue
         linked = mapping.get(m.entity.id)
-        eid = linked.id if linked is not None and linked.kind == m.entity.kind else m.entity.id
-        out.append(Predicted(name, m.start, m.end, m.entity.kind, eid, m.entity.mention))
+        kind, eid = m.entity.kind, m.entity.id
+        if linked is not None and (linked.kind == kind or linked.kind == "person"):
+            # A lone surname the NER took for a place is linked to its person (corpus_map).
+            kind, eid = linked.kind, linked.id
+        if kind not in {"person", "org"}:
+            continue
+        out.append(Predicted(name, m.start, m.end, kind, eid, m.entity.mention))
     return out
 
 

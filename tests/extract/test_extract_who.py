@@ -133,6 +133,46 @@ def test_different_given_names_are_different_people() -> None:
     assert link_entities(claims) == claims
 
 
+def test_a_surname_taken_for_a_place_links_to_the_one_person_the_corpus_names() -> None:
+    full = [
+        make_claim(f"d{i}", who=[ent("person:okafor-william", "William Okafor")]) for i in range(2)
+    ]
+    short = make_claim("s", who=[ent("place:okafor", "Okafor", "gpe")])
+    out = link_entities([*full, short])
+    (who,) = out[-1].who
+    assert (who.id, who.kind, who.name, who.mention) == (
+        "person:okafor-william",
+        "person",
+        "William Okafor",
+        "Okafor",
+    )
+
+
+def test_a_surname_place_stays_a_place_without_the_support_of_the_corpus() -> None:
+    once = make_claim("d0", who=[ent("person:okafor-william", "William Okafor")])
+    short = make_claim("s", who=[ent("place:okafor", "Okafor", "gpe")])
+    assert link_entities([once, short])[1] is short  # the full name is written only once
+    two_people = [
+        make_claim("a", who=[ent("person:okafor-william", "William Okafor")]),
+        make_claim("b", who=[ent("person:okafor-william", "William Okafor", at=5)]),
+        make_claim("c", who=[ent("person:okafor-grace", "Grace Okafor")]),
+        make_claim("d", who=[ent("person:okafor-grace", "Grace Okafor", at=5)]),
+    ]
+    assert link_entities([*two_people, short])[-1] is short  # two people fit
+    full = [
+        make_claim(f"d{i}", who=[ent("person:okafor-william", "William Okafor")]) for i in range(2)
+    ]
+    used_as_place = make_claim("p", where=[ent("place:okafor", "Okafor", "gpe")])
+    out = link_entities([*full, short, used_as_place])
+    assert out[-2] is short  # the corpus writes "in Okafor": a place
+    # A country, capital or region stays one whoever shares its name.
+    jordans = [
+        make_claim(f"j{i}", who=[ent("person:jordan-lena", "Lena Jordan")]) for i in range(2)
+    ]
+    country = make_claim("k", who=[ent("gpe:JO", "Jordan", "gpe")])
+    assert link_entities([*jordans, country])[-1] is country
+
+
 def test_a_short_organisation_name_links_to_the_longer_one_the_corpus_writes_more() -> None:
     long = [
         make_claim(f"l{i}", who=[ent("org:vantor-grell", "Vantor Grell", "org")]) for i in range(2)

@@ -210,10 +210,64 @@ def _org_map(entities: list[Entity]) -> dict[str, Entity]:
     return out
 
 
-def corpus_map(mentions: Iterable[Entity]) -> dict[str, Entity]:
+# Kinds the NER gives a lone surname it does not know ("Blinken said" tagged as a place). Not
+# organisations: many are named after a person of the same corpus ("Ford", "Bill Ford").
+_MISTAKEN_KINDS = frozenset({"gpe", "loc"})
+
+
+def _surname_map(
+    entities: list[Entity],
+    counts: Counter[str],
+    people: dict[str, Entity],
+    places: frozenset[str] | None,
+) -> dict[str, Entity]:
+    """One-word place id -> the one person of the corpus with that name word.
+
+    Only where the corpus supports it: the person is written in full by two mentions or more,
+    no other person has the word, the word is no country, capital or region, and (when
+    `places` is given) the corpus never uses the id as a place: ids in `places` stay.
+    """
+    tables = load_tables()
+    written: Counter[str] = Counter()
+    tokens: dict[str, frozenset[str]] = {}
+    for e in entities:
+        if e.kind == "person" and len(_id_tokens(e.id)) >= 2:
+            canonical = people[e.id].id if e.id in people else e.id
+            written[canonical] += counts[e.id + "\0" + e.name]
+            tokens[canonical] = tokens.get(canonical, frozenset()) | _person_tokens(e)
+    out: dict[str, Entity] = {}
+    for e in entities:
+        word = key(e.name)
+        if e.kind not in _MISTAKEN_KINDS or " " in e.name.strip() or len(word) < 3:
+            continue
+        if (places is not None and e.id in places) or e.id in out:
+            continue
+        if tables.country_any(e.name) is not None or word in tables.regions:
+            continue
+        owners = [pid for pid, toks in tokens.items() if word in toks]
+        if len(owners) == 1 and written[owners[0]] >= 2:
+            target = people.get(owners[0])
+            name = target.name if target is not None else _full_name(entities, owners[0], counts)
+            out[e.id] = Entity(id=owners[0], name=name, kind="person", mention="")
+    return out
+
+
+def _full_name(entities: list[Entity], pid: str, counts: Counter[str]) -> str:
+    names: Counter[str] = Counter()
+    for e in entities:
+        if e.id == pid:
+            names[e.name] += counts[e.id + "\0" + e.name]
+    return _voted_name(names)
+
+
+def corpus_map(
+    mentions: Iterable[Entity], *, places: frozenset[str] | None = None
+) -> dict[str, Entity]:
     """Entity id -> the entity it is linked to across the corpus (ids that stay are left out).
 
-    Give each mention once: the counts decide which names most mentions agree on.
+    Give each mention once: the counts decide which names most mentions agree on. `places`:
+    ids the corpus uses as places (a claim's `where`); a one-word place that names one
+    person of the corpus ("Blinken") becomes that person only when it is not among them.
     """
     pool_all = list(mentions)
     counts: Counter[str] = Counter(e.id + "\0" + e.name for e in pool_all)
@@ -221,13 +275,22 @@ def corpus_map(mentions: Iterable[Entity]) -> dict[str, Entity]:
     pool = [e for _, e in unique]
     orgs = _org_prefix_map(pool, counts)
     orgs.update(_org_map(pool))
-    return {**_person_map(pool, counts), **orgs}
+    people = _person_map(pool, counts)
+    surnames = _surname_map(pool, counts, people, places)
+    return {**surnames, **people, **orgs}
 
 
 def _rewrite(entity: Entity, mapping: dict[str, Entity]) -> Entity:
     target = mapping.get(entity.id)
-    if target is None or target.kind != entity.kind:
+    if target is None:
         return entity
+    if target.kind != entity.kind:
+        if target.kind != "person" or entity.kind not in _MISTAKEN_KINDS:
+            return entity
+        # A lone surname the NER took for a place: now the person it names.
+        return entity.model_copy(
+            update={"id": target.id, "name": target.name, "kind": "person", "role": None}
+        )
     # Only the identity changes: the mention, its offsets and the role written here stay, so a
     # role known from another document is never copied onto this one.
     return entity.model_copy(update={"id": target.id, "name": target.name})
@@ -243,7 +306,10 @@ def link_entities(claims: Sequence[Claim]) -> list[Claim]:
       ("person:antony-blinken"); when several fuller names fit ("Kim" with "Kim Jong Un" and
       "Kim Yo Jong"), nothing changes;
     - an organisation acronym ("org:fbi") to the one long form in the corpus whose initials spell
-      it ("Federal Bureau of Investigation"); ambiguous acronyms stay.
+      it ("Federal Bureau of Investigation"); ambiguous acronyms stay;
+    - a one-word "place" that is the name word of one person the corpus writes
+      in full at least twice ("Blinken" tagged as a place) to that person, unless the corpus
+      uses it as a place somewhere (a claim's `where`) or it is a country, capital or region.
 
     Roles are left as each document wrote them (None stays None). Claims whose entities do not
     change are returned as they are; the input order is kept.
@@ -252,7 +318,8 @@ def link_entities(claims: Sequence[Claim]) -> list[Claim]:
     """
     # A mention is in every claim of its sentence: count it once per place in its document.
     mentions = {(c.document, e.id, e.name, e.start, e.end): e for c in claims for e in _entities(c)}
-    mapping = corpus_map(mentions.values())
+    places = frozenset(e.id for c in claims for e in c.where)
+    mapping = corpus_map(mentions.values(), places=places)
     if not mapping:
         return list(claims)
     out: list[Claim] = []
