@@ -196,6 +196,24 @@ def test_readable_at_500_px_with_a_screenshot(tmp_path: Path) -> None:
     var folds = document.querySelectorAll("details.fold");
     root.setAttribute("data-folds", String(folds.length));
     root.setAttribute("data-open", String(document.querySelectorAll("details.fold[open]").length));
+    // Slot tables: a slot name or verdict on one line (not cut letter by letter into a
+    // narrow column), and every value cell wide enough to read.
+    var shown = function (sel) {
+      return Array.from(document.querySelectorAll(sel)).filter(function (c) {
+        return c.getClientRects().length > 0 && c.textContent.trim();
+      });
+    };
+    var words = shown("table.slots tbody th, table.slots td.verdict");
+    var broken = words.filter(function (c) {
+      var r = document.createRange(); r.selectNodeContents(c);
+      return r.getClientRects().length !== 1;
+    });
+    root.setAttribute("data-slot-words", String(words.length));
+    root.setAttribute("data-broken-words", broken.map(function (c) { return c.textContent; }).join("|"));
+    var values = shown("table.slots td:not(.verdict)");
+    root.setAttribute("data-slot-values", String(values.length));
+    root.setAttribute("data-narrowest-value", String(Math.min.apply(null, values.map(function (c) {
+      return c.getBoundingClientRect().width; }))));
     """
     page = write_page(tmp_path, report, docs, script)
     size = ["--window-size=500,1600", "--hide-scrollbars"]
@@ -219,6 +237,10 @@ def test_readable_at_500_px_with_a_screenshot(tmp_path: Path) -> None:
     assert root.get("data-glance-first") == "true"
     # Unsupported findings and the documents table start folded.
     assert root.get("data-folds") == "2" and root.get("data-open") == "0"
+    assert int(root.get("data-slot-words") or "0") >= 2, root
+    assert root.get("data-broken-words") == "", root
+    assert int(root.get("data-slot-values") or "0") >= 2, root
+    assert float(root.get("data-narrowest-value") or "0") >= 200, root
     # The visual summary is inline SVG: a bar per document.
     assert len(Elements(dom).tags("rect")) >= 3
     shot = Path(os.environ.get("FACTCHECK_SCREENSHOT", tmp_path / "report-500px.png"))

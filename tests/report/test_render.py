@@ -459,8 +459,8 @@ def test_slot_table_has_a_row_per_claim_when_there_are_many() -> None:
     )
     assert "<thead><tr><th>Claim</th><th>when</th></tr></thead>" in page
     assert (
-        '<tr class="verdicts"><th scope="row">verdict</th><td class="v-agree">agree</td></tr>'
-        in page
+        '<tr class="verdicts"><th scope="row">verdict</th>'
+        '<td class="v-agree" data-label="when">agree</td></tr>' in page
     )
 
 
@@ -531,9 +531,11 @@ def test_html_shows_sources_side_by_side_with_marked_spans() -> None:
     assert "<mark>The talks were held on Wednesday in Tokyo, officials said.</mark>" in body
     # The title line of the document is another paragraph and is not shown.
     assert "Ministers meet in Tokyo" not in body
+    # Each value cell names its source (data-label): a narrow screen shows the table as a list.
     assert (
-        '<td class="v-conflict">conflict</td><td>16 March 2021</td><td>17 March 2021</td>' in body
-    )
+        '<td class="verdict v-conflict">conflict</td><td data-label="Wire">16 March 2021</td>'
+        '<td data-label="Talks | Tokyo">17 March 2021</td>'
+    ) in body
     assert "corpus/a.txt:3" in body
     assert report.findings[0].fingerprint in body
     assert (
