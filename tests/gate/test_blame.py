@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.gate.annotations import gained_annotations
+from factcheck.gate.annotations import gained_annotations, github_annotation
 from factcheck.gate.evaluate import describe_rule, evaluate, outliers
 from factcheck.models import Review, ReviewsFile
 from factcheck.review.store import ReviewIndex, now_utc
@@ -62,6 +62,30 @@ def test_only_the_outlier_is_blamed(
         mine = places[blamed[0]]
         against = [e.document for e, _ in item.related if places[e.document] != mine]
         assert against and [e.document for e, _ in item.related][: len(against)] == against
+
+
+def test_an_annotation_says_contradicts_only_of_the_other_side(tmp_path: Path) -> None:
+    # Two changed documents bring Osaka against two that say Tokyo: the blamed one contradicts
+    # those two, not the other changed document, which gives the same value.
+    report, _ = corpus(tmp_path, {"a": "Tokyo", "b": "Tokyo", "n1": "Osaka", "n2": "Osaka"})
+    changed = {tmp_path / "n1.txt", tmp_path / "n2.txt"}
+    (item,) = evaluate(report, reviews=reviews_of(), changed=changed).items
+    assert item.evidence is not None and item.evidence.document == "n1"
+    assert item.contradicts == ("a", "b")
+    assert [e.document for e, _ in item.related] == ["a", "b", "n2"]  # the same side last
+    assert github_annotation(item).endswith("(contradicts a.txt, b.txt)")
+
+
+def test_an_agreement_contradicts_nothing(tmp_path: Path) -> None:
+    docs = write_docs(tmp_path, {"a.txt": doc("Tokyo"), "b.txt": doc("Tokyo")})
+    sentence = SENTENCE.format("Tokyo")
+    agree = finding(
+        "agreement", "AG001", [(d, doc("Tokyo"), sentence) for d in "ab"], severity="info"
+    )
+    result = evaluate(make_report(docs, [agree]), reviews=reviews_of(), changed={docs[1].path})
+    (item,) = result.items
+    assert [e.document for e, _ in item.related] == ["a"] and item.contradicts == ()
+    assert "(contradicts" not in github_annotation(item).split("::")[-1]
 
 
 def test_every_document_changed_blames_all(tmp_path: Path) -> None:

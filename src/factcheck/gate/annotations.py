@@ -68,8 +68,8 @@ def github_annotation(item: GateItem, *, level: Level | None = None, note: str =
     props.append(("title", f"{f.rule} {f.name}"))
     head = ",".join(f"{k}={escape_property(v)}" for k, v in props)
     message = f"{item.message} [{f.rule} {f.fingerprint}]"
-    if item.related:
-        against = sorted({item.name_of(e.document) for e, _ in item.related})
+    if item.contradicts:  # only the other side: sources giving the same value agree with it
+        against = sorted({item.name_of(d) for d in item.contradicts})
         message += f" (contradicts {', '.join(against)})"
     if note:
         message += f"; {note}"

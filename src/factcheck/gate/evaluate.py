@@ -49,6 +49,9 @@ class GateItem:
     evidence: Evidence | None
     location: Location | None
     related: tuple[tuple[Evidence, Location | None], ...] = ()
+    # The documents of the related evidence that give another value than the blamed claim
+    # (a discrepancy's other side); empty for agreements and lone claims, which contradict none.
+    contradicts: tuple[str, ...] = ()
     # Whether a changed document brings the finding (a new value, or a conflict that was not
     # there); False when the changed documents only side with what other sources already say.
     brought: bool = True
@@ -157,15 +160,18 @@ def outliers(finding: Finding, changed_docs: Collection[str] | None) -> list[Evi
     return [e for e in in_changed if identity.value_of.get(e.claim) not in before]
 
 
-def _contradicted(finding: Finding, blamed: Evidence) -> list[Evidence]:
-    """The other evidence, those that give another value than `blamed` first (what it contradicts)."""
+def _contradicted(finding: Finding, blamed: Evidence) -> tuple[list[Evidence], list[Evidence]]:
+    """The other evidence of a discrepancy split into what `blamed` contradicts (another value)
+    and the rest (the same value); of another kind, nothing is contradicted."""
     others = [e for e in finding.evidence if e is not blamed]
+    if finding.kind != "discrepancy":
+        return [], others
     identity = finding.identity
     if identity is None or not identity.value_of or blamed.claim not in identity.value_of:
-        return others
+        return others, []
     mine = identity.value_of[blamed.claim]
     against = [e for e in others if identity.value_of.get(e.claim, mine) != mine]
-    return against + [e for e in others if e not in against]
+    return against, [e for e in others if e not in against]
 
 
 def unknown_changes(
@@ -262,7 +268,8 @@ def evaluate(
         else:
             failing = at_level or fail_on_unreviewed
         ev = first(blamed or in_scope)
-        related = tuple((e, where(e)) for e in _contradicted(f, ev))
+        against, rest = _contradicted(f, ev)
+        related = tuple((e, where(e)) for e in [*against, *rest])
         items.append(
             GateItem(
                 f,
@@ -271,6 +278,7 @@ def evaluate(
                 ev,
                 where(ev),
                 related,
+                contradicts=tuple(dict.fromkeys(e.document for e in against)),
                 brought=bool(blamed),
                 new_evidence=tuple(new_documents(review, f)),
                 names=names,
