@@ -15,10 +15,8 @@ from tests.conftest import ROOT, SEEDS
 from tests.gate.test_gate import commit_all, git, init_repo
 
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
+# pre-commit is a dev dependency (pyproject's dev extra): these tests run, never skip.
 BIN = Path(sys.executable).parent
-pytestmark = pytest.mark.skipif(
-    not (BIN / "pre-commit").exists(), reason="pre-commit is not installed"
-)
 
 
 def test_hooks_file_declares_the_light_hook_as_the_default() -> None:
