@@ -34,11 +34,24 @@ BRIDGE_EDIT = (
 
 
 def _reports(
-    corpus: Path, out: Path, settings: Settings
-) -> tuple[dict[str, bytes], dict[str, int]]:
+    corpus: Path, out: Path, settings: Settings, before: dict[str, str] | None = None
+) -> tuple[dict[str, bytes], dict[str, int], dict[str, str]]:
+    """The report files, the cache counts and, for the next step, the groups and claims as
+    JSON; `before` (the last step's) adds how many groups are not as they were then."""
     result = run([corpus], settings=settings, output=out)
     write_reports(result, out)
-    return {name: (out / name).read_bytes() for name in REPORTS}, result.cache_stats
+    stats = dict(result.cache_stats)
+    state = {c.id: c.model_dump_json() for c in result.claims}
+    state.update({f"group {g.id}": g.model_dump_json() for g in result.match.groups})
+    stats["groups"] = len(result.match.groups)
+    if before is not None:
+        # A group is new when it, or one of its claims, differs from the last step's.
+        stats["groups_new"] = sum(
+            before.get(f"group {g.id}") != state[f"group {g.id}"]
+            or any(before.get(c) != state[c] for c in g.claims)
+            for g in result.match.groups
+        )
+    return {name: (out / name).read_bytes() for name in REPORTS}, stats, state
 
 
 def test_incremental_runs_equal_cold_runs(tmp_path: Path) -> None:
@@ -47,7 +60,7 @@ def test_incremental_runs_equal_cold_runs(tmp_path: Path) -> None:
     (corpus / "bridge-county.txt").write_text(BRIDGE, encoding="utf-8")
     settings = Settings()
     warm = tmp_path / "warm"
-    _reports(corpus, warm, settings)
+    _, _, state = _reports(corpus, warm, settings)
     seeds = sorted(p.name for p in (ROOT / "seeds").glob("*.txt"))
 
     def add() -> None:
@@ -63,10 +76,13 @@ def test_incremental_runs_equal_cold_runs(tmp_path: Path) -> None:
 
     for step, (change, extracted) in enumerate(((add, 1), (edit, 2), (delete, 0))):
         change()
-        incremental, stats = _reports(corpus, warm, settings)
+        incremental, stats, state = _reports(corpus, warm, settings, before=state)
         # Only the changed documents were extracted again; known pairs were not judged again.
         assert stats["claims_misses"] == extracted
         assert stats["verdicts_hits"] > 0
-        cold, _ = _reports(corpus, tmp_path / f"cold{step}", settings)
+        # The rules judged the new groups (those a changed document touches) and no other.
+        assert stats["rule_groups_judged"] == stats["groups_new"] > 0
+        assert stats["rule_groups_judged"] + stats["rule_groups_reused"] == stats["groups"]
+        cold, _, _ = _reports(corpus, tmp_path / f"cold{step}", settings)
         for name in REPORTS:
             assert incremental[name] == cold[name], f"{change.__name__}: {name} differs"

@@ -37,6 +37,7 @@ from .models import (
 from .progress import Progress
 from .report.build import build_report
 from .rules.engine import run_rules
+from .rules.group_results import GroupResults
 from .rules.registry import all_rules
 from .settings import Settings
 
@@ -153,6 +154,8 @@ def code_digest() -> str:
 
 
 _CODE_SUFFIXES = frozenset({".py", ".yaml", ".yml", ".json", ".j2", ".txt"})
+# Cache state: the per-group results of the rules' last run (rules.group_results).
+_RULE_GROUPS = "rule-groups"
 
 
 def result_key(
@@ -203,6 +206,7 @@ def run(
         key = result_key(documents, claims, settings=settings, model_id=models)
         stored = cache.get_result(key)
         known = _load_result(stored) if stored is not None else None
+        rule_stats = {"rule_groups_judged": 0, "rule_groups_reused": 0}
         if known is not None:
             match, findings, rule_codes = known
             claims = anchor_undated(claims, match.groups, documents)
@@ -219,7 +223,14 @@ def run(
             # An undated document's "on Tuesday" takes the date that dated sources of the same
             # facts give (marked inferred); it needs the groups, so it comes after matching.
             claims = anchor_undated(claims, match.groups, documents)
-            findings, rule_codes = run_rules(match, claims, documents=documents, settings=settings)
+            # The rules judge only the groups that changed since the last run (the same findings).
+            groups_state = cache.get_state(_RULE_GROUPS)
+            store = GroupResults(groups_state, code=code_digest())
+            findings, rule_codes = run_rules(
+                match, claims, documents=documents, settings=settings, store=store
+            )
+            cache.put_state(_RULE_GROUPS, store.dumps())
+            rule_stats = store.stats()
             cache.put_result(
                 key,
                 _StoredResult(
@@ -232,7 +243,7 @@ def run(
                 .model_dump_json()
                 .encode(),
             )
-        stats = cache.stats()
+        stats = {**cache.stats(), **rule_stats}
     generated = GeneratedWith(
         factcheck=__version__,
         models={

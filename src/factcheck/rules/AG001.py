@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..models import Claim, Finding
+from ..models import Claim, ClaimGroup, Finding
 from ..review.fingerprint import normalise_text
 from .base import (
     ConfigKey,
@@ -87,35 +87,36 @@ class Agreement(Rule):
         ),
     )
 
-    def check(self, ctx: RuleContext) -> Iterable[Finding]:
-        for group in ctx.groups:
-            comp = ctx.comparison(group)
-            parent = {c.id: c.id for c in comp.claims}
+    per_group = True
 
-            linking = [p for p in comp.pairs if self.same_fact(p, verified=ctx.verified)]
-            for p in linking:
-                ra, rb = _find(parent, p.a.id), _find(parent, p.b.id)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
-            components: dict[str, list[Claim]] = {}
-            for c in comp.claims:
-                components.setdefault(_find(parent, c.id), []).append(c)
-            # Every linked set that spans enough sources is an agreement of its own: one group
-            # can hold two facts that several sources state. They are taken widest first, ties
-            # by what the claims say, never by file names.
-            ranked = sorted(
-                components.values(),
-                key=lambda m: (
-                    -len({ctx.source_of(c.document) for c in m}),
-                    -len(m),
-                    sorted(normalise_text(c.text) for c in m),
-                ),
-            )
-            for best in ranked:
-                best_sources = len({ctx.source_of(c.document) for c in best})
-                if best_sources < int(self.options["min_sources"]):
-                    break
-                yield self._agreement(ctx, group.id, best, linking, best_sources)
+    def check_group(self, ctx: RuleContext, group: ClaimGroup) -> Iterable[Finding]:
+        comp = ctx.comparison(group)
+        parent = {c.id: c.id for c in comp.claims}
+
+        linking = [p for p in comp.pairs if self.same_fact(p, verified=ctx.verified)]
+        for p in linking:
+            ra, rb = _find(parent, p.a.id), _find(parent, p.b.id)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+        components: dict[str, list[Claim]] = {}
+        for c in comp.claims:
+            components.setdefault(_find(parent, c.id), []).append(c)
+        # Every linked set that spans enough sources is an agreement of its own: one group
+        # can hold two facts that several sources state. They are taken widest first, ties
+        # by what the claims say, never by file names.
+        ranked = sorted(
+            components.values(),
+            key=lambda m: (
+                -len({ctx.source_of(c.document) for c in m}),
+                -len(m),
+                sorted(normalise_text(c.text) for c in m),
+            ),
+        )
+        for best in ranked:
+            best_sources = len({ctx.source_of(c.document) for c in best})
+            if best_sources < int(self.options["min_sources"]):
+                break
+            yield self._agreement(ctx, group.id, best, linking, best_sources)
 
     def _agreement(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..models import Finding
+from ..models import ClaimGroup, Finding
 from .base import Rule, RuleContext, min_probability, shorten
 from .identity import Identity
 
@@ -40,23 +40,24 @@ class VerifiedContradiction(Rule):
         min_probability(0.6, "Verifier probability of 'conflict' a pair needs to be reported."),
     )
 
-    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+    per_group = True
+
+    def check_group(self, ctx: RuleContext, group: ClaimGroup) -> Iterable[Finding]:
         floor = float(self.options["min_probability"])
-        for group in ctx.groups:
-            for pair in ctx.comparison(group).pairs:
-                p = pair.p("conflict")
-                if p is None or pair.relation != "conflict" or p < floor:
-                    continue
-                if pair.neutralised or pair.conflicts():
-                    continue
-                a, b = sorted((pair.a, pair.b), key=lambda c: (c.document, c.id))
-                message = (
-                    f"Sources contradict each other: {a.document} says “{shorten(a.text, 90)}”, "
-                    f"while {b.document} says “{shorten(b.text, 90)}” (verifier: conflict {p:.2f})."
-                )
-                identity = Identity(
-                    slot=None,
-                    subject="contradiction",
-                    value_of={a.id: a.text, b.id: b.text},
-                )
-                yield self.finding([a, b], message, group=group.id, identity=identity)
+        for pair in ctx.comparison(group).pairs:
+            p = pair.p("conflict")
+            if p is None or pair.relation != "conflict" or p < floor:
+                continue
+            if pair.neutralised or pair.conflicts():
+                continue
+            a, b = sorted((pair.a, pair.b), key=lambda c: (c.document, c.id))
+            message = (
+                f"Sources contradict each other: {a.document} says “{shorten(a.text, 90)}”, "
+                f"while {b.document} says “{shorten(b.text, 90)}” (verifier: conflict {p:.2f})."
+            )
+            identity = Identity(
+                slot=None,
+                subject="contradiction",
+                value_of={a.id: a.text, b.id: b.text},
+            )
+            yield self.finding([a, b], message, group=group.id, identity=identity)

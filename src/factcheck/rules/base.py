@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from ..models import (
 )
 from ..review.fingerprint import fingerprint, identity_fingerprint, normalise_text
 from ..settings import Settings
+from .group_results import GroupResults
 from .identity import Identity, majority
 from .slots import (
     CompareOptions,
@@ -114,7 +116,11 @@ class RuleContext:
     claims: Sequence[Claim]
     documents: Sequence[Document]
     settings: Settings
+    # Per-group results of the last run (see `group_value`); None: everything is computed.
+    store: GroupResults | None = None
     _comparisons: dict[str, GroupComparison] = field(default_factory=dict)
+    _group_keys: dict[str, str] = field(default_factory=dict)
+    _claim_digests: dict[str, bytes] = field(default_factory=dict)
 
     @cached_property
     def by_id(self) -> dict[str, Claim]:
@@ -196,6 +202,36 @@ class RuleContext:
         """How a message names a document: its id (titles can be long and repeat)."""
         return document
 
+    def group_key(self, group: ClaimGroup) -> str:
+        """Digest of what a per-group rule reads about `group`: the group (its claim ids and the
+        matcher's pairs), each member claim as it is, and its documents' sources and dates."""
+        hit = self._group_keys.get(group.id)
+        if hit is None:
+            digest = hashlib.sha256(group.model_dump_json().encode())
+            for cid in group.claims:
+                claim = self.by_id[cid]
+                seen = self._claim_digests.get(cid)
+                if seen is None:
+                    seen = hashlib.sha256(claim.model_dump_json().encode()).digest()
+                    self._claim_digests[cid] = seen
+                digest.update(seen)
+                doc = claim.document
+                digest.update(f"\0{self.source_of(doc)}\0{self.published(doc)}\0".encode())
+            hit = self._group_keys[group.id] = digest.hexdigest()
+        return hit
+
+    def group_value(self, group: ClaimGroup, name: str, compute: Callable[[], Any]) -> Any:
+        """`compute()` for `group` (a JSON value that depends on the group alone, as for a
+        `per_group` rule), or what the last run stored for an identical group."""
+        if self.store is None:
+            return compute()
+        key = self.group_key(group)
+        value = self.store.get(key, name)
+        if value is None:
+            value = compute()
+            self.store.put(key, name, value)
+        return value
+
     def comparison(self, group: ClaimGroup) -> GroupComparison:
         """Slot-by-slot comparison of a group, computed once and shared by every rule."""
         hit = self._comparisons.get(group.id)
@@ -231,6 +267,10 @@ class Rule:
     default_severity: ClassVar[Severity] = "warning"
     config_keys: ClassVar[tuple[ConfigKey, ...]] = ()
     origin: ClassVar[str] = "builtin"
+    # True: the rule's findings about a group depend on that group alone (its claims, the
+    # matcher's pairs, its documents' sources and dates, `ctx.verified`, the settings). Such a
+    # rule implements `check_group`, and a rerun reuses the findings of unchanged groups.
+    per_group: ClassVar[bool] = False
 
     def __init__(
         self, *, options: Mapping[str, Any] | None = None, severity: Severity | None = None
@@ -267,6 +307,13 @@ class Rule:
         return "\n".join(doc.splitlines()[1:]).strip()
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        """Every finding of the rule; a `per_group` rule's are its groups' in `ctx.groups` order."""
+        if not self.per_group:
+            raise NotImplementedError
+        return (f for group in ctx.groups for f in self.check_group(ctx, group))
+
+    def check_group(self, ctx: RuleContext, group: ClaimGroup) -> Iterable[Finding]:
+        """The findings about one matched group (`per_group` rules only)."""
         raise NotImplementedError
 
     def finding(
@@ -373,6 +420,7 @@ class GroupSlotRule(Rule):
     slot: ClassVar[str] = ""
     verdict: ClassVar[str] = "conflict"
     topic: ClassVar[str] = ""
+    per_group = True
 
     def accept(self, ctx: RuleContext, a: Claim, b: Claim) -> bool:
         """Further conditions on a pair (subclasses narrow the rule here)."""
@@ -382,38 +430,37 @@ class GroupSlotRule(Rule):
         """Conditions that need the whole pair comparison (its similarity); default: `accept`."""
         return self.accept(ctx, pair.a, pair.b)
 
-    def check(self, ctx: RuleContext) -> Iterable[Finding]:
-        for group in ctx.groups:
-            comp = ctx.comparison(group)
-            # A slot that differs between claims about different facts or events is no
-            # discrepancy ("met in Tokyo" in 2023 against "met virtually" in 2021).
-            pairs = [
-                p
-                for p in comp.pairs_with(self.slot, self.verdict)
-                if not p.other_fact and self.accept_pair(ctx, p)
-            ]
-            if not pairs:
-                continue
-            # The claim in most conflicting pairs stands for its sentence (one entry per sentence).
-            count: dict[str, int] = {}
-            for p in pairs:
-                for c in (p.a, p.b):
-                    count[c.id] = count.get(c.id, 0) + 1
-            ranked = sorted(
-                {c.id: c for p in pairs for c in (p.a, p.b)}.values(),
-                key=lambda c: (-count[c.id], c.id),
-            )
-            kept = {c.id for c in one_per_sentence(ranked)}
-            pairs = [p for p in pairs if p.a.id in kept and p.b.id in kept]
-            involved = sorted((c for c in ranked if c.id in kept), key=lambda c: c.id)
-            slots = summarise_slots(involved, pairs)
-            yield self.finding(
-                involved,
-                self.describe(ctx, involved, pairs),
-                group=group.id,
-                slots=slots,
-                identity=self.identity(involved),
-            )
+    def check_group(self, ctx: RuleContext, group: ClaimGroup) -> Iterable[Finding]:
+        comp = ctx.comparison(group)
+        # A slot that differs between claims about different facts or events is no
+        # discrepancy ("met in Tokyo" in 2023 against "met virtually" in 2021).
+        pairs = [
+            p
+            for p in comp.pairs_with(self.slot, self.verdict)
+            if not p.other_fact and self.accept_pair(ctx, p)
+        ]
+        if not pairs:
+            return
+        # The claim in most conflicting pairs stands for its sentence (one entry per sentence).
+        count: dict[str, int] = {}
+        for p in pairs:
+            for c in (p.a, p.b):
+                count[c.id] = count.get(c.id, 0) + 1
+        ranked = sorted(
+            {c.id: c for p in pairs for c in (p.a, p.b)}.values(),
+            key=lambda c: (-count[c.id], c.id),
+        )
+        kept = {c.id for c in one_per_sentence(ranked)}
+        pairs = [p for p in pairs if p.a.id in kept and p.b.id in kept]
+        involved = sorted((c for c in ranked if c.id in kept), key=lambda c: c.id)
+        slots = summarise_slots(involved, pairs)
+        yield self.finding(
+            involved,
+            self.describe(ctx, involved, pairs),
+            group=group.id,
+            slots=slots,
+            identity=self.identity(involved),
+        )
 
     def identity(self, claims: Sequence[Claim]) -> Identity:
         """The disputed fact: this rule's slot, the claims' usual predicate, each claim's value."""
