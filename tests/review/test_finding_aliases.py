@@ -155,3 +155,23 @@ def test_an_alias_two_findings_share_matches_neither() -> None:
     # A finding whose own fingerprint it is keeps it, whatever aliases others have.
     owner = agreement.model_copy(update={"fingerprint": old})
     assert match_reviews(reviews, [owner, agreement]) == {old: reviews[old]}
+
+
+def test_a_review_of_a_finding_merged_into_another_is_not_stale(tmp_path: Path) -> None:
+    # Two reviewed agreements; a joining document links them into one. One review applies,
+    # the other is not listed as stale: its claim is still in the finding.
+    tokyo = {"what": "meet", "where": ["gpe:tokyo"]}
+    left = [{"doc": "m", "text": "The ministers met in Tokyo.", **tokyo},
+            {"doc": "n", "text": "Ministers met in Tokyo.", **tokyo}]  # fmt: skip
+    right = [{"doc": "p", "text": "The ministers gathered in Tokyo.", **tokyo},
+             {"doc": "q", "text": "Ministers gathered in Tokyo.", **tokyo}]  # fmt: skip
+    bridge = {"doc": "j", "text": "All the ministers met and gathered in Tokyo.", **tokyo}
+    apart = findings_of("AG001", [*left, *right], pairs=[[0, 1, 0.9], [2, 3, 0.9]])
+    assert len(apart) == 2
+    reviews = ReviewsFile(reviews=[_review(f) for f in apart])
+    pairs = [[0, 1, 0.9], [2, 3, 0.9], [0, 4, 0.9], [2, 4, 0.9]]
+    report = report_of(tmp_path, "AG001", [*left, *right, bridge], pairs=pairs)
+    (merged,) = report.findings
+    assert set(merged.documents) == {"j", "m", "n", "p", "q"}
+    assert ReviewIndex.of(reviews, report.findings).review_of(merged) is not None
+    assert stale_reviews(reviews, report) == []

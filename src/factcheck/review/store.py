@@ -520,10 +520,16 @@ def with_reviews(report: Report, reviews: Mapping[str, Review]) -> Report:
 
 
 def stale_reviews(reviews: ReviewsFile, report: Report) -> list[Review]:
-    """Reviews that match no finding of the report (see `match_reviews`: one under an old
-    fingerprint or an alias of a current finding is not stale)."""
+    """Reviews that match no finding of the report and are under no alias of one.
+
+    One under an old fingerprint or an alias of a current finding is not stale (see
+    `match_reviews`); nor is one whose alias a current finding holds although another review
+    covers that finding (two reviewed findings that a joining document merged into one): the
+    claim it reviewed is still there, and if the merge goes, the review applies again.
+    """
     by_fp = {r.fingerprint: r for r in reviews.reviews}
     current = {r.fingerprint for r in match_reviews(by_fp, report.findings).values()}
+    current |= {a for f in report.findings for a in aliases(f)}
     return [r for r in reviews.reviews if r.fingerprint not in current]
 
 
