@@ -47,6 +47,40 @@ def test_titles_and_abbreviations_after_a_name_are_not_part_of_it(
 
 
 @pytest.mark.parametrize(
+    ("text", "product", "maker", "maker_acts"),
+    [
+        ("Lufthansa will retire its last Airbus A340 next spring.", "Airbus A340", "airbus", False),
+        (
+            "The carrier bought five Boeing 787s for its long routes.",
+            "Boeing 787s",
+            "boeing",
+            False,
+        ),
+        (
+            "The airline replaced two of the Rolls-Royce Trent 700 engines.",
+            "Rolls-Royce Trent 700",
+            "rolls-royce",
+            False,
+        ),
+        ("He gave his daughter an iPod for her birthday.", "iPod", "ipod", False),
+        # The maker is still an organisation where it acts or only modifies a noun.
+        ("A Boeing spokesman declined to comment.", None, "boeing", True),
+        ("The summit called for a stronger Nordic Council.", None, "nordic-council", True),
+        ("Boeing said the Boeing 787 would fly in May.", "Boeing 787", "boeing", True),
+        ("Three Boeing engineers testified before the committee.", None, "boeing", True),
+    ],
+)
+def test_a_product_named_after_its_maker_is_not_an_organisation(
+    extractor: Extractor, text: str, product: str | None, maker: str, maker_acts: bool
+) -> None:
+    found = mentions(extractor, text)
+    others = [e.name for e in found if e.kind == "other"]
+    orgs = {e.id for e in found if e.kind == "org"}
+    assert (product in others) if product else not others, found
+    assert (f"org:{maker}" in orgs) == maker_acts, found
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "General Dynamics Corporation said on Monday it would hire 300 workers.",

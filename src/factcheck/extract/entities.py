@@ -31,6 +31,42 @@ _LOCATIVE = place_words().mention_locative  # data/places.yaml
 _INITIAL = re.compile(r"^[A-Za-z]\.?$")
 # "COVID-19", "SARS-CoV-2", "F-35": a code, not an organisation ("G20" stays one).
 _CODE_NAME = re.compile(r"^(?:the\s+)?(?:[A-Za-z]+-)+\d[\w-]*$", re.IGNORECASE)
+# A model designation after or at the end of a maker's name: "A380", "737s", "A330-200", "Trent
+# 900"'s "900" (a year is none).
+_MODEL_CODE = re.compile(r"^(?:[A-Z]{1,3}-?\d{2,4}[A-Za-z]{0,2}|\d{3,4}[A-Z]{0,2})(?:-\d{1,4})?s?$")
+_YEAR_WORD = re.compile(r"^(?:1[6-9]|20)\d\d$")
+# Determiners that count a thing: "an iPod", "every Boeing"; an organisation is one of a kind.
+_COUNTING_DETERMINERS = frozenset({"a", "an", "another", "each", "every"})
+
+
+def _model_code(token: Any) -> bool:
+    return bool(_MODEL_CODE.match(token.text)) and not _YEAR_WORD.match(token.text)
+
+
+def _product_end(sdoc: Any, s: int, e: int, label: str) -> int | None:
+    """End token of a product's name that the NER took for an organisation or a person, else
+    None: a maker's name before a model ("Airbus A380", "Boeing 737s"), a name ending in one
+    ("Rolls-Royce Trent 900"), or an organisation's name counted like a thing, the count right
+    before it ("an iPod", "two Boeings"; not "two Boeing engineers", where the name only
+    modifies the noun, nor "a stronger NATO")."""
+    if label not in {"ORG", "PERSON"}:
+        return None
+    root = sdoc[s:e].root
+    if e < len(sdoc) and _model_code(sdoc[e]) and (root.head.i == e or s <= sdoc[e].head.i < e):
+        return e + 1
+    if e - s > 1 and _model_code(sdoc[e - 1]):
+        return e
+    if label == "ORG" and root.dep_ != "compound":
+        # Right before the name: "a stronger NATO" or "a free Indo-Pacific" is no count.
+        for child in root.children:
+            if child.i == s - 1 and (
+                (child.dep_ == "det" and child.lower_ in _COUNTING_DETERMINERS)
+                or child.dep_ == "nummod"
+            ):
+                return e
+    return None
+
+
 # Last words that make a name a place ("Taiwan Strait") or an event ("Consultative Committee Meeting").
 _GEO_HEADS = frozenset(
     {
@@ -285,8 +321,16 @@ class EntityLinker:
                 ):
                     pending_short.append((s, e, words[0]))
                     continue
-            if (_CODE_NAME.search(mention_text) and label in {"ORG", "NORP", "GPE"}) or (
-                label == "PERSON" and re.search(r"\d", mention_text)
+            product_end = _product_end(sdoc, s, e, label)
+            if product_end is not None:
+                # "Airbus A380", "Boeing 737s", "an iPod": a product, not its maker.
+                e = product_end
+                span = sdoc[s:e]
+                mention_text = span.text
+            if (
+                product_end is not None
+                or (_CODE_NAME.search(mention_text) and label in {"ORG", "NORP", "GPE"})
+                or (label == "PERSON" and re.search(r"\d", mention_text))
             ):
                 # "COVID-19", "H1N1", "F-35": names with figures are not people or organisations.
                 name = re.sub(r"^(?:the|The)\s+", "", mention_text)
