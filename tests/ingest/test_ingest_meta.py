@@ -117,3 +117,49 @@ def test_html_head_metadata() -> None:
         "https://example.com/talks",
         D,
     )
+
+
+LD_PAGE = """<html><head><title>Bridge | Site</title>
+<script type="application/ld+json">{LD}</script></head>
+<body><article><p>The harbour bridge opened on Monday.</p></article></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "ld",
+    [
+        # One article item, the publisher inline.
+        '{"@context": "https://schema.org", "@type": "NewsArticle",'
+        ' "headline": "Harbour bridge opens", "datePublished": "2021-03-16T09:00:00Z",'
+        ' "author": [{"@type": "Person", "name": "Jane Doe"}],'
+        ' "publisher": {"@type": "Organization", "name": "Harbour Gazette"},'
+        ' "mainEntityOfPage": {"@id": "https://gazette.example/bridge"}}',
+        # A @graph whose WebSite item comes first; the publisher is a reference.
+        '{"@context": "https://schema.org", "@graph": ['
+        '{"@type": "WebSite", "@id": "#site", "name": "Gazette home",'
+        ' "url": "https://gazette.example/"},'
+        '{"@type": "Organization", "@id": "#org", "name": "Harbour Gazette"},'
+        '{"@type": "NewsArticle", "headline": "Harbour bridge opens",'
+        ' "datePublished": "2021-03-16", "author": "Jane Doe", "publisher": {"@id": "#org"},'
+        ' "url": "https://gazette.example/bridge"}]}',
+    ],
+)
+def test_html_json_ld_names_the_outlet_and_the_article_url(ld: str) -> None:
+    doc = document_from_text(LD_PAGE.replace("{LD}", ld), format="html")
+    assert (doc.title, doc.source, doc.url, doc.published) == (
+        "Harbour bridge opens",
+        "Harbour Gazette",
+        "https://gazette.example/bridge",
+        D,
+    )
+
+
+def test_html_head_tags_win_over_json_ld_and_a_bad_url_is_no_link() -> None:
+    ld = (
+        '{"@type": "NewsArticle", "headline": "Harbour bridge opens",'
+        ' "publisher": {"name": "Harbour Gazette"}, "url": "javascript:alert(1)"}'
+    )
+    page = LD_PAGE.replace("{LD}", ld).replace(
+        "<title>", '<meta property="og:site_name" content="Gazette"><title>'
+    )
+    doc = document_from_text(page, format="html")
+    assert (doc.source, doc.url) == ("Gazette", None)

@@ -367,7 +367,10 @@ class _Extractor(HTMLParser):
 
 
 def _ldjson(raw: str) -> dict[str, str]:
-    """datePublished, headline and author from JSON-LD, when the block parses."""
+    """datePublished, headline, author, publisher and the article's URL from JSON-LD, when
+    the block parses. Publisher and URL are read from article items only (those with a
+    headline or a publication date), so a page's WebSite or Organization item does not name
+    the article; `{"@id": ...}` references are looked up in the block's @graph."""
     try:
         data = json.loads(raw)
     except ValueError:
@@ -375,6 +378,20 @@ def _ldjson(raw: str) -> dict[str, str]:
     items: list[Any] = data if isinstance(data, list) else [data]
     if isinstance(data, dict) and isinstance(data.get("@graph"), list):
         items = data["@graph"]
+    nodes = {
+        item["@id"]: item
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("@id"), str)
+    }
+
+    def name_of(value: Any) -> str | None:
+        if isinstance(value, list) and value:
+            value = value[0]
+        if isinstance(value, dict) and "name" not in value and isinstance(value.get("@id"), str):
+            value = nodes.get(value["@id"], value)
+        name = value.get("name") if isinstance(value, dict) else value
+        return name.strip() if isinstance(name, str) and name.strip() else None
+
     out: dict[str, str] = {}
     for item in items:
         if not isinstance(item, dict):
@@ -382,11 +399,17 @@ def _ldjson(raw: str) -> dict[str, str]:
         for key in ("datePublished", "headline"):
             if isinstance(item.get(key), str):
                 out.setdefault(key.lower(), item[key])
-        author = item.get("author")
-        if isinstance(author, list) and author:
-            author = author[0]
-        if isinstance(author, dict) and isinstance(author.get("name"), str):
-            out.setdefault("author", author["name"])
+        if (author := name_of(item.get("author"))) is not None:
+            out.setdefault("author", author)
+        if not any(isinstance(item.get(k), str) for k in ("datePublished", "headline")):
+            continue
+        if (publisher := name_of(item.get("publisher"))) is not None:
+            out.setdefault("ld:publisher", publisher)
+        page = item.get("mainEntityOfPage")
+        for url in (item.get("url"), page.get("@id") if isinstance(page, dict) else page):
+            if isinstance(url, str) and re.match(r"https?://\S+$", url.strip(), re.I):
+                out.setdefault("ld:url", url.strip())
+                break
     return out
 
 
@@ -422,9 +445,10 @@ def _metadata(parser: _Extractor) -> dict[str, Any]:
     author = next((meta[k] for k in AUTHOR_KEYS if meta.get(k) and "://" not in meta[k]), None)
     if author:
         out["author"] = author
-    if meta.get("og:site_name"):
-        out["source"] = meta["og:site_name"]
-    url = meta.get("og:url") or parser.canonical
+    source = meta.get("og:site_name") or meta.get("ld:publisher")
+    if source:
+        out["source"] = source
+    url = meta.get("og:url") or parser.canonical or meta.get("ld:url")
     if url:
         out["url"] = url
     language = parser.lang or meta.get("content-language")
