@@ -2,7 +2,8 @@
 
 Covers blame on the outlier: a document that agrees passes, one that contradicts fails on its
 own lines, one that joins the majority of a reviewed conflict passes with the review kept
-(and noted as new evidence), one that brings a third value fails."""
+(and noted as new evidence), one that brings a third value fails; one that restates an
+agreement in words that sort first keeps the agreement's review."""
 
 from __future__ import annotations
 
@@ -48,6 +49,14 @@ JOINING = """Motegi welcomes Blinken
 March 16, 2021
 
 Foreign Minister Toshimitsu Motegi welcomed Secretary of State Antony Blinken to Tokyo on Tuesday.
+"""
+# Restates facts several seeds agree on, in words that sort before theirs: the agreement's
+# subject (its first claim text in sorted order) becomes this document's claim.
+RESTATING = """Ministers head to Seoul next
+
+March 16, 2021
+
+After their visit to Japan, Blinken and Austin will travel to Seoul on Wednesday for talks with South Korean officials.
 """
 FAILING = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): .* \[(?P<rule>\w+) (?P<fp>[0-9a-f]+)\]$")
 ANNOTATION = re.compile(r"^::(?:error|warning|notice) file=(?P<file>[^,]+),line=(?P<line>\d+),")
@@ -221,3 +230,40 @@ def test_a_third_value_fails_on_the_new_document_with_the_sources_it_contradicts
         assert related and all(u.startswith("seeds/") and u != "seeds/third.txt" for u in related)
     finally:
         new.unlink()
+
+
+def test_a_restatement_that_sorts_first_keeps_the_agreements_review(
+    clean: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    new = clean / "seeds" / "restating.txt"
+    try:
+        with inside(clean):
+            assert main(GATE) == 0
+            before = json.loads((clean / "out" / "report.json").read_text())
+            baseline = ["--accept-all", "--all", "--note", "baseline"]
+            assert main(["review", "--report", "out/report.json", *baseline]) == 0
+            capsys.readouterr()
+            new.write_text(RESTATING, encoding="utf-8")
+            code = main(GATE)
+            captured = capsys.readouterr()
+            after = json.loads((clean / "out" / "report.json").read_text())
+        assert code == 0, captured.out + captured.err
+        assert "match no finding any more" not in captured.err
+        known = {f["fingerprint"] for f in before["findings"]}
+        joined = [
+            f
+            for f in after["findings"]
+            if f["kind"] == "agreement" and "restating" in f["documents"]
+        ]
+        # The case under test: an agreement whose subject is now the new document's claim, so
+        # its fingerprint is one the baseline never had ...
+        moved = [f for f in joined if f["fingerprint"] not in known]
+        assert moved and all(f["identity"]["subject"].startswith("after their") for f in moved)
+        # ... and still its review, with the new document as new evidence.
+        status = {r["fingerprint"]: r for r in after["reviews"]}
+        for f in joined:
+            review = status[f["fingerprint"]]
+            assert review["verdict"] == "confirmed" and review["note"] == "baseline"
+            assert review["new_evidence"] == ["restating"]
+    finally:
+        new.unlink(missing_ok=True)
