@@ -75,9 +75,9 @@ def report(
 ) -> None:
     """Run the whole pipeline over PATHS (files or folders) and write the reports.
 
-    Writes OUTPUT/report.json (validates against schemas/report.schema.json), report.md and
-    report.html as one set (a crash leaves the old set or the new one), and prints a summary
-    table. The output folder is checked first: if it cannot be written, nothing runs (exit 2).
+    Writes OUTPUT/report.json (validates against schemas/report.schema.json), report.md,
+    report.html, report.csv and sources.csv as one set (a crash leaves the old set or the new
+    one), and prints a summary table. The output folder is checked first: if it cannot be written, nothing runs (exit 2).
 
     \b
     Examples:
