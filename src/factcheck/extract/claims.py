@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..ingest.furniture import is_boilerplate
+from ..ingest.headline import ends_like_a_sentence, headline
 from ..models import (
     Attribution,
     Claim,
@@ -116,12 +118,6 @@ LIGHT_VERBS = (
         "say",
     }
 )
-_BOILERPLATE = re.compile(
-    r"(?i)\b(?:cookies?|subscribe|sign up|sign in|log in|click here|all rights reserved|"
-    r"your browser|advertisement|read more|share this|follow us|newsletter|please wait|"
-    r"no media source|accessibility links|skip to|terms of (?:use|service)|privacy policy|"
-    r"write (?:a )?comment|comments?\(s\)|need to log ?in|login|log-in)\b|©"
-)
 _CAPTION = re.compile(
     r"\((?:[^()]*\b(?:Photo|photo|Image|Credit|File|AP|Reuters|AFP|Getty)\b[^()]*)\)\s*$"
     # A line that says it is about a picture: "Photo: ...", "File image of ...", "Pictured: ...".
@@ -176,7 +172,7 @@ class ClaimBuilder:
         quotes = quote_regions(text)
         paragraphs = [m.start() for m in re.finditer(r"(?m)^(?=\S)", text)] or [0]
         sents = list(sdoc.sents)
-        headline_idx = self._headline(sents)
+        headline_idx = _headline_sentence(text, sents)
         claims: list[Claim] = []
         ctx = _Context(doc, sdoc, ents, quotes, paragraphs, sents, self.tables)
         for idx, sent in enumerate(sents):
@@ -203,22 +199,6 @@ class ClaimBuilder:
             for clause in self._clauses(sent):
                 claims.append(annotate(ctx.claim(len(claims), sent, clause, kind)))
         return claims
-
-    @staticmethod
-    def _headline(sents: list[Span]) -> int | None:
-        """The first line of at least three words with no final punctuation, before any full sentence."""
-        for i, s in enumerate(sents[:8]):
-            t = s.text.strip()
-            if not t:
-                continue
-            words = re.findall(r"[A-Za-z]+", t)
-            if t[-1] in '.!?"”’:;)':
-                if len(words) >= 6:
-                    return None
-                continue
-            if len(words) >= 3 and not _BOILERPLATE.search(t):
-                return i
-        return None
 
     # ------------------------------------------------------------------ clauses
 
@@ -352,7 +332,31 @@ def _conj_chain(tok: Token) -> list[Token]:
 
 def _worth_keeping(text: str) -> bool:
     words = re.findall(r"[A-Za-z]{2,}", text)
-    return len(words) >= 2 and not _BOILERPLATE.search(text)
+    return len(words) >= 2 and not is_boilerplate(text)
+
+
+def _headline_sentence(text: str, sents: list[Span]) -> int | None:
+    """The sentence that is the document's headline (ingest.headline, the rule Document.title
+    follows): of the sentences the parse finds in the headline's line, the first that does not
+    end like a sentence ('Alleged New Audio ...' after 'REPORT:'), else the first. A parse
+    that runs the headline into the next line gives none: that sentence is body text."""
+    found = headline(text)
+    if found is None:
+        return None
+    start, end = found
+    inside: list[int] = []
+    for i, s in enumerate(sents):
+        t = s.text.strip()
+        if s.end_char <= start or not t:
+            continue
+        if s.start_char >= end:
+            break
+        at = s.start_char + len(s.text) - len(s.text.lstrip())
+        if at < start or at + len(t) > end:
+            return None
+        inside.append(i)
+    chosen = next((i for i in inside if not ends_like_a_sentence(sents[i].text.strip())), None)
+    return chosen if chosen is not None else (inside[0] if inside else None)
 
 
 class _Context:

@@ -31,6 +31,7 @@ from .dates import find_dateline
 from .decode import decode, read_bytes
 from .formats import BY_NAME, SUFFIXES, expected_suffixes
 from .furniture import classify, credit, has_letters, is_short_label, tokens
+from .headline import headline
 from .markup import unwrap
 from .meta import SIDECAR_SUFFIX, merge, read_sidecar, sidecar_path
 from .normalise import normalise_characters, tidy
@@ -50,8 +51,7 @@ __all__ = [
 log = logging.getLogger("factcheck.ingest")
 
 # Bump when the same bytes would give a different Document (for cache keys built on content_hash).
-INGEST_VERSION = "1"
-TITLE_WORDS = 20
+INGEST_VERSION = "2"
 
 
 # --------------------------------------------------------------------------- paths
@@ -379,7 +379,7 @@ def _build(
         id=src.id,
         path=src.path,
         format=src.format,
-        title=meta.title or _headline(body.text),
+        title=meta.title or _title(body.text),
         source=meta.source,
         url=meta.url,
         published=published,
@@ -396,12 +396,10 @@ def _build(
     )
 
 
-def _headline(text: str) -> str | None:
-    """The first line as a title when it reads like one: short, not ending like a sentence."""
-    first, _, rest = text.partition("\n")
-    if rest.strip() and len(first.split()) <= TITLE_WORDS and not re.search(r"[.!?:;,]$", first):
-        return first
-    return None
+def _title(text: str) -> str | None:
+    """The text's headline (ingest.headline, the rule the extractor's headline claim follows)."""
+    found = headline(text)
+    return text[found[0] : found[1]] if found else None
 
 
 class _LineIndex:

@@ -52,6 +52,7 @@ class FurnitureRules:
     longest: int
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
     max_words: int
+    boilerplate: re.Pattern[str]
 
 
 @functools.cache
@@ -69,7 +70,14 @@ def load_rules() -> FurnitureRules:
         longest=max(len(p) for p in phrases),
         patterns=patterns,
         max_words=int(data["max_words"]),
+        boilerplate=re.compile(data["boilerplate"], re.I),
     )
+
+
+def is_boilerplate(text: str) -> bool:
+    """Whether `text` holds words of site chrome anywhere ('Subscribe to our newsletter',
+    '© 2021 ...'): never a claim nor a headline, even on a line that was kept."""
+    return load_rules().boilerplate.search(text) is not None
 
 
 def tokens(line: str) -> tuple[str, ...]:
