@@ -8,12 +8,15 @@ still apply (every claim's reading is an alias), and the gate must not fail on i
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
+
 from factcheck.gate.evaluate import evaluate
 from factcheck.models import Finding, Review, ReviewsFile
-from factcheck.review.session import review_queue
+from factcheck.review.session import ReviewSession
 from factcheck.review.store import (
     ReviewIndex,
     aliases,
@@ -21,6 +24,7 @@ from factcheck.review.store import (
     migrate_reviews,
     now_utc,
     record_verdict,
+    save_reviews,
     stale_reviews,
     with_reviews,
 )
@@ -67,10 +71,24 @@ def test_an_agreement_joined_by_a_text_that_sorts_first_keeps_its_review(tmp_pat
     review = index.review_of(after)
     assert review is not None and review.verdict == "confirmed" and review.note == "ok"
     assert stale_reviews(reviews, report) == []
-    # The report says it gained evidence; the review queue lists it only to look at again.
+    # The report says it gained evidence, and so does the review screen.
     (status,) = with_reviews(report, index.by_fingerprint).reviews
     assert status.fingerprint == after.fingerprint and status.new_evidence == ["j"]
-    assert review_queue(report, reviews) == []
+    save_reviews(tmp_path / "reviews.json", reviews)
+    console = Console(file=io.StringIO(), width=100)
+    session = ReviewSession(
+        report,
+        reviews_path=tmp_path / "reviews.json",
+        reviewer="bob",
+        console=console,
+        ask=lambda prompt: "q",
+        include_agreements=True,
+    )
+    assert session.queue == [after]  # to look at again: it gained evidence
+    session.run()
+    shown = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "current verdict: confirmed by ana: ok" in shown
+    assert "new evidence since the review: j" in shown
 
     # Writing migrates the review to the current fingerprint, keeping what the reviewer saw.
     migrated, moved = migrate_reviews(reviews, report.findings)
