@@ -8,6 +8,7 @@ import pytest
 
 from factcheck.gate.annotations import gained_annotations, github_annotation
 from factcheck.gate.evaluate import describe_rule, evaluate, outliers
+from factcheck.gate.summary import json_summary
 from factcheck.models import Review, ReviewsFile
 from factcheck.review.store import ReviewIndex, now_utc
 from tests.gate.test_gate import finding, make_report, reviews_of, write_docs
@@ -74,6 +75,10 @@ def test_an_annotation_says_contradicts_only_of_the_other_side(tmp_path: Path) -
     assert item.contradicts == ("a", "b")
     assert [e.document for e, _ in item.related] == ["a", "b", "n2"]  # the same side last
     assert github_annotation(item).endswith("(contradicts a.txt, b.txt)")
+    (decided,) = json_summary(evaluate(report, reviews=reviews_of(), changed=changed), rule="")[
+        "findings"
+    ]  # type: ignore[misc]
+    assert decided["contradicts"] == ["a", "b"]
 
 
 def test_an_agreement_contradicts_nothing(tmp_path: Path) -> None:

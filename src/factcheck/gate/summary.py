@@ -145,6 +145,7 @@ def json_summary(result: GateResult, *, rule: str) -> dict[str, object]:
                 "failing": i.failing,
                 "brought": i.brought,
                 "new_evidence": list(i.new_evidence),
+                "contradicts": list(i.contradicts),
                 "location": location(i.location),
                 "related": [
                     {"document": e.document, "location": location(loc)} for e, loc in i.related

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import getpass
 import json
 import os
@@ -228,13 +229,16 @@ def aliases(finding: Finding) -> list[str]:
     identity = finding.identity
     if identity is None or not identity.subjects:
         return []
-    return [
-        fp
-        for fp in alias_fingerprints(
-            finding.rule, slot=identity.slot, subjects=identity.subjects, values=identity.values
-        )
-        if fp != finding.fingerprint
-    ]
+    every = _aliases(finding.rule, identity.slot, tuple(identity.subjects), tuple(identity.values))
+    return [fp for fp in every if fp != finding.fingerprint]
+
+
+@functools.lru_cache(maxsize=65536)
+def _aliases(
+    rule: str, slot: str | None, subjects: tuple[str, ...], values: tuple[str, ...]
+) -> list[str]:
+    # Cached: a review session matches its findings again after every answer.
+    return alias_fingerprints(rule, slot=slot, subjects=subjects, values=values)
 
 
 def match_reviews(reviews: Mapping[str, Review], findings: Iterable[Finding]) -> dict[str, Review]:
