@@ -638,6 +638,12 @@ class Review(Model):
     history: list[PastVerdict] = Field(
         default_factory=list, description="Earlier verdicts on this finding, oldest first."
     )
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="Fingerprints the review was under before it moved to `fingerprint` (a "
+        "scheme change, or a joining document that changed the picked subject); a finding "
+        "with one of them, or holding one as its own alias, is still this review's finding.",
+    )
 
 
 class ReviewsFile(Model):

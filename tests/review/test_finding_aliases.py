@@ -193,3 +193,29 @@ def test_a_review_of_a_finding_merged_into_another_is_not_stale(tmp_path: Path) 
     assert set(merged.documents) == {"j", "m", "n", "p", "q"}
     assert ReviewIndex.of(reviews, report.findings).review_of(merged) is not None
     assert stale_reviews(reviews, report) == []
+
+
+def test_a_migrated_review_still_applies_when_the_joining_document_goes(tmp_path: Path) -> None:
+    # Reviewed with m and n; j joins and sorts first, a write moves the review to the new
+    # fingerprint; j is deleted again and the fingerprint goes back: the review follows.
+    (before,) = findings_of("AG001", [FIRST, SECOND], similarity=0.9)
+    (joined,) = findings_of("AG001", [FIRST, SECOND, JOINING], similarity=0.9)
+    migrated, moved = migrate_reviews(reviewed(before), [joined])
+    assert moved == [(before.fingerprint, joined.fingerprint)]
+    (kept,) = migrated.reviews
+    assert kept.fingerprint == joined.fingerprint and kept.aliases == [before.fingerprint]
+    # Another verdict on it keeps those keys.
+    again, outcome, _ = record_verdict(
+        migrated, joined.fingerprint, "dismissed", reviewer="ana", finding=joined, note="moved"
+    )
+    assert outcome == "recorded" and again.reviews[0].aliases == [before.fingerprint]
+
+    report = report_of(tmp_path, "AG001", [FIRST, SECOND], similarity=0.9)
+    (back,) = report.findings
+    assert back.fingerprint == before.fingerprint and joined.fingerprint not in aliases(back)
+    review = ReviewIndex.of(again, report.findings).review_of(back)
+    assert review is not None and review.note == "moved"
+    assert stale_reviews(again, report) == []
+    # The next write moves it back, and it keeps the fingerprint it had with j as a key.
+    (home,) = migrate_reviews(again, report.findings)[0].reviews
+    assert home.fingerprint == before.fingerprint and home.aliases == [joined.fingerprint]

@@ -245,11 +245,14 @@ def match_reviews(reviews: Mapping[str, Review], findings: Iterable[Finding]) ->
     """Each finding's review (finding fingerprint -> review), for those that have one.
 
     A finding's review is the one under its fingerprint; else (made before a scheme change)
-    the one under its scheme-1 `legacy_fingerprint`; else the one under an alias: the
-    fingerprint it had when another of its claims' subjects was picked (a document that joined
-    since sorted first, or tipped the predicate's majority). An alias counts only when no other
-    finding has the same alias or has a review under it, so one verdict never covers two
-    findings; of several reviews under aliases of one finding, the latest applies.
+    the one under its scheme-1 `legacy_fingerprint`; else one that shares a key with it. A
+    finding's keys are its fingerprint and its aliases (the fingerprints it had when another of
+    its claims' subjects was picked: a document that joined since sorted first, or tipped the
+    predicate's majority); a review's are its fingerprint and the ones it was under before a
+    migration (`Review.aliases`), so a review that moved with a joining document still finds
+    its finding when that document goes again. A key counts only when no other finding holds
+    it, so one verdict never covers two findings; of several reviews that match one finding,
+    the latest applies.
     """
     found = list(findings)
     out: dict[str, Review] = {}
@@ -264,16 +267,24 @@ def match_reviews(reviews: Mapping[str, Review], findings: Iterable[Finding]) ->
         if f.fingerprint not in out and old and old in reviews and old not in used:
             out[f.fingerprint] = reviews[old]
             used.add(old)
-    alias_of = {f.fingerprint: aliases(f) for f in found}
-    holders = Counter(a for fp, names in alias_of.items() for a in {fp, *names})
-    for fp, names in alias_of.items():
+    keys_of = {f.fingerprint: {f.fingerprint, *aliases(f)} for f in found}
+    holders = Counter(k for keys in keys_of.values() for k in keys)
+    by_key: dict[str, list[Review]] = {}
+    for r in reviews.values():
+        for k in {r.fingerprint, *r.aliases}:
+            by_key.setdefault(k, []).append(r)
+    for fp, keys in keys_of.items():
         if fp in out:
             continue
-        candidates = [
-            reviews[a] for a in names if a in reviews and a not in used and holders[a] == 1
-        ]
+        candidates = {
+            r.fingerprint: r
+            for k in keys
+            if holders[k] == 1
+            for r in by_key.get(k, [])
+            if r.fingerprint not in used
+        }
         if candidates:
-            review = max(candidates, key=lambda r: (r.time, r.fingerprint))
+            review = max(candidates.values(), key=lambda r: (r.time, r.fingerprint))
             out[fp] = review
             used.add(review.fingerprint)
     return out
@@ -358,6 +369,7 @@ def record_verdict(
         message=finding.message if finding else before.message if before else None,
         documents=list(finding.documents) if finding else before.documents if before else [],
         history=history,
+        aliases=list(before.aliases) if before is not None else [],
     )
     kept = [r for r in reviews.reviews if r.fingerprint != fingerprint]
     return (
@@ -479,8 +491,11 @@ def migrate_reviews(
         if not documents and old == f.legacy_fingerprint:
             documents = list(f.documents)
         out.pop(old, None)
+        # The fingerprints it was under stay its keys: if the joining document goes again,
+        # the finding's fingerprint goes back and the review still finds it.
+        was = sorted({old, *review.aliases} - {f.fingerprint})
         out[f.fingerprint] = review.model_copy(
-            update={"fingerprint": f.fingerprint, "documents": documents}
+            update={"fingerprint": f.fingerprint, "documents": documents, "aliases": was}
         )
         moved.append((old, f.fingerprint))
     return _sorted(ReviewsFile(version=reviews.version, reviews=list(out.values()))), moved
@@ -524,17 +539,21 @@ def with_reviews(report: Report, reviews: Mapping[str, Review]) -> Report:
 
 
 def stale_reviews(reviews: ReviewsFile, report: Report) -> list[Review]:
-    """Reviews that match no finding of the report and are under no alias of one.
+    """Reviews that match no finding of the report and share no key with one.
 
     One under an old fingerprint or an alias of a current finding is not stale (see
-    `match_reviews`); nor is one whose alias a current finding holds although another review
-    covers that finding (two reviewed findings that a joining document merged into one): the
-    claim it reviewed is still there, and if the merge goes, the review applies again.
+    `match_reviews`); nor is one that shares a key with a current finding although another
+    review covers that finding (two reviewed findings that a joining document merged into one):
+    the claim it reviewed is still there, and if the merge goes, the review applies again.
     """
     by_fp = {r.fingerprint: r for r in reviews.reviews}
-    current = {r.fingerprint for r in match_reviews(by_fp, report.findings).values()}
-    current |= {a for f in report.findings for a in aliases(f)}
-    return [r for r in reviews.reviews if r.fingerprint not in current]
+    matched = {r.fingerprint for r in match_reviews(by_fp, report.findings).values()}
+    keys = {k for f in report.findings for k in (f.fingerprint, *aliases(f))}
+    return [
+        r
+        for r in reviews.reviews
+        if r.fingerprint not in matched and not {r.fingerprint, *r.aliases} & keys
+    ]
 
 
 def prune_stale(reviews: ReviewsFile, report: Report) -> tuple[ReviewsFile, list[Review]]:
