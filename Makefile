@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: report test install lint schemas browser bench clean model
+.PHONY: report test install lint schemas browser bench clean model events
 
 report: $(STAMP)  ## Consistency report over seeds/ into reports/
 	$(BIN)/factcheck report seeds/ -o reports/
@@ -35,6 +35,9 @@ browser:  ## Headless Chromium for the HTML report test (Debian package)
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+events: $(STAMP)  ## Refit the event model (src/factcheck/data/events.json) on ECB+ training topics (deterministic; a minute)
+	$(BIN)/python bench/fit_events.py
 
 model: $(STAMP)  ## Retrain the claim-pair verifier from ../shared/benchdata (fixed seeds; about 40 min on one core)
 	$(BIN)/python bench/train_verifier.py --out src/factcheck/data/verifier

@@ -358,6 +358,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="agree=4000,discuss=3000,unrelated=1500",
         help="FNC-1 training pairs sampled per label (label=count,...; others are kept whole)",
     )
+    ap.add_argument(
+        "--fnc-conflict-repeat",
+        type=int,
+        default=1,
+        help="times each FNC-1 disagree pair is seen per epoch (the rarest class)",
+    )
+    ap.add_argument(
+        "--other-fact-cosine",
+        type=float,
+        default=None,
+        help="train sentence pairs of one ECB+ event chain below this cosine as 'different'",
+    )
     args = ap.parse_args(argv)
     import torch
 
@@ -394,7 +406,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     per_label = {
         k: int(v) for k, v in (item.split("=", 1) for item in args.fnc_per_label.split(",") if item)
     }
-    train_pairs, val = build(args.data, encode=encode, seed=args.seed, fnc_per_label=per_label)
+    train_pairs, val = build(
+        args.data,
+        encode=encode,
+        seed=args.seed,
+        fnc_per_label=per_label,
+        fnc_conflict_repeat=args.fnc_conflict_repeat,
+        other_fact_cosine=args.other_fact_cosine,
+    )
     if args.limit:
         train_pairs = random.Random(args.seed).sample(
             train_pairs, min(args.limit, len(train_pairs))
@@ -446,6 +465,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "batch_size": args.batch_size,
         "lr": args.lr,
         "fnc_per_label": per_label,
+        "fnc_conflict_repeat": args.fnc_conflict_repeat,
+        "other_fact_cosine": args.other_fact_cosine,
         "train_pairs": len(train_pairs),
         "train_counts": {
             f"{s}/{lab}": n

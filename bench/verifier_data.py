@@ -256,6 +256,8 @@ def build(
     story: tuple[int, int] = (1500, 400),
     same_fact_cosine: float = 0.6,
     paraphrase_repeat: int = 3,
+    fnc_conflict_repeat: int = 1,
+    other_fact_cosine: float | None = None,
 ) -> tuple[list[Pair], list[Pair]]:
     """(train, validation) over the three corpora; no text of a validation pair is in training.
 
@@ -264,6 +266,11 @@ def build(
     training pairs are subsampled to `ecb_train_share` (its validation pairs are kept whole).
     ECB+ sentences in one event chain are trained on as "agree" only when they are close
     paraphrases (validation keeps them all, to measure how the verifier sees same-event pairs).
+    FNC-1's rarest class, "disagree" (conflict), is seen `fnc_conflict_repeat` times per epoch.
+    With `other_fact_cosine`, sentences of one event chain that are further apart than that
+    are trained on as "different" (another fact of the same event): the pairs a run meets most
+    among its candidates, two claims about one event that share its names but state different
+    things; those between it and `same_fact_cosine` are too close to call and are left out.
     """
     per_label = fnc_per_label or {"agree": 4000, "discuss": 3000, "unrelated": 1500}
     fnc_train, fnc_val = fnc_pairs(root, encode=encode, top_k=top_k, per_label=per_label, seed=seed)
@@ -283,8 +290,12 @@ def build(
     n = len(ecb_train)
     ecb_train = [
         p
-        for p, c in zip(ecb_train, cos[:n], strict=True)
         if p.label != "agree" or c >= same_fact_cosine
+        else Pair(p.claim, p.evidence, "different", p.source, p.group)
+        for p, c in zip(ecb_train, cos[:n], strict=True)
+        if p.label != "agree"
+        or c >= same_fact_cosine
+        or (other_fact_cosine is not None and c < other_fact_cosine)
     ]
     story_train = [p for p, c in zip(story_train, cos[n:], strict=True) if c < same_fact_cosine]
     # Sentence-level paraphrases are the rarest pairs and the ones a run sees most: each is
@@ -294,6 +305,7 @@ def build(
     # Emergent's article headlines are FNC-1's headlines: drop training pairs that share a text
     # with any validation pair, across corpora.
     held = {norm(p.claim) for p in val} | {norm(p.evidence) for p in val if p.source != "fnc1"}
+    fnc_train += [p for p in fnc_train if p.label == "conflict"] * max(0, fnc_conflict_repeat - 1)
     train = [
         p
         for p in fnc_train + em_train * max(1, emergent_repeat) + ecb_train + story_train

@@ -402,6 +402,15 @@ class ClaimGroup(Model):
     pairs: list[ClaimPair] = Field(default_factory=list)
 
 
+class ClaimEvent(Model):
+    """Claims of several documents that concern one real-world event: fact groups and lone
+    claims that the event model links (see `factcheck.match.events`)."""
+
+    id: str
+    claims: list[str] = Field(description="Claim ids, sorted.")
+    documents: list[str] = Field(description="Documents whose claims concern the event, sorted.")
+
+
 class SourceCluster(Model):
     """Documents judged to be copies of one article (syndication); they count as one source."""
 
@@ -449,12 +458,6 @@ class FindingIdentity(Model):
     value_of: dict[str, str] = Field(
         default_factory=dict, description="Each evidence claim's value (claim id -> value)."
     )
-    subjects: list[str] = Field(
-        default_factory=list,
-        description="Every subject the evidence claims give, normalised, sorted: each claim's "
-        "text for an agreement or lone claim, each claim's predicate for a disputed slot. "
-        "`subject` is the one picked; a review made when another was picked still applies.",
-    )
 
 
 class FindingEvent(Model):
@@ -471,6 +474,15 @@ class FindingEvent(Model):
     )
     published: dict[str, str] = Field(
         default_factory=dict, description="Publication date of each evidence document, if known."
+    )
+    id: str | None = Field(
+        default=None,
+        description="The event cluster the claims belong to (fact groups and lone claims that "
+        "the event model links across documents); None when no other document reports it.",
+    )
+    reported_by: list[str] = Field(
+        default_factory=list,
+        description="Documents whose claims concern that event, whether or not they state this fact.",
     )
 
 
@@ -549,6 +561,10 @@ class ClaimOutcome(Model):
     )
     finding: str | None = Field(
         default=None, description="Fingerprint of the finding that holds the claim, if any."
+    )
+    event: str | None = Field(
+        default=None,
+        description="The event cluster the claim concerns, when other documents report it too.",
     )
     note: str | None = Field(
         default=None,
@@ -638,12 +654,6 @@ class Review(Model):
     history: list[PastVerdict] = Field(
         default_factory=list, description="Earlier verdicts on this finding, oldest first."
     )
-    aliases: list[str] = Field(
-        default_factory=list,
-        description="Fingerprints the review was under before it moved to `fingerprint` (a "
-        "scheme change, or a joining document that changed the picked subject); a finding "
-        "with one of them, or holding one as its own alias, is still this review's finding.",
-    )
 
 
 class ReviewsFile(Model):
@@ -663,12 +673,21 @@ class MatchResult:
     sources: list[SourceCluster] = field(default_factory=list)
     # Candidate pairs the verifier judged to be about a different fact or event.
     related: list[ClaimPair] = field(default_factory=list)
+    # Events that claims of two or more documents concern (each claim is in at most one).
+    events: list[ClaimEvent] = field(default_factory=list)
     _source_index: dict[str, str] = field(init=False, repr=False, compare=False)
+    _event_index: dict[str, ClaimEvent] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Rules call source_of for every pair; the clusters cannot change, so index them once.
         index = {d: c.id for c in self.sources for d in c.documents}
         object.__setattr__(self, "_source_index", index)
+        events = {c: e for e in self.events for c in e.claims}
+        object.__setattr__(self, "_event_index", events)
+
+    def event_of(self, claim_id: str) -> ClaimEvent | None:
+        """The event a claim concerns, when claims of other documents concern it too."""
+        return self._event_index.get(claim_id)
 
     def source_of(self, document: str) -> str:
         """Id of the independent source a document belongs to (itself unless merged)."""

@@ -3,152 +3,40 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import replace
 
 import numpy as np
 
 from ..cache import Cache
-from ..models import Claim, ClaimGroup, ClaimPair, Document, MatchResult
+from ..models import Claim, ClaimEvent, ClaimGroup, ClaimPair, Document, MatchResult
 from ..progress import Progress
 from ..settings import Settings
 from .ann import NeighbourTable, pairs_of, update_topk
 from .duplicates import source_clusters
 from .embed import Embedder, text_hash
+from .events import (
+    CANDIDATE_FLOOR,
+    cluster_events,
+    document_profiles,
+    event_id,
+    load_event_model,
+    merge,
+    pair_features,
+)
+from .pair_score import DEFAULT_WEIGHTS, PairScore, Weights, score_pair
 from .verify import Verdict, Verifier
 
-__all__ = ["PairScore", "Weights", "group_pairs", "match_claims", "score_pair"]
-
-
-@dataclass(frozen=True)
-class Weights:
-    """How slot evidence moves a pair's cosine similarity; the sum is compared with the threshold.
-
-    Bonuses reward evidence that two claims are about the same fact (same actors, place,
-    predicate, figures, or the same proper names and numbers when no slots were extracted).
-    The penalties are small on purpose: a conflicting date or figure must still let two
-    statements of the same fact match, or the rules could never report the discrepancy.
-    """
-
-    who: float = 0.05
-    where: float = 0.03
-    predicate: float = 0.04
-    quantity: float = 0.03
-    time_overlap: float = 0.02
-    time_disjoint: float = -0.03
-    anchors: float = 0.05
-    anchors_disjoint: float = -0.04
-
-    # How far below the final threshold a cosine may be and still be looked at.
-    @property
-    def slack(self) -> float:
-        return (
-            self.who
-            + self.where
-            + self.predicate
-            + self.quantity
-            + self.time_overlap
-            + self.anchors
-        )
-
-
-DEFAULT_WEIGHTS = Weights()
-# Predicates too general to say two claims report the same event.
-_LIGHT_VERBS = frozenset({"be", "have", "say", "do", "make", "get", "take", "go", "tell", "add"})
-_ANCHOR = re.compile(r"\b(?:[A-Z][\w'’.-]*[\w]|\d[\d,.]*\d|\d)")
-
-
-@dataclass(frozen=True)
-class PairScore:
-    """Why two claims were (or were not) matched."""
-
-    cosine: float
-    score: float
-    evidence: tuple[str, ...]
-
-
-def _entity_ids(claim: Claim) -> set[str]:
-    ids = {e.id for e in claim.who}
-    if claim.attribution is not None and claim.attribution.speaker is not None:
-        ids.add(claim.attribution.speaker.id)
-    return ids
-
-
-@lru_cache(maxsize=65_536)
-def _anchors(text: str) -> frozenset[str]:
-    """Proper names and numbers in a text (sentence-initial capitals are not names)."""
-    found = set()
-    for m in _ANCHOR.finditer(text):
-        if m.start() == 0 or text[: m.start()].rstrip().endswith((".", "!", "?", '"', "“", ":")):
-            continue
-        found.add(m.group().lower().replace(",", ""))
-    return frozenset(found)
-
-
-def _times_relation(a: Claim, b: Claim) -> str | None:
-    spans_a = [(t.begin, t.finish) for t in a.when if t.resolved and t.begin and t.finish]
-    spans_b = [(t.begin, t.finish) for t in b.when if t.resolved and t.begin and t.finish]
-    if not spans_a or not spans_b:
-        return None
-    for b0, f0 in spans_a:
-        for b1, f1 in spans_b:
-            if b0 <= f1 and b1 <= f0:
-                return "overlap"
-    return "disjoint"
-
-
-def _same_quantity(a: Claim, b: Claim) -> bool:
-    for qa in a.quantities:
-        for qb in b.quantities:
-            if qa.unit == qb.unit and abs(qa.value - qb.value) <= 0.01 * max(
-                abs(qa.value), abs(qb.value), 1e-9
-            ):
-                return True
-    return False
-
-
-def score_pair(
-    a: Claim, b: Claim, cosine: float, *, weights: Weights = DEFAULT_WEIGHTS
-) -> PairScore:
-    """Cosine similarity adjusted by the slot evidence the two claims share or contradict."""
-    score = cosine
-    evidence: list[str] = []
-    ids_a, ids_b = _entity_ids(a), _entity_ids(b)
-    if ids_a & ids_b:
-        score += weights.who
-        evidence.append("who")
-    places_a, places_b = {e.id for e in a.where}, {e.id for e in b.where}
-    if places_a & places_b:
-        score += weights.where
-        evidence.append("where")
-    la, lb = a.what.lemma.lower(), b.what.lemma.lower()
-    if la and la == lb and la not in _LIGHT_VERBS:
-        score += weights.predicate
-        evidence.append("predicate")
-    if _same_quantity(a, b):
-        score += weights.quantity
-        evidence.append("quantity")
-    relation = _times_relation(a, b)
-    if relation == "overlap":
-        score += weights.time_overlap
-        evidence.append("when")
-    elif relation == "disjoint":
-        score += weights.time_disjoint
-        evidence.append("when-disjoint")
-    # Names and numbers as written stand in for the slots when extraction found few.
-    anchors_a, anchors_b = _anchors(a.text), _anchors(b.text)
-    shared = len(anchors_a & anchors_b)
-    if shared:
-        # Graded: sharing one weekday is weak evidence, sharing every name is strong.
-        score += weights.anchors * shared / min(len(anchors_a), len(anchors_b))
-        evidence.append("anchors")
-    elif anchors_a and anchors_b and not (ids_a & ids_b):
-        score += weights.anchors_disjoint
-        evidence.append("anchors-disjoint")
-    return PairScore(cosine=cosine, score=score, evidence=tuple(evidence))
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "PairScore",
+    "Weights",
+    "group_id",
+    "group_pairs",
+    "match_claims",
+    "score_pair",
+]
 
 
 def group_id(claim_ids: Sequence[str]) -> str:
@@ -209,11 +97,7 @@ def group_pairs(
         gi, gj = member_of[i], member_of[j]
         if gi == gj or not fits(members[gi], members[gj]):
             continue
-        keep, drop = min(gi, gj), max(gi, gj)
-        for m in members[drop]:
-            member_of[m] = keep
-        members[keep] = sorted(members[gi] + members[gj])
-        del members[drop]
+        merge(member_of, members, gi, gj)
     return [sorted(g) for g in members.values() if len(g) > 1]
 
 
@@ -295,7 +179,39 @@ def match_claims(
         result,
         groups=_build_groups(claims, clusters, accepted, cosine, verdicts),
         related=sorted(related, key=lambda p: (p.a, p.b)),
+        events=_events(claims, vectors, table, clusters, source),
     )
+
+
+def _events(
+    claims: Sequence[Claim],
+    vectors: np.ndarray,
+    table: NeighbourTable,
+    clusters: list[list[int]],
+    source: Sequence[str],
+) -> list[ClaimEvent]:
+    """The events claims of two or more documents concern: fact groups and lone claims linked
+    by the event model over the neighbour table's cross-source pairs (a fact group is never
+    split; see `factcheck.match.events`)."""
+    model = load_event_model()
+    ii, jj, sims = pairs_of(table.neighbours, threshold=CANDIDATE_FLOOR)
+    profiles = document_profiles(claims, vectors)
+    edges = [
+        (i, j, model.probability(pair_features(claims[i], claims[j], s, profiles)))
+        for i, j, s in zip(ii.tolist(), jj.tolist(), sims.tolist(), strict=True)
+        if source[i] != source[j]
+    ]
+    grouped = {m for members in clusters for m in members}
+    units = clusters + [[i] for i in range(len(claims)) if i not in grouped]
+    out = []
+    for members in cluster_events(
+        units, edges, document=source, threshold=model.threshold, link=model.link
+    ):
+        documents = sorted({claims[m].document for m in members})
+        if len(documents) > 1:
+            ids = sorted(claims[m].id for m in members)
+            out.append(ClaimEvent(id=event_id(ids), claims=ids, documents=documents))
+    return sorted(out, key=lambda e: (e.claims[0], e.id))
 
 
 def _neighbours(

@@ -82,6 +82,7 @@ def claim_outcomes(
     *,
     settings: Settings,
     rules: Sequence[str] | None = None,
+    match: MatchResult | None = None,
 ) -> list[ClaimOutcome]:
     """Each claim's one place: a discrepancy, an agreement, unsupported, or related.
 
@@ -132,6 +133,7 @@ def claim_outcomes(
                 place=place,
                 finding=held.fingerprint if held is not None else None,
                 note=note,
+                event=event.id if match and (event := match.event_of(claim.id)) else None,
             )
         )
     return out
@@ -155,7 +157,12 @@ def build_report(
     ordered = sorted(findings, key=finding_sort_key)
     related = related_pairs(match, claims)
     outcomes = claim_outcomes(
-        claims, ordered, related, settings=settings or Settings(), rules=generated_with.rules
+        claims,
+        ordered,
+        related,
+        settings=settings or Settings(),
+        rules=generated_with.rules,
+        match=match,
     )
     summary = summarise(ordered, documents, len(claims), len(match.groups))
     summary.by_place = dict(sorted(Counter(o.place for o in outcomes).items()))

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
 
-from ..models import Claim, ClaimGroup, Finding
+from ..models import Claim, Finding
 from .AG001 import Agreement
 from .base import ConfigKey, Rule, RuleContext, at_least_one, join_names, list_of_str, shorten
 from .identity import text_identity
@@ -70,23 +69,14 @@ class Unsupported(Rule):
         agreement = Agreement(options=ctx.settings.rules.get(Agreement.code, {}))
         out: set[str] = set()
         for group in ctx.groups:
-            # One group's share depends on that group alone: a rerun reuses unchanged ones.
-            compute = partial(Unsupported.backed_in, ctx, group, agreement)
-            out.update(ctx.group_value(group, "UN001.backed", compute))
+            for pair in ctx.comparison(group).pairs:
+                if ctx.source_of(pair.a.document) == ctx.source_of(pair.b.document):
+                    continue  # copies of one source back nothing: they are one finding
+                if agreement.same_fact(pair, verified=ctx.verified) or (
+                    pair.conflicts() and not pair.neutralised
+                ):
+                    out.update((pair.a.id, pair.b.id))
         return out
-
-    @staticmethod
-    def backed_in(ctx: RuleContext, group: ClaimGroup, agreement: Agreement) -> list[str]:
-        """The claims of one group that another independent source of it states or contradicts."""
-        out: set[str] = set()
-        for pair in ctx.comparison(group).pairs:
-            if ctx.source_of(pair.a.document) == ctx.source_of(pair.b.document):
-                continue  # copies of one source back nothing: they are one finding
-            if agreement.same_fact(pair, verified=ctx.verified) or (
-                pair.conflicts() and not pair.neutralised
-            ):
-                out.update((pair.a.id, pair.b.id))
-        return sorted(out)
 
     def substantive(self, claim: Claim) -> bool:
         return self.skip_reason(claim) is None
@@ -133,6 +123,19 @@ class Unsupported(Rule):
             also = f" ({join_names(docs)} are copies of one source)" if len(docs) > 1 else ""
             yield self.finding(
                 [lone[c] for c in copies],
-                f"Only one source makes this claim: “{shorten(claim.text, 120)}”{also}.",
+                f"Only one source makes this claim: “{shorten(claim.text, 120)}”{also}."
+                + self.event_note(ctx, claim),
                 identity=text_identity([lone[c] for c in copies]),
             )
+
+    @staticmethod
+    def event_note(ctx: RuleContext, claim: Claim) -> str:
+        """What the other sources say about the claim's event: a reader weighs a detail no one
+        else gives about a widely reported event differently from an event no one else reports."""
+        event = ctx.match.event_of(claim.id)
+        mine = ctx.source_of(claim.document)
+        others = sorted({ctx.source_of(d) for d in event.documents} - {mine}) if event else []
+        if not others:
+            return ""
+        n = len(others)
+        return f" {n} other source{'s' if n > 1 else ''} report{'' if n > 1 else 's'} the same event without it."

@@ -33,6 +33,7 @@ from ..match.verify import LABELS, Verdict
 from ..models import (
     Attribution,
     Claim,
+    ClaimEvent,
     ClaimGroup,
     ClaimPair,
     Document,
@@ -87,6 +88,8 @@ class RuleTestCase:
     sources: list[list[str]] | None = None
     documents: dict[str, dict[str, Any]] | None = None
     settings: dict[str, Any] | None = None
+    # Claim indexes per event cluster (the matcher's `events`; default: none).
+    events: list[list[int]] | None = None
 
 
 def as_case(case: RuleTestCase | Mapping[str, Any]) -> RuleTestCase:
@@ -339,8 +342,17 @@ def build_case(
         SourceCluster(id=f"s{i}", documents=sorted(docs), similarity=0.95)
         for i, docs in enumerate(case.sources or [])
     ]
+    events = [
+        ClaimEvent(
+            id=f"e{n}",
+            claims=sorted(claims[j].id for j in members),
+            documents=sorted({claims[j].document for j in members}),
+        )
+        for n, members in enumerate(case.events or [])
+    ]
     settings = Settings.model_validate(case.settings or {})
-    return MatchResult(groups=groups, sources=sources), claims, list(documents.values()), settings
+    match = MatchResult(groups=groups, sources=sources, events=events)
+    return match, claims, list(documents.values()), settings
 
 
 def _case_pair(a: str, b: str, similarity: float, verifier: dict[str, float] | None) -> ClaimPair:
