@@ -296,3 +296,16 @@ def test_same_text_laid_out_differently_keeps_its_own_lines(
     fresh = lines()
     assert fresh["b"] == [line + 2 for line in fresh["a"]]
     assert lines() == fresh  # second run: from the cache
+
+
+def test_a_stored_result_keeps_the_claims_events() -> None:
+    # The claims ledger names each claim's event: a rerun from the stored result read none
+    # (the report of a rerun differed from the run that stored it).
+    from factcheck.models import ClaimEvent
+
+    event = ClaimEvent(id="e1", claims=["a:0", "b:0"], documents=["a", "b"])
+    stored = pipeline._StoredResult(groups=[], sources=[], events=[event], findings=[], rules=[])
+    loaded = pipeline._load_result(stored.model_dump_json().encode())
+    assert loaded is not None
+    match, _, _ = loaded
+    assert match.events == [event] and match.event_of("b:0") == event

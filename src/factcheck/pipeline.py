@@ -22,6 +22,7 @@ from .match.undated import anchor_undated
 from .match.verify import load_verifier
 from .models import (
     Claim,
+    ClaimEvent,
     ClaimGroup,
     ClaimPair,
     Document,
@@ -116,6 +117,9 @@ class _StoredResult(Model):
     groups: list[ClaimGroup]
     sources: list[SourceCluster]
     related: list[ClaimPair] = Field(default_factory=list)
+    # The claims ledger names each claim's event (MatchResult.event_of): a rerun from the
+    # stored result must give the same report as the run that stored it.
+    events: list[ClaimEvent] = Field(default_factory=list)
     findings: list[Finding]
     rules: list[str]
 
@@ -125,7 +129,9 @@ def _load_result(data: bytes) -> tuple[MatchResult, list[Finding], list[str]] | 
         stored = _StoredResult.model_validate_json(data)
     except ValidationError:
         return None  # written by another version: computed again and replaced
-    match = MatchResult(groups=stored.groups, sources=stored.sources, related=stored.related)
+    match = MatchResult(
+        groups=stored.groups, sources=stored.sources, related=stored.related, events=stored.events
+    )
     return match, stored.findings, stored.rules
 
 
@@ -237,6 +243,7 @@ def run(
                     groups=match.groups,
                     sources=match.sources,
                     related=match.related,
+                    events=match.events,
                     findings=findings,
                     rules=rule_codes,
                 )
