@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from factcheck.report.render import render_markdown
 from factcheck.report.terminal import print_summary, top_discrepancies
 
 from .test_render import evidence, finding, make_doc, make_report, sample
@@ -112,3 +113,12 @@ def test_summary_without_findings() -> None:
     out = capture(make_report([], []))
     assert out.startswith("factcheck: 0 documents, 0 claims, 0 matched groups, 0 findings")
     assert "Top discrepancies" not in out and "Wrote:" not in out
+
+
+def test_counts_read_as_words_one_document_and_thousands() -> None:
+    _, report = sample()
+    summary = report.summary.model_copy(update={"documents": 1, "claims": 19264, "groups": 1})
+    out = capture(report.model_copy(update={"summary": summary}))
+    assert out.startswith("factcheck: 1 document, 19,264 claims, 1 matched group, 3 findings\n")
+    md = render_markdown(report.model_copy(update={"summary": summary}))
+    assert "1 document, 19,264 claims, 1 group of matching claims; 3 findings." in md

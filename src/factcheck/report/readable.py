@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from ..models import DocumentRecord
 
 __all__ = [
+    "counted",
     "date_words",
     "duration_words",
     "entity_name",
@@ -56,6 +57,12 @@ def duration_words(value: str) -> str:
     names = [*_UNITS.values(), *_TIME_UNITS.values()]
     parts = [_amount(n, unit) for n, unit in zip(m.groups(), names, strict=True) if n is not None]
     return " ".join(parts) if parts else value
+
+
+def counted(n: int, unit: str) -> str:
+    """'1 document', '19,264 claims', '0 findings': `unit` is given in the plural, and the
+    singular drops its final s ('matched groups' -> '1 matched group')."""
+    return f"{n:,} {unit[:-1] if n == 1 and unit.endswith('s') else unit}"
 
 
 def _one_date(value: str) -> str:

@@ -17,7 +17,7 @@ from ..io import dumps_json
 from ..models import Document, DocumentRecord, Evidence, Finding, Kind, Report, Review
 from ..review.store import new_documents
 from ..settings import Settings
-from .readable import date_words, entity_name, readable, source_label, source_names
+from .readable import counted, date_words, entity_name, readable, source_label, source_names
 
 __all__ = [
     "MD_LIMIT_BYTES",
@@ -1059,8 +1059,8 @@ def render_markdown(report: Report, *, reviews: Mapping[str, Review] | None = No
     total = len(report.findings)
     out = ["# Consistency report", "", _md_generated(report), "", "## Summary", ""]
     out += [
-        f"{s.documents} documents, {s.claims} claims, {s.groups} groups of matching claims; "
-        f"{total} findings.",
+        f"{counted(s.documents, 'documents')}, {counted(s.claims, 'claims')}, "
+        f"{counted(s.groups, 'groups')} of matching claims; {counted(total, 'findings')}.",
         "",
     ]
     out += _md_table(

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from ..models import SEVERITY_ORDER, Finding, Report
 from ..settings import Settings
-from .readable import readable, source_names
+from .readable import counted, readable, source_names
 from .render import SECTIONS
 
 __all__ = ["print_summary", "top_discrepancies"]
@@ -66,8 +66,8 @@ def print_summary(
     s = report.summary
     console.print(
         Text(
-            f"factcheck: {s.documents} documents, {s.claims} claims, {s.groups} matched groups, "
-            f"{len(report.findings)} findings",
+            f"factcheck: {counted(s.documents, 'documents')}, {counted(s.claims, 'claims')}, "
+            f"{counted(s.groups, 'matched groups')}, {counted(len(report.findings), 'findings')}",
             style="bold",
         )
     )
