@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import ClassVar
 
 import pytest
@@ -158,3 +159,22 @@ def test_extraction_shows_loading_the_spacy_model_as_a_step_only_when_it_parses(
     out = io.StringIO()
     pipeline.extract_claims(docs, settings=Settings(), cache=cache, progress=Progress(stream=out))
     assert FakeExtractor.calls == ["extract"] and "Loading" not in out.getvalue()
+
+
+def test_a_stage_whose_one_item_takes_long_still_says_it_is_alive(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    monkeypatch.setattr(progress_module, "PLAIN_INTERVAL_S", 0.05)
+    out = io.StringIO()
+    with Progress(stream=out).task("Extracting claims", total=1, unit="documents") as advance:
+        deadline = time.monotonic() + 30
+        # No item completes meanwhile (one long document): the line comes all the same.
+        while len(out.getvalue().splitlines()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        advance(1)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "Extracting claims: 1 document ..."
+    assert re.fullmatch(r"Extracting claims: 0 of 1 document \(\d+ s\)", lines[1]), lines
+    assert lines[-1].startswith("Extracting claims: 1 document in ")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,8 +13,8 @@ Advance = Callable[[int], None]
 Mode = Literal["bar", "lines", "off"]
 
 # On a non-terminal (a CI log, a pipe) a stage prints a line when it starts and when it ends,
-# and in between at most one line per this many seconds, so a long stage shows it is alive
-# without flooding the log.
+# and in between one line per this many seconds (whether items complete or not), so a long
+# stage shows it is alive without flooding the log.
 PLAIN_INTERVAL_S = 30.0
 
 
@@ -88,17 +89,38 @@ class Progress:
     def _lines(self, description: str, *, total: int, unit: str) -> Iterator[Advance]:
         started = last = time.perf_counter()
         done = 0
+        lock = threading.Lock()
+        stop = threading.Event()
         self._say(f"{description}: {_count(total, unit)} ...")
 
-        def advance(n: int) -> None:
-            nonlocal done, last
-            done += n
-            now = time.perf_counter()
+        def alive(now: float) -> None:
+            nonlocal last
             if done < total and now - last >= PLAIN_INTERVAL_S:
                 last = now
-                self._say(f"{description}: {done:,} of {total:,} {unit} ({now - started:.0f} s)")
+                self._say(
+                    f"{description}: {done:,} of {_count(total, unit)} ({now - started:.0f} s)"
+                )
 
-        yield advance
+        def advance(n: int) -> None:
+            nonlocal done
+            with lock:
+                done += n
+                alive(time.perf_counter())
+
+        def tick() -> None:
+            # Also while no item completes (one 2 MB document takes minutes to extract), so a
+            # CI log still shows the stage is alive.
+            while not stop.wait(PLAIN_INTERVAL_S):
+                with lock:
+                    alive(time.perf_counter())
+
+        ticker = threading.Thread(target=tick, name="factcheck-progress", daemon=True)
+        ticker.start()
+        try:
+            yield advance
+        finally:
+            stop.set()
+            ticker.join()
         self._say(f"{description}: {_count(done, unit)} in {time.perf_counter() - started:.1f} s")
 
 
