@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
-from ..models import Claim, Finding
+from ..models import Claim, ClaimGroup, Finding
 from .AG001 import Agreement
 from .base import ConfigKey, Rule, RuleContext, at_least_one, join_names, list_of_str, shorten
 from .identity import text_identity
@@ -69,14 +70,23 @@ class Unsupported(Rule):
         agreement = Agreement(options=ctx.settings.rules.get(Agreement.code, {}))
         out: set[str] = set()
         for group in ctx.groups:
-            for pair in ctx.comparison(group).pairs:
-                if ctx.source_of(pair.a.document) == ctx.source_of(pair.b.document):
-                    continue  # copies of one source back nothing: they are one finding
-                if agreement.same_fact(pair, verified=ctx.verified) or (
-                    pair.conflicts() and not pair.neutralised
-                ):
-                    out.update((pair.a.id, pair.b.id))
+            # One group's share depends on that group alone: a rerun reuses unchanged ones.
+            compute = partial(Unsupported.backed_in, ctx, group, agreement)
+            out.update(ctx.group_value(group, "UN001.backed", compute))
         return out
+
+    @staticmethod
+    def backed_in(ctx: RuleContext, group: ClaimGroup, agreement: Agreement) -> list[str]:
+        """The claims of one group that another independent source of it states or contradicts."""
+        out: set[str] = set()
+        for pair in ctx.comparison(group).pairs:
+            if ctx.source_of(pair.a.document) == ctx.source_of(pair.b.document):
+                continue  # copies of one source back nothing: they are one finding
+            if agreement.same_fact(pair, verified=ctx.verified) or (
+                pair.conflicts() and not pair.neutralised
+            ):
+                out.update((pair.a.id, pair.b.id))
+        return sorted(out)
 
     def substantive(self, claim: Claim) -> bool:
         return self.skip_reason(claim) is None

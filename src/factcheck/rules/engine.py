@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import partial
+from typing import Any
 
-from ..models import KIND_ORDER, Claim, Document, Finding, FindingEvent, MatchResult
+from ..models import KIND_ORDER, Claim, ClaimGroup, Document, Finding, FindingEvent, MatchResult
 from ..review.fingerprint import identity_fingerprint
 from ..settings import Settings
-from .base import RuleContext
+from .base import Rule, RuleContext
+from .group_results import GroupResults
 from .memo import claim_memo
 from .registry import instantiate
 
@@ -19,20 +22,28 @@ def run_rules(
     *,
     documents: Sequence[Document],
     settings: Settings,
+    store: GroupResults | None = None,
 ) -> tuple[list[Finding], list[str]]:
     """Findings of every selected rule (sorted, one per fingerprint) and the codes that ran.
 
     Rules run in code order over one shared context, so a group is compared slot by slot once
-    whatever the number of rules reading it.
+    whatever the number of rules reading it. With a `store` (the last run's per-group
+    results), a `per_group` rule's findings about a group that is unchanged are the stored
+    ones and the group is not compared again; the findings are those a run without it gives.
     """
     rules = instantiate(settings)
-    ctx = RuleContext(match=match, claims=claims, documents=documents, settings=settings)
+    ctx = RuleContext(
+        match=match, claims=claims, documents=documents, settings=settings, store=store
+    )
+    if store is not None:
+        context = settings.model_dump_json(exclude={"cache", "use_cache"})
+        store.start(f"{context}\0verified={ctx.verified}")
     seen: dict[str, Finding] = {}
     # Rules only read claims, so what is derived from one (its effective polarity, its event
     # places...) is computed once per claim rather than once per pair it appears in.
     with claim_memo():
         for rule in rules:
-            for finding in rule.check(ctx):
+            for finding in _findings(rule, ctx):
                 # Two groups can hold the same claims: one finding per rule and set of claims.
                 seen.setdefault(finding.legacy_fingerprint or finding.fingerprint, finding)
     findings = sorted(
@@ -42,6 +53,22 @@ def run_rules(
         key=lambda f: (-KIND_ORDER[f.kind], f.rule, f.documents, f.fingerprint),
     )
     return findings, [r.code for r in rules]
+
+
+def _findings(rule: Rule, ctx: RuleContext) -> Iterable[Finding]:
+    """A rule's findings; those of a `per_group` rule group by group through `ctx.store`."""
+    # A plugin that overrides check() itself is run as it says, per_group or not.
+    if ctx.store is None or not rule.per_group or type(rule).check is not Rule.check:
+        return rule.check(ctx)
+
+    def judge(group: ClaimGroup) -> list[dict[str, Any]]:
+        return [f.model_dump(mode="json") for f in rule.check_group(ctx, group)]
+
+    out: list[Finding] = []
+    for group in ctx.groups:
+        stored = ctx.group_value(group, rule.code, partial(judge, group))
+        out.extend(Finding.model_validate(f) for f in stored)
+    return out
 
 
 def distinct_fingerprints(findings: Iterable[Finding]) -> list[Finding]:
