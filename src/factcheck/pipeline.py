@@ -200,6 +200,10 @@ def run(
         corpus = load_corpus(paths, settings=settings)
         documents, skipped = corpus.documents, corpus.skipped
     documents = list(documents)
+    # Before extraction, which can take hours: a verifier folder that is missing or lacks its
+    # files is one error now, not after the corpus was parsed (loading it is cheap; its ONNX
+    # session starts only when a pair is judged).
+    verifier = None if settings.verifier == "off" else load_verifier(settings.verifier)
     with open_cache(settings, output=output) as cache:
         # Corpus-level entity linking ("Blinken" -> the one "Antony Blinken" of the corpus) runs
         # after the per-document cache, since it depends on the other documents.
@@ -207,7 +211,6 @@ def run(
             extract_claims(documents, settings=settings, cache=cache, progress=progress)
         )
         embedder = Embedder(settings=settings, cache=cache)
-        verifier = None if settings.verifier == "off" else load_verifier(settings.verifier)
         models = embedder.model_id + (f"|{verifier.model_id}" if verifier else "")
         key = result_key(documents, claims, settings=settings, model_id=models)
         stored = cache.get_result(key)

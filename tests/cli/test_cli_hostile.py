@@ -184,6 +184,21 @@ def test_a_run_that_cannot_go_on_is_one_line_exit_2_and_keeps_the_reports(
     assert extraction == []  # stopped before any model would have loaded
 
 
+def test_a_verifier_that_cannot_load_stops_the_run_before_any_extraction(
+    corpus: Path, extraction: list[str], run: Run
+) -> None:
+    out = corpus.parent / "out"
+    before = earlier(run, corpus, out)
+    (corpus.parent / "factcheck.toml").write_text('verifier = "no-such-folder"\n')
+    del extraction[:]
+    code, err = run(corpus, out)
+    assert code == 3  # a model that cannot load (E030)
+    assert len(err) == 1 and err[0].startswith("factcheck: error: no-such-folder: "), err
+    assert "the verifier folder lacks model.onnx" in err[0] and err[0].endswith("[E030]")
+    assert extraction == []  # found before the corpus was parsed, not after
+    assert snapshot(out) == before
+
+
 def test_a_broken_pyproject_found_automatically_is_exit_2(
     corpus: Path, extraction: list[str], run: Run
 ) -> None:
