@@ -458,6 +458,12 @@ class FindingIdentity(Model):
     value_of: dict[str, str] = Field(
         default_factory=dict, description="Each evidence claim's value (claim id -> value)."
     )
+    subjects: list[str] = Field(
+        default_factory=list,
+        description="Every subject the evidence claims give, normalised, sorted: each claim's "
+        "text for an agreement or lone claim, each claim's predicate for a disputed slot. "
+        "`subject` is the one picked; a review made when another was picked still applies.",
+    )
 
 
 class FindingEvent(Model):
@@ -653,6 +659,12 @@ class Review(Model):
     )
     history: list[PastVerdict] = Field(
         default_factory=list, description="Earlier verdicts on this finding, oldest first."
+    )
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="Fingerprints the review was under before it moved to `fingerprint` (a "
+        "scheme change, or a joining document that changed the picked subject); a finding "
+        "with one of them, or holding one as its own alias, is still this review's finding.",
     )
 
 
