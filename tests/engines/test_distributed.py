@@ -258,6 +258,23 @@ def test_missing_ray_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Monkey
     assert info.value.exit_code == 3
 
 
+def test_a_verifier_that_cannot_load_fails_before_ray_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("ray")
+    from factcheck.engines import distributed
+    from factcheck.errors import ModelLoadError
+
+    (tmp_path / "a.txt").write_text("A bridge opened in Porto on Monday.\n")
+    started: list[str] = []
+    monkeypatch.setattr(distributed, "load_corpus", lambda *a, **k: started.append("ingest"))
+    with pytest.raises(ModelLoadError, match=r"the verifier folder lacks model\.onnx"):
+        run_distributed(
+            [tmp_path], settings=Settings(verifier=str(tmp_path / "none")), output=tmp_path / "o"
+        )
+    assert started == []
+
+
 def test_ray_settings_do_not_change_the_report_settings() -> None:
     assert Settings(ray_workers=3, ray_batch_documents=4).public() == Settings().public()
 

@@ -356,6 +356,11 @@ def run_distributed(
     from .. import pipeline
 
     ray = _import_ray()  # fail before any work when the engine cannot run at all
+    if settings.verifier != "off":
+        # The central run needs it after the cluster's work: a bad setting fails now instead.
+        from ..match.verify import load_verifier
+
+        load_verifier(settings.verifier)
     progress = progress or Progress(enabled=False)
     out = Path(output).resolve() if output is not None else None
     with tempfile.TemporaryDirectory(prefix="factcheck-ray-") as scratch:
