@@ -35,6 +35,8 @@ def ent(id: str, name: str, kind: EntityKind = "person", *, at: int = 0) -> Enti
         ),
         ("Chief executive Marta Olsen CEO said the plant would close.", "Marta Olsen"),
         ("Prime Minister Anna Kowalczyk PM visited the flooded town on Monday.", "Anna Kowalczyk"),
+        ("Defense Secretary Harold Brandt DoD officials said on Friday.", "Harold Brandt"),
+        ("Senator Ellen McDonald said the bill was ready.", "Ellen McDonald"),
     ],
 )
 def test_titles_and_abbreviations_after_a_name_are_not_part_of_it(

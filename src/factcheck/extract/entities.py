@@ -939,12 +939,17 @@ def _country_entity(
 
 
 def _acronym_word(word: str, tables: Tables) -> bool:
-    """Whether a word is an acronym ('AP', 'USA'), which no personal name ends with."""
+    """Whether a word is an acronym ('AP', 'USA', 'DoD': capitals at least half of at most five
+    letters), which no personal name ends with ('McDonald', 'LeBron' are names)."""
     letters = word.replace(".", "")
+    capitals = sum(c.isupper() for c in letters)
     return (
         len(letters) >= 2
         and letters.isalpha()
-        and letters.isupper()
+        and (
+            letters.isupper()
+            or (len(letters) <= 5 and capitals >= 2 and 2 * capitals >= len(letters))
+        )
         and key(word) not in tables.suffixes
     )
 
