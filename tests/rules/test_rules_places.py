@@ -120,3 +120,23 @@ def test_virtual_meeting_and_one_in_a_city_differ_but_a_capital_lies_in_its_coun
     assert settings_differ(virtual, tokyo)
     assert not settings_differ(tokyo, japan)
     assert settings_differ(tokyo, seoul)
+
+
+@pytest.mark.parametrize(
+    ("text", "lemma", "verb", "located"),
+    [
+        # Inflections are read from the parse's lemmas and tags, not from listed forms.
+        ("The delegates flew to Seoul on Monday.", "fly", "flew", ["Seoul"]),
+        ("The envoys are travelling to Tokyo.", "travel", "are travelling", ["Tokyo"]),
+        ("The protest was staged in Geneva.", "stage", "was staged", ["Geneva"]),
+        # A title-case headline: its words are names to the parse, read by their common lemmas.
+        ("Ministers Hold Security Talks In Tokyo", "hold", "Hold", ["Tokyo"]),
+    ],
+)
+def test_event_places_from_the_parse(text: str, lemma: str, verb: str, located: list[str]) -> None:
+    assert sorted(e.name for e in event_places(claim(text, lemma, verb))) == sorted(located)
+
+
+def test_a_headline_meeting_in_a_city_is_a_setting() -> None:
+    setting = meeting_setting(claim("Ministers Hold Security Talks In Tokyo", "hold", "Hold"))
+    assert setting is not None and [p.name for p in setting.places] == ["Tokyo"]

@@ -1,13 +1,16 @@
 """The attributes extraction derives from a built claim: stance (polarity, modality, denial), places, units.
 
-One step shared by the extractor (every claim it builds) and the rule test cases (every claim
-they build by hand), so the cases test the logic the report runs. Each attribute it assigns has
-this one owner; rules read the fields.
+One step shared by the extractor (every claim it builds, with the parse of its sentence) and the
+rule test cases (every claim they build by hand, whose sentence is then parsed on its own), so
+the cases test the logic the report runs. Each attribute it assigns has this one owner; rules
+read the fields.
 
->>> claim = annotate(claim)  # assigns the fields named in ASSIGNS
+>>> claim = annotate(claim, sent)  # assigns the fields named in ASSIGNS
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from ..models import Claim
 from .places import with_places
@@ -30,6 +33,8 @@ ASSIGNS = (
 )
 
 
-def annotate(claim: Claim) -> Claim:
-    """The claim with every derived attribute set; applying it twice changes nothing."""
-    return with_units(with_places(with_stance(claim)))
+def annotate(claim: Claim, parse: Any | None = None) -> Claim:
+    """The claim with every derived attribute set; applying it twice changes nothing.
+
+    `parse` is the spaCy span of the claim's sentence (None: the sentence is parsed alone)."""
+    return with_units(with_places(with_stance(claim), parse))

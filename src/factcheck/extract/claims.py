@@ -197,7 +197,7 @@ class ClaimBuilder:
             if kind == "statement" and ctx.quoted_share(sent) >= 0.6:
                 kind = "quote"
             for clause in self._clauses(sent):
-                claims.append(annotate(ctx.claim(len(claims), sent, clause, kind)))
+                claims.append(annotate(ctx.claim(len(claims), sent, clause, kind), sent))
         return claims
 
     # ------------------------------------------------------------------ clauses

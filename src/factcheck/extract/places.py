@@ -1,9 +1,11 @@
 """Where a claim's event happens, read around each place mention: event places, the event place, the meeting setting.
 
-The extractor applies :func:`with_places` to every claim it builds (and the rule test cases to
-every claim they build by hand), so rules read `Claim.event_places`, `Claim.event_place` and
-`Claim.setting` and never read the sentence themselves. A place of `Claim.where` that is not an
-event place is a topic place ("the status quo in X", "rights in X", one item of a list).
+The extractor applies :func:`with_places` to every claim it builds, with the spaCy parse of its
+sentence (the rule test cases to every claim they build by hand, whose sentence is parsed on its
+own), so rules read `Claim.event_places`, `Claim.event_place` and `Claim.setting` and never read
+the sentence themselves. The words around a place are the parse's tokens, compared by lemma and
+tag, so no inflected form is listed. A place of `Claim.where` that is not an event place is a
+topic place ("the status quo in X", "rights in X", one item of a list).
 
 The words read here live once, in `data/places.yaml`; the country table is the one of
 `aliases` (data/countries.json, read once). It is read by canonical id and name, so the user's
@@ -13,9 +15,12 @@ country's id, an alias of a capital to the capital's name, which the table knows
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from ..models import Claim, Entity, MeetingMode, MeetingSetting
 from .aliases import load_tables
@@ -41,11 +46,12 @@ PLACE_KINDS = frozenset({"gpe", "loc", "facility"})
 class PlaceWords:
     """The word lists and compiled patterns of data/places.yaml, one set per reader."""
 
-    # Prepositions and motion forms read word by word (this module).
+    # Prepositions and motion lemmas read before a place mention (this module).
     locative: frozenset[str]
     motion: frozenset[str]
     event_nouns: frozenset[str]
-    meeting: frozenset[str]
+    meeting_nouns: frozenset[str]
+    meeting_verbs: frozenset[str]
     event_verbs: frozenset[str]
     place_nouns: frozenset[str]
     time_words: frozenset[str]
@@ -54,7 +60,6 @@ class PlaceWords:
     parse_motion: frozenset[str]
     mention_locative: frozenset[str]
     list_after: re.Pattern[str]
-    token: re.Pattern[str]
     virtual: re.Pattern[str]
     in_person: re.Pattern[str]
 
@@ -87,17 +92,11 @@ def place_words() -> PlaceWords:
     def preps_for(use: str) -> frozenset[str]:
         return frozenset(p for p, uses in preps.items() if use in uses)
 
-    forms = frozenset(
-        str(form)
-        for lemma, entry in motion.items()
-        if "event" in motion_uses[str(lemma)]
-        for form in (lemma, *entry.get("forms", []))
-    )
     return PlaceWords(
         locative=preps_for("event"),
         parse_locative=preps_for("clause"),
         mention_locative=preps_for("mention"),
-        motion=forms,
+        motion=frozenset(m for m, uses in motion_uses.items() if "event" in uses),
         parse_motion=frozenset(m for m, uses in motion_uses.items() if "clause" in uses),
         **raw,
     )
@@ -170,13 +169,141 @@ def same_place(a: Entity, b: Entity) -> bool:
 
 
 @dataclass(frozen=True)
+class Word:
+    """A word of a claim's sentence from the parse: where it starts in `Claim.sentence`, its
+    text, lemma and tag. A compound the tokenizer split at a hyphen or a plus sign
+    ('Indo-Pacific', '2+2') is one word again."""
+
+    start: int
+    text: str
+    lower: str
+    lemmas: frozenset[str]
+    tag: str
+    pos: str
+
+    def is_(self, words: frozenset[str]) -> bool:
+        """Whether the word is listed, by a lemma or as written (lower case)."""
+        return self.lower in words or not self.lemmas.isdisjoint(words)
+
+    @property
+    def alnum(self) -> bool:
+        return self.text[:1].isalnum()
+
+
+# Punctuation that stands between words as a word of its own; other marks are passed over.
+_PUNCT_WORDS = frozenset(',;:()[]—–"“”')
+_JOINERS = frozenset({"-", "+"})
+
+
+def words_of(tokens: Sequence[Any], base: int) -> tuple[Word, ...]:
+    """The words of spaCy `tokens`, their offsets counted from `base` (where the sentence starts)."""
+    out: list[Word] = []
+    glue = False  # the previous token was a joiner written between two words
+    toks = [t for t in tokens if not t.is_space]
+    for i, t in enumerate(toks):
+        text = t.text
+        if text in _JOINERS and out and not glue and i + 1 < len(toks):
+            prev, nxt = toks[i - 1], toks[i + 1]
+            if not prev.whitespace_ and not t.whitespace_ and nxt.text[:1].isalnum():
+                w = out[-1]
+                joined = w.text + text
+                out[-1] = Word(w.start, joined, joined.lower(), frozenset(), w.tag, w.pos)
+                glue = True
+                continue
+        if glue:
+            w = out[-1]
+            joined = w.text + text
+            out[-1] = Word(w.start, joined, joined.lower(), frozenset(), t.tag_, t.pos_)
+            glue = False
+            continue
+        if not text[:1].isalnum() and text not in _PUNCT_WORDS and text not in ("'s", "’s"):
+            continue
+        lemmas = frozenset({t.lemma_.lower() or text.lower()})
+        if t.pos_ == "PROPN":
+            # The parse leaves names as written, and a title-case headline is all names to it
+            # ("Security Talks In Tokyo"): its words count by their lemmas as common words.
+            lemmas |= _common_lemmas(text.lower())
+        out.append(Word(t.idx - base, text, text.lower(), lemmas, t.tag_, t.pos_))
+    return tuple(out)
+
+
+@lru_cache(maxsize=8192)
+def _common_lemmas(word: str) -> frozenset[str]:
+    """The lemmas spaCy's lemmatizer gives a lower-case word as a noun and as a verb
+    ('talks' -> talk, 'held' -> hold); none when the pipeline has no rule lemmatizer."""
+    from ..settings import Settings
+
+    nlp = _pipeline(Settings().spacy_model)
+    if "lemmatizer" not in nlp.pipe_names:
+        return frozenset()
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    out: set[str] = set()
+    for pos in ("NOUN", "VERB"):
+        doc = nlp.make_doc(word)
+        if len(doc) != 1:
+            return frozenset()
+        doc[0].pos_ = pos
+        out.update(lemmatizer.rule_lemmatize(doc[0]))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
+def _parse_alone(sentence: str) -> tuple[Word, ...]:
+    """The words of a sentence parsed on its own (claims built by hand, without a document)."""
+    from ..settings import Settings
+
+    return words_of(_pipeline(Settings().spacy_model)(sentence), 0)
+
+
+@lru_cache(maxsize=2)
+def _pipeline(name: str) -> Any:
+    from .nlp import load_pipeline
+
+    return load_pipeline(name)
+
+
+def sentence_words(claim: Claim, parse: Any | None = None) -> tuple[Word, ...]:
+    """The words of the claim's sentence: from `parse` (the sentence's spaCy span in its
+    document) when given, else from a parse of the sentence alone."""
+    if parse is None:
+        return _parse_alone(claim.sentence)
+    return words_of(parse, parse.start_char + len(parse.text) - len(parse.text.lstrip()))
+
+
+def _time_word(w: Word) -> bool:
+    """A word skipped between a preposition and its head: listed as written, or a listed time
+    noun in another number ('weeks')."""
+    tw = place_words().time_words
+    return w.lower in tw or (w.pos in ("NOUN", "PROPN") and not w.lemmas.isdisjoint(tw))
+
+
+def _heads_a_phrase(w: Word) -> bool:
+    """Whether a capitalised word can be what a phrase hangs on rather than part of a name
+    walked over: a place noun ('the X Islands in Y') or, in a title-case headline, an event
+    or meeting word ('Security Talks In Tokyo')."""
+    pw = place_words()
+    return w.is_(pw.place_nouns) or w.is_(pw.event_nouns) or _meeting_word(w)
+
+
+def _meeting_word(w: Word) -> bool:
+    """A word that names a meeting: a listed noun as a noun, a listed verb as a verb, either
+    for a name or another part of speech ('Security Talks', '2+2')."""
+    pw = place_words()
+    if w.pos == "NOUN":
+        return w.is_(pw.meeting_nouns)
+    if w.pos in ("VERB", "AUX"):
+        return w.is_(pw.meeting_verbs)
+    return w.is_(pw.meeting_nouns) or w.is_(pw.meeting_verbs)
+
+
+@dataclass(frozen=True)
 class Attachment:
     """Where a place mention hangs in its sentence: the preposition and the word it attaches to."""
 
     prep: str
-    head: str
+    head: Word
     head_index: int
-    tokens: tuple[str, ...]
+    words: tuple[Word, ...]
     listed: bool
 
 
@@ -208,45 +335,41 @@ def _is_listed(claim: Claim, entity: Entity, start: int) -> bool:
     return False
 
 
-def attachment(claim: Claim, entity: Entity, start: int) -> Attachment | None:
+def attachment(
+    claim: Claim, entity: Entity, start: int, words: tuple[Word, ...]
+) -> Attachment | None:
     """The preposition before a place mention and the word that phrase attaches to, if any."""
-    tokens = [t.lower() for t in place_words().token.findall(claim.sentence[:start])]
+    before = words[: bisect.bisect_left([w.start for w in words], start)]
     listed = _is_listed(claim, entity, start)
-    i = len(tokens) - 1
+    locative = place_words().locative
+    i = len(before) - 1
     skipped = 0
     # Skip determiners, modifiers and proper-name words between the preposition and the place.
-    while i >= 0 and skipped < 4 and tokens[i] not in place_words().locative and tokens[i] != "to":
-        if not tokens[i][0].isalnum() and tokens[i] not in ("'s", "’s"):
+    while i >= 0 and skipped < 4 and before[i].lower not in locative and before[i].lower != "to":
+        if not before[i].alnum and before[i].lower not in ("'s", "’s"):
             return None
         skipped += 1
         i -= 1
-    if i < 0 or (tokens[i] not in place_words().locative and tokens[i] != "to"):
+    if i < 0 or (before[i].lower not in locative and before[i].lower != "to"):
         return None
-    prep, p = tokens[i], i
+    prep, p = before[i].lower, i
     # Walk left to the head: over times, adverbs, names and "with X" phrases.
     j = p - 1
     steps = 0
-    original = place_words().token.findall(claim.sentence[:start])
     while j >= 0 and steps < 8:
-        word = tokens[j]
-        raw = original[j]
-        if (
-            word in place_words().time_words
-            or word.endswith("ly")
-            or word[0].isdigit()
-            or word in (",", "'s", "’s")
-        ):
+        w = before[j]
+        if _time_word(w) or w.pos == "ADV" or w.text[0].isdigit() or w.lower in (",", "'s", "’s"):
             j -= 1
             steps += 1
             continue
-        if raw[:1].isupper() and j > 0 and word not in place_words().place_nouns:
+        if w.text[:1].isupper() and j > 0 and not _heads_a_phrase(w):
             j -= 1
             steps += 1
             continue
         break
-    if j < 0 or not tokens[j][0].isalnum():
+    if j < 0 or not before[j].alnum:
         return None
-    return Attachment(prep=prep, head=tokens[j], head_index=j, tokens=tuple(tokens), listed=listed)
+    return Attachment(prep=prep, head=before[j], head_index=j, words=before, listed=listed)
 
 
 def _predicate_words(claim: Claim) -> frozenset[str]:
@@ -259,18 +382,18 @@ def _predicate_words(claim: Claim) -> frozenset[str]:
 def _locates_event(claim: Claim, att: Attachment) -> bool:
     head = att.head
     if att.prep == "to":
-        return head in place_words().motion
+        return head.is_(place_words().motion)
     if (
-        head in place_words().event_verbs
-        or head in place_words().event_nouns
-        or head in _predicate_words(claim)
+        head.is_(place_words().event_verbs)
+        or head.is_(place_words().event_nouns)
+        or head.is_(_predicate_words(claim))
     ):
         return True
-    # A regular past form or participle governs the phrase ("gathered in", "arrested in").
-    return head.endswith("ed") and len(head) > 4
+    # A past form or participle governs the phrase ("gathered in", "arrested in").
+    return head.tag in ("VBD", "VBN")
 
 
-def _event_places(claim: Claim) -> list[Entity]:
+def _event_places(claim: Claim, words: tuple[Word, ...]) -> list[Entity]:
     """Places the claim gives as where its event happened: attached to the predicate, a verb or
     an event noun by a locative preposition, not one item of a list, not the topic of a noun
     ("the status quo in X", "rights in X"). A place whose mention cannot be found in the
@@ -282,7 +405,7 @@ def _event_places(claim: Claim) -> list[Entity]:
             out.setdefault(e.id, e)
             continue
         for start in offsets:
-            att = attachment(claim, e, start)
+            att = attachment(claim, e, start, words)
             if att is not None and not att.listed and _locates_event(claim, att):
                 out.setdefault(e.id, e)
                 break
@@ -304,11 +427,11 @@ def _event_place(found: list[Entity]) -> Entity | None:
     return top[0]
 
 
-def _has_meeting_word(tokens: tuple[str, ...] | list[str], lo: int, hi: int) -> bool:
-    return any(t in place_words().meeting for t in tokens[max(0, lo) : hi])
+def _has_meeting_word(words: Sequence[Word], lo: int, hi: int) -> bool:
+    return any(_meeting_word(w) for w in words[max(0, lo) : hi])
 
 
-def _meeting_setting(claim: Claim) -> MeetingSetting | None:
+def _meeting_setting(claim: Claim, words: tuple[Word, ...]) -> MeetingSetting | None:
     """The setting of a meeting the claim describes, or None when it describes none.
 
     A mode counts when a meeting word is in the sentence ("meet virtually", "an online
@@ -318,7 +441,6 @@ def _meeting_setting(claim: Claim) -> MeetingSetting | None:
     specific level found is kept: cities over countries over regions.
     """
     sentence = claim.sentence
-    words = [t.lower() for t in place_words().token.findall(sentence)]
     mode: MeetingMode | None = None
     if _has_meeting_word(words, 0, len(words)):
         if place_words().virtual.search(sentence):
@@ -328,11 +450,11 @@ def _meeting_setting(claim: Claim) -> MeetingSetting | None:
     found: dict[str, Entity] = {}
     for e in places(claim):
         for start in _mention_offsets(claim, e):
-            att = attachment(claim, e, start)
+            att = attachment(claim, e, start, words)
             if att is None or att.listed or not _locates_event(claim, att):
                 continue
-            if att.head in place_words().meeting or _has_meeting_word(
-                att.tokens, att.head_index - 6, att.head_index
+            if _meeting_word(att.head) or _has_meeting_word(
+                att.words, att.head_index - 6, att.head_index
             ):
                 found.setdefault(e.id, e)
                 break
@@ -347,14 +469,18 @@ def _meeting_setting(claim: Claim) -> MeetingSetting | None:
     return MeetingSetting(mode=mode, places=[e.id for e in chosen])
 
 
-def with_places(claim: Claim) -> Claim:
-    """The claim with its event places, event place and meeting setting set (compute, then write)."""
-    located = _event_places(claim)
+def with_places(claim: Claim, parse: Any | None = None) -> Claim:
+    """The claim with its event places, event place and meeting setting set (compute, then write).
+
+    `parse` is the spaCy span of the claim's sentence in its document; without it the sentence
+    is parsed on its own (a claim built by hand)."""
+    words = sentence_words(claim, parse)
+    located = _event_places(claim, words)
     chosen = _event_place(located)
     update = {
         "event_places": [e.id for e in located],
         "event_place": chosen.id if chosen is not None else None,
-        "setting": _meeting_setting(claim),
+        "setting": _meeting_setting(claim, words),
     }
     if all(getattr(claim, k) == v for k, v in update.items()):
         return claim
