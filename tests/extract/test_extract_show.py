@@ -71,3 +71,19 @@ def test_every_line_fits_80_columns_with_values_wrapped_under_themselves() -> No
         and "  figures more than 4,000,000 USD" in lines
     )
     assert "" in lines  # a blank line between claims
+
+
+def test_a_role_not_held_now_says_how_it_is_held() -> None:
+    former = Entity(
+        id="person:jane-roe",
+        name="Jane Roe",
+        kind="person",
+        mention="Jane Roe",
+        role=Role(title="transport minister", org="gpe:NZ", tenure="former"),
+    )
+    out = io.StringIO()
+    claims_table(
+        [make_claim("a", "Former Transport Minister Jane Roe spoke.", who=[former])],
+        console=Console(file=out, width=80, no_color=True),
+    )
+    assert "Jane Roe [former transport minister of New Zealand]" in out.getvalue()

@@ -16,7 +16,9 @@ def _entity(e: Entity) -> str:
     if e.role is not None:
         org = entity_name(e.role.org) if e.role.org else ""
         inferred = " (inferred)" if e.role.org_inferred else ""
-        role = f" [{e.role.title}{' of ' + org if org else ''}{inferred}]"
+        # How the title is held, as DC004 reads it: only a current holder is compared.
+        held = "" if e.role.tenure == "current" else f"{e.role.tenure} "
+        role = f" [{held}{e.role.title}{' of ' + org if org else ''}{inferred}]"
     return f"{e.name}{role}"
 
 
