@@ -176,3 +176,17 @@ def test_more_probes_find_more_true_neighbours() -> None:
     default = ann.recall_at_k(ann.ann_topk(x, k=5), exact)
     assert default > own_cell + 0.1
     assert default > 0.99
+
+
+def test_searching_a_sample_of_cells_gives_those_rows_the_full_search_neighbours() -> None:
+    x = clustered(3000, 32, seed=5)
+    nlist = ann.cell_count(len(x))
+    probes = ann.cell_probes(x, nlist=nlist, nprobe=ann.default_nprobe(len(x), nlist))
+    full = ann.ann_topk(x, k=5)
+    sample = [3, 11, 17]
+    part = ann.ann_topk(x, k=5, probes=probes, cells=sample)
+    rows = np.isin(probes[:, 0], sample)
+    assert rows.any() and not rows.all()
+    assert np.array_equal(part.index[rows], full.index[rows])
+    assert np.array_equal(part.score[rows], full.score[rows])
+    assert (part.index[~rows] == -1).all()

@@ -16,6 +16,8 @@ __all__ = [
     "NeighbourTable",
     "Neighbours",
     "ann_topk",
+    "cell_count",
+    "cell_probes",
     "default_nprobe",
     "exact_topk",
     "neighbour_pairs",
@@ -137,7 +139,7 @@ def exact_topk(
 # ---------------------------------------------------------------------------- approximate
 
 
-def _nlist(n: int) -> int:
+def cell_count(n: int) -> int:
     """About 4*sqrt(n) cells (a power of two), with k-means' ~39 training points per cell."""
     nlist = int(2 ** round(math.log2(max(4.0 * math.sqrt(n), 16.0))))
     return max(2, min(nlist, n // 39))
@@ -160,6 +162,8 @@ def ann_topk(
     groups: np.ndarray | None = None,
     nprobe: int | None = None,
     seed: int = 0,
+    probes: np.ndarray | None = None,
+    cells: Sequence[int] | None = None,
 ) -> Neighbours:
     """Approximate top-k for every row: an inverted file (faiss) with per-row probing.
 
@@ -169,22 +173,19 @@ def ann_topk(
     the cells they probe: a superset of what faiss's per-query search scans, at the speed of a
     matrix product rather than of one query at a time. Scores are exact inner products; only
     the candidate cells are approximate. Same-group rows are excluded as in `exact_topk`.
-    """
-    import faiss
 
+    For benchmarks: `probes` gives :func:`cell_probes`' result for these vectors (its cost then
+    falls outside this call), and `cells` limits the search to the rows whose own cell is one
+    of them (the other rows get no neighbours), so that a sample of cells shows the recall and
+    the cost of the whole.
+    """
     x = np.ascontiguousarray(vectors, dtype=np.float32)
-    n, d = x.shape
+    n = x.shape[0]
     if n < 2 * 39 or k >= n:
         return exact_topk(x, k=k, groups=groups)
-    nlist = _nlist(n)
-    probe = min(nprobe or default_nprobe(n, nlist), nlist)
-    km = faiss.Kmeans(
-        d, nlist, niter=10, seed=seed, spherical=True, verbose=False, max_points_per_centroid=64
-    )
-    km.train(x)
-    quantizer = faiss.IndexFlatIP(d)
-    quantizer.add(np.ascontiguousarray(km.centroids, dtype=np.float32))
-    _, probes = quantizer.search(x, probe)
+    nlist = cell_count(n)
+    if probes is None:
+        probes = cell_probes(x, nlist=nlist, nprobe=nprobe or default_nprobe(n, nlist), seed=seed)
     assign = probes[:, 0]
     order = np.argsort(assign, kind="stable")
     bounds = np.searchsorted(assign[order], np.arange(nlist + 1))
@@ -220,8 +221,26 @@ def ann_topk(
     # Cells are small: one BLAS thread per product and one cell per core beats threaded BLAS
     # on tiny matrices by a wide margin (thread wake-ups dominate). Rows are disjoint per cell.
     with _single_threaded_blas(), ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        list(pool.map(join, range(nlist)))
+        list(pool.map(join, range(nlist) if cells is None else cells))
     return Neighbours(index, score)
+
+
+def cell_probes(x: np.ndarray, *, nlist: int, nprobe: int, seed: int = 0) -> np.ndarray:
+    """Each row's `nprobe` nearest of `nlist` spherical k-means cells (faiss), nearest first.
+
+    Training is seeded and samples at most 64 rows per cell, so two builds give equal cells.
+    """
+    import faiss
+
+    d = x.shape[1]
+    km = faiss.Kmeans(
+        d, nlist, niter=10, seed=seed, spherical=True, verbose=False, max_points_per_centroid=64
+    )
+    km.train(x)
+    quantizer = faiss.IndexFlatIP(d)
+    quantizer.add(np.ascontiguousarray(km.centroids, dtype=np.float32))
+    _, probes = quantizer.search(x, min(nprobe, nlist))
+    return np.asarray(probes, dtype=np.int64)
 
 
 # Rows of one cell scored together against the union of the cells they probe.
