@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from ..models import Claim, ClaimGroup, Finding
 from ..review.fingerprint import normalise_text
@@ -38,7 +38,10 @@ class Agreement(Rule):
         predicates (the same lemma or a synonym, else a similarity of at least
         `paraphrase_similarity`) and, when both name actors, a shared actor (else again
         `paraphrase_similarity`). A loose topical
-        group therefore makes no agreement. Each linked set is an agreement when it spans
+        group therefore makes no agreement. Linked pairs form sets, most probable first, in
+        which each claim states the fact of at least `min_link_share` of the set's claims from
+        other sources (a chain of claims that each restate only a neighbour is no one fact).
+        Each linked set is an agreement when it spans
         at least `min_sources` independent sources (one group can hold several such facts);
         the message says how many.
 
@@ -78,6 +81,15 @@ class Agreement(Rule):
             "a number between 0 and 1",
         ),
         ConfigKey(
+            "min_link_share",
+            0.5,
+            "Share of the other sources' claims of an agreement that each of its claims must "
+            "state the same fact as (a chain of loosely linked claims is no agreement).",
+            (float, int),
+            in_unit_interval,
+            "a number between 0 and 1",
+        ),
+        ConfigKey(
             "max_evidence",
             10,
             "Most claims listed as evidence of one agreement.",
@@ -91,21 +103,18 @@ class Agreement(Rule):
 
     def check_group(self, ctx: RuleContext, group: ClaimGroup) -> Iterable[Finding]:
         comp = ctx.comparison(group)
-        parent = {c.id: c.id for c in comp.claims}
-
         linking = [p for p in comp.pairs if self.same_fact(p, verified=ctx.verified)]
-        for p in linking:
-            ra, rb = _find(parent, p.a.id), _find(parent, p.b.id)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-        components: dict[str, list[Claim]] = {}
-        for c in comp.claims:
-            components.setdefault(_find(parent, c.id), []).append(c)
+        components = linked_sets(
+            comp.claims,
+            linking,
+            source_of=lambda c: ctx.source_of(c.document),
+            min_share=float(self.options["min_link_share"]),
+        )
         # Every linked set that spans enough sources is an agreement of its own: one group
         # can hold two facts that several sources state. They are taken widest first, ties
         # by what the claims say, never by file names.
         ranked = sorted(
-            components.values(),
+            components,
             key=lambda m: (
                 -len({ctx.source_of(c.document) for c in m}),
                 -len(m),
@@ -179,8 +188,45 @@ class Agreement(Rule):
         return sorted((chosen + rest)[: max(limit, len(chosen))], key=lambda c: c.id)
 
 
-def _find(parent: dict[str, str], x: str) -> str:
-    while parent[x] != x:
-        parent[x] = parent[parent[x]]
-        x = parent[x]
-    return x
+def linked_sets(
+    claims: Sequence[Claim],
+    linking: Sequence[PairComparison],
+    *,
+    source_of: Callable[[Claim], str],
+    min_share: float,
+) -> list[list[Claim]]:
+    """The sets of claims that state one fact, from the pairs that do (`linking`).
+
+    Pairs are taken most probable first (then by ids); two sets join only if afterwards each
+    claim states the fact of at least `min_share` of the set's claims from other sources, so
+    a chain a~b~c~d of claims that each restate a neighbour, but not the others, stays apart.
+    """
+    linked: dict[str, set[str]] = {c.id: set() for c in claims}
+    for p in linking:
+        linked[p.a.id].add(p.b.id)
+        linked[p.b.id].add(p.a.id)
+    by_id = {c.id: c for c in claims}
+    of = {c.id: c.id for c in claims}
+    members: dict[str, list[str]] = {c.id: [c.id] for c in claims}
+
+    def fits(group: list[str]) -> bool:
+        sources = {m: source_of(by_id[m]) for m in group}
+        for m in group:
+            others = sum(1 for o in group if sources[o] != sources[m])
+            if len(linked[m] & set(group)) < min_share * others:
+                return False
+        return True
+
+    def strength(p: PairComparison) -> tuple[float, str, str]:
+        return (-(p.p("agree") or 0.0), *sorted((p.a.id, p.b.id)))  # type: ignore[return-value]
+
+    for p in sorted(linking, key=strength):
+        ga, gb = of[p.a.id], of[p.b.id]
+        if ga == gb or not fits(members[ga] + members[gb]):
+            continue
+        keep, drop = min(ga, gb), max(ga, gb)
+        for m in members[drop]:
+            of[m] = keep
+        members[keep] = sorted(members[ga] + members[gb])
+        del members[drop]
+    return [[by_id[m] for m in group] for group in members.values()]
