@@ -187,7 +187,9 @@ def test_a_review_of_a_finding_merged_into_another_is_not_stale(tmp_path: Path) 
     apart = findings_of("AG001", [*left, *right], pairs=[[0, 1, 0.9], [2, 3, 0.9]])
     assert len(apart) == 2
     reviews = ReviewsFile(reviews=[_review(f) for f in apart])
-    pairs = [[0, 1, 0.9], [2, 3, 0.9], [0, 4, 0.9], [2, 4, 0.9]]
+    # The bridge restates all four (an agreement is no chain: each claim must restate at least
+    # half of the others).
+    pairs = [[0, 1, 0.9], [2, 3, 0.9], [0, 4, 0.9], [1, 4, 0.9], [2, 4, 0.9], [3, 4, 0.9]]
     report = report_of(tmp_path, "AG001", [*left, *right, bridge], pairs=pairs)
     (merged,) = report.findings
     assert set(merged.documents) == {"j", "m", "n", "p", "q"}

@@ -31,7 +31,9 @@ class Agreement(Rule):
         writer or attributed to a source),
         no slot conflicts or updates (who, when, where, figures, polarity), and the claim-pair
         verifier's most probable relation for them is "agree", with a probability of at least
-        `min_probability`. A pair in a group only through
+        `min_probability`, and their similarity is at least `min_verified_similarity` (the
+        verifier reads two claims about one event that share its names as agreeing; two
+        statements of one fact are also close in meaning). A pair in a group only through
         others, which the verifier did not judge, links nothing. Where the verifier is off,
         the pair needs instead a
         similarity of at least `min_similarity` where the matcher recorded one, compatible
@@ -71,6 +73,16 @@ class Agreement(Rule):
         min_similarity(0.7, "Pair similarity two claims need to agree."),
         min_probability(
             0.5, "Verifier probability of 'agree' two claims need, where the verifier judged them."
+        ),
+        ConfigKey(
+            "min_verified_similarity",
+            0.6,
+            "Pair similarity two claims need to agree where the verifier judged them (the "
+            "cosine below which its training data calls two sentences of one event different "
+            "facts).",
+            (float, int),
+            in_unit_interval,
+            "a number between 0 and 1",
         ),
         ConfigKey(
             "paraphrase_similarity",
@@ -159,12 +171,19 @@ class Agreement(Rule):
         if p.neutralised or p.conflicts() or p.verdict("quantity") == "update":
             return False
         agree = p.p("agree")
+        sim = p.similarity
         if agree is not None:
-            # The verifier read both texts whole: it outranks the lexical heuristics below.
-            return p.relation == "agree" and agree >= float(self.options["min_probability"])
+            # The verifier read both texts whole: it outranks the lexical heuristics below. It
+            # learned "agree" from claims against several sentences of a story, and reads two
+            # claims about one event that share its names as agreeing; two statements of one
+            # fact are also close in meaning, which is how its training data told them apart.
+            return (
+                p.relation == "agree"
+                and agree >= float(self.options["min_probability"])
+                and (sim is None or sim >= float(self.options["min_verified_similarity"]))
+            )
         if verified:
             return False
-        sim = p.similarity
         if sim is not None and sim < float(self.options["min_similarity"]):
             return False
         paraphrase = sim is not None and sim >= float(self.options["paraphrase_similarity"])
@@ -197,9 +216,10 @@ def linked_sets(
 ) -> list[list[Claim]]:
     """The sets of claims that state one fact, from the pairs that do (`linking`).
 
-    Pairs are taken most probable first (then by ids); two sets join only if afterwards each
-    claim states the fact of at least `min_share` of the set's claims from other sources, so
-    a chain a~b~c~d of claims that each restate a neighbour, but not the others, stays apart.
+    Pairs are taken most probable first (then by ids), in passes until none merges; two sets
+    join only if afterwards each claim states the fact of at least `min_share` of the set's
+    claims from other sources, so a chain a~b~c~d of claims that each restate a neighbour, but
+    not the others, stays apart.
     """
     linked: dict[str, set[str]] = {c.id: set() for c in claims}
     for p in linking:
@@ -220,13 +240,19 @@ def linked_sets(
     def strength(p: PairComparison) -> tuple[float, str, str]:
         return (-(p.p("agree") or 0.0), *sorted((p.a.id, p.b.id)))  # type: ignore[return-value]
 
-    for p in sorted(linking, key=strength):
-        ga, gb = of[p.a.id], of[p.b.id]
-        if ga == gb or not fits(members[ga] + members[gb]):
-            continue
-        keep, drop = min(ga, gb), max(ga, gb)
-        for m in members[drop]:
-            of[m] = keep
-        members[keep] = sorted(members[ga] + members[gb])
-        del members[drop]
+    # Passes until nothing merges: a link refused while one side was still a lone claim may
+    # fit once that side has joined its own restatements.
+    merged = True
+    while merged:
+        merged = False
+        for p in sorted(linking, key=strength):
+            ga, gb = of[p.a.id], of[p.b.id]
+            if ga == gb or not fits(members[ga] + members[gb]):
+                continue
+            keep, drop = min(ga, gb), max(ga, gb)
+            for m in members[drop]:
+                of[m] = keep
+            members[keep] = sorted(members[ga] + members[gb])
+            del members[drop]
+            merged = True
     return [[by_id[m] for m in group] for group in members.values()]
