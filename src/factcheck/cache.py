@@ -12,9 +12,12 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 from pydantic import TypeAdapter, ValidationError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 from .models import Claim
 from .settings import Settings
@@ -311,6 +314,8 @@ class Cache:
     def get_embeddings(self, model_id: str, text_hashes: Iterable[str]) -> dict[str, np.ndarray]:
         """Cached vectors (float32, as stored) for the text hashes that are present."""
         wanted = list(dict.fromkeys(text_hashes))
+        import numpy as np  # a run whose results are all cached never needs it
+
         out: dict[str, np.ndarray] = {}
         with self._lock:
             try:
@@ -332,6 +337,8 @@ class Cache:
         return out
 
     def put_embeddings(self, model_id: str, items: Mapping[str, np.ndarray]) -> None:
+        import numpy as np
+
         rows = []
         for text_hash, vec in items.items():
             arr = np.ascontiguousarray(vec, dtype=np.float32).reshape(-1)

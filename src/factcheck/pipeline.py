@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, ValidationError
 
@@ -17,7 +18,6 @@ from .cache import Cache, open_cache
 from .extract import EXTRACTOR_VERSION, Extractor, link_entities
 from .ingest import load_corpus
 from .match.embed import Embedder
-from .match.score import match_claims
 from .match.undated import anchor_undated
 from .match.verify import load_verifier
 from .models import (
@@ -109,6 +109,14 @@ def extract_claims(
     for doc in documents:
         out.extend(cached[doc.id])
     return out
+
+
+def match_claims(*args: Any, **kwargs: Any) -> MatchResult:
+    """:func:`factcheck.match.score.match_claims`, imported on first use: matching needs numpy,
+    which a run whose results are all cached never loads."""
+    from .match.score import match_claims as match
+
+    return match(*args, **kwargs)
 
 
 class _StoredResult(Model):

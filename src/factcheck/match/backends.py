@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
-
 from ..errors import Errors, ModelLoadError
 from ..io import atomic_write_text, dumps_json
 from ..settings import DEFAULT_EMBEDDING_MODEL
 
 if TYPE_CHECKING:
+    # numpy comes with the first vector (a run whose embeddings are all cached never loads it)
+    import numpy as np
     import torch
     from sentence_transformers import SentenceTransformer
 
@@ -345,6 +345,8 @@ class OnnxEncoder:
         show_progress_bar: bool | None = None,
     ) -> np.ndarray:
         """One float32 row per sentence, in input order (`batch_size` is accepted and unused)."""
+        import numpy as np
+
         del batch_size, convert_to_numpy, show_progress_bar  # see _each; progress is the caller's
         out = np.zeros((len(sentences), self.spec.dimension), dtype=np.float32)
         self._each(sentences, out)
@@ -377,6 +379,8 @@ class OnnxEncoder:
             list(pool.map(one, range(len(sentences)), chunksize=16))
 
     def _embed_one(self, text: str) -> np.ndarray:
+        import numpy as np
+
         text = text.strip()
         if self.spec.do_lower_case:
             text = text.lower()
@@ -394,6 +398,8 @@ class OnnxEncoder:
 
 def _pool(hidden: np.ndarray, mask: np.ndarray, mode: str) -> np.ndarray:
     """sentence-transformers' Pooling over token vectors (padding excluded)."""
+    import numpy as np
+
     if mode == "cls":
         return np.asarray(hidden[:, 0], dtype=np.float32)
     weights = mask[..., None].astype(np.float32)
@@ -448,6 +454,7 @@ def ensure_onnx_export(model: SentenceTransformer, *, model_path: Path, export_d
 def _torch_classes() -> tuple[type[Any], type[Any]]:
     """(OnnxTransformer, _HiddenStates): torch.nn.Module subclasses, defined on first use so that
     importing this module does not import PyTorch."""
+    import numpy as np
     import torch
 
     class OnnxTransformer(torch.nn.Module):
@@ -652,6 +659,7 @@ def _write_manifest(folder: Path, **about: object) -> None:
 
 def _parity(model: SentenceTransformer, session: Any, input_names: list[str]) -> float:
     """Smallest cosine between PyTorch and ONNX mean-pooled token embeddings over a few sentences."""
+    import numpy as np
     import torch
 
     transformer: Any = model[0]

@@ -7,13 +7,14 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from ..cache import Cache
 from ..errors import Errors, ModelLoadError
 from ..settings import DEFAULT_EMBEDDING_MODEL, Settings
+
+if TYPE_CHECKING:  # numpy loads with the first vector: a fully cached run never needs it
+    import numpy as np
 
 __all__ = ["DEFAULT_MODEL", "Embedder", "resolve_model", "text_hash"]
 
@@ -166,6 +167,8 @@ class Embedder:
         self, texts: Sequence[str], *, advance: Callable[[int], None] | None = None
     ) -> np.ndarray:
         """One unit-length float32 row per text; `advance(n)` is called as texts get done."""
+        import numpy as np
+
         keys = [text_hash(t) for t in texts]
         todo = self._recall(texts)
         done = len(texts) - len(todo)
@@ -198,5 +201,7 @@ class Embedder:
 
 
 def _unit(vec: np.ndarray) -> np.ndarray:
+    import numpy as np
+
     norm = float(np.linalg.norm(vec))
     return (vec / norm).astype(np.float32) if norm > 0 else vec.astype(np.float32)

@@ -12,8 +12,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, get_args
 
-import numpy as np
-
 from ..errors import Errors, ModelLoadError
 from ..models import Relation
 
@@ -149,6 +147,8 @@ class Verifier:
     def _one(
         self, session: Any, names: list[str], tokenizer: Any, claim: str, evidence: str
     ) -> Verdict:
+        import numpy as np  # with the model: a run whose verdicts are all cached never needs it
+
         first, second = " ".join(claim.split()), " ".join(evidence.split())
         try:
             enc = tokenizer.encode(first, second)

@@ -42,6 +42,8 @@ by :func:`check_case` (see :mod:`factcheck.rules.testing`)::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .base import (
     ConfigKey,
     GroupSlotRule,
@@ -57,7 +59,22 @@ from .base import (
     positive_float,
     shorten,
 )
-from .testing import RuleTestCase, build_case, check_case, load_cases, run_case
+
+if TYPE_CHECKING:
+    from .testing import RuleTestCase, build_case, check_case, load_cases, run_case
+
+# The test helpers build claims with the extractor's annotation step, which a report run over
+# cached claims never needs: they are imported on first use (PEP 562).
+_TESTING = frozenset({"RuleTestCase", "build_case", "check_case", "load_cases", "run_case"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _TESTING:
+        from . import testing
+
+        return getattr(testing, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ConfigKey",
