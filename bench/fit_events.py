@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from pathlib import Path
 
@@ -241,15 +241,7 @@ def main(argv: list[str] | None = None) -> int:
             "f1": round(clusters[2], 3),
         },
     }
-    model = EventModel(
-        weights=model.weights,
-        bias=model.bias,
-        mean=model.mean,
-        scale=model.scale,
-        threshold=threshold,
-        link=link,
-        about={**about, **figures},
-    )
+    model = replace(model, threshold=threshold, link=link, about={**about, **figures})
     print(
         "\nweights: " + ", ".join(f"{f} {v:+.2f}" for f, v in zip(EVENT_FEATURES, w, strict=False))
     )
