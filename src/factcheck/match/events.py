@@ -15,6 +15,7 @@ import numpy as np
 
 from ..models import Claim
 from .pair_score import DEFAULT_WEIGHTS, anchors, entity_ids, score_pair, times_relation
+from .sets import merge
 
 __all__ = [
     "CANDIDATE_FLOOR",
@@ -223,12 +224,3 @@ def cluster_events(
             continue
         merge(of, members, gi, gj)
     return sorted(members.values())
-
-
-def merge(member_of: list[int], members: dict[int, list[int]], gi: int, gj: int) -> None:
-    """Merge cluster `gj` into `gi` (in place; the lower id names the result)."""
-    keep, drop = min(gi, gj), max(gi, gj)
-    for m in members[drop]:
-        member_of[m] = keep
-    members[keep] = sorted(members[gi] + members[gj])
-    del members[drop]

@@ -22,10 +22,10 @@ from .events import (
     document_profiles,
     event_id,
     load_event_model,
-    merge,
     pair_features,
 )
 from .pair_score import DEFAULT_WEIGHTS, PairScore, Weights, score_pair
+from .sets import merge
 from .verify import Verdict, Verifier
 
 __all__ = [

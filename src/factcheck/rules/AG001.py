@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+from ..match.sets import merge
 from ..models import Claim, ClaimGroup, Finding
 from ..review.fingerprint import normalise_text
 from .base import (
@@ -221,19 +222,22 @@ def linked_sets(
     claims from other sources, so a chain a~b~c~d of claims that each restate a neighbour, but
     not the others, stays apart.
     """
-    linked: dict[str, set[str]] = {c.id: set() for c in claims}
+    # Items are indices in id order, so the lower index names a merged set as the lower id would.
+    ordered = sorted(claims, key=lambda c: c.id)
+    index = {c.id: n for n, c in enumerate(ordered)}
+    sources = [source_of(c) for c in ordered]
+    linked: list[set[int]] = [set() for _ in ordered]
     for p in linking:
-        linked[p.a.id].add(p.b.id)
-        linked[p.b.id].add(p.a.id)
-    by_id = {c.id: c for c in claims}
-    of = {c.id: c.id for c in claims}
-    members: dict[str, list[str]] = {c.id: [c.id] for c in claims}
+        linked[index[p.a.id]].add(index[p.b.id])
+        linked[index[p.b.id]].add(index[p.a.id])
+    of = list(range(len(ordered)))
+    members: dict[int, list[int]] = {n: [n] for n in range(len(ordered))}
 
-    def fits(group: list[str]) -> bool:
-        sources = {m: source_of(by_id[m]) for m in group}
+    def fits(group: list[int]) -> bool:
+        inside = set(group)
         for m in group:
             others = sum(1 for o in group if sources[o] != sources[m])
-            if len(linked[m] & set(group)) < min_share * others:
+            if len(linked[m] & inside) < min_share * others:
                 return False
         return True
 
@@ -246,13 +250,9 @@ def linked_sets(
     while merged:
         merged = False
         for p in sorted(linking, key=strength):
-            ga, gb = of[p.a.id], of[p.b.id]
+            ga, gb = of[index[p.a.id]], of[index[p.b.id]]
             if ga == gb or not fits(members[ga] + members[gb]):
                 continue
-            keep, drop = min(ga, gb), max(ga, gb)
-            for m in members[drop]:
-                of[m] = keep
-            members[keep] = sorted(members[ga] + members[gb])
-            del members[drop]
+            merge(of, members, ga, gb)
             merged = True
-    return [[by_id[m] for m in group] for group in members.values()]
+    return [[ordered[m] for m in group] for group in members.values()]
