@@ -390,6 +390,34 @@ def test_changed_since_lists_added_modified_renamed_deleted_and_untracked(tmp_pa
     }
 
 
+# Names a pull request can add: CR, LF and CRLF inside (git's -z output keeps them), a name
+# that is not UTF-8 (Linux file names are bytes).
+ODD_NAMES = [
+    "cr\r::warning::x.txt",
+    "lf\n::error::y.txt",
+    "crlf\r\nz.txt",
+    os.fsdecode(b"caf\xe9.txt"),
+]
+
+
+def test_changed_since_keeps_line_breaks_and_bytes_in_file_names(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "repo")
+    write_docs(repo / "seeds", {"base.txt": "b\n"})
+    commit_all(repo, "base")
+    base = git(repo, "rev-parse", "HEAD").strip()
+    committed, untracked = ODD_NAMES[:2], ODD_NAMES[2:]
+    for name in committed:
+        (repo / "seeds" / name).write_text("c\n")
+    commit_all(repo, "odd names")
+    for name in untracked:
+        (repo / "seeds" / name).write_text("u\n")
+    _, changed = changed_since(base, cwd=repo)
+    # Each name is the file on disk: a changed document never counts as unchanged.
+    on_disk = {p.resolve() for p in (repo / "seeds").iterdir() if p.name != "base.txt"}
+    assert changed == on_disk and all(p.exists() for p in changed)
+    assert len(changed) == len(ODD_NAMES)
+
+
 def test_changed_since_lists_sidecars_added_modified_deleted_and_moved_away(
     tmp_path: Path,
 ) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -128,27 +128,29 @@ def test_every_answer_is_saved_before_the_next_question(
             assert verdicts() == {place.fingerprint: ("confirmed", "")}
             raise RuntimeError("crash") from None
 
-    session = ReviewSession(
-        report,
-        reviews_path=Path("reports/reviews.json"),
-        reviewer="ann",
-        console=Console(file=io.StringIO(), width=100),
-        ask=ask,
-    )
+    session = session_asking(report, ask)
     with pytest.raises(RuntimeError, match="crash"):
         session.run()
     assert verdicts() == {place.fingerprint: ("confirmed", "")}
 
 
-def session_with(report: Report, answers: list[str], reviewer: str = "ann") -> ReviewSession:
-    keys = iter(answers)
+def session_asking(
+    report: Report, ask: Callable[[str], str], reviewer: str = "ann", **options: bool
+) -> ReviewSession:
+    """A session over `report` that reads its answers from `ask`, printing to a string."""
     return ReviewSession(
         report,
         reviews_path=Path("reports/reviews.json"),
         reviewer=reviewer,
         console=Console(file=io.StringIO(), width=100),
-        ask=lambda prompt: next(keys),
+        ask=ask,
+        **options,
     )
+
+
+def session_with(report: Report, answers: list[str], reviewer: str = "ann") -> ReviewSession:
+    keys = iter(answers)
+    return session_asking(report, lambda prompt: next(keys), reviewer)
 
 
 def test_going_back_and_answering_again_counts_once(
@@ -238,3 +240,45 @@ def test_a_reviewed_finding_with_new_evidence_is_shown_again_and_says_so(
     )  # seen now, bob kept in history
     assert [h.reviewer for h in record.history] == ["bob"]
     assert review_queue(report, load_reviews("reports/reviews.json")) == []
+
+
+def test_back_steps_over_what_others_reviewed_meanwhile(
+    setup: tuple[Report, Finding, Finding],
+) -> None:
+    report, place, lone = setup
+    agree = report.findings[2]
+    keys = iter(["c", "b", "d", "q"])
+    asked: list[str] = []
+
+    def ask(prompt: str) -> str:
+        if not asked:  # bob reviews the second finding while ann looks at the first
+            assert main_review("--confirm", lone.fingerprint, "--reviewer", "bob") == 0
+        asked.append(prompt)
+        return next(keys)
+
+    session = session_asking(report, ask, include_agreements=True)
+    assert [f.fingerprint for f in session.queue] == [p.fingerprint for p in (place, lone, agree)]
+    stats = session.run()  # c on place; lone is bob's (skipped); b at agree goes back to place
+    assert verdicts() == {place.fingerprint: ("dismissed", ""), lone.fingerprint: ("confirmed", "")}
+    assert (stats.confirmed, stats.dismissed, stats.by_others) == (0, 1, {lone.fingerprint})
+    out = session.console.file.getvalue()  # type: ignore[attr-defined]
+    assert out.count("meanwhile; skipped") == 1
+
+
+def test_back_with_only_others_reviews_before_stays(
+    setup: tuple[Report, Finding, Finding],
+) -> None:
+    report, place, lone = setup
+    keys = iter(["s", "b", "d"])
+
+    def ask(prompt: str) -> str:
+        key = next(keys)
+        if key == "b":  # bob reviews the skipped first finding while ann looks at the second
+            assert main_review("--confirm", place.fingerprint, "--reviewer", "bob") == 0
+        return key
+
+    session = session_asking(report, ask)
+    stats = session.run()  # b at lone: nothing before it but bob's finding, so lone stays
+    assert verdicts() == {place.fingerprint: ("confirmed", ""), lone.fingerprint: ("dismissed", "")}
+    assert stats.by_others == {place.fingerprint} and stats.skipped == 0
+    assert "Already at the first finding." in session.console.file.getvalue()  # type: ignore[attr-defined]

@@ -15,12 +15,16 @@ __all__ = ["changed_since", "repo_root", "split_paths", "unstaged_note"]
 
 
 def _git(args: Sequence[str], *, cwd: Path) -> str:
+    """git's stdout, decoded as file names are (`os.fsdecode`), line ends kept as they are.
+
+    Not `text=True`: its universal newlines turn a CR inside a file name (`-z` output) into a
+    LF, so the name no longer matches the file and a changed document would count as unchanged.
+    """
     try:
         out = subprocess.run(
             ["git", *args],
             cwd=cwd,
             capture_output=True,
-            text=True,
             check=False,
             timeout=120,
         )
@@ -31,9 +35,10 @@ def _git(args: Sequence[str], *, cwd: Path) -> str:
             Errors.E060, path=cwd, detail=f"git {' '.join(args)} timed out"
         ) from None
     if out.returncode != 0:
-        detail = (out.stderr.strip().splitlines() or [f"exit status {out.returncode}"])[-1]
+        stderr = out.stderr.decode("utf-8", errors="replace")
+        detail = (stderr.strip().splitlines() or [f"exit status {out.returncode}"])[-1]
         raise InputError.make(Errors.E060, path=cwd, detail=f"git {' '.join(args)}: {detail}")
-    return out.stdout
+    return os.fsdecode(out.stdout)
 
 
 def repo_root(cwd: str | Path | None = None) -> Path | None:

@@ -134,11 +134,18 @@ class ReviewSession:
             self.console.print("Nothing to review: every finding has a verdict.")
             return stats
         i = 0
+        # [b]ack steps over findings that others reviewed meanwhile (they are skipped), so
+        # `step` is the direction of travel and `resume` where to stay when nothing lies back.
+        step, resume = 1, 0
         while 0 <= i < len(self.queue):
             finding = self.queue[i]
             if self._reviewed_meanwhile(finding, stats):
-                i += 1
+                i += step
+                if i < 0:
+                    self.console.print("Already at the first finding.")
+                    i, step = resume, 1
                 continue
+            step = 1
             self.show(finding, i)
             key = self._read(PROMPT)
             if key is None or key == "q":
@@ -164,7 +171,8 @@ class ReviewSession:
             elif key == "b":
                 if i == 0:
                     self.console.print("Already at the first finding.")
-                i = max(i - 1, 0)
+                else:
+                    i, step, resume = i - 1, -1, i
             else:
                 self.console.print(HELP)
         index = ReviewIndex.of(self.reviews, self.report.findings)
@@ -191,10 +199,12 @@ class ReviewSession:
             or (start is not None and _verdict_of(current) == _verdict_of(start))
         ):
             return False
+        if finding.fingerprint not in stats.by_others:  # said once, not again on [b]ack
+            self.console.print(
+                f"{finding.fingerprint}: {current.verdict} by {escape(current.reviewer)} "
+                "meanwhile; skipped."
+            )
         stats.by_others.add(finding.fingerprint)
-        self.console.print(
-            f"{finding.fingerprint}: {current.verdict} by {escape(current.reviewer)} meanwhile; skipped."
-        )
         return True
 
     def _read(self, prompt: str) -> str | None:
