@@ -65,7 +65,9 @@ def resolve_document(
         for f in group:
             span = sdoc.char_span(f.start, f.end, alignment_mode="expand")
             tenses.append(tense_of(span.root) if span is not None else "unknown")
-        exprs, discourse = resolve_sentence(group, tenses, dct=dct, discourse=discourse)
+        exprs, discourse = resolve_sentence(
+            group, tenses, dct=dct, discourse=discourse, text=doc.text
+        )
         out.extend(exprs)
     return out
 
@@ -92,7 +94,7 @@ def value_accuracy(docs: list[MeantimeDoc], nlp: Any, *, show_errors: bool) -> d
             by_corpus[corpus_of(doc)][0] += 1
             by_corpus[corpus_of(doc)][1] += ok
             if not ok:
-                errors.append((dct, tense, tx.text, tx.value, got))
+                errors.append((corpus_of(doc), dct, tense, tx.text, tx.value, got))
     if show_errors:
         for e in errors:
             print("ERR", *e, sep="\t")

@@ -9,6 +9,7 @@ import pytest
 from factcheck.extract.numbers import parse_number, parse_ordinal
 from factcheck.extract.timex import (
     Discourse,
+    Found,
     find_time_expressions,
     normalise_time,
     resolve_sentence,
@@ -423,3 +424,110 @@ def test_a_zone_dateutil_does_not_know_gives_no_warning(text: str) -> None:
     # Warnings are errors in the suite: dateutil's UnknownTimezoneWarning reached users' stderr.
     expr = normalise_time(text, dct=DCT)
     assert expr.text == text
+
+
+# --------------------------------------------------------------------------- issue 18, session 6
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The fleet will grow from 2012 to 2015.", [("from 2012 to 2015", "P3Y")]),
+        ("Deliveries follow between 2030 and 2032.", [("between 2030 and 2032", "P2Y")]),
+        # Two years named together are two years, not a stretch between them.
+        ("Floods came in 2014 and 2016.", [("2014", "2014"), ("2016", "2016")]),
+    ],
+)
+def test_a_range_of_years_is_a_duration_with_its_interval(
+    sentence: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _values(sentence) == expected
+
+
+def test_a_range_of_years_keeps_its_interval() -> None:
+    t = normalise_time("from 2012 to 2015", dct=DCT)
+    assert (t.begin, t.finish, t.granularity) == (
+        dt.date(2012, 1, 1),
+        dt.date(2015, 12, 31),
+        "year",
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Revenue for fiscal 2019 beat forecasts.", [("fiscal 2019", "FY2019")]),
+        ("In FY18 the council overspent.", [("FY18", "FY2018")]),
+        (
+            "The financial year 2015/16 closed with a loss.",
+            [("The financial year 2015/16", "FY2016")],
+        ),
+        ("Last fiscal year was weak.", [("Last fiscal year", "FY2020")]),
+        # The current fiscal year is the one ending in the publication year; "the same period
+        # of the last year" after it is the fiscal year before.
+        (
+            "Orders doubled at the very start of the financial year against the same period of"
+            " the last year.",
+            [
+                ("the very start of the financial year", "FY2021"),
+                ("the same period of the last year", "FY2020"),
+            ],
+        ),
+        (
+            "Profit fell in fiscal 2017 and rose the following year.",
+            [("fiscal 2017", "FY2017"), ("the following year", "FY2018")],
+        ),
+        # No fiscal year without "year" or a number.
+        ("The financial crisis hit 50 banks.", []),
+    ],
+)
+def test_fiscal_years(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert _values(sentence) == expected
+
+
+def test_a_fiscal_year_overlaps_its_calendar_year() -> None:
+    t = normalise_time("fiscal 2019", dct=DCT)
+    assert t.begin is not None and t.finish is not None
+    assert t.begin <= dt.date(2019, 1, 1) and t.finish == dt.date(2019, 12, 31)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It was the worst flood in recent Dutch history.",
+        "This is the strongest quarter in our recent history.",
+        "No bank had failed so fast in modern history.",
+    ],
+)
+def test_recent_history_is_the_past(sentence: str) -> None:
+    ((_, value),) = _values(sentence, tense="present")
+    assert value == "PAST_REF"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The lease ends in March of next year.", [("March of next year", "2022-03")]),
+        ("The school reopened in June this year.", [("June this year", "2021-06")]),
+        ("Repairs will take between 30 and 45 days.", [("30", "P30D"), ("45 days", "P45D")]),
+        ("The audit lasts two to three weeks.", [("two", "P2W"), ("three weeks", "P3W")]),
+    ],
+)
+def test_words_after_an_expression_complete_it(
+    sentence: str, expected: list[tuple[str, str]]
+) -> None:
+    found = find_time_expressions(sentence)
+    exprs, _ = resolve_sentence(found, ["future"] * len(found), dct=DCT, text=sentence)  # type: ignore[list-item]
+    assert [(f.text, e.value) for f, e in zip(found, exprs, strict=True)] == expected
+
+
+def test_a_span_given_alone_reads_the_words_after_it() -> None:
+    # Spans from elsewhere (an annotation) that leave out the words completing them.
+    sentence = "The lease ends in March of next year, after between 30 and 45 days of talks."
+    spans = [Found(18, 23, "March"), Found(52, 54, "30")]
+    assert [sentence[f.start : f.end] for f in spans] == ["March", "30"]
+    exprs, _ = resolve_sentence(spans, ["future", "future"], dct=DCT, text=sentence)
+    assert [e.value for e in exprs] == ["2022-03", "P30D"]
+    assert [e.text for e in exprs] == ["March", "30"]
+    alone, _ = resolve_sentence(spans, ["future", "future"], dct=DCT)
+    assert [e.value for e in alone] == ["2021-03", None]

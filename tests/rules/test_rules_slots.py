@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from factcheck.extract.annotate import annotate
+from factcheck.extract.timex import normalise_time
 from factcheck.extract.units import comparable_quantity, normalise_quantity
 from factcheck.models import Claim, Predicate, Span
 from factcheck.rules.slots import (
@@ -111,6 +112,23 @@ def test_when_verdicts(ta: str, tb: str, verdict: str) -> None:
     assert (
         compare_pair(claim("a", when=[time(ta)]), claim("b", when=[time(tb)])).verdict("when")
         == verdict
+    )
+
+
+@pytest.mark.parametrize(
+    ("other", "verdict"),
+    [("2010", "compatible"), ("2014", "conflict"), ("?for two years", "unknown")],
+)
+def test_a_placed_duration_compares_by_its_interval(other: str, verdict: str) -> None:
+    # "from 2009 to 2011" is a stretch of two years (P2Y) the text places; a bare duration
+    # ("two years", no interval) is no time to compare.
+    span = normalise_time("from 2009 to 2011", dct=None)
+    pair = compare_pair(claim("a", when=[span]), claim("b", when=[time(other)]))
+    assert pair.verdict("when") == verdict
+    bare = normalise_time("two years", dct=None)
+    assert (
+        compare_pair(claim("a", when=[bare]), claim("b", when=[time("2010")])).verdict("when")
+        == "unknown"
     )
 
 

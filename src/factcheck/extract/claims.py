@@ -436,7 +436,9 @@ class _Context:
         non_duration = [
             (t.start, t.end)
             for t in when
-            if t.start is not None and t.end is not None and not (t.value or "").startswith("P")
+            if t.start is not None
+            and t.end is not None
+            and not ((t.value or "").startswith("P") and t.granularity == "unknown")
         ]
         quants = [
             q
@@ -847,7 +849,11 @@ class _Context:
             self._discourse[s.start_char] = discourse
             if found:
                 _, discourse = resolve_sentence(
-                    found, [self._tense(f) for f in found], dct=self.dct, discourse=discourse
+                    found,
+                    [self._tense(f) for f in found],
+                    dct=self.dct,
+                    discourse=discourse,
+                    text=text,
                 )
 
     def _tense(self, f: Found) -> Tense:
@@ -869,7 +875,11 @@ class _Context:
         if modality == "planned":
             tenses = [t if t != "unknown" else "future" for t in tenses]
         out, _ = resolve_sentence(
-            found, tenses, dct=self.dct, discourse=self._discourse.get(sent.start_char, Discourse())
+            found,
+            tenses,
+            dct=self.dct,
+            discourse=self._discourse.get(sent.start_char, Discourse()),
+            text=self.doc.text,
         )
         inside = [e for e in out if e.start is not None and rng[0] <= e.start < rng[1]]
         if inside:

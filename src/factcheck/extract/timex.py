@@ -68,6 +68,13 @@ _PART_OF_DAY = r"(?:morning|afternoon|evening|night)"
 # "five years old", "children 6 months and older".
 _NOT_AN_AGE = r"(?![- ]olds?\b)(?! (?:and|or) (?:older|over|above|up|younger|under)\b)"
 _QUARTER = r"(?:first|second|third|fourth|final|last|1st|2nd|3rd|4th)"
+_REL_YEAR = r"(?:next|last|this) year"
+# A count that takes its unit from the count after it: "60" in "between 60 and 90 days".
+_COUNT = (
+    r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen"
+    r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+)
+_SHARED_UNIT = rf" (?:and|to|or) {_COUNT}[- ]({_UNIT_RE})\b"
 
 # Words after which a bare plural unit is a vague stretch of time: "it took days", "days,
 # then weeks", "within hours". Lookbehinds must have a fixed width, so one per word.
@@ -110,6 +117,15 @@ _SAME_LAST_YEAR = (
     r"|a year (?:ago|earlier|before))\b"
 )
 
+# A range of years is one stretch of time: "from 2009 to 2011", "between 2014 and 2016".
+_YEAR_SPAN = rf"(?:from {_YEAR_RE} (?:to|until|till) {_YEAR_RE}|between {_YEAR_RE} and {_YEAR_RE})"
+# A fiscal year: "fiscal 2007", "the financial year", "FY2007", "FY 2006/07".
+_FY_NUMBER = rf"(?:{_YEAR_RE}|'\d\d)(?:[-/](?:\d\d|{_YEAR_RE}))?"
+_FISCAL = (
+    rf"(?:(?:the |this |last |next |its |their |the current |the previous |the next )?"
+    rf"(?:fiscal|financial) (?:year(?: {_FY_NUMBER})?|{_FY_NUMBER})|FY ?(?:{_FY_NUMBER}|\d\d(?:[-/]\d\d)?))"
+)
+
 # Ordered: longer, more specific forms first so that the alternation prefers them.
 _PATTERNS = [
     # A clock time with its day is one expression: "15:00 GMT Saturday", "3 p.m. on Monday".
@@ -119,6 +135,7 @@ _PATTERNS = [
     rf"\b(?:once|twice|thrice|{_NUMWORD} times) (?:a|an|per|each|every) (?:day|week|month|year|quarter|decade|season)\b",
     r"\bper (?:day|week|month|year|annum)\b",
     rf"\b(?:on )?{_DAY_RE}s\b",
+    rf"\b{_YEAR_SPAN}\b",
     # A year range: "1957-58", "2008-09", "2010-2011".
     rf"\b(?:(?:in|from|during|of|since|by|for) )?{_YEAR_RE}[-–/](?:\d\d|{_YEAR_RE})\b(?![-–/]\d)",
     # Anaphoric days, weeks, months and years: the day the text is about, not the publication date.
@@ -141,11 +158,13 @@ _PATTERNS = [
     rf"(?: (?:morning|afternoon|evening|night))?\b",
     rf"\b(?:(?:the )?(?:early|mid|late|end of|beginning of|start of|middle of)[- ])?{_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?\b(?:,? {_YEAR_RE}\b)?",
     rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTH_RE}(?:,? {_YEAR_RE}\b)?",
-    rf"\b(?:(?:the )?(?:first|second|1st|2nd) half of |(?:the )?(?:early|mid|late|end of|beginning of|start of|middle of)[- ])?{_MONTH_RE}(?:,? (?:of )?{_YEAR_RE}\b)?",
+    rf"\b(?:(?:the )?(?:first|second|1st|2nd) half of |(?:the )?(?:early|mid|late|end of|beginning of|start of|middle of)[- ])?{_MONTH_RE}(?:,? (?:of )?(?:{_YEAR_RE}|{_REL_YEAR})\b)?",
     rf"\b(?:the )?{_QUARTER}[- ]quarter(?: of (?:{_YEAR_RE}|this year|last year|next year|the year))?\b",
     rf"\bQ[1-4](?: {_YEAR_RE})?\b",
     rf"\b(?:the )?(?:first|second|1st|2nd) half of (?:{_YEAR_RE}|this year|last year|next year|the year)\b",
-    rf"\b(?:the )?(?:end|beginning|start|middle) of (?:{_YEAR_RE}|this year|last year|next year|the year|this month|last month|next month|the month|the week|this week|last week|next week)\b",
+    rf"\b(?:the )?(?:very )?(?:end|beginning|start|middle) of {_FISCAL}\b",
+    rf"\b{_FISCAL}\b",
+    rf"\b(?:the )?(?:very )?(?:end|beginning|start|middle) of (?:{_YEAR_RE}|this year|last year|next year|the year|this month|last month|next month|the month|the week|this week|last week|next week)\b",
     rf"\b(?:early|mid|late)[- ]{_YEAR_RE}s?\b",
     r"\b(?:the )?(?:early |mid-|late )?(?:(?:1[6-9]|20)\d0s|'\d0s|\d0s)\b",
     r"\b(?:the )?(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first|twenty-second) century\b",
@@ -159,6 +178,7 @@ _PATTERNS = [
     r"\bthe (?:same|previous|following|next|prior) (?:day|week|month|year|quarter)\b",
     r"\b(?:the )?weekend\b",
     rf"\b{_NUMWORD}[- ]{_UNIT_RE} ago\b",
+    rf"\b{_COUNT}(?={_SHARED_UNIT})",
     rf"\b(?:the )?(?:past|last|next|coming|previous|first|following) (?:{_NUMWORD}[- ])?(?:(?:straight|consecutive|full|successive|trading|business|working) )?{_UNIT_RE}\b",
     rf"\b(?!an? {_PLURAL_UNIT})(?:more than |over |nearly |almost |about |around |some |at least |up to |less than )?{_NUMWORD}[- ](?:(?:straight|consecutive|full|successive|trading|business|working) )?(?:{_UNIT_RE}|quarters)\b{_NOT_AN_AGE}(?:-long| long)?\b",
     r"\bsingle-day\b",
@@ -169,11 +189,15 @@ _PATTERNS = [
     rf"\b(?:in |since |by |until |till |from |during |of |before |after |through |to |around |between |and )?{_YEAR_RE}\b",
     r"\b(?:now|currently|nowadays|recently|at present|presently|the past|the future|in recent years|recent years|soon|the time being)\b",
     r"\b(?:(?:in|for|over) )?the (?:near|long|short) term\b",
+    r"\b(?:(?:the|our|its|their|his|her) )?(?:recent|modern) (?:[A-Z][\w.&-]* ){0,2}history\b",
     r"\b(?:by|at|until|since|from) that time\b",
     r"\b(?:since|in|of|from|until|by) '\d\d\b",
     r"\b(?:summer|autumn|winter)\b",
 ]
 _DETECT = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
+_YEAR_SPAN_PARTS = re.compile(
+    rf"(?:from ({_YEAR_RE}) (?:to|until|till)|between ({_YEAR_RE}) and) ({_YEAR_RE})", re.IGNORECASE
+)
 _CASE_SENSITIVE = re.compile(rf"{_MONTH_RE}|{_DAY_RE}")
 _LEAD = re.compile(
     r"^(?:on|in|at|since|by|until|till|from|during|of|before|after|through|to|around|between|and|for|within|throughout|the)\s+",
@@ -200,7 +224,7 @@ _TRIGGER = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|day"
     r"|dai|week|month|year|decade|centur|hour|minute|second|fortnight|quarter|season|spring"
     r"|summer|autumn|fall|winter|morning|afternoon|evening|night|today|tonight|tomorrow"
-    r"|yesterday|now|current|recent|past|future|soon|present|term|time|annu)",
+    r"|yesterday|now|current|recent|past|future|soon|present|term|time|annu|histor)",
     re.IGNORECASE,
 )
 _WORD_START = re.compile(r"(?<!\w)\w")
@@ -216,11 +240,14 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
             continue
         lo = max(pos, tried, t.start() - _REACH)
         for w in _WORD_START.finditer(text, lo, t.start() + 1):
+            if w.start() < pos:
+                continue
             m = _DETECT.match(text, w.start())
             if m is not None and m.end() > m.start():
                 yield m
                 pos = m.end()
-                break
+                if pos > t.start():
+                    break  # a match that ends before the trigger leaves the rest to try
         tried = max(tried, t.start() + 1)
 
 
@@ -233,8 +260,8 @@ def find_time_expressions(text: str, *, offset: int = 0) -> list[Found]:
         # Leading prepositions are context, not part of the expression (TIMEX3 leaves them out).
         lead = _LEAD.match(raw)
         while lead and len(raw) > lead.end():
-            if raw.lower().startswith("the "):
-                break  # TIMEX3 keeps the article: "the first quarter", "the past decade"
+            if raw.lower().startswith("the ") or _YEAR_SPAN_PARTS.fullmatch(raw):
+                break  # TIMEX3 keeps the article ("the first quarter") and a range's "from"
             start += lead.end()
             raw = raw[lead.end() :]
             lead = _LEAD.match(raw)
@@ -473,6 +500,58 @@ def quarter_expr(
     )
 
 
+def fiscal_expr(
+    y: int,
+    text: str,
+    anchor: Literal["absolute", "publication"],
+    span: tuple[int | None, int | None],
+) -> TimeExpression:
+    """Fiscal year `y` (TIMEX3 "FY2007"). Its months depend on who keeps the books; a fiscal
+    year is named after the calendar year it ends in, so it lies within that year and the one
+    before, which is the interval given (it overlaps calendar year `y` and never contradicts it)."""
+    return _date_range(
+        "year", dt.date(y - 1, 1, 1), dt.date(y, 12, 31), f"FY{y:04d}", text, anchor, span
+    )
+
+
+def _fiscal_year(value: str | None) -> int | None:
+    """The year of a fiscal-year value ("FY2007" -> 2007), else None."""
+    m = re.fullmatch(r"FY(\d{4})", value or "")
+    return int(m[1]) if m else None
+
+
+_FISCAL_PARTS = re.compile(
+    r"(?:(the|this|last|next|its|their|the current|the previous|the next) )?(?:fiscal|financial)"
+    r" (?:year ?)?(.*)|fy ?(.+)"
+)
+_FISCAL_DELTA = {"last": -1, "previous": -1, "the previous": -1, "next": 1, "the next": 1}
+
+
+def _fiscal(
+    low: str, text: str, span: tuple[int | None, int | None], dct: dt.date | None
+) -> TimeExpression | None:
+    """ "fiscal 2007", "FY07", "financial year 2006/07" (FY2007), "the fiscal year" (the one
+    ending in the publication year), "last fiscal year"; None when `low` is no fiscal year."""
+    m = _FISCAL_PARTS.fullmatch(low)
+    if m is None:
+        return None
+    rest = m[2] if m[3] is None else m[3]
+    if not rest:
+        if dct is None:
+            return _unresolved(text, span, gran="year")
+        return fiscal_expr(dct.year + _FISCAL_DELTA.get(m[1] or "", 0), text, "publication", span)
+    n = re.fullmatch(r"'?(\d{4}|\d\d)(?:[-/](\d{4}|\d\d))?", rest)
+    if n is None:
+        return None
+    first = int(n[1]) + (0 if len(n[1]) == 4 else 2000 if int(n[1]) < 50 else 1900)
+    year = first
+    if n[2]:  # "2006/07", "2006-2007": the year it ends in
+        year = int(n[2]) + (first // 100 * 100 if len(n[2]) == 2 else 0)
+        if year < first:
+            return None
+    return fiscal_expr(year, text, "absolute", span)
+
+
 def _shift_month(y: int, m: int, delta: int) -> tuple[int, int]:
     idx = y * 12 + (m - 1) + delta
     return idx // 12, idx % 12 + 1
@@ -680,6 +759,9 @@ _REFS = {
     "in the past": "PAST_REF",
     "in the future": "FUTURE_REF",
 }
+_HISTORY = re.compile(
+    r"(?:(?:the|our|its|their|his|her) )?(?:recent|modern) (?:[\w.&-]+ ){0,2}history"
+)
 _VAGUE_DURATIONS = {
     "years": "PXY",
     "the years": "PXY",
@@ -833,6 +915,9 @@ def _anaphoric(
     if unit == "month":
         y, mo = _shift_month(base.year, base.month, delta)
         return month_expr(y, mo, text, anchor, span)
+    fiscal = _fiscal_year(reference.value) if reference is not None else None
+    if fiscal is not None and reference is not None and base == reference.begin:
+        return fiscal_expr(fiscal + delta, text, anchor, span)  # "the following year" of FY2007
     return year_expr(base.year + delta, text, anchor, span)
 
 
@@ -849,6 +934,9 @@ def _year_back(
         return month_expr(dct.year - 1, dct.month, text, "publication", span)
     b = reference.begin
     gran = reference.granularity
+    fiscal = _fiscal_year(reference.value)
+    if fiscal is not None:
+        return fiscal_expr(fiscal - 1, text, "publication", span)
     if gran == "day":
         return _safe_day(
             b.year - 1,
@@ -876,6 +964,7 @@ def normalise_time(
     end: int | None = None,
     context_date: dt.date | None = None,
     reference: TimeExpression | None = None,
+    after: str = "",
 ) -> TimeExpression:
     """Normalise one time expression.
 
@@ -885,16 +974,45 @@ def normalise_time(
     anchors a bare clock time ("18:00 UTC") and "the day", "the same day", "the previous day".
     `reference` is the last anchored expression before this one in the text (see
     :func:`resolve_sentence`): "that year" and "the previous year" refer to it. Without them,
-    such expressions are taken from the publication date.
+    such expressions are taken from the publication date. `after` is the text that follows the
+    expression: words there can complete it ("October" of next year; "60" and 90 days).
 
     >>> normalise_time("last week", dct=dt.date(2021, 3, 16)).value
     '2021-W10'
     """
     span = (start, end)
     clean = re.sub(r"\s+", " ", text.strip().rstrip(".,")).replace("’", "'")
+    m = _YEAR_SPAN_PARTS.fullmatch(clean)
+    if m:
+        # "from 2009 to 2011": a stretch of two years (TIMEX3 DURATION P2Y) with its interval.
+        first, last = int(m[1] or m[2]), int(m[3])
+        if first < last:
+            return TimeExpression(
+                text=text,
+                start=start,
+                end=end,
+                value=f"P{last - first}Y",
+                begin=dt.date(first, 1, 1),
+                finish=dt.date(last, 12, 31),
+                granularity="year",
+                resolved=True,
+                anchor="absolute",
+            )
     clean = _LEAD.sub("", clean) if not clean.lower().startswith("the ") else clean
     low = clean.lower()
     low_nothe = low[4:] if low.startswith("the ") else low
+    tail = _continuation(low, after)
+    if tail:
+        whole = normalise_time(
+            clean + tail,
+            dct=dct,
+            tense=tense,
+            start=start,
+            end=end,
+            context_date=context_date,
+            reference=reference,
+        )
+        return whole.model_copy(update={"text": text})
 
     vague = _VAGUE_DURATIONS.get(low)
     m = _VAGUE_PLURAL.fullmatch(low) if vague is None else None
@@ -926,6 +1044,8 @@ def normalise_time(
         if on_day.granularity == "day" and on_day.begin is not None:
             inner = normalise_time(m[1], dct=dct, tense=tense, context_date=on_day.begin)
             return inner.model_copy(update={"text": text, "start": start, "end": end})
+    if _HISTORY.fullmatch(low):
+        low = "history"  # "our recent history", "recent U.S. history": the past
     if low_nothe in _REFS or low in _REFS:
         ref = _REFS.get(low, _REFS.get(low_nothe, "PRESENT_REF"))
         # Vague references keep their TIMEX3 value but no interval: "currently" must not
@@ -937,6 +1057,9 @@ def normalise_time(
         return TimeExpression(
             text=text, start=start, end=end, value=_SETS[low], resolved=True, anchor="absolute"
         )
+    fiscal = _fiscal(low, text, span, dct)
+    if fiscal is not None:
+        return fiscal
 
     # ISO and numeric dates are absolute.
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", clean)
@@ -1044,14 +1167,18 @@ def normalise_time(
     # Month (with year), halves of a month, early/late month.
     m = re.fullmatch(
         rf"(?:(?:the )?(first|second|1st|2nd) half of |(?:the )?(early|mid|late|end of|beginning of|start of|middle of)[- ]|(last|this|next|coming|past|previous) )?"
-        rf"({_MONTH_RE})(?:,? (?:of )?({_YEAR_RE}))?",
+        rf"({_MONTH_RE})(?:,? (?:of )?({_YEAR_RE}|{_REL_YEAR}))?",
         clean,
         re.IGNORECASE,
     )
     if m:
         month = MONTHS[m[4].lower().rstrip(".")]
         anchor: Literal["absolute", "publication"] = "absolute"
-        if m[5]:
+        if m[5] and not m[5][0].isdigit():
+            if dct is None:
+                return _unresolved(text, span, value=f"XXXX-{month:02d}", gran="month")
+            year, anchor = _year_of(m[5], dct) or dct.year, "publication"
+        elif m[5]:
             year = int(m[5])
         elif dct is None:
             return _unresolved(text, span, value=f"XXXX-{month:02d}", gran="month")
@@ -1109,7 +1236,7 @@ def normalise_time(
         return _date_range("half", b, f, f"{year:04d}-H{h}", text, half_anchor, span)
 
     # Beginning / end of a year, month or week.
-    m = re.fullmatch(r"(?:the )?(end|beginning|start|middle) of (.+)", low)
+    m = re.fullmatch(r"(?:the )?(?:very )?(end|beginning|start|middle) of (.+)", low)
     if m:
         rest = {"the year": "this year", "the month": "this month", "the week": "this week"}.get(
             m[2], m[2]
@@ -1311,6 +1438,21 @@ def normalise_time(
     return _fallback(text, span)
 
 
+def _continuation(low: str, after: str) -> str:
+    """What of `after` completes the expression `low`, or "": the year of a bare month
+    ("October of next year", "June this year"), the unit of a count before another ("between 60
+    and 90 days": 60 days)."""
+    if not after:
+        return ""
+    if low.rstrip(".") in MONTHS:
+        m = re.match(rf",? (?:of )?{_REL_YEAR}\b", after, re.IGNORECASE)
+        return m.group() if m else ""
+    if re.fullmatch(_COUNT, low):
+        m = re.match(_SHARED_UNIT, after, re.IGNORECASE)
+        return f" {m[1]}" if m else ""
+    return ""
+
+
 def _is_clock(text: str) -> bool:
     """A clock time with no day of its own ("15:00 GMT", "3 p.m."): it takes the day in context."""
     low = re.sub(r"\s+", " ", text.strip().lower())
@@ -1349,10 +1491,13 @@ def resolve_sentence(
     *,
     dct: dt.date | None,
     discourse: Discourse = Discourse(),
+    text: str | None = None,
 ) -> tuple[list[TimeExpression], Discourse]:
     """Normalise the time expressions of one sentence, in order, and return the new discourse.
 
-    `discourse` is what the sentences before named (empty at the start of a document). A bare
+    `discourse` is what the sentences before named (empty at the start of a document); `text`,
+    when given, is the text the offsets of `found` index, whose words just after an expression
+    can complete it (see :func:`normalise_time`). A bare
     clock time takes the first day named in its sentence, else the last day named before, else
     the publication date; "the day" is the last day named, "that year" the last anchored time.
     """
@@ -1368,6 +1513,7 @@ def resolve_sentence(
             end=f.end,
             reference=discourse.last,
             context_date=discourse.day,
+            after=text[f.end : f.end + 40] if text is not None else "",
         )
         out.append(expr)
         if _is_clock(f.text) or not _anchors_reference(expr):

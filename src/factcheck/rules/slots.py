@@ -287,11 +287,12 @@ def _combine(verdicts: Sequence[tuple[SlotVerdict, str]]) -> SlotResult:
 
 
 def resolved_intervals(claim: Claim) -> list[tuple[dt.date, dt.date, TimeExpression]]:
-    """Resolved dates and intervals of a claim (durations such as P60Y are not points in time)."""
+    """Resolved dates and intervals of a claim. A duration such as P60Y is no point in time; one
+    with a calendar granularity is a stretch the text places ("from 2009 to 2011", P2Y)."""
     out = []
     for t in claim.when:
         if t.resolved and t.begin is not None and t.finish is not None:
-            if t.value and t.value.startswith("P"):
+            if t.value and t.value.startswith("P") and t.granularity == "unknown":
                 continue
             out.append((t.begin, t.finish, t))
     return out
