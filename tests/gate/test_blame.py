@@ -145,8 +145,14 @@ def test_a_review_under_the_scheme_one_fingerprint_still_counts(tmp_path: Path) 
         (
             {"fail_on": "unsupported", "fail_on_confirmed": True, "changed": False},
             "fail on unreviewed discrepancies and unsupported claims of severity warning or "
-            "error (--fail-on unsupported), confirmed discrepancies and unsupported claims too "
-            "(--fail-on-confirmed)",
+            "error (--fail-on unsupported), confirmed discrepancies and unsupported claims of "
+            "severity warning or error too (--fail-on-confirmed)",
+        ),
+        (
+            {"fail_on": "discrepancy", "fail_on_unreviewed": True, "fail_on_confirmed": True},
+            "fail on every unreviewed finding except agreements (--fail-on-unreviewed), "
+            "confirmed discrepancies of severity warning or error too (--fail-on-confirmed), "
+            "when a changed document brings the value or conflict",
         ),
     ],
 )

@@ -179,6 +179,8 @@ def two_doc_report(folder: Path) -> tuple[Report, Finding, Finding]:
         ("discrepancy", "error", "confirmed", "discrepancy", False, False, False),
         ("discrepancy", "error", "confirmed", "discrepancy", False, True, True),
         ("discrepancy", "error", "confirmed", "discrepancy", True, False, False),
+        ("discrepancy", "info", "confirmed", "discrepancy", False, True, False),
+        ("discrepancy", "info", "confirmed", "discrepancy", True, True, False),
         ("unsupported", "warning", None, "discrepancy", False, False, False),
         ("unsupported", "warning", None, "unsupported", False, False, True),
         ("unsupported", "info", None, "unsupported", False, False, False),

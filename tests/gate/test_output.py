@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -213,6 +214,35 @@ def test_markdown_summary_is_cut_under_64_kib(tmp_path: Path) -> None:
     assert re.search(r"_\d+ more finding\(s\) left out", summary)
 
 
+def test_markdown_summary_counts_every_byte_and_puts_failing_first(tmp_path: Path) -> None:
+    docs = write_docs(tmp_path, {"a.txt": TEXT.format("Tokyo"), "b.txt": TEXT.format("Osaka")})
+    findings = [
+        finding(
+            "discrepancy",
+            "DC003",
+            [
+                ("a", TEXT.format("Tokyo"), "The talks were held in Tokyo on Tuesday."),
+                ("b", TEXT.format("Osaka"), "The talks were held in Osaka on Tuesday."),
+            ],
+            values=["Tokyo", f"Osaka {n}"],
+            message="m" * (7 * n % 290 + 1),
+        )
+        for n in range(40)
+    ]
+    decision = evaluate(
+        make_report(docs, findings), reviews=reviews_of(), changed=[tmp_path / "b.txt"]
+    )
+    # Every other finding passes: two sections, each with its header and table head.
+    decision.items = [replace(i, failing=n % 2 == 0) for n, i in enumerate(decision.items)]
+    failing = {i.finding.fingerprint for i in decision.failing}
+    for limit in range(1500, 9000, 7):  # sizes where a section's header or the note tips it
+        summary = markdown_summary(decision, rule="fail on x", limit=limit)
+        assert len(summary.encode("utf-8")) < limit, limit
+        shown = re.findall(r"<summary>DC003 <code>(\w+)</code>", summary)
+        # A passing finding is shown only when every failing one is.
+        assert failing <= set(shown) or not set(shown) - failing, limit
+
+
 def test_the_example_workflow_uses_pr_sized_output() -> None:
     import shlex
 
@@ -225,7 +255,8 @@ def test_the_example_workflow_uses_pr_sized_output() -> None:
     (run,) = [
         s["run"] for s in workflow["jobs"]["gate"]["steps"] if "factcheck gate" in s.get("run", "")
     ]
-    args = shlex.split(run.replace("${{ github.base_ref }}", "main"))[2:]
+    assert "${{" not in run  # expressions reach the script through env only (no injection)
+    args = shlex.split(run.replace("$BASE_REF", "main"))[2:]
     assert {"--output-format", "github", "--sarif-failing-only"} <= set(args)
     ctx = gate.make_context("gate", args)  # every option in the example exists
     assert ctx.params["output_format"] == "github" and ctx.params["sarif_failing_only"]

@@ -199,8 +199,8 @@ def describe_rule(
         if fail_on_unreviewed
         else f"unreviewed {kinds} of severity warning or error (--fail-on {fail_on})"
     )
-    if fail_on_confirmed:
-        rule += f", confirmed {kinds} too (--fail-on-confirmed)"
+    if fail_on_confirmed:  # at the failing level only, whatever --fail-on-unreviewed says
+        rule += f", confirmed {kinds} of severity warning or error too (--fail-on-confirmed)"
     if changed:
         rule += ", when a changed document brings the value or conflict"
     return "fail on " + rule

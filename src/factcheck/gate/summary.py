@@ -95,30 +95,46 @@ def markdown_summary(
     if changed:
         sections.append(("Other findings in changed documents (not failing)", changed))
     out = "\n".join(head) + "\n"
-    budget = limit - len(out.encode("utf-8")) - 200  # room for the cut note
+    total = sum(len(items) for _, items in sections)
+    # Every byte is counted: the section headers, the rows and details with the line breaks
+    # that join them, and the longest cut note there can be, so the text stays under `limit`.
+    budget = limit - _size(out) - _size(_cut_note(total))
     left_out = 0
     for name, items in sections:
         if not items:
             continue
+        if left_out:  # an earlier section was cut: what fails comes first, nothing after it
+            left_out += len(items)
+            continue
         block = [f"#### {name} ({len(items)})", "", *_table([])]
+        budget -= _size("\n".join(block)) + len("\n\n") + len("\n")
         details: list[str] = []
-        shown = 0
         for item in items:
             row = _table([item])[-1]
             detail = _details(item)
-            size = len((row + "\n" + detail).encode("utf-8"))
+            size = _size(row) + _size(detail) + 2  # each joined by a line break
             if budget - size < 0:
-                left_out += len(items) - shown
+                left_out += len(items) - len(details)
                 break
             budget -= size
             block.append(row)
             details.append(detail)
-            shown += 1
-        if shown:
+        if details:
             out += "\n".join(block) + "\n\n" + "\n".join(details) + "\n"
     if left_out:
-        out += f"\n_{left_out} more finding(s) left out to keep this summary short; see the report or SARIF._\n"
+        out += _cut_note(left_out)
     return out
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _cut_note(left_out: int) -> str:
+    return (
+        f"\n_{left_out} more finding(s) left out to keep this summary short; "
+        "see the report or SARIF._\n"
+    )
 
 
 def json_summary(result: GateResult, *, rule: str) -> dict[str, object]:
