@@ -535,6 +535,23 @@ def test_a_modal_passive_is_not_read_as_past(
     assert one(extractor, sentence).when[0].value == value
 
 
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        # "until" ends a state that holds now (present, present perfect): that end lies ahead.
+        ("The ferry line has been suspended until Friday.", "2021-03-19"),
+        ("The council has kept the bridge closed until Friday.", "2021-03-19"),
+        ("The bridge remains shut until Friday.", "2021-03-19"),
+        # In a simple past the state may be over: the last Friday.
+        ("The bridge was shut until Friday.", "2021-03-12"),
+    ],
+)
+def test_until_a_day_in_a_present_perfect_clause_lies_ahead(
+    extractor: Extractor, sentence: str, value: str
+) -> None:
+    assert one(extractor, sentence).when[0].value == value
+
+
 def test_document_without_date_leaves_relative_times_unresolved(extractor: Extractor) -> None:
     c = one(
         extractor,

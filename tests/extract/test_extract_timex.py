@@ -394,7 +394,11 @@ def test_no_durations_from_ages_or_measures(sentence: str) -> None:
     [
         ("A second ferry sank.", []),
         ("The now-closed mine reopened.", []),
-        ("Markets fell on the third consecutive day.", []),
+        # No duration (P3D) from an ordinal run: the day reported on.
+        (
+            "Markets fell on the third consecutive day.",
+            [("the third consecutive day", "2021-03-16")],
+        ),
         ("Strikes lasted six straight days.", [("six straight days", "P6D")]),
     ],
 )
@@ -531,3 +535,59 @@ def test_a_span_given_alone_reads_the_words_after_it() -> None:
     assert [e.text for e in exprs] == ["March", "30"]
     alone, _ = resolve_sentence(spans, ["future", "future"], dct=DCT)
     assert [e.value for e in alone] == ["2021-03", None]
+
+
+def _in_context(sentence: str, tense: str = "past") -> list[tuple[str, str | None]]:
+    """(text, value) of each expression of `sentence`, resolved with the words around them."""
+    found = find_time_expressions(sentence)
+    exprs, _ = resolve_sentence(found, [tense] * len(found), dct=DCT, text=sentence)  # type: ignore[list-item]
+    return [(f.text, e.value) for f, e in zip(found, exprs, strict=True)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # The latest of a run is the day (week...) the text reports on.
+        (
+            "Ferries were halted for a second consecutive day.",
+            [("a second consecutive day", "2021-03-16")],
+        ),
+        ("Rents rose for the fifth month in a row.", [("the fifth month", "2021-03")]),
+        (
+            "The index slipped for a third straight session on Friday.",
+            [("a third straight session", "2021-03-12"), ("Friday", "2021-03-12")],
+        ),
+        (
+            "Grain exports had their worst week since October.",
+            [("week", "2021-W11"), ("October", "2020-10")],
+        ),
+        # An ordinal without a run is no run.
+        ("A second day of hearings opened.", []),
+    ],
+)
+def test_the_latest_of_a_run_or_a_record(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert _in_context(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Traders had an unusually hectic day on Monday.",
+            [("an unusually hectic day", "P1D"), ("Monday", "2021-03-15")],
+        ),
+        ("It was a relatively calm month for the port.", [("a relatively calm month", "P1M")]),
+        ("The fair is a family day out.", []),
+    ],
+)
+def test_one_unit_of_time_described_is_a_duration(
+    sentence: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _in_context(sentence) == expected
+
+
+def test_a_described_unit_is_one_unit_unless_a_word_points_elsewhere() -> None:
+    assert normalise_time("a particularly wet week", dct=DCT).value == "P1W"
+    assert normalise_time("a busy year", dct=DCT).value == "P1Y"
+    assert normalise_time("a second day", dct=DCT).value != "P1D"
+    assert normalise_time("a certain day", dct=DCT).value != "P1D"

@@ -99,4 +99,33 @@ def tense_of(token: Token) -> Tense:
     if verb is None:
         # Noun phrases such as "talks slated for Tuesday" or headlines without a verb.
         return "unknown"
-    return verb_tense(verb)
+    tense = verb_tense(verb)
+    if tense in {"past", "present"} and _end_of_a_state_now(token, verb):
+        return "future"
+    return tense
+
+
+_PRESENT_HAVE = {"has", "have", "'s", "'ve", "’s", "’ve"}
+
+
+def _end_of_a_state_now(token: Token, verb: Token) -> bool:
+    """Whether `token` ends, with "until" or "till", a state that holds now: a present or a
+    present perfect clause ("markets have been closed until Friday", "the road remains shut
+    till Monday"). That end lies ahead; in a simple past ("were closed until Friday") it may not."""
+    if not (token.dep_ == "pobj" and token.head.lower_ in {"until", "till"}):
+        return False
+    cur = verb
+    for _ in range(4):
+        if cur.tag_ in {"VBZ", "VBP"}:
+            return True
+        auxes = [c for c in cur.children if c.dep_ in {"aux", "auxpass"}]
+        auxes += [g for a in auxes for g in a.children if g.dep_ in {"aux", "auxpass"}]
+        if any(a.lower_ in _PRESENT_HAVE and a.tag_ in {"VBZ", "VBP"} for a in auxes):
+            return True
+        past = any(a.tag_ in {"VBD", "MD"} for a in auxes) or "Past" in cur.morph.get("Tense")
+        if past and cur.tag_ != "VBN":
+            return False
+        if cur.dep_ not in {"xcomp", "ccomp", "acomp", "oprd", "conj"} or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return False

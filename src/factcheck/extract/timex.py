@@ -13,7 +13,7 @@ from typing import Literal
 from dateutil import parser as date_parser  # type: ignore[import-untyped]
 
 from ..models import Granularity, TimeExpression
-from .numbers import parse_number_words
+from .numbers import parse_number_words, parse_ordinal
 from .units import units
 
 Tense = Literal["past", "present", "future", "unknown"]
@@ -75,6 +75,35 @@ _COUNT = (
     r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 )
 _SHARED_UNIT = rf" (?:and|to|or) {_COUNT}[- ]({_UNIT_RE})\b"
+# The latest of a run or a record: "a second consecutive day", "the fourth week in a row",
+# "their best week since November": the day, week... the text is reporting on.
+_RUN_ORD = (
+    r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    r"|\d{1,2}(?:st|nd|rd|th))"
+)
+_RUN_UNIT = r"(?:trading )?(?:day|week|month|year|quarter|session)"
+_RUN_DET = r"(?:(?:a|an|the|its|their|his|her) )?"
+_SUPERLATIVES = [
+    "best",
+    "worst",
+    "biggest",
+    "largest",
+    "strongest",
+    "weakest",
+    "sharpest",
+    "steepest",
+    "busiest",
+    "quietest",
+    "highest",
+    "lowest",
+]
+_RUN = re.compile(
+    rf"{_RUN_DET}{_RUN_ORD} (?:(?:straight|consecutive|successive|running) ({_RUN_UNIT})"
+    rf"|({_RUN_UNIT}) in a row)"
+)
+_SUPERLATIVE_BEFORE = re.compile(rf"\b(?:{'|'.join(_SUPERLATIVES)})\s+$", re.IGNORECASE)
+# One unit of time described: "an unusually turbulent day", "a relatively quiet week" (P1D, P1W).
+_NOT_A_DESCRIPTION = r"(?:early|only|family|daily|weekly|monthly|yearly|holy|ugly|july|rally)"
 
 # Words after which a bare plural unit is a vague stretch of time: "it took days", "days,
 # then weeks", "within hours". Lookbehinds must have a fixed width, so one per word.
@@ -130,6 +159,11 @@ _FISCAL = (
 _PATTERNS = [
     # A clock time with its day is one expression: "15:00 GMT Saturday", "3 p.m. on Monday".
     rf"\b{_CLOCK}(?: \(?{_ZONE}\)?)?(?: local time)?,? (?:on )?(?:{_DAY_RE}(?:,? {_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?(?:,? {_YEAR_RE})?)?|today|tonight|yesterday|tomorrow)\b",
+    # The latest of a run or a record: "a second consecutive day", "the fourth week in a row".
+    rf"\b{_RUN_DET}{_RUN_ORD} (?:straight|consecutive|successive|running) {_RUN_UNIT}\b",
+    rf"\b{_RUN_DET}{_RUN_ORD} {_RUN_UNIT}(?= in a row\b)",
+    "(?:" + "|".join(rf"(?<=\b{w} )" for w in _SUPERLATIVES) + rf"){_RUN_UNIT}(?= since\b)",
+    rf"\ban? (?!{_NOT_A_DESCRIPTION}\b)[a-z]+ly [a-z]+ (?:day|week|month|year)\b",
     # SET: "every morning", "each season", "every two weeks", "twice a year", "on Sundays".
     rf"\b(?:every|each) (?:other |single )?(?:{_NUMWORD} )?(?:{_UNIT_RE}|{_DAY_RE}|{_PART_OF_DAY}|season|weekend|spring|summer|autumn|fall|winter)\b",
     rf"\b(?:once|twice|thrice|{_NUMWORD} times) (?:a|an|per|each|every) (?:day|week|month|year|quarter|decade|season)\b",
@@ -224,7 +258,7 @@ _TRIGGER = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|day"
     r"|dai|week|month|year|decade|centur|hour|minute|second|fortnight|quarter|season|spring"
     r"|summer|autumn|fall|winter|morning|afternoon|evening|night|today|tonight|tomorrow"
-    r"|yesterday|now|current|recent|past|future|soon|present|term|time|annu|histor)",
+    r"|yesterday|now|current|recent|past|future|soon|present|term|time|annu|histor|session)",
     re.IGNORECASE,
 )
 _WORD_START = re.compile(r"(?<!\w)\w")
@@ -964,6 +998,7 @@ def normalise_time(
     end: int | None = None,
     context_date: dt.date | None = None,
     reference: TimeExpression | None = None,
+    before: str = "",
     after: str = "",
 ) -> TimeExpression:
     """Normalise one time expression.
@@ -974,8 +1009,9 @@ def normalise_time(
     anchors a bare clock time ("18:00 UTC") and "the day", "the same day", "the previous day".
     `reference` is the last anchored expression before this one in the text (see
     :func:`resolve_sentence`): "that year" and "the previous year" refer to it. Without them,
-    such expressions are taken from the publication date. `after` is the text that follows the
-    expression: words there can complete it ("October" of next year; "60" and 90 days).
+    such expressions are taken from the publication date. `before` and `after` are the texts
+    around the expression: words there can complete it ("October" of next year; "60" and 90
+    days; "fourth week" in a row; their best "week" since November).
 
     >>> normalise_time("last week", dct=dt.date(2021, 3, 16)).value
     '2021-W10'
@@ -1013,6 +1049,20 @@ def normalise_time(
             reference=reference,
         )
         return whole.model_copy(update={"text": text})
+    current = _current_unit(low, before, after)
+    if current is not None:
+        return _current(current, text, span, dct, context_date)
+    m = re.fullmatch(r"an? (?:[a-z]+ly )?([a-z-]+) (day|week|month|year)", low)
+    if m and not _not_a_description(m[1]):
+        unit_code = _UNIT_CODES[m[2]]
+        return TimeExpression(
+            text=text,
+            start=start,
+            end=end,
+            value=f"P1{unit_code}",
+            resolved=True,
+            anchor="absolute",
+        )
 
     vague = _VAGUE_DURATIONS.get(low)
     m = _VAGUE_PLURAL.fullmatch(low) if vague is None else None
@@ -1438,6 +1488,55 @@ def normalise_time(
     return _fallback(text, span)
 
 
+def _current_unit(low: str, before: str, after: str) -> str | None:
+    """The unit of a run or record the text reports on ("a third straight session": day), or
+    None: "the second consecutive week", "fourth week" in a row, best "week" since November."""
+    m = _RUN.fullmatch(low)
+    if m is None and not (
+        re.fullmatch(_RUN_UNIT, low)
+        and _SUPERLATIVE_BEFORE.search(before)
+        and re.match(r"\s+since\b", after)
+    ):
+        return None
+    unit = (m[1] or m[2]) if m else low
+    unit = unit.split()[-1]
+    return "day" if unit == "session" else unit
+
+
+def _current(
+    unit: str,
+    text: str,
+    span: tuple[int | None, int | None],
+    dct: dt.date | None,
+    day: dt.date | None,
+) -> TimeExpression:
+    """The day, week, month, quarter or year holding the day the text is about (else the
+    publication date)."""
+    base = day or dct
+    if base is None:
+        return _unresolved(text, span, gran=unit)  # type: ignore[arg-type]
+    if unit == "day":
+        return day_expr(base, text, "publication", span)
+    if unit == "week":
+        return week_expr(base, text, span)
+    if unit == "month":
+        return month_expr(base.year, base.month, text, "publication", span)
+    if unit == "quarter":
+        return quarter_expr(base.year, (base.month - 1) // 3 + 1, text, "publication", span)
+    return year_expr(base.year, text, "publication", span)
+
+
+def _not_a_description(word: str) -> bool:
+    """Whether `word` before a unit makes "a ... day" something other than one day described:
+    an ordinal or count ("a second day"), a pointer ("a later day", "a certain day")."""
+    return (
+        parse_ordinal(word) is not None
+        or word in {"same", "certain", "given", "particular", "later", "earlier", "new", "single"}
+        or word in {"next", "last", "previous", "following", "few", "couple", "further"}
+        or re.fullmatch(_NOT_A_DESCRIPTION, word) is not None
+    )
+
+
 def _continuation(low: str, after: str) -> str:
     """What of `after` completes the expression `low`, or "": the year of a bare month
     ("October of next year", "June this year"), the unit of a count before another ("between 60
@@ -1450,6 +1549,9 @@ def _continuation(low: str, after: str) -> str:
     if re.fullmatch(_COUNT, low):
         m = re.match(_SHARED_UNIT, after, re.IGNORECASE)
         return f" {m[1]}" if m else ""
+    if re.fullmatch(rf"{_RUN_DET}{_RUN_ORD} {_RUN_UNIT}", low):
+        m = re.match(r" in a row\b", after, re.IGNORECASE)
+        return m.group() if m else ""
     return ""
 
 
@@ -1504,7 +1606,16 @@ def resolve_sentence(
     out: list[TimeExpression] = []
     day_context: dt.date | None = None
     before = discourse.day
-    for f, tense in zip(found, tenses, strict=True):
+    around = [
+        (text[max(0, f.start - 40) : f.start], text[f.end : f.end + 40]) if text else ("", "")
+        for f in found
+    ]
+    # Clock times and runs ("a third straight session") take the day of their sentence.
+    takes_day = [
+        _is_clock(f.text) or _current_unit(_plain(f.text), *ctx) is not None
+        for f, ctx in zip(found, around, strict=True)
+    ]
+    for f, tense, ctx, later in zip(found, tenses, around, takes_day, strict=True):
         expr = normalise_time(
             f.text,
             dct=dct,
@@ -1513,22 +1624,35 @@ def resolve_sentence(
             end=f.end,
             reference=discourse.last,
             context_date=discourse.day,
-            after=text[f.end : f.end + 40] if text is not None else "",
+            before=ctx[0],
+            after=ctx[1],
         )
         out.append(expr)
-        if _is_clock(f.text) or not _anchors_reference(expr):
+        if later or not _anchors_reference(expr):
             continue
         day = expr.begin if expr.granularity == "day" else discourse.day
         discourse = Discourse(last=expr, day=day)
         if expr.granularity == "day":
             day_context = day_context or expr.begin
     day_context = day_context or before
-    for i, (f, tense) in enumerate(zip(found, tenses, strict=True)):
-        if day_context is not None and _is_clock(f.text):
+    for i, (f, tense, ctx) in enumerate(zip(found, tenses, around, strict=True)):
+        if day_context is not None and takes_day[i]:
             out[i] = normalise_time(
-                f.text, dct=dct, tense=tense, start=f.start, end=f.end, context_date=day_context
+                f.text,
+                dct=dct,
+                tense=tense,
+                start=f.start,
+                end=f.end,
+                context_date=day_context,
+                before=ctx[0],
+                after=ctx[1],
             )
     return out, discourse
+
+
+def _plain(text: str) -> str:
+    """`text` lower-cased, its spaces single, as normalise_time reads it."""
+    return re.sub(r"\s+", " ", text.strip().rstrip(".,")).replace("’", "'").lower()
 
 
 def _ordinal_word(word: str) -> int | None:
