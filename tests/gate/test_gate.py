@@ -22,6 +22,7 @@ from factcheck.models import (
     Report,
     Review,
     ReviewsFile,
+    SkippedFile,
     Summary,
 )
 from factcheck.review.fingerprint import (
@@ -567,6 +568,36 @@ def test_gate_cli_changed_file_not_in_the_corpus_is_exit_2(
     assert main(["gate", "seeds/", *args]) == 2
     err = capsys.readouterr().err
     assert "c.txt: changed file is not a document of the corpus" in err and "[E062]" in err
+
+
+@pytest.mark.parametrize(
+    ("code", "named", "every"),
+    # Unreadable: an input error; all page furniture: no claims, so the findings decide.
+    [("E002", 2, 2), ("E011", 0, 1)],
+)
+def test_gate_cli_a_file_skipped_under_keep_going_is_exit_2(
+    fake_pipeline: dict[str, object],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    code: str,
+    named: int,
+    every: int,
+) -> None:
+    report = fake_pipeline["report"]
+    assert isinstance(report, Report)
+    Path("seeds/c.txt").write_text("")
+    skipped = SkippedFile(path="seeds/c.txt", code=code, reason="file is empty")
+    monkeypatch.setattr(
+        "factcheck.cli.gate._run_pipeline",
+        lambda paths, **_: report.model_copy(update={"skipped": [skipped]}),
+    )
+    # Named as the change, it is a file of the corpus that could not be read, not a stranger.
+    assert main(["gate", "seeds/", "seeds/c.txt"]) == named
+    err = capsys.readouterr().err
+    assert "E062" not in err
+    said = "1 file(s) could not be read and were skipped (keep_going)"
+    assert (said in err) == (named == 2)
+    assert main(["gate", "seeds/"]) == every  # an unchanged one too: the gate cannot vouch
 
 
 @pytest.mark.parametrize(

@@ -140,8 +140,8 @@ def gate(
     or above the failing level (default: discrepancy; severity "info" never fails) that is
     still unreviewed, 1 when one does (each listed as `file:line: message [RULE fingerprint]`),
     2 on usage or input errors (a named or --changed file that does not exist or is not in
-    the corpus, a bad --since revision). Dismissed findings never fail; confirmed ones fail
-    again only with --fail-on-confirmed.
+    the corpus, a bad --since revision, a file the run skipped under keep_going). Dismissed
+    findings never fail; confirmed ones fail again only with --fail-on-confirmed.
 
     Blame the outlier: a changed document brings a discrepancy when it gives a value that the
     unchanged sources do not (a third value, or a conflict where they agreed); it points at
@@ -204,7 +204,12 @@ def gate(
         quiet=quiet,
         reviews=ReviewIndex.of(reviews).by_fingerprint,
     )
-    stray = unknown_changes(report, explicit)
+    # Files the run could not read and went on without (keep_going): a changed one is not
+    # "outside the corpus", and the gate cannot vouch for what it did not read (exit 2 below,
+    # as `factcheck report` does). A document that was all page furniture (E011) has no claims.
+    unread = [s for s in report.skipped if s.code != Errors.E011.code]
+    skipped_files = {Path(s.path).resolve() for s in report.skipped}
+    stray = unknown_changes(report, explicit - skipped_files)
     if stray:
         raise InputError.make(Errors.E062, path=stray[0])
     index = ReviewIndex.of(reviews, report.findings)
@@ -282,5 +287,13 @@ def gate(
                 "Review them with `factcheck review` (after `-o reports/`) or "
                 "`factcheck review --dismiss FINGERPRINT --note WHY`."
             )
+    if unread:
+        say(
+            f"factcheck gate: {len(unread)} file(s) could not be read and were skipped "
+            f"(keep_going), so the gate cannot vouch for them: {unread[0].path} "
+            f"({unread[0].reason} [{unread[0].code}]){' and others' if len(unread) > 1 else ''}; "
+            "exit code 2"
+        )
+        sys.exit(int(ExitCode.USAGE))
     if failing:
         sys.exit(int(ExitCode.FINDINGS))
