@@ -14,6 +14,7 @@ from factcheck.rules.slots import (
     CompareOptions,
     compare_pair,
     same_predicate,
+    slot_value,
 )
 from factcheck.rules.testing import entity, quantity, time
 
@@ -125,6 +126,7 @@ def test_a_placed_duration_compares_by_its_interval(other: str, verdict: str) ->
     span = normalise_time("from 2009 to 2011", dct=None)
     pair = compare_pair(claim("a", when=[span]), claim("b", when=[time(other)]))
     assert pair.verdict("when") == verdict
+    assert slot_value(claim("a", when=[span]), "when") == "P2Y (2009–2011)"
     bare = normalise_time("two years", dct=None)
     assert (
         compare_pair(claim("a", when=[bare]), claim("b", when=[time("2010")])).verdict("when")
@@ -239,3 +241,14 @@ def test_update_needs_different_publication_dates() -> None:
 )
 def test_same_predicate(la: str, lb: str, same: bool) -> None:
     assert same_predicate(claim("a", lemma=la), claim("b", lemma=lb)) is same
+
+
+@pytest.mark.parametrize(
+    ("inferred", "suffix"), [(True, " (inferred from the document)"), (False, "")]
+)
+def test_the_role_slot_says_when_the_country_was_inferred(inferred: bool, suffix: str) -> None:
+    who = entity("person:kenji-sato | foreign minister @ gpe:JP")
+    assert who.role is not None
+    who = who.model_copy(update={"role": who.role.model_copy(update={"org_inferred": inferred})})
+    value = slot_value(claim("a", who=[who]), "role")
+    assert value == "Kenji Sato: foreign minister of gpe:JP" + suffix

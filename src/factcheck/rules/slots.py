@@ -300,6 +300,12 @@ def resolved_intervals(claim: Claim) -> list[tuple[dt.date, dt.date, TimeExpress
 
 def _time_label(t: TimeExpression) -> str:
     label = t.value or (t.begin.isoformat() if t.begin else t.text)
+    if label.startswith("P") and t.begin and t.finish and t.granularity != "unknown":
+        # A duration the text places ("from 2009 to 2011"): its length and where it lies.
+        if t.granularity == "year":
+            label += f" ({t.begin.year}–{t.finish.year})"
+        else:
+            label += f" ({t.begin.isoformat()}/{t.finish.isoformat()})"
     if t.anchor == "inferred":
         # An undated document's date taken from a dated source (match.undated): say so.
         label += f" (inferred from {t.inferred_from})"
@@ -506,7 +512,13 @@ def slot_value(claim: Claim, slot: str) -> str:
         return ", ".join(sorted({e.name for e in claim.who}))
     if slot == "role":
         return "; ".join(
-            f"{e.name}: {title} of {org}" for (title, org), e in sorted(_roles(claim).items())
+            f"{e.name}: {title} of {org}"
+            + (
+                " (inferred from the document)"
+                if e.role is not None and e.role.org_inferred
+                else ""
+            )
+            for (title, org), e in sorted(_roles(claim).items())
         )
     if slot == "what":
         return " ".join(x for x in (claim.what.lemma, claim.what.object or "") if x)
