@@ -468,6 +468,27 @@ def test_changed_since_starts_from_the_merge_base(tmp_path: Path) -> None:
     assert {p.name for p in changed} == {"mine.txt"}
 
 
+def test_changed_since_says_when_there_is_no_merge_base(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    repo = init_repo(tmp_path / "repo")
+    write_docs(repo / "seeds", {"a.txt": "a\n"})
+    commit_all(repo, "base")
+    git(repo, "checkout", "-q", "--orphan", "unrelated")  # as a shallow clone lacks the base
+    (repo / "seeds" / "a.txt").write_text("rewritten\n")
+    commit_all(repo, "unrelated")
+    with caplog.at_level("WARNING", logger="factcheck.gate"):
+        _, changed = changed_since("main", cwd=repo)
+    assert {p.name for p in changed} == {"a.txt"}
+    (record,) = caplog.records
+    assert "--since 'main' has no merge base with HEAD" in record.getMessage()
+    assert "fetch-depth: 0" in record.getMessage()
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="factcheck.gate"):
+        changed_since("HEAD", cwd=repo)
+    assert caplog.records == []
+
+
 @pytest.mark.parametrize("rev", ["no-such-branch", "HEAD~5", "--output={tmp}/leak"])
 def test_bad_revision_is_one_line_e061_naming_it(tmp_path: Path, rev: str) -> None:
     rev = rev.format(tmp=tmp_path)  # an option smuggled in as a revision must not run

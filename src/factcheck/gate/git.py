@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import Errors, InputError
+from ..errors import Errors, InputError, one_line
 
 __all__ = ["changed_since", "repo_root", "split_paths", "unstaged_note"]
+
+log = logging.getLogger("factcheck.gate")
 
 
 def _git(args: Sequence[str], *, cwd: Path) -> str:
@@ -71,9 +74,18 @@ def changed_since(rev: str, *, cwd: str | Path | None = None) -> tuple[Path, set
     except InputError:
         # One line naming the revision, not git's own output.
         raise InputError.make(Errors.E061, path=root, rev=rev) from None
-    # Unrelated histories or no HEAD yet: compare with the revision itself.
-    with contextlib.suppress(InputError):
+    # No merge base (a shallow clone, unrelated histories, no HEAD yet): compare with the
+    # revision itself, and say so, since what it gained meanwhile then counts as changed.
+    try:
         base = _git(["merge-base", base, "HEAD"], cwd=root).strip() or base
+    except InputError:
+        log.warning(
+            one_line(
+                f"--since {rev!r} has no merge base with HEAD (a shallow clone? check out with "
+                f"fetch-depth: 0): comparing with {rev!r} itself, so what it changed since the "
+                "branch began counts as changed too"
+            )
+        )
     diff = _git(
         ["diff", "--name-only", "-z", "--no-renames", "--diff-filter=AMD", base, "--"], cwd=root
     )
