@@ -78,3 +78,26 @@ def test_duration_words_are_one_table_for_figures_and_time_expressions() -> None
     assert quantities._DUR_UNITS["fortnight"] == ("week", 2)
     assert timex.UNITS["fortnight"] == ("W", False) and timex.UNIT_SCALE["fortnight"] == 2
     assert timex.UNITS["minute"] == ("M", True) and timex.UNITS["month"] == ("M", False)
+
+
+def test_time_words_are_read_from_their_data_file() -> None:
+    import yaml
+
+    from factcheck.extract import timex
+
+    raw = yaml.safe_load(resources.files("factcheck").joinpath("data", "times.yaml").read_text())
+    source = resources.files("factcheck").joinpath("extract", "timex.py").read_text("utf-8")
+    for key in [*raw["words"], *raw["tables"]]:
+        # Every list of the file has its reader; none is dead, none is read under another name.
+        assert f'_WORDS["{key}"]' in source, key
+        # Every entry is a word as written (a YAML 1.1 'on'/'off' would have become a boolean).
+        entries = raw["words"].get(key) or raw["tables"][key]
+        assert all(isinstance(w, str) for w in entries), key
+    assert timex.PARTS_OF_DAY["morning"] == "TMO" and timex.SEASONS["fall"] == "FA"
+    assert "and" in raw["words"]["vague_before"] and "or" in raw["words"]["vague_before"]
+    # The lists drive detection and normalisation: "it took days" is vague, "a later day" no
+    # description of one day, "the final quarter" Q4.
+    assert [f.text for f in timex.find_time_expressions("It took days.")] == ["days"]
+    assert timex._not_a_description("later") and not timex._not_a_description("unusually")
+    q = timex.normalise_time("the final quarter of 2014", dct=None)
+    assert q is not None and q.value == "2014-Q4"

@@ -13,6 +13,7 @@ from typing import Literal
 from dateutil import parser as date_parser  # type: ignore[import-untyped]
 
 from ..models import Granularity, TimeExpression
+from .lexicon import read_lexicon
 from .numbers import parse_number_words, parse_ordinal
 from .units import units
 
@@ -25,24 +26,21 @@ for _i, _name in enumerate(calendar.month_name):
         MONTHS[_name[:3].lower()] = _i
 MONTHS["sept"] = 9
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
-SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
-PARTS_OF_DAY = {"morning": "TMO", "afternoon": "TAF", "evening": "TEV", "night": "TNI"}
+# The time words of data/times.yaml, read once here; its comments say what each list is for.
+_WORDS = read_lexicon("times.yaml")
+SEASONS: dict[str, str] = {str(k): str(v) for k, v in _WORDS["seasons"].items()}
+PARTS_OF_DAY: dict[str, str] = {str(k): str(v) for k, v in _WORDS["parts_of_day"].items()}
 # Duration word -> (ISO 8601 designator, whether a time designator), and the words that stand
 # for several of their unit: data/units.yaml's `durations`, read once by extract.units.
 UNITS = {word: (d.iso, d.time) for word, d in units().durations.items()}
 UNIT_SCALE = {word: d.scale for word, d in units().durations.items() if d.scale != 1}
-ORDINAL_WORDS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "final": 4,
-    "last": 4,
-    "1st": 1,
-    "2nd": 2,
-    "3rd": 3,
-    "4th": 4,
-}
+ORDINAL_WORDS: dict[str, int] = {str(k): int(v) for k, v in _WORDS["quarter_ordinals"].items()}
+
+
+def _one_of(words: frozenset[str]) -> str:
+    """A regular expression for any one of `words` (sorted, so the pattern is the same each run)."""
+    return "(?:" + "|".join(re.escape(w) for w in sorted(words)) + ")"
+
 
 _MONTH_RE = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
@@ -63,7 +61,7 @@ _ZONE = r"(?:UTC|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|CET|CEST|BST|JST|KST|IST|AE
 # A clock time that cannot be a decimal or a count: "15:00", "3 p.m.", "3.30 p.m.", "1400 GMT".
 _CLOCK = r"(?:\d{1,2}:\d{2}(?: ?[ap]\.?m\.?)?|\d{1,2}(?:\.\d{2})? ?[ap]\.?m\.?|\d{4} (?:UTC|GMT))"
 _PLURAL_UNIT = r"(?:seconds|minutes|hours|days|weeks|months|years|decades)"
-_PART_OF_DAY = r"(?:morning|afternoon|evening|night)"
+_PART_OF_DAY = _one_of(frozenset(PARTS_OF_DAY))
 # A number + unit that measures a person or a thing, not a stretch of time: "a 22-year-old",
 # "five years old", "children 6 months and older".
 _NOT_AN_AGE = r"(?![- ]olds?\b)(?! (?:and|or) (?:older|over|above|up|younger|under)\b)"
@@ -83,62 +81,18 @@ _RUN_ORD = (
 )
 _RUN_UNIT = r"(?:trading )?(?:day|week|month|year|quarter|session)"
 _RUN_DET = r"(?:(?:a|an|the|its|their|his|her) )?"
-_SUPERLATIVES = [
-    "best",
-    "worst",
-    "biggest",
-    "largest",
-    "strongest",
-    "weakest",
-    "sharpest",
-    "steepest",
-    "busiest",
-    "quietest",
-    "highest",
-    "lowest",
-]
+_SUPERLATIVES: frozenset[str] = _WORDS["superlatives"]
 _RUN = re.compile(
     rf"{_RUN_DET}{_RUN_ORD} (?:(?:straight|consecutive|successive|running) ({_RUN_UNIT})"
     rf"|({_RUN_UNIT}) in a row)"
 )
-_SUPERLATIVE_BEFORE = re.compile(rf"\b(?:{'|'.join(_SUPERLATIVES)})\s+$", re.IGNORECASE)
+_SUPERLATIVE_BEFORE = re.compile(rf"\b{_one_of(_SUPERLATIVES)}\s+$", re.IGNORECASE)
 # One unit of time described: "an unusually turbulent day", "a relatively quiet week" (P1D, P1W).
-_NOT_A_DESCRIPTION = r"(?:early|only|family|daily|weekly|monthly|yearly|holy|ugly|july|rally)"
+_NOT_A_DESCRIPTION = _one_of(_WORDS["not_a_description"])
 
 # Words after which a bare plural unit is a vague stretch of time: "it took days", "days,
 # then weeks", "within hours". Lookbehinds must have a fixed width, so one per word.
-_VAGUE_BEFORE = (
-    "|".join(
-        rf"(?<=\b{w} )"
-        for w in [
-            "took",
-            "take",
-            "takes",
-            "taking",
-            "lasted",
-            "last",
-            "lasts",
-            "lasting",
-            "spent",
-            "spend",
-            "spends",
-            "waited",
-            "wait",
-            "then",
-            "or",
-            "and",
-            "but",
-            "about",
-            "nearly",
-            "almost",
-            "than",
-            "only",
-            "just",
-            "mere",
-        ]
-    )
-    + "|(?<=, )"
-)
+_VAGUE_BEFORE = "|".join(rf"(?<=\b{w} )" for w in sorted(_WORDS["vague_before"])) + "|(?<=, )"
 
 # "the same period last year": the time the text is about, a year back.
 _SAME_LAST_YEAR = (
@@ -162,7 +116,7 @@ _PATTERNS = [
     # The latest of a run or a record: "a second consecutive day", "the fourth week in a row".
     rf"\b{_RUN_DET}{_RUN_ORD} (?:straight|consecutive|successive|running) {_RUN_UNIT}\b",
     rf"\b{_RUN_DET}{_RUN_ORD} {_RUN_UNIT}(?= in a row\b)",
-    "(?:" + "|".join(rf"(?<=\b{w} )" for w in _SUPERLATIVES) + rf"){_RUN_UNIT}(?= since\b)",
+    "(?:" + "|".join(rf"(?<=\b{w} )" for w in sorted(_SUPERLATIVES)) + rf"){_RUN_UNIT}(?= since\b)",
     rf"\ban? (?!{_NOT_A_DESCRIPTION}\b)[a-z]+ly [a-z]+ (?:day|week|month|year)\b",
     # SET: "every morning", "each season", "every two weeks", "twice a year", "on Sundays".
     rf"\b(?:every|each) (?:other |single )?(?:{_NUMWORD} )?(?:{_UNIT_RE}|{_DAY_RE}|{_PART_OF_DAY}|season|weekend|spring|summer|autumn|fall|winter)\b",
@@ -238,7 +192,7 @@ _LEAD = re.compile(
     re.IGNORECASE,
 )
 # Words that look like a month or a number+unit but are not times when lower case.
-_LOWER_FALSE = {"may", "march", "mar", "jan", "jun", "jul", "aug", "sat", "sun"}
+_LOWER_FALSE: frozenset[str] = _WORDS["lower_false"]
 
 
 @dataclass(frozen=True)
@@ -372,7 +326,7 @@ _DETERMINER_BEFORE = re.compile(
 )
 
 
-_IRREGULAR_PLURALS = frozenset({"people", "men", "women", "children", "staff", "police", "troops"})
+_IRREGULAR_PLURALS: frozenset[str] = _WORDS["irregular_plurals"]
 
 
 def _year_modifier(raw: str, text: str, start: int, end: int) -> bool:
@@ -558,7 +512,7 @@ _FISCAL_PARTS = re.compile(
     r"(?:(the|this|last|next|its|their|the current|the previous|the next) )?(?:fiscal|financial)"
     r" (?:year ?)?(.*)|fy ?(.+)"
 )
-_FISCAL_DELTA = {"last": -1, "previous": -1, "the previous": -1, "next": 1, "the next": 1}
+_FISCAL_DELTA: dict[str, int] = {str(k): int(v) for k, v in _WORDS["fiscal_delta"].items()}
 
 
 def _fiscal(
@@ -763,65 +717,12 @@ def _year_of(phrase: str, dct: dt.date | None) -> int | None:
     }.get(phrase)
 
 
-_REFS = {
-    "now": "PRESENT_REF",
-    "currently": "PRESENT_REF",
-    "nowadays": "PRESENT_REF",
-    "at present": "PRESENT_REF",
-    "presently": "PRESENT_REF",
-    "the time being": "PRESENT_REF",
-    "current": "PRESENT_REF",
-    "recently": "PAST_REF",
-    "the past": "PAST_REF",
-    "recent years": "PAST_REF",
-    "in recent years": "PAST_REF",
-    "the future": "FUTURE_REF",
-    "soon": "FUTURE_REF",
-    "very soon": "FUTURE_REF",
-    "later": "FUTURE_REF",
-    "recent": "PAST_REF",
-    "more recently": "PAST_REF",
-    "ongoing": "PRESENT_REF",
-    "history": "PAST_REF",
-    "near term": "FUTURE_REF",
-    "long term": "FUTURE_REF",
-    "short term": "FUTURE_REF",
-    "short-term": "FUTURE_REF",
-    "long-term": "FUTURE_REF",
-    "near-term": "FUTURE_REF",
-    "medium term": "FUTURE_REF",
-    "in the past": "PAST_REF",
-    "in the future": "FUTURE_REF",
-}
+_REFS: dict[str, str] = {str(k): str(v) for k, v in _WORDS["refs"].items()}
 _HISTORY = re.compile(
     r"(?:(?:the|our|its|their|his|her) )?(?:recent|modern) (?:[\w.&-]+ ){0,2}history"
 )
-_VAGUE_DURATIONS = {
-    "years": "PXY",
-    "the years": "PXY",
-    "over the years": "PXY",
-    "recent years": "PXY",
-    "in recent years": "PXY",
-    "decades": "PXY",
-    "months": "PXM",
-    "weeks": "PXW",
-    "days": "PXD",
-    "minutes": "PTXM",
-    "hours": "PTXH",
-    "the past few years": "PXY",
-    "recent months": "PXM",
-}
-_UNIT_CODES = {
-    "second": "TS",
-    "minute": "TM",
-    "hour": "TH",
-    "day": "D",
-    "week": "W",
-    "month": "M",
-    "quarter": "Q",
-    "year": "Y",
-    "decade": "Y",  # ISO 8601 has no decade unit: "decades" are X years (P10Y is one)
-}
+_VAGUE_DURATIONS: dict[str, str] = {str(k): str(v) for k, v in _WORDS["vague_durations"].items()}
+_UNIT_CODES: dict[str, str] = {str(k): str(v) for k, v in _WORDS["unit_codes"].items()}
 _VAGUE_PLURAL = re.compile(
     rf"(?:recent|the (?:past|last|next|coming)(?: few| several)?|over the(?: past| last)?(?: few)?)? ?"
     rf"({_PLURAL_UNIT})(?:-long)?",
@@ -832,17 +733,9 @@ _ANAPHORIC = re.compile(
     r"(?:that (?:same |very |entire |whole |full )?|the (?:same |very |entire |whole |full )"
     r"|(?:early|late|later|earlier) in the )(day|week|month|year)|the (day)"
 )
-_NARRATIVE_REL = {"previous": -1, "prior": -1, "following": 1, "same": 0}
-_SET_UNITS = {"season": "P1Y", "weekend": "XXXX-WXX-WE"}
-_SETS = {
-    "annual": "P1Y",
-    "annually": "P1Y",
-    "yearly": "P1Y",
-    "monthly": "P1M",
-    "weekly": "P1W",
-    "daily": "P1D",
-    "quarterly": "P3M",
-}
+_NARRATIVE_REL: dict[str, int] = {str(k): int(v) for k, v in _WORDS["narrative_rel"].items()}
+_SET_UNITS: dict[str, str] = {str(k): str(v) for k, v in _WORDS["set_units"].items()}
+_SETS: dict[str, str] = {str(k): str(v) for k, v in _WORDS["sets"].items()}
 
 
 def _recurring(low: str) -> str | None:
@@ -1531,8 +1424,7 @@ def _not_a_description(word: str) -> bool:
     an ordinal or count ("a second day"), a pointer ("a later day", "a certain day")."""
     return (
         parse_ordinal(word) is not None
-        or word in {"same", "certain", "given", "particular", "later", "earlier", "new", "single"}
-        or word in {"next", "last", "previous", "following", "few", "couple", "further"}
+        or word in _WORDS["pointers"]
         or re.fullmatch(_NOT_A_DESCRIPTION, word) is not None
     )
 
