@@ -383,10 +383,15 @@ def test_clock_time_takes_the_day_named_in_an_earlier_sentence() -> None:
         "The vaccine is for children 6 months and older.",
         "The boy is five years old.",
         "Patients aged 40 years were tested.",
+        # A count before another takes its unit, but an age stays an age.
+        "The twins are two to three years old.",
+        "Pupils 13 and 14 years old took part.",
+        "Girls 13 to 15 years of age were asked.",
     ],
 )
 def test_no_durations_from_ages_or_measures(sentence: str) -> None:
     assert _values(sentence) == []
+    assert _in_context(sentence) == []
 
 
 @pytest.mark.parametrize(
@@ -481,8 +486,10 @@ def test_a_range_of_years_keeps_its_interval() -> None:
             "Profit fell in fiscal 2017 and rose the following year.",
             [("fiscal 2017", "FY2017"), ("the following year", "FY2018")],
         ),
-        # No fiscal year without "year" or a number.
+        # No fiscal year without "year" or a number, nor without a determiner or a number.
         ("The financial crisis hit 50 banks.", []),
+        ("It sold a million units in a single fiscal year.", []),
+        ("The current fiscal year was weak.", [("The current fiscal year", "FY2021")]),
     ],
 )
 def test_fiscal_years(sentence: str, expected: list[tuple[str, str]]) -> None:

@@ -64,7 +64,7 @@ _PLURAL_UNIT = r"(?:seconds|minutes|hours|days|weeks|months|years|decades)"
 _PART_OF_DAY = _one_of(frozenset(PARTS_OF_DAY))
 # A number + unit that measures a person or a thing, not a stretch of time: "a 22-year-old",
 # "five years old", "children 6 months and older".
-_NOT_AN_AGE = r"(?![- ]olds?\b)(?! (?:and|or) (?:older|over|above|up|younger|under)\b)"
+_NOT_AN_AGE = r"(?![- ]olds?\b)(?! (?:and|or) (?:older|over|above|up|younger|under)\b)(?! of age\b)"
 _QUARTER = r"(?:first|second|third|fourth|final|last|1st|2nd|3rd|4th)"
 _REL_YEAR = r"(?:next|last|this) year"
 # A count that takes its unit from the count after it: "60" in "between 60 and 90 days".
@@ -72,7 +72,8 @@ _COUNT = (
     r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen"
     r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 )
-_SHARED_UNIT = rf" (?:and|to|or) {_COUNT}[- ]({_UNIT_RE})\b"
+# Not an age either: "two to three years old", "13 and 15 years of age".
+_SHARED_UNIT = rf" (?:and|to|or) {_COUNT}[- ]({_UNIT_RE})\b{_NOT_AN_AGE}"
 # The latest of a run or a record: "a second consecutive day", "the fourth week in a row",
 # "their best week since November": the day, week... the text is reporting on.
 _RUN_ORD = (
@@ -104,9 +105,12 @@ _SAME_LAST_YEAR = (
 _YEAR_SPAN = rf"(?:from {_YEAR_RE} (?:to|until|till) {_YEAR_RE}|between {_YEAR_RE} and {_YEAR_RE})"
 # A fiscal year: "fiscal 2007", "the financial year", "FY2007", "FY 2006/07".
 _FY_NUMBER = rf"(?:{_YEAR_RE}|'\d\d)(?:[-/](?:\d\d|{_YEAR_RE}))?"
+# Without a number, only with a determiner: "a single fiscal year" is a stretch of time.
+_FISCAL_DET = r"(?:the|this|last|next|its|their|the current|the previous|the next)"
 _FISCAL = (
-    rf"(?:(?:the |this |last |next |its |their |the current |the previous |the next )?"
-    rf"(?:fiscal|financial) (?:year(?: {_FY_NUMBER})?|{_FY_NUMBER})|FY ?(?:{_FY_NUMBER}|\d\d(?:[-/]\d\d)?))"
+    rf"(?:{_FISCAL_DET} (?:fiscal|financial) year(?: {_FY_NUMBER})?"
+    rf"|(?:{_FISCAL_DET} )?(?:fiscal|financial) (?:year )?{_FY_NUMBER}"
+    rf"|FY ?(?:{_FY_NUMBER}|\d\d(?:[-/]\d\d)?))"
 )
 
 # Ordered: longer, more specific forms first so that the alternation prefers them.
@@ -508,10 +512,7 @@ def _fiscal_year(value: str | None) -> int | None:
     return int(m[1]) if m else None
 
 
-_FISCAL_PARTS = re.compile(
-    r"(?:(the|this|last|next|its|their|the current|the previous|the next) )?(?:fiscal|financial)"
-    r" (?:year ?)?(.*)|fy ?(.+)"
-)
+_FISCAL_PARTS = re.compile(rf"(?:({_FISCAL_DET}) )?(?:fiscal|financial) (?:year ?)?(.*)|fy ?(.+)")
 _FISCAL_DELTA: dict[str, int] = {str(k): int(v) for k, v in _WORDS["fiscal_delta"].items()}
 
 
@@ -525,6 +526,8 @@ def _fiscal(
         return None
     rest = m[2] if m[3] is None else m[3]
     if not rest:
+        if m[1] is None:
+            return None  # "fiscal year" alone: one, not a dated one
         if dct is None:
             return _unresolved(text, span, gran="year")
         return fiscal_expr(dct.year + _FISCAL_DELTA.get(m[1] or "", 0), text, "publication", span)
