@@ -53,7 +53,8 @@ def _status(pid: int, field: str) -> int:
     return 0
 
 
-def _descendants(pid: int) -> list[int]:
+def descendants(pid: int) -> list[int]:
+    """`pid` and every process under it, from /proc."""
     out, todo = [], [pid]
     while todo:
         p = todo.pop()
@@ -89,7 +90,7 @@ def run_report(corpus: Path, out: Path) -> dict[str, float]:
     def sample() -> None:
         nonlocal peak_tree
         while not done.is_set():
-            total = sum(_status(p, "VmRSS") for p in _descendants(proc.pid))
+            total = sum(_status(p, "VmRSS") for p in descendants(proc.pid))
             peak_tree = max(peak_tree, total)
             time.sleep(0.1)
 
