@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from factcheck.match import score
 from factcheck.pipeline import run
 from factcheck.report.write import write_reports
 from factcheck.settings import Settings
@@ -54,7 +55,15 @@ def _reports(
     return {name: (out / name).read_bytes() for name in REPORTS}, stats, state
 
 
-def test_incremental_runs_equal_cold_runs(tmp_path: Path) -> None:
+def test_incremental_runs_equal_cold_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    scored: list[int] = []
+    real_score_pair = score.score_pair
+
+    def counting(*args: object, **kwargs: object) -> score.PairScore:
+        scored.append(1)
+        return real_score_pair(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(score, "score_pair", counting)
     corpus = tmp_path / "corpus"
     shutil.copytree(ROOT / "seeds", corpus)
     (corpus / "bridge-county.txt").write_text(BRIDGE, encoding="utf-8")
@@ -76,13 +85,18 @@ def test_incremental_runs_equal_cold_runs(tmp_path: Path) -> None:
 
     for step, (change, extracted) in enumerate(((add, 1), (edit, 2), (delete, 0))):
         change()
+        scored.clear()
         incremental, stats, state = _reports(corpus, warm, settings, before=state)
+        scored_incremental = len(scored)
         # Only the changed documents were extracted again; known pairs were not judged again.
         assert stats["claims_misses"] == extracted
         assert stats["verdicts_hits"] > 0
         # The rules judged the new groups (those a changed document touches) and no other.
         assert stats["rule_groups_judged"] == stats["groups_new"] > 0
         assert stats["rule_groups_judged"] + stats["rule_groups_reused"] == stats["groups"]
+        scored.clear()
         cold, _, _ = _reports(corpus, tmp_path / f"cold{step}", settings)
+        # Only pairs with a new or changed claim were scored again (the pair memo).
+        assert scored_incremental < len(scored), change.__name__
         for name in REPORTS:
             assert incremental[name] == cold[name], f"{change.__name__}: {name} differs"

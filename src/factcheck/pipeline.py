@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -82,15 +82,23 @@ def claims_version(settings: Settings) -> str:
 
 
 def extract_claims(
-    documents: Sequence[Document], *, settings: Settings, cache: Cache, progress: Progress
+    documents: Sequence[Document],
+    *,
+    settings: Settings,
+    cache: Cache,
+    progress: Progress,
+    document_keys: Mapping[str, str] | None = None,
 ) -> list[Claim]:
-    """Claims of every document, from the cache where the document's content is unchanged."""
+    """Claims of every document, from the cache where the document's content is unchanged.
+
+    `document_keys` gives :func:`document_key` of each document where the caller has it.
+    """
     extractor = Extractor(settings=settings)
     key_version = claims_version(settings)
     out: list[Claim] = []
     todo: list[Document] = []
     cached: dict[str, list[Claim]] = {}
-    keys = {doc.id: document_key(doc) for doc in documents}
+    keys = dict(document_keys or {doc.id: document_key(doc) for doc in documents})
     for doc in documents:
         hit = cache.get_claims(keys[doc.id], key_version, document=doc.id)
         if hit is None:
@@ -108,6 +116,31 @@ def extract_claims(
             advance(1)
     for doc in documents:
         out.extend(cached[doc.id])
+    return out
+
+
+def claim_keys(
+    extracted: Sequence[Claim],
+    linked: Sequence[Claim],
+    *,
+    document_keys: Mapping[str, str],
+    version: str,
+) -> list[str]:
+    """One key per claim that changes whenever the claim or its document does, without
+    serialising the claim: its document's content (:func:`document_key`), the extractor
+    version, its id and, where corpus entity linking rewrote it (`linked[i]` is not
+    `extracted[i]`), the entities it now names.
+
+    A claim is a function of its document's content and its id (the claims cache rests on
+    this), so equal keys mean equal claims and documents; matching keeps per-pair values
+    under them (:class:`~factcheck.match.pair_memo.PairMemo`) and the result key reads them.
+    """
+    out = []
+    for before, after in zip(extracted, linked, strict=True):
+        key = f"{document_keys[after.document]}|{version}|{after.id}"
+        if after is not before:
+            key += "|" + after.model_dump_json(include={"who", "where", "attribution"})
+        out.append(key)
     return out
 
 
@@ -173,12 +206,20 @@ _RULE_GROUPS = "rule-groups"
 
 
 def result_key(
-    documents: Sequence[Document], claims: Sequence[Claim], *, settings: Settings, model_id: str
+    documents: Sequence[Document],
+    claims: Sequence[Claim],
+    *,
+    settings: Settings,
+    model_id: str,
+    keys: Sequence[str] | None = None,
+    document_keys: Mapping[str, str] | None = None,
 ) -> str:
     """Digest of every input of matching and the rules: documents as ingested, their claims,
     the settings, the embedding model and backend, and the code (:func:`code_digest`).
 
-    Equal keys mean equal findings, so a rerun over unchanged documents reuses them.
+    Equal keys mean equal findings, so a rerun over unchanged documents reuses them. `keys`
+    (:func:`claim_keys`) stand for the claims, and `document_keys` for :func:`document_key`,
+    when the caller has them (serialising every claim costs more than the rest of a rerun).
     """
     digest = hashlib.sha256(code_digest().encode())
     relevant = settings.model_dump(mode="json", exclude={"cache", "use_cache"})
@@ -187,9 +228,15 @@ def result_key(
     record_fields = set(DocumentRecord.model_fields)
     for doc in documents:
         digest.update(doc.model_dump_json(include=record_fields).encode())
-        digest.update(document_key(doc).encode())
-    for claim in claims:
-        digest.update(claim.model_dump_json().encode())
+        known = document_keys.get(doc.id) if document_keys is not None else None
+        digest.update((known or document_key(doc)).encode())
+    if keys is not None:
+        digest.update(f"\0claims {len(keys)}\0".encode())
+        for key in keys:
+            digest.update(f"{key}\0".encode())
+    else:
+        for claim in claims:
+            digest.update(claim.model_dump_json().encode())
     return digest.hexdigest()
 
 
@@ -215,12 +262,28 @@ def run(
     with open_cache(settings, output=output) as cache:
         # Corpus-level entity linking ("Blinken" -> the one "Antony Blinken" of the corpus) runs
         # after the per-document cache, since it depends on the other documents.
-        claims = link_entities(
-            extract_claims(documents, settings=settings, cache=cache, progress=progress)
+        document_keys = {doc.id: document_key(doc) for doc in documents}
+        extracted = extract_claims(
+            documents,
+            settings=settings,
+            cache=cache,
+            progress=progress,
+            document_keys=document_keys,
+        )
+        claims = link_entities(extracted)
+        keys = claim_keys(
+            extracted, claims, document_keys=document_keys, version=claims_version(settings)
         )
         embedder = Embedder(settings=settings, cache=cache)
         models = embedder.model_id + (f"|{verifier.model_id}" if verifier else "")
-        key = result_key(documents, claims, settings=settings, model_id=models)
+        key = result_key(
+            documents,
+            claims,
+            settings=settings,
+            model_id=models,
+            keys=keys,
+            document_keys=document_keys,
+        )
         stored = cache.get_result(key)
         known = _load_result(stored) if stored is not None else None
         rule_stats = {"rule_groups_judged": 0, "rule_groups_reused": 0}
@@ -236,6 +299,7 @@ def run(
                 progress=progress,
                 verifier=verifier,
                 cache=cache,
+                claim_keys=keys,
             )
             # An undated document's "on Tuesday" takes the date that dated sources of the same
             # facts give (marked inferred); it needs the groups, so it comes after matching.

@@ -77,15 +77,26 @@ def _overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> floa
 
 
 def pair_features(
-    a: Claim, b: Claim, cosine: float, profiles: Mapping[str, DocumentProfile]
+    a: Claim,
+    b: Claim,
+    cosine: float,
+    profiles: Mapping[str, DocumentProfile],
+    *,
+    match_score: float | None = None,
 ) -> list[float]:
-    """The model's inputs for one pair of claims of different documents (see `EVENT_FEATURES`)."""
+    """The model's inputs for one pair of claims of different documents (see `EVENT_FEATURES`).
+
+    `match_score` is the pair's `score_pair` score with the default weights, when the caller
+    has it already (it is computed otherwise).
+    """
     pa, pb = profiles[a.document], profiles[b.document]
     relation = times_relation(a, b)
     la, lb = a.what.lemma.lower(), b.what.lemma.lower()
+    if match_score is None:
+        match_score = score_pair(a, b, cosine, weights=DEFAULT_WEIGHTS).score
     return [
         cosine,
-        score_pair(a, b, cosine, weights=DEFAULT_WEIGHTS).score,
+        match_score,
         float(pa.centroid @ pb.centroid),
         float(bool(entity_ids(a) & entity_ids(b))),
         _overlap(anchors(a.text), anchors(b.text)),

@@ -24,6 +24,7 @@ from .events import (
     load_event_model,
     pair_features,
 )
+from .pair_memo import PairMemo, claim_digests64
 from .pair_score import DEFAULT_WEIGHTS, PairScore, Weights, score_pair
 from .sets import merge
 from .verify import Verdict, Verifier
@@ -111,6 +112,7 @@ def match_claims(
     weights: Weights = DEFAULT_WEIGHTS,
     verifier: Verifier | None = None,
     cache: Cache | None = None,
+    claim_keys: Sequence[str] | None = None,
 ) -> MatchResult:
     """Group claims from different, independent documents that state the same fact.
 
@@ -127,7 +129,11 @@ def match_claims(
 
     With a `cache`, the verifier's verdicts are kept per pair of texts, and the neighbour
     table is kept for the next run, which then searches only the claims that are new or whose
-    neighbours left (:func:`~factcheck.match.ann.update_topk`); the result is the same.
+    neighbours left (:func:`~factcheck.match.ann.update_topk`); the result is the same. With
+    `claim_keys` too (one per claim, equal keys only for claims equal in everything matching
+    reads about them and their documents: `factcheck.pipeline.claim_keys`), each candidate
+    pair's match score and event probability are kept (:class:`~factcheck.match.pair_memo.PairMemo`),
+    so the next run computes them only for pairs that are new.
     """
     progress = progress or Progress(enabled=False)
     sources = source_clusters(documents, threshold=settings.duplicate_threshold)
@@ -144,16 +150,33 @@ def match_claims(
     source = [result.source_of(c.document) for c in claims]
     floor = settings.similarity_threshold - weights.slack
     table = _neighbours(claims, vectors, source, settings=settings, embedder=embedder, cache=cache)
-    ii, jj, sims = pairs_of(table.neighbours, threshold=floor)
+    # Every pair either reads: the candidates (cosine >= floor) and the event model's pairs.
+    ii, jj, sims = pairs_of(table.neighbours, threshold=min(floor, CANDIDATE_FLOOR))
+    values = _pair_values(
+        claims,
+        vectors,
+        source,
+        (ii, jj, sims),
+        weights=weights,
+        claim_keys=claim_keys,
+        cache=cache,
+        models=embedder.model_id,
+    )
     accepted: list[tuple[int, int, float]] = []
     cosine: dict[tuple[int, int], float] = {}
     verdicts: dict[tuple[int, int], Verdict] = {}
     related: list[ClaimPair] = []
     candidates: list[tuple[int, int, float, float]] = []
-    for i, j, s in zip(ii.tolist(), jj.tolist(), sims.tolist(), strict=True):
-        scored = score_pair(claims[i], claims[j], float(s), weights=weights)
+    is_candidate = sims >= floor
+    for i, j, s, sc in zip(
+        ii[is_candidate].tolist(),
+        jj[is_candidate].tolist(),
+        sims[is_candidate].tolist(),
+        values[is_candidate, 0].tolist(),
+        strict=True,
+    ):
         cosine[(i, j)] = float(s)
-        candidates.append((i, j, float(s), scored.score))
+        candidates.append((i, j, float(s), sc))
     if verifier is None:
         accepted = [(i, j, sc) for i, j, _, sc in candidates if sc >= settings.similarity_threshold]
     else:
@@ -179,27 +202,82 @@ def match_claims(
         result,
         groups=_build_groups(claims, clusters, accepted, cosine, verdicts),
         related=sorted(related, key=lambda p: (p.a, p.b)),
-        events=_events(claims, vectors, table, clusters, source),
+        events=_events(claims, (ii, jj, sims), values[:, 1], clusters, source),
     )
+
+
+def _pair_values(
+    claims: Sequence[Claim],
+    vectors: np.ndarray,
+    source: Sequence[str],
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    *,
+    weights: Weights,
+    claim_keys: Sequence[str] | None,
+    cache: Cache | None,
+    models: str,
+) -> np.ndarray:
+    """Per pair (i, j, cosine): its match score and, for claims of different sources, the event
+    model's probability (NaN otherwise); from the last run's memo where the pair is unchanged."""
+    ii, jj, sims = pairs
+    memo: PairMemo | None = None
+    state = f"pairs|{models}"
+    if claim_keys is not None and cache is not None:
+        from .. import pipeline  # the code digest (lazily: the pipeline imports this module)
+
+        namespace = f"{pipeline.code_digest()}|{models}|{weights!r}"
+        memo = PairMemo(cache.get_state(state), namespace=namespace)
+        digest = claim_digests64(list(claim_keys))
+        da, db = digest[ii], digest[jj]
+        values = memo.lookup(da, db, sims)
+    else:
+        values = np.full((len(ii), 2), np.nan, dtype=np.float64)
+    code = {s: n for n, s in enumerate(sorted(set(source)))}
+    label = np.array([code[s] for s in source], dtype=np.int64)
+    cross = label[ii] != label[jj]
+    missing = np.nonzero(np.isnan(values[:, 0]) | (cross & np.isnan(values[:, 1])))[0]
+    if len(missing):
+        values[missing] = np.nan
+        touched = {claims[i].document for i in ii[missing].tolist()}
+        touched.update(claims[j].document for j in jj[missing].tolist())
+        rows = [n for n, c in enumerate(claims) if c.document in touched]
+        # A document's profile reads all its claims and nothing else: those of the documents
+        # the new pairs touch are all that is needed.
+        profiles = document_profiles([claims[n] for n in rows], vectors[rows])
+        model = load_event_model()
+        for m in missing.tolist():
+            a, b, s = claims[int(ii[m])], claims[int(jj[m])], float(sims[m])
+            score = score_pair(a, b, s, weights=weights).score
+            values[m, 0] = score
+            if source[int(ii[m])] != source[int(jj[m])]:
+                same = score if weights == DEFAULT_WEIGHTS else None
+                x = pair_features(a, b, s, profiles, match_score=same)
+                values[m, 1] = model.probability(x)
+    if memo is not None and cache is not None:
+        memo.keep(da, db, sims, values)
+        cache.put_state(state, memo.dumps())
+    return values
 
 
 def _events(
     claims: Sequence[Claim],
-    vectors: np.ndarray,
-    table: NeighbourTable,
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    probability: np.ndarray,
     clusters: list[list[int]],
     source: Sequence[str],
 ) -> list[ClaimEvent]:
     """The events claims of two or more documents concern: fact groups and lone claims linked
-    by the event model over the neighbour table's cross-source pairs (a fact group is never
-    split; see `factcheck.match.events`)."""
+    by the event model over the neighbour table's cross-source pairs (those with cosine at
+    least `CANDIDATE_FLOOR` and a `probability`; a fact group is never split; see
+    `factcheck.match.events`)."""
     model = load_event_model()
-    ii, jj, sims = pairs_of(table.neighbours, threshold=CANDIDATE_FLOOR)
-    profiles = document_profiles(claims, vectors)
+    ii, jj, sims = pairs
     edges = [
-        (i, j, model.probability(pair_features(claims[i], claims[j], s, profiles)))
-        for i, j, s in zip(ii.tolist(), jj.tolist(), sims.tolist(), strict=True)
-        if source[i] != source[j]
+        (i, j, p)
+        for i, j, s, p in zip(
+            ii.tolist(), jj.tolist(), sims.tolist(), probability.tolist(), strict=True
+        )
+        if s >= CANDIDATE_FLOOR and source[i] != source[j]
     ]
     grouped = {m for members in clusters for m in members}
     units = clusters + [[i] for i in range(len(claims)) if i not in grouped]
