@@ -101,3 +101,42 @@ def test_time_words_are_read_from_their_data_file() -> None:
     assert timex._not_a_description("later") and not timex._not_a_description("unusually")
     q = timex.normalise_time("the final quarter of 2014", dct=None)
     assert q is not None and q.value == "2014-Q4"
+
+
+@pytest.mark.parametrize(
+    ("file", "reader"),
+    [
+        ("clauses.yaml", "extract/claims.py"),
+        ("numbers.yaml", "extract/numbers.py"),
+        ("quantities.yaml", "extract/quantities.py"),
+    ],
+)
+def test_each_word_list_of_a_data_file_has_its_reader(file: str, reader: str) -> None:
+    import yaml
+
+    raw = yaml.safe_load(resources.files("factcheck").joinpath("data", file).read_text("utf-8"))
+    source = resources.files("factcheck").joinpath(*reader.split("/")).read_text("utf-8")
+    keys = [*raw.get("words", {}), *raw.get("tables", {})]
+    assert keys
+    for key in keys:
+        assert f'_WORDS["{key}"]' in source, (file, key)
+
+
+def test_word_lists_read_from_the_data_files_drive_extraction() -> None:
+    from factcheck.extract import claims, numbers, quantities
+    from factcheck.extract.aliases import load_tables
+
+    # Quoted in the file so YAML keeps them words: "no" (a reference word), "n't" (a negator).
+    assert "no" in quantities._REFERENCE_WORDS and "n't" in claims._NEGATORS
+    assert {"say", "deny", "tweet"} <= claims.SPEECH_VERBS
+    assert claims.POSITIVE_NO_IDIOMS["spare"] == {"effort", "expense", "cost"}
+    assert numbers.parse_number("2.7 billion") == 2.7e9 and numbers.parse_number("$5m") is None
+    assert numbers.parse_number("5m") == 5e6 and numbers.parse_number_words("five m") is None
+    assert numbers.parse_ordinal("twenty-first") == 21
+    # Bounds keep the file's order: "around about" after "around", the first match wins.
+    assert quantities._bound("nearly") == "approx" and quantities._bound("no fewer than") == (
+        "at_least"
+    )
+    tables = load_tables()
+    assert {"strait", "sea"} <= tables.place_heads and "summit" in tables.event_heads
+    assert "counterpart" in tables.group_nouns

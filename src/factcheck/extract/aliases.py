@@ -86,6 +86,9 @@ class Tables:
     abbreviations: dict[str, Title] = field(default_factory=dict)  # exact text ('SecDef') -> title
     org_words: frozenset[str] = frozenset()  # key(last word) that makes a name an organisation
     legal_forms: frozenset[str] = frozenset()  # key(word) left out of organisation ids ('inc')
+    place_heads: frozenset[str] = frozenset()  # key(last word) that makes a name a place ('strait')
+    event_heads: frozenset[str] = frozenset()  # key(last word) that makes an org name an event
+    group_nouns: frozenset[str] = frozenset()  # key(noun) between a nationality and a title
     nicknames: dict[str, frozenset[str]] = field(default_factory=dict)  # key(given name) -> forms
     plural_titles: dict[str, Title] = field(default_factory=dict)  # key('foreign ministers')
     plural_regex: re.Pattern[str] | None = None  # the plural forms, longest first
@@ -182,7 +185,8 @@ def _base_tables() -> Tables:
     by_name: dict[str, str] = {}
     by_demonym: dict[str, str] = {}
     by_capital: dict[str, str] = {}
-    for row in _read("countries.json")["countries"]:
+    country_data = _read("countries.json")  # read once, here: every country lookup is built from it
+    for row in country_data["countries"]:
         names = (row["name"], *row["official"], *row["aliases"])
         c = Country(
             row["id"], row["name"], tuple(names), tuple(row["demonyms"]), tuple(row["capitals"])
@@ -213,7 +217,7 @@ def _base_tables() -> Tables:
     variants = sorted({v for t in titles for v in t.variants}, key=len, reverse=True)
     alternation = "|".join(re.escape(v).replace(r"\ ", r"[\s-]+") for v in variants)
     regex = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
-    regions = frozenset(key(r) for r in _read("countries.json").get("regions", []))
+    regions = frozenset(key(r) for r in country_data.get("regions", []))
     abbreviations = {
         a: t
         for t, row in zip(titles, data["titles"], strict=True)
@@ -249,6 +253,9 @@ def _base_tables() -> Tables:
         abbreviations=abbreviations,
         org_words=frozenset(key(w) for w in names["organisation_words"]),
         legal_forms=frozenset(key(w) for w in names["legal_forms"]),
+        place_heads=frozenset(key(w) for w in names["place_heads"]),
+        event_heads=frozenset(key(w) for w in names["event_heads"]),
+        group_nouns=frozenset(key(w) for w in names["group_nouns"]),
         nicknames={k: frozenset(v) for k, v in nicknames.items()},
         plural_titles=plurals,
         plural_regex=re.compile(rf"(?<![\w-])(?:{plural_alt})(?![\w-])", re.IGNORECASE),

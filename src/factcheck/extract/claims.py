@@ -24,6 +24,7 @@ from ..models import (
 from .aliases import Tables
 from .annotate import annotate
 from .entities import DocEntities, EntityLinker, Mention
+from .lexicon import read_lexicon
 from .places import place_words
 from .quantities import quantities as find_quantities
 from .stance import cues
@@ -33,54 +34,9 @@ from .timex import Discourse, Found, Tense, find_time_expressions, resolve_sente
 Token = Any
 Span = Any
 
-SPEECH_VERBS = {
-    "say",
-    "state",
-    "tell",
-    "announce",
-    "add",
-    "note",
-    "stress",
-    "claim",
-    "report",
-    "warn",
-    "confirm",
-    "deny",
-    "insist",
-    "emphasize",
-    "emphasise",
-    "explain",
-    "declare",
-    "write",
-    "conclude",
-    "argue",
-    "assert",
-    "remark",
-    "acknowledge",
-    "admit",
-    "comment",
-    "reiterate",
-    "underline",
-    "observe",
-    "tweet",
-    "post",
-    "disclose",
-    "reveal",
-    "point",
-    "mention",
-    "suggest",
-    "allege",
-    "indicate",
-    "predict",
-    "maintain",
-    "contend",
-    "answer",
-    "reply",
-    "respond",
-    "ask",
-    "urge",
-    "caution",
-}
+# Word lists of the clause reader, from data/clauses.yaml (its comments say what each is for).
+_WORDS = read_lexicon("clauses.yaml")
+SPEECH_VERBS: frozenset[str] = _WORDS["speech_verbs"]
 # Parse-level cue words, from the data files (data/cues.yaml, data/places.yaml).
 NEGATING_SPEECH = cues().negating_speech
 NEGATING_VERBS = cues().negating_verbs
@@ -91,33 +47,7 @@ PLAN_VERBS = cues().plan_verbs
 LOCATIVE = place_words().parse_locative
 MOTION = place_words().parse_motion
 # Verbs whose infinitive complement carries the claim's content: "plan to criticize".
-LIGHT_VERBS = (
-    HEDGE_VERBS
-    | PLAN_VERBS
-    | {
-        "be",
-        "seek",
-        "try",
-        "want",
-        "hope",
-        "vow",
-        "pledge",
-        "promise",
-        "agree",
-        "decide",
-        "continue",
-        "begin",
-        "start",
-        "fail",
-        "refuse",
-        "decline",
-        "threaten",
-        "attempt",
-        "need",
-        "have",
-        "say",
-    }
-)
+LIGHT_VERBS = HEDGE_VERBS | PLAN_VERBS | _WORDS["light_verbs"]
 _CAPTION = re.compile(
     r"\((?:[^()]*\b(?:Photo|photo|Image|Credit|File|AP|Reuters|AFP|Getty)\b[^()]*)\)\s*$"
     # A line that says it is about a picture: "Photo: ...", "File image of ...", "Pictured: ...".
@@ -127,8 +57,8 @@ _CAPTION = re.compile(
 _CREDIT = re.compile(r"\([^()]*\)")
 _QUOTES_OPEN = "“«„"
 _QUOTES_CLOSE = "”»"
-PRONOUNS_SING = {"he", "she", "him", "her", "his"}
-PRONOUNS_PLUR = {"they", "them", "their"}
+PRONOUNS_SING: frozenset[str] = _WORDS["singular_pronouns"]
+PRONOUNS_PLUR: frozenset[str] = _WORDS["plural_pronouns"]
 
 
 @dataclass
@@ -251,7 +181,7 @@ class ClaimBuilder:
 
 # Subordinating words that introduce a clause stating a fact of its own ("because for 60 years
 # the alliance has been ..."); temporal and conditional ones ("when", "if") only qualify theirs.
-_OWN_FACT_MARKS = {"because", "since", "although", "though", "while", "whereas"}
+_OWN_FACT_MARKS: frozenset[str] = _WORDS["own_fact_marks"]
 # What a coordinated verb needs to state something by itself ("and vowed to work with Japan").
 _COMPLEMENTS = {"dobj", "xcomp", "ccomp", "attr", "acomp", "oprd", "dative", "prep"}
 # Fewest words a split-off proposition, and what is left of its sentence, must keep.
@@ -890,18 +820,13 @@ class _Context:
 
 # ---------------------------------------------------------------------- polarity traps
 
-_NEGATORS = {"never", "not", "n't"}
-_FOCUS = {"only", "just", "merely", "simply", "solely"}
+_NEGATORS: frozenset[str] = _WORDS["negators"]
+_FOCUS: frozenset[str] = _WORDS["focus"]
 _COMPARATIVE_TAGS = {"JJR", "RBR"}
 # "wasted no time", "spared no effort", "there is no doubt that": a "no" that asserts.
 POSITIVE_NO_IDIOMS: dict[str, frozenset[str]] = {
-    "waste": frozenset({"time"}),
-    "lose": frozenset({"time"}),
-    "spare": frozenset({"effort", "expense", "cost"}),
-    "leave": frozenset({"stone"}),
-    "make": frozenset({"secret", "mistake", "bones"}),
-    "be": frozenset({"doubt", "question"}),
-    "have": frozenset({"doubt"}),
+    str(verb): frozenset(str(n) for n in nouns)
+    for verb, nouns in _WORDS["positive_no_idioms"].items()
 }
 
 

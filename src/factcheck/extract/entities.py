@@ -26,7 +26,6 @@ KINDS: dict[str, EntityKind] = {
 # Tenures of a title held once, not now ("retired general X"): a role written elsewhere in the
 # sentence says more about the person today. The words are titles.json's 'tenure' table.
 _PAST: frozenset[Tenure] = frozenset({"former", "outgoing"})
-_GROUP_NOUNS = {"counterpart", "counterparts", "officials", "colleagues", "ministers", "leaders"}
 _LOCATIVE = place_words().mention_locative  # data/places.yaml
 _INITIAL = re.compile(r"^[A-Za-z]\.?$")
 # "COVID-19", "SARS-CoV-2", "F-35": a code, not an organisation ("G20" stays one).
@@ -65,61 +64,6 @@ def _product_end(sdoc: Any, s: int, e: int, label: str) -> int | None:
             ):
                 return e
     return None
-
-
-# Last words that make a name a place ("Taiwan Strait") or an event ("Consultative Committee Meeting").
-_GEO_HEADS = frozenset(
-    {
-        "region",
-        "regions",
-        "sea",
-        "seas",
-        "ocean",
-        "strait",
-        "straits",
-        "gulf",
-        "bay",
-        "peninsula",
-        "island",
-        "islands",
-        "isles",
-        "archipelago",
-        "coast",
-        "basin",
-        "valley",
-        "river",
-        "lake",
-        "mountains",
-        "mountain",
-        "desert",
-        "plateau",
-        "delta",
-        "canal",
-        "channel",
-        "border",
-        "borders",
-    }
-)
-_EVENT_HEADS = frozenset(
-    {
-        "meeting",
-        "summit",
-        "conference",
-        "talks",
-        "dialogue",
-        "games",
-        "olympics",
-        "election",
-        "elections",
-        "war",
-        "crisis",
-        "protests",
-        "visit",
-        "consultations",
-        "exercise",
-        "exercises",
-    }
-)
 
 
 def _role_glue(tables: Tables) -> re.Pattern[str]:
@@ -622,7 +566,7 @@ class EntityLinker:
             name = re.sub(r"^(?:the|The)\s+", "", canonical)
             words = [key(w) for w in re.split(r"[\s\-–]+", name) if w]
             # "Indo-Pacific region", "Taiwan Strait", "the Indo-Pacific": places, whatever NER said.
-            if words and (words[-1] in _GEO_HEADS or key(name) in tables.regions):
+            if words and (words[-1] in tables.place_heads or key(name) in tables.regions):
                 return Entity(
                     id="loc:" + slug(name),
                     name=name,
@@ -631,7 +575,7 @@ class EntityLinker:
                     start=span.start_char,
                     end=span.end_char,
                 )
-            if label == "ORG" and len(words) > 1 and words[-1] in _EVENT_HEADS:
+            if label == "ORG" and len(words) > 1 and words[-1] in tables.event_heads:
                 return Entity(
                     id="event:" + slug(name),
                     name=name,
@@ -692,7 +636,7 @@ class EntityLinker:
         words = [w for w in words if w]
         while words and key(words[-1]) in tables.title_fillers:
             words = words[:-1]
-        if words and key(words[-1]) in _GROUP_NOUNS:
+        if words and key(words[-1]) in tables.group_nouns:
             words = words[:-1]
         for n in (3, 2, 1):
             if len(words) < n:

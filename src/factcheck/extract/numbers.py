@@ -4,83 +4,14 @@ from __future__ import annotations
 
 import re
 
-UNITS_WORDS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "a": 1,
-    "an": 1,
-    "dozen": 12,
-    "half": 0.5,
-}
-SCALES = {
-    "hundred": 100,
-    "thousand": 1_000,
-    "million": 1_000_000,
-    "billion": 1_000_000_000,
-    "trillion": 1_000_000_000_000,
-    "mln": 1_000_000,
-    "bln": 1_000_000_000,
-    "bn": 1_000_000_000,
-    "m": 1_000_000,
-    "k": 1_000,
-    "tn": 1_000_000_000_000,
-}
-ORDINALS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-    "eighth": 8,
-    "ninth": 9,
-    "tenth": 10,
-    "eleventh": 11,
-    "twelfth": 12,
-    "thirteenth": 13,
-    "fourteenth": 14,
-    "fifteenth": 15,
-    "sixteenth": 16,
-    "seventeenth": 17,
-    "eighteenth": 18,
-    "nineteenth": 19,
-    "twentieth": 20,
-    "thirtieth": 30,
-    "fortieth": 40,
-    "fiftieth": 50,
-    "sixtieth": 60,
-    "seventieth": 70,
-    "eightieth": 80,
-    "ninetieth": 90,
-    "hundredth": 100,
-}
+from .lexicon import read_lexicon
+
+# The number words of data/numbers.yaml, read once here.
+_WORDS = read_lexicon("numbers.yaml")
+UNITS_WORDS: dict[str, float] = dict(_WORDS["number_words"])
+_SCALE_ABBREVIATIONS: dict[str, int] = dict(_WORDS["scale_abbreviations"])
+SCALES: dict[str, int] = dict(_WORDS["scales"]) | _SCALE_ABBREVIATIONS
+ORDINALS: dict[str, int] = dict(_WORDS["ordinals"])
 _DIGITS = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
@@ -104,7 +35,7 @@ def parse_number_words(text: str) -> float | None:
             else:
                 current += UNITS_WORDS[w]
             seen = True
-        elif w in SCALES and w not in {"m", "k", "bn", "mln", "bln", "tn"}:
+        elif w in SCALES and w not in _SCALE_ABBREVIATIONS:
             scale = SCALES[w]
             current = (current or 1) * scale
             if scale >= 1000:

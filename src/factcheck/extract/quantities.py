@@ -6,25 +6,16 @@ import re
 from typing import Any
 
 from ..models import Bound, Quantity, QuantityKind
+from .lexicon import read_lexicon
 from .numbers import ORDINALS, parse_number, parse_ordinal
 from .units import units
 
+# The words of data/quantities.yaml, read once here.
+_WORDS = read_lexicon("quantities.yaml")
+# (alternation of a bound's phrases, the bound), in the file's order.
 _BOUNDS: list[tuple[str, Bound]] = [
-    (
-        r"more than|over|above|in excess of|exceeding|upwards of|greater than|north of|beyond",
-        "more_than",
-    ),
-    (r"less than|fewer than|under|below|short of|shy of|south of", "less_than"),
-    (r"at least|no fewer than|no less than|a minimum of|not less than", "at_least"),
-    (
-        r"at most|up to|no more than|no longer than|as many as|a maximum of|not more than|as much as",
-        "at_most",
-    ),
-    (
-        r"about|around|approximately|roughly|nearly|almost|some|an estimated|estimated|close to|"
-        r"circa|ca\.|approx\.|just over|just under|around about|~",
-        "approx",
-    ),
+    ("|".join(re.escape(str(p)) for p in phrases), bound)
+    for bound, phrases in _WORDS["bounds"].items()
 ]
 _BOUND_RE = re.compile(r"(?:^|\s)(" + "|".join(p for p, _ in _BOUNDS) + r")\s*$", re.IGNORECASE)
 _BOUND_LEAD = re.compile(r"^(" + "|".join(p for p, _ in _BOUNDS) + r")\s+", re.IGNORECASE)
@@ -43,102 +34,14 @@ _DURATION = re.compile(
     r"(?P<unit>seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|years?|decades?|centuries|century)(?![\w])",
     re.IGNORECASE,
 )
-_CURRENCY_SYMBOLS = {
-    "us$": "USD",
-    "a$": "AUD",
-    "c$": "CAD",
-    "hk$": "HKD",
-    "nz$": "NZD",
-    "s$": "SGD",
-    "$": "USD",
-    "€": "EUR",
-    "£": "GBP",
-    "¥": "JPY",
-    "₹": "INR",
-    "₩": "KRW",
-    "₽": "RUB",
-    "r$": "BRL",
-}
-_CURRENCY_WORDS = {
-    "dollar": "USD",
-    "dollars": "USD",
-    "euro": "EUR",
-    "euros": "EUR",
-    "pound": "GBP",
-    "pounds": "GBP",
-    "sterling": "GBP",
-    "yen": "JPY",
-    "yuan": "CNY",
-    "renminbi": "CNY",
-    "rupee": "INR",
-    "rupees": "INR",
-    "won": "KRW",
-    "rouble": "RUB",
-    "roubles": "RUB",
-    "ruble": "RUB",
-    "rubles": "RUB",
-    "franc": "CHF",
-    "francs": "CHF",
-    "usd": "USD",
-    "eur": "EUR",
-    "gbp": "GBP",
-    "jpy": "JPY",
-    "cny": "CNY",
-}
-# Capitalised words after which a number is a name or a reference, not an amount.
-_REFERENCE_WORDS = {
-    "article",
-    "section",
-    "chapter",
-    "no",
-    "no.",
-    "number",
-    "resolution",
-    "rule",
-    "title",
-    "paragraph",
-    "clause",
-    "amendment",
-    "item",
-    "part",
-    "annex",
-    "flight",
-    "route",
-    "highway",
-    "phase",
-    "stage",
-    "category",
-    "room",
-    "page",
-    "row",
-    "level",
-    "act",
-    "bill",
-    "protocol",
-    "appendix",
-    "schedule",
-    "exhibit",
-    "figure",
-    "table",
-    "version",
-    "model",
-    "unit",
-    "gate",
-    "platform",
-    "channel",
-    "apollo",
-    "psalm",
-    "verse",
-    "grade",
-    "class",
-    "division",
-    "district",
-}
+_CURRENCY_SYMBOLS: dict[str, str] = dict(_WORDS["currency_symbols"])
+_CURRENCY_WORDS: dict[str, str] = dict(_WORDS["currency_words"])
+_REFERENCE_WORDS: frozenset[str] = _WORDS["reference_words"]
 _MEETING_NAMES = re.compile(
     r"\b(?:\d|one|two|three|four)\s*(?:\+|-?plus-?|\s+plus\s+)\s*(?:\d|one|two|three|four)\b",
     re.IGNORECASE,
 )
-_TIME_UNITS = {"century", "centuries", "millennium", "millennia"}
+_TIME_UNITS: frozenset[str] = _WORDS["ordinal_time_units"]
 
 
 def _bound(prefix: str) -> Bound:

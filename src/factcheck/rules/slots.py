@@ -7,8 +7,10 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
+from ..extract.lexicon import read_lexicon
 from ..models import (
     Claim,
     Entity,
@@ -133,48 +135,11 @@ def meeting_mode(claim: Claim) -> str | None:
     return setting.mode if setting is not None else None
 
 
-# Predicates that state the same kind of event: general English synonyms, used to tell whether
-# two claims assert the same proposition.
-_PREDICATE_CLASSES: tuple[frozenset[str], ...] = (
-    frozenset({"meet", "talk", "confer", "hold", "convene", "gather"}),
-    frozenset(
-        {
-            "say",
-            "state",
-            "tell",
-            "add",
-            "note",
-            "stress",
-            "emphasize",
-            "emphasise",
-            "declare",
-            "announce",
-            "assert",
-            "insist",
-            "warn",
-            "claim",
-        }
-    ),
-    frozenset({"visit", "travel", "go", "fly", "head", "arrive", "come", "tour"}),
-    frozenset({"reaffirm", "affirm", "reiterate", "confirm", "restate", "renew"}),
-    frozenset({"express", "voice", "convey"}),
-    frozenset({"criticize", "criticise", "condemn", "denounce", "slam", "blast", "rebuke"}),
-    frozenset({"release", "publish", "issue", "unveil"}),
-    frozenset({"kill", "slay", "murder", "shoot"}),
-    frozenset({"die", "perish"}),
-    frozenset({"arrest", "detain", "apprehend", "hold"}),
-    frozenset({"attack", "strike", "hit", "bomb", "raid", "shell"}),
-    frozenset({"win", "beat", "defeat"}),
-    frozenset({"rise", "increase", "grow", "climb", "jump", "soar", "surge"}),
-    frozenset({"fall", "decrease", "drop", "decline", "sink", "plunge", "slide"}),
-    frozenset({"sign", "ink", "conclude"}),
-    frozenset({"resign", "quit", "step"}),
-    frozenset({"buy", "acquire", "purchase"}),
-    frozenset({"sell", "divest"}),
-    frozenset({"launch", "fire"}),
-    frozenset({"deny", "refute", "reject", "dismiss", "dispute"}),
-    frozenset({"apply", "cover", "extend"}),
-)
+@lru_cache(maxsize=1)
+def _predicate_classes() -> tuple[frozenset[str], ...]:
+    """Lemmas that state the same kind of event, one set a class (data/predicates.yaml)."""
+    classes = read_lexicon("predicates.yaml")["classes"]
+    return tuple(frozenset(str(w) for w in words) for words in classes.values())
 
 
 def same_predicate(a: Claim, b: Claim) -> bool:
@@ -184,7 +149,7 @@ def same_predicate(a: Claim, b: Claim) -> bool:
         return False
     if la == lb:
         return True
-    return any(la in cls and lb in cls for cls in _PREDICATE_CLASSES)
+    return any(la in cls and lb in cls for cls in _predicate_classes())
 
 
 # --------------------------------------------------------------------------- places
