@@ -363,6 +363,11 @@ class Claim(Model):
     )
     attribution: Attribution | None = None
 
+    @property
+    def word_count(self) -> int:
+        """Words in `text`, split at white space: what a rule that skips short claims counts."""
+        return len(self.text.split())
+
 
 class ClaimSet(Model):
     """What `factcheck extract --format json` prints: claims per document."""

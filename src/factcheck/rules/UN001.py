@@ -95,7 +95,7 @@ class Unsupported(Rule):
         """Why the rule never reports this claim (None when it is substantive)."""
         if claim.kind in self.options["skip_kinds"]:
             return f"a {claim.kind} (skip_kinds)"
-        if len(claim.text.split()) < int(self.options["min_words"]):
+        if claim.word_count < int(self.options["min_words"]):
             return f"fewer than {self.options['min_words']} words (min_words)"
         if self.options["skip_quotes"] and is_quote(claim):
             return "a direct quotation (skip_quotes)"
