@@ -47,8 +47,7 @@ def bare_model_cost(texts: list[str], claims: list[str], settings: Settings) -> 
     import spacy
 
     from factcheck.extract.nlp import resolve_model as resolve_spacy_model
-    from factcheck.match.backends import load_encoder
-    from factcheck.match.embed import resolve_model
+    from factcheck.match.backends import load_encoder, resolve_model
 
     t = time.perf_counter()
     nlp = spacy.load(resolve_spacy_model(settings.spacy_model))

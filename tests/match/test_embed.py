@@ -10,7 +10,8 @@ import pytest
 
 from factcheck.cache import Cache
 from factcheck.errors import ModelLoadError
-from factcheck.match.embed import DEFAULT_MODEL, Embedder, resolve_model, text_hash
+from factcheck.match.backends import resolve_model
+from factcheck.match.embed import DEFAULT_MODEL, Embedder, text_hash
 from factcheck.settings import Settings
 
 
@@ -120,3 +121,8 @@ def test_one_resolver_maps_the_packaged_model_for_embed_and_backends() -> None:
     assert folder is not None and name == str(folder)
     assert folder == packaged_model_path(DEFAULT_MODEL) == resolve_model_path(DEFAULT_MODEL)
     assert packaged_model_path("some/other/model") is None
+    # One resolver: the embedder and the ONNX backends both go through backends.resolve_model.
+    import factcheck.match.embed as embed_module
+
+    assert embed_module.resolve_model is resolve_model
+    assert resolve_model("no/such-model") == ("no/such-model", None)

