@@ -19,7 +19,7 @@ from .extract import EXTRACTOR_VERSION, Extractor, link_entities
 from .ingest import load_corpus
 from .match.embed import Embedder
 from .match.undated import anchor_undated
-from .match.verify import load_verifier
+from .match.verify import Verifier, load_verifier
 from .models import (
     Claim,
     ClaimEvent,
@@ -240,6 +240,115 @@ def result_key(
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class _Linked:
+    """The corpus's claims as extracted per document and after corpus-level entity linking."""
+
+    extracted: list[Claim]
+    claims: list[Claim]
+    document_keys: dict[str, str]
+
+
+def _linked_claims(
+    documents: Sequence[Document], *, settings: Settings, cache: Cache, progress: Progress
+) -> _Linked:
+    """Claims per document (from the cache where unchanged), then corpus-level entity linking
+    ("Blinken" -> the one "Antony Blinken" of the corpus), which runs after the per-document
+    cache since it depends on the other documents."""
+    document_keys = {doc.id: document_key(doc) for doc in documents}
+    extracted = extract_claims(
+        documents, settings=settings, cache=cache, progress=progress, document_keys=document_keys
+    )
+    return _Linked(extracted, link_entities(extracted), document_keys)
+
+
+@dataclass(frozen=True)
+class _Matched:
+    """Matching's part of a run: the result key, the stored result if the cache has one, the
+    match, and the claims with the dates of undated documents anchored on its groups."""
+
+    embedder: Embedder
+    key: str
+    known: tuple[MatchResult, list[Finding], list[str]] | None
+    match: MatchResult
+    claims: list[Claim]
+
+
+def _match_corpus(
+    documents: Sequence[Document],
+    linked: _Linked,
+    *,
+    settings: Settings,
+    cache: Cache,
+    progress: Progress,
+    verifier: Verifier | None,
+) -> _Matched:
+    """Match the claims (or take the stored result of the same inputs), then anchor the relative
+    dates of undated documents on the groups."""
+    claims = linked.claims
+    keys = claim_keys(
+        linked.extracted,
+        claims,
+        document_keys=linked.document_keys,
+        version=claims_version(settings),
+    )
+    embedder = Embedder(settings=settings, cache=cache)
+    models = embedder.model_id + (f"|{verifier.model_id}" if verifier else "")
+    key = result_key(
+        documents,
+        claims,
+        settings=settings,
+        model_id=models,
+        keys=keys,
+        document_keys=linked.document_keys,
+    )
+    stored = cache.get_result(key)
+    known = _load_result(stored) if stored is not None else None
+    if known is not None:
+        match = known[0]
+    else:
+        match = match_claims(
+            claims,
+            documents=documents,
+            settings=settings,
+            embedder=embedder,
+            progress=progress,
+            verifier=verifier,
+            cache=cache,
+            claim_keys=keys,
+        )
+    # An undated document's "on Tuesday" takes the date that dated sources of the same facts
+    # give (marked inferred); it needs the groups, so it comes after matching.
+    return _Matched(embedder, key, known, match, anchor_undated(claims, match.groups, documents))
+
+
+def corpus_claims(
+    documents: Sequence[Document],
+    *,
+    settings: Settings,
+    output: str | Path | None = None,
+    progress: Progress | None = None,
+) -> list[Claim]:
+    """The claims of `documents` as :func:`run` hands them to the rules and the report.
+
+    Per document (from the cache where unchanged), then corpus-level entity linking, then the
+    relative dates of undated documents anchored on their fact groups (`anchor_undated`). That
+    last step needs the groups, so a corpus with an undated document is matched as `run` matches
+    it (the stored result of an earlier run with the same inputs is reused); a corpus whose
+    documents all have a date is not matched, since the anchoring changes none of its claims.
+    `factcheck extract` prints these.
+    """
+    progress = progress or Progress(enabled=False)
+    with open_cache(settings, output=output) as cache:
+        linked = _linked_claims(documents, settings=settings, cache=cache, progress=progress)
+        if all(d.published is not None for d in documents):
+            return linked.claims
+        verifier = None if settings.verifier == "off" else load_verifier(settings.verifier)
+        return _match_corpus(
+            documents, linked, settings=settings, cache=cache, progress=progress, verifier=verifier
+        ).claims
+
+
 def run(
     paths: Sequence[str | Path],
     *,
@@ -260,50 +369,15 @@ def run(
     # session starts only when a pair is judged).
     verifier = None if settings.verifier == "off" else load_verifier(settings.verifier)
     with open_cache(settings, output=output) as cache:
-        # Corpus-level entity linking ("Blinken" -> the one "Antony Blinken" of the corpus) runs
-        # after the per-document cache, since it depends on the other documents.
-        document_keys = {doc.id: document_key(doc) for doc in documents}
-        extracted = extract_claims(
-            documents,
-            settings=settings,
-            cache=cache,
-            progress=progress,
-            document_keys=document_keys,
+        linked = _linked_claims(documents, settings=settings, cache=cache, progress=progress)
+        matched = _match_corpus(
+            documents, linked, settings=settings, cache=cache, progress=progress, verifier=verifier
         )
-        claims = link_entities(extracted)
-        keys = claim_keys(
-            extracted, claims, document_keys=document_keys, version=claims_version(settings)
-        )
-        embedder = Embedder(settings=settings, cache=cache)
-        models = embedder.model_id + (f"|{verifier.model_id}" if verifier else "")
-        key = result_key(
-            documents,
-            claims,
-            settings=settings,
-            model_id=models,
-            keys=keys,
-            document_keys=document_keys,
-        )
-        stored = cache.get_result(key)
-        known = _load_result(stored) if stored is not None else None
+        embedder, key, match, claims = matched.embedder, matched.key, matched.match, matched.claims
         rule_stats = {"rule_groups_judged": 0, "rule_groups_reused": 0}
-        if known is not None:
-            match, findings, rule_codes = known
-            claims = anchor_undated(claims, match.groups, documents)
+        if matched.known is not None:
+            _, findings, rule_codes = matched.known
         else:
-            match = match_claims(
-                claims,
-                documents=documents,
-                settings=settings,
-                embedder=embedder,
-                progress=progress,
-                verifier=verifier,
-                cache=cache,
-                claim_keys=keys,
-            )
-            # An undated document's "on Tuesday" takes the date that dated sources of the same
-            # facts give (marked inferred); it needs the groups, so it comes after matching.
-            claims = anchor_undated(claims, match.groups, documents)
             # The rules judge only the groups that changed since the last run (the same findings).
             groups_state = cache.get_state(_RULE_GROUPS)
             store = GroupResults(groups_state, code=code_digest())

@@ -121,16 +121,17 @@ def test_extract_json_validates(corpus: Path, capsys: pytest.CaptureFixture[str]
 def test_extract_links_entities_across_documents_as_the_report_does(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import factcheck.extract as fx
+    import factcheck.pipeline as pipeline
 
     seen: list[int] = []
-    original = fx.link_entities
+    original = pipeline.link_entities
 
     def spy(claims: Any) -> Any:
         seen.append(len(claims))
         return original(claims)
 
-    monkeypatch.setattr(fx, "link_entities", spy)
+    # extract goes through the report's own extraction step (pipeline.corpus_claims).
+    monkeypatch.setattr(pipeline, "link_entities", spy)
     (tmp_path / "a.txt").write_text(
         "Antony Blinken visited Tokyo on Tuesday for talks.\n", encoding="utf-8"
     )
@@ -142,3 +143,29 @@ def test_extract_links_entities_across_documents_as_the_report_does(
     assert seen == [len(data["claims"])]  # one corpus-level pass over every claim
     people = {e["id"] for c in data["claims"] for e in c["who"] if e["kind"] == "person"}
     assert people == {"person:antony-blinken"}
+
+
+@pytest.mark.slow
+def test_extract_anchors_an_undated_document_as_the_report_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from factcheck.pipeline import run
+    from factcheck.settings import Settings
+
+    (tmp_path / "undated.txt").write_text(
+        "The harbour authority closed the northern pier on Tuesday after a storm.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "dated.md").write_text(
+        "---\npublished: 2021-03-18\n---\n"
+        "The harbour authority shut the northern pier on Tuesday because of a storm.\n",
+        encoding="utf-8",
+    )
+    assert main(["extract", str(tmp_path), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    printed = {c["id"]: [(t["value"], t["anchor"]) for t in c["when"]] for c in data["claims"]}
+    # The undated document's "Tuesday" takes the date the dated source gives it, marked inferred.
+    assert printed["undated:0"] == [("2021-03-16", "inferred")]
+    # What extract prints is what the report's rules read.
+    result = run([tmp_path], settings=Settings())
+    assert printed == {c.id: [(t.value, t.anchor) for t in c.when] for c in result.claims}

@@ -27,11 +27,11 @@ def extract(
     keep_going: bool,
 ) -> None:
     """Print the claims extracted from FILES (JSON validates against schemas/claims.schema.json)."""
-    from ..extract import Extractor, link_entities
     from ..extract.show import claims_table
     from ..ingest import load_corpus
     from ..io import model_json
     from ..models import ClaimSet
+    from ..pipeline import corpus_claims
 
     settings = state.settings(
         files,
@@ -40,9 +40,9 @@ def extract(
     )
     corpus = load_corpus(files, settings=settings)
     documents = corpus.documents
-    extractor = Extractor(settings=settings)
-    # The same extraction as the report: per document, then corpus-level entity linking.
-    claims = link_entities([c for batch in extractor.extract_many(documents) for c in batch])
+    # The same extraction as the report: per document, corpus-level entity linking, and the
+    # dates of undated documents anchored on their fact groups.
+    claims = corpus_claims(documents, settings=settings)
     if fmt == "json":
         click.echo(
             model_json(ClaimSet(documents=[d.record() for d in documents], claims=claims)), nl=False
