@@ -57,6 +57,9 @@ _DDL = (
 )
 # Results of this many distinct inputs are kept (the newest): one corpus, a few variants.
 _KEEP_RESULTS = 4
+# Run states kept (the newest): a run writes five (neighbour table, pair memo, component memos
+# of the groups and the events, rule results per group), so a few variants of each.
+_KEEP_STATES = 16
 
 
 class _Corrupt(Exception):
@@ -431,7 +434,7 @@ class Cache:
         self._write(
             "DELETE FROM state WHERE key NOT IN "
             "(SELECT key FROM state ORDER BY stored DESC LIMIT ?)",
-            [(_KEEP_RESULTS,)],
+            [(_KEEP_STATES,)],
         )
 
     # ------------------------------------------------------------------ housekeeping

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -14,6 +14,7 @@ from ..models import Claim, ClaimEvent, ClaimGroup, ClaimPair, Document, MatchRe
 from ..progress import Progress
 from ..settings import Settings
 from .ann import NeighbourTable, pairs_of, update_topk
+from .components import ComponentMemo, by_component
 from .duplicates import source_clusters
 from .embed import Embedder, text_hash
 from .events import (
@@ -191,19 +192,68 @@ def match_claims(
             elif sc >= settings.similarity_threshold:
                 a, b = sorted((claims[i].id, claims[j].id))
                 related.append(_pair(a, b, cosine[(i, j)], verdict))
-    clusters = group_pairs(
-        len(claims),
-        accepted,
-        source=source,
-        vectors=vectors,
-        min_mean_cosine=settings.similarity_threshold - weights.slack / 2,
+    min_mean_cosine = settings.similarity_threshold - weights.slack / 2
+
+    def solve_groups(items: list[int], edges: list[tuple[int, int, float]]) -> list[list[int]]:
+        return group_pairs(
+            len(items),
+            edges,
+            source=[source[m] for m in items],
+            vectors=vectors[items],
+            min_mean_cosine=min_mean_cosine,
+        )
+
+    # group_pairs merges along accepted pairs only and reads only the two groups it merges, so
+    # each connected component is solved alone, and a rerun solves only those a change touched.
+    memo = _component_memo(
+        "groups", cache, claim_keys, models=embedder.model_id, extra=min_mean_cosine
+    )
+    describe = _describe(claim_keys, source)
+    clusters = [
+        c
+        for c in by_component(
+            len(claims), accepted, solve=solve_groups, describe=describe, memo=memo
+        )
+        if len(c) > 1
+    ]
+    if memo is not None and cache is not None:
+        cache.put_state(f"components|groups|{embedder.model_id}", memo.dumps())
+    events = _events(
+        claims,
+        (ii, jj, sims),
+        values[:, 1],
+        clusters,
+        source,
+        cache=cache,
+        claim_keys=claim_keys,
+        models=embedder.model_id,
     )
     return replace(
         result,
         groups=_build_groups(claims, clusters, accepted, cosine, verdicts),
         related=sorted(related, key=lambda p: (p.a, p.b)),
-        events=_events(claims, (ii, jj, sims), values[:, 1], clusters, source),
+        events=events,
     )
+
+
+def _component_memo(
+    name: str, cache: Cache | None, claim_keys: Sequence[str] | None, *, models: str, extra: object
+) -> ComponentMemo | None:
+    """The last run's clusters per component (see `by_component`), when claims have keys."""
+    if cache is None or claim_keys is None:
+        return None
+    from .. import pipeline  # the code digest (lazily: the pipeline imports this module)
+
+    namespace = f"{pipeline.code_digest()}|{models}|{extra!r}"
+    return ComponentMemo(cache.get_state(f"components|{name}|{models}"), namespace=namespace)
+
+
+def _describe(claim_keys: Sequence[str] | None, source: Sequence[str]) -> Callable[[int], str]:
+    """What a clustering reads about item i: the claim (its key: text, slots, document) and its
+    source; without keys there is no memo and nothing is described."""
+    if claim_keys is None:
+        return lambda i: ""
+    return lambda i: f"{claim_keys[i]}\0{source[i]}"
 
 
 def _pair_values(
@@ -265,6 +315,10 @@ def _events(
     probability: np.ndarray,
     clusters: list[list[int]],
     source: Sequence[str],
+    *,
+    cache: Cache | None = None,
+    claim_keys: Sequence[str] | None = None,
+    models: str = "",
 ) -> list[ClaimEvent]:
     """The events claims of two or more documents concern: fact groups and lone claims linked
     by the event model over the neighbour table's cross-source pairs (those with cosine at
@@ -281,10 +335,43 @@ def _events(
     ]
     grouped = {m for members in clusters for m in members}
     units = clusters + [[i] for i in range(len(claims)) if i not in grouped]
+    unit_of = [0] * len(claims)
+    for n, unit in enumerate(units):
+        for m in unit:
+            unit_of[m] = n
+
+    def solve(items: list[int], local: list[tuple[int, int, float]]) -> list[list[int]]:
+        mine: dict[int, list[int]] = {}
+        for k, m in enumerate(items):
+            mine.setdefault(unit_of[m], []).append(k)
+        document = [source[m] for m in items]
+        return cluster_events(
+            list(mine.values()),
+            local,
+            document=document,
+            threshold=model.threshold,
+            link=model.link,
+        )
+
+    # cluster_events merges along edges that reach the threshold, and its average link reads
+    # only the edges among the two clusters' members: each component is solved alone.
+    memo = _component_memo("events", cache, claim_keys, models=models, extra=None)
+    base = _describe(claim_keys, source)
+    head = [units[unit_of[m]][0] for m in range(len(claims))]
+    describe = (lambda i: f"{base(i)}\0{base(head[i])}") if claim_keys is not None else base
+    found = by_component(
+        len(claims),
+        edges,
+        links=[e for e in edges if e[2] >= model.threshold],
+        joined=units,
+        solve=solve,
+        describe=describe,
+        memo=memo,
+    )
+    if memo is not None and cache is not None:
+        cache.put_state(f"components|events|{models}", memo.dumps())
     out = []
-    for members in cluster_events(
-        units, edges, document=source, threshold=model.threshold, link=model.link
-    ):
+    for members in found:
         documents = sorted({claims[m].document for m in members})
         if len(documents) > 1:
             ids = sorted(claims[m].id for m in members)
