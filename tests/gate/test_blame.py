@@ -139,6 +139,12 @@ def test_a_review_under_the_scheme_one_fingerprint_still_counts(tmp_path: Path) 
             "discrepancy), when a changed document brings the value or conflict",
         ),
         (
+            {"fail_on": "unsupported", "fail_on_from": 'fail_on = "unsupported" in factcheck.toml'},
+            "fail on unreviewed discrepancies and unsupported claims of severity warning or "
+            'error (fail_on = "unsupported" in factcheck.toml), when a changed document brings '
+            "the value or conflict",
+        ),
+        (
             {"fail_on": "discrepancy", "fail_on_unreviewed": True, "changed": False},
             "fail on every unreviewed finding except agreements (--fail-on-unreviewed)",
         ),

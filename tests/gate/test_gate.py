@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from collections.abc import Sequence
@@ -339,6 +340,13 @@ def test_split_paths_treats_files_inside_a_folder_argument_as_changed(tmp_path: 
         set(),
     )
     assert split_paths([seeds]) == ([seeds], set())
+    # A folder inside a folder argument is named too (its documents are the change); it stays
+    # a corpus path, read once; a folder beside the others is only a corpus path.
+    (seeds / "sub").mkdir()
+    corpus, named = split_paths([seeds, seeds / "sub", tmp_path / "other"])
+    assert corpus == [seeds, seeds / "sub", tmp_path / "other"]
+    assert named == {(seeds / "sub").resolve()}
+    assert split_paths([seeds, seeds]) == ([seeds], set())
 
 
 def git(repo: Path, *args: str) -> str:
@@ -685,6 +693,105 @@ def test_gate_cli_named_sidecar_counts_as_its_document(
     captured = capsys.readouterr()
     assert captured.out.startswith("seeds/a.txt:5: ")
     assert "in 1 changed document(s)" in captured.err
+
+
+def test_gate_cli_a_changed_folder_means_every_document_under_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    docs = write_docs(Path("seeds"), {"a.txt": DOC_A}) + write_docs(
+        Path("seeds/sub/deeper"), {"b.txt": DOC_B}
+    )
+    place = finding(
+        "discrepancy",
+        "DC003",
+        [
+            ("a", DOC_A, "The talks were held in Tokyo on Tuesday."),
+            ("b", DOC_B, "The talks were held in Osaka on Tuesday."),
+        ],
+        values=["Tokyo", "Osaka"],
+    )
+    report = make_report(docs, [place])
+    monkeypatch.setattr("factcheck.cli.gate._run_pipeline", lambda paths, **_: report)
+    for args in (["seeds/sub/"], ["--changed", "seeds/sub"], ["--changed", "seeds/sub/deeper/"]):
+        assert main(["gate", "seeds/", *args]) == 1, args
+        captured = capsys.readouterr()
+        # b is the change and brings the other value: blamed there, not on a.
+        assert captured.out.splitlines() == [
+            f"seeds/sub/deeper/b.txt:5: {place.message} [DC003 {place.fingerprint}]"
+        ], args
+        assert "in 1 changed document(s)" in captured.err, args
+    # A folder with no document of the corpus, inside it or outside it: exit 2, as a file.
+    Path("seeds/empty").mkdir()
+    Path("notes").mkdir()
+    Path("notes/todo.txt").write_text("Not a document of the corpus.\n")
+    for args in (["seeds/empty/"], ["--changed", "seeds/empty"], ["--changed", "notes"]):
+        assert main(["gate", "seeds/", *args]) == 2, args
+        err = capsys.readouterr().err
+        folder = args[-1].rstrip("/")
+        assert f"{folder}: changed file is not a document of the corpus" in err, args
+        assert "[E062]" in err, args
+
+
+def test_gate_cli_a_changed_file_whose_name_is_not_utf_8_counts(
+    fake_pipeline: dict[str, object],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The report keeps such a name as `caf\\xe9.txt`; the changed file must still match it
+    (before, it counted as unchanged under --since and as no document when named)."""
+    report = fake_pipeline["report"]
+    assert isinstance(report, Report)
+    raw = os.fsdecode(b"seeds/caf\xe9.txt")
+    Path("seeds/b.txt").rename(raw)
+    shown = "seeds/caf\\xe9.txt"
+    docs = [d.model_copy(update={"path": shown}) if d.id == "b" else d for d in report.documents]
+    renamed = report.model_copy(update={"documents": docs})
+    monkeypatch.setattr("factcheck.cli.gate._run_pipeline", lambda paths, **_: renamed)
+    assert main(["gate", "seeds/", raw]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith(f"{shown}:5: ")
+    assert "in 1 changed document(s)" in captured.err
+    init_repo(tmp_path)
+    git(tmp_path, "add", "seeds/a.txt")
+    git(tmp_path, "commit", "-q", "-m", "a")
+    assert main(["gate", "seeds/", "--since", "HEAD"]) == 1  # untracked, so changed
+    assert capsys.readouterr().out.startswith(f"{shown}:5: ")
+
+
+@pytest.mark.parametrize(
+    ("config", "args", "said"),
+    [
+        (None, [], '(default fail_on = "discrepancy")'),
+        (None, ["--fail-on", "unsupported"], "(--fail-on unsupported)"),
+        ("factcheck.toml", [], '(fail_on = "unsupported" in factcheck.toml)'),
+        ("factcheck.toml", ["--fail-on", "discrepancy"], "(--fail-on discrepancy)"),
+        ("pyproject.toml", [], '(fail_on = "unsupported" in pyproject.toml [tool.factcheck])'),
+    ],
+)
+def test_gate_cli_summary_names_where_the_failing_level_came_from(
+    fake_pipeline: dict[str, object],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    config: str | None,
+    args: list[str],
+    said: str,
+) -> None:
+    init_repo(tmp_path)  # the config search stops at the repository root
+    if config == "factcheck.toml":
+        Path(config).write_text('fail_on = "unsupported"\n')
+    elif config == "pyproject.toml":
+        Path(config).write_text('[tool.factcheck]\nfail_on = "unsupported"\n')
+    assert main(["gate", "seeds/", *args]) == 1
+    err = capsys.readouterr().err
+    (line,) = [x for x in err.splitlines() if x.startswith("factcheck gate: ")]
+    assert said in line, line
+    if "--fail-on" not in args:
+        assert "--fail-on" not in line  # no flag claimed that was not given
+    assert main(["-q", "gate", "seeds/", *args, "--output-format", "json"]) == 1
+    assert said in json.loads(capsys.readouterr().out)["rule"]
 
 
 # --------------------------------------------------------------------------- pre-commit notes

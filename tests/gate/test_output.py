@@ -12,22 +12,28 @@ import jsonschema
 import pytest
 
 from factcheck.cli import main
-from factcheck.gate.annotations import safe_line
+from factcheck.gate.annotations import backslash_controls, escape_controls, safe_line
 from factcheck.gate.evaluate import evaluate
 from factcheck.gate.sarif import sarif_uri, to_sarif
 from factcheck.gate.summary import markdown_summary
-from factcheck.models import Report
+from factcheck.models import Report, SkippedFile
 from tests.gate.test_gate import finding, make_report, reviews_of, write_docs
 from tests.gate.test_sarif import SCHEMA
 
 # File names a pull request could add: line breaks followed by workflow commands, percent
-# escapes, the property separators, URI delimiters.
+# escapes, the property separators, URI delimiters; terminal escape sequences (clear the
+# screen and colour, an OSC 8 hyperlink ended by BEL, the one-character C1 CSI, DEL, TAB).
 HOSTILE = [
     "evil\n::error file=x.txt,line=1::pwned.txt",
     "x\r\n::stop-commands::token.txt",
     "::warning::starts-with-colons.txt",
     "100%0A sure, a:b #frag?q=1 [x].txt",
+    "\x1b[2J\x1b[31mred\x1b[0m.txt",
+    "\x1b]8;;x.invalid\x07link\x1b]8;;\x07.txt",
+    "csi\u009b31m del\x7f tab\t.txt",
 ]
+# Control characters other than the line feed that ends a line: none may reach a CI log.
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 TEXT = "Talks\n\nMarch 16, 2021\n\nThe talks were held in {} on Tuesday.\n"
 
 
@@ -124,10 +130,60 @@ def test_annotations_escape_properties_and_messages(
         ("::error::x", " ::error::x"),
         ("a\n::error::x", "a%0A::error::x"),
         ("50% off\r", "50%25 off%0D"),
+        ("a\x1b[31mred\x1b[0m", "a%1B[31mred%1B[0m"),
+        ("\x00\x07\t\x7f\u0085\u009b|é", "%00%07%09%7F%C2%85%C2%9B|é"),
+        ("caf\udce9.txt", "caf%E9.txt"),  # a name that is not UTF-8, as os.fsdecode gives it
+        ("::\x1b[2Jx", " ::%1B[2Jx"),
     ],
 )
 def test_safe_line(text: str, expected: str) -> None:
     assert safe_line(text) == expected
+
+
+def test_control_characters_escaped_for_error_lines_and_tables() -> None:
+    assert (
+        backslash_controls("a\x1b[31m\x9b\x7f\udce9\n\r.txt") == "a\\x1b[31m\\x9b\\x7f\\xe9\n\r.txt"
+    )
+    assert escape_controls("50% \x1b") == "50% %1B"  # no `%` escape outside workflow commands
+
+
+def test_no_control_character_reaches_the_log(
+    hostile: Report, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ESC and the other C0 and C1 controls of file names are escaped in every line printed:
+    the plain lines, the annotations, the summary line and notes on stderr, the Markdown
+    summary, and error lines."""
+    changed = [f"seeds/{n}" for n in HOSTILE]
+    out = {}
+    for fmt in ("text", "github"):
+        assert main(["gate", "seeds/", *changed, "--summary", "s.md", "--output-format", fmt]) == 1
+        captured = capsys.readouterr()
+        for text in (captured.out, captured.err):
+            assert not CONTROL.search(text), CONTROL.search(text)
+        assert len(captured.out.splitlines()) == len(hostile.findings)
+        out[fmt] = captured.out.splitlines()
+    red = "seeds/%1B[2J%1B[31mred%1B[0m.txt"
+    assert any(line.startswith(f"{red}:5: ") for line in out["text"])
+    assert any(line.startswith(f"::error file={red},line=5,") for line in out["github"])
+    link = "seeds/%1B]8;;x.invalid%07link%1B]8;;%07.txt"
+    assert any(line.startswith(f"{link}:5: ") for line in out["text"])
+    assert any("file=seeds/csi%C2%9B31m del%7F tab%09.txt," in line for line in out["github"])
+    summary = Path("s.md").read_text(encoding="utf-8")
+    assert not CONTROL.search(summary.replace("\n", "")) and "%1B[31mred" in summary
+    # Error lines name the file Python-style, ESC as \x1b.
+    assert main(["gate", "seeds/", "seeds/\x1b[2Jgone\x9b.txt"]) == 2
+    err = capsys.readouterr().err
+    assert "seeds/\\x1b[2Jgone\\x9b.txt: path does not exist [E001]" in err
+    assert not CONTROL.search(err)
+    # A file the run skipped (keep_going), named in the exit-2 line.
+    skipped = SkippedFile(path="seeds/\x1b[31mempty.txt", code="E002", reason="file is empty")
+    monkeypatch.setattr(
+        "factcheck.cli.gate._run_pipeline",
+        lambda paths, **_: hostile.model_copy(update={"skipped": [skipped]}),
+    )
+    assert main(["gate", "seeds/"]) == 2
+    err = capsys.readouterr().err
+    assert "seeds/%1B[31mempty.txt (file is empty [E002])" in err and not CONTROL.search(err)
 
 
 def test_sarif_uris_are_percent_encoded_and_valid(hostile: Report, tmp_path: Path) -> None:

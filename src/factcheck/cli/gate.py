@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from ..errors import Errors, ExitCode, InputError
+from ..errors import Errors, ExitCode, FactcheckError, InputError
 from .options import CONTEXT, quiet_of, reviews_option, settings_of
 
 if TYPE_CHECKING:
@@ -46,6 +47,43 @@ def _run_pipeline(
     return result.report
 
 
+def _fail_on_from(ctx: click.Context, option: str | None, value: str) -> str:
+    """Where the failing level came from, as the summary line names it: the option, the
+    config file that set `fail_on` (the one the settings were read from), or the default."""
+    if option is not None:
+        return f"--fail-on {option}"
+    from ..settings import config_for, read_config
+
+    obj = ctx.find_root().obj
+    path = getattr(obj, "config", None) or config_for(())
+    if path is not None and "fail_on" in read_config(Path(path)):
+        full = Path(path).resolve()
+        shown = full.relative_to(Path.cwd()) if full.is_relative_to(Path.cwd()) else full
+        table = " [tool.factcheck]" if full.name == "pyproject.toml" else ""
+        return f'fail_on = "{value}" in {shown.as_posix()}{table}'
+    return f'default fail_on = "{value}"'
+
+
+def _escaping_errors(command: Callable[..., None]) -> Callable[..., None]:
+    """The command with the control characters of its error lines shown as `\\xNN`: the error
+    names a file, and ESC in a file name must not colour or rewrite the CI log (`one_line`
+    already shows CR and LF as `\\r` and `\\n`)."""
+
+    @functools.wraps(command)
+    def run(*args: object, **kwargs: object) -> None:
+        try:
+            command(*args, **kwargs)
+        except FactcheckError as exc:
+            from ..gate.annotations import backslash_controls  # not at import: models, pydantic
+
+            exc.message = backslash_controls(exc.message)
+            if exc.path is not None:
+                exc.path = backslash_controls(exc.path)
+            raise
+
+    return run
+
+
 @click.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -60,9 +98,9 @@ def _run_pipeline(
     "changed_files",
     multiple=True,
     type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="Count FILE as changed (repeatable); files named in PATHS inside "
-    "a folder of PATHS count as changed too.",
+    metavar="PATH",
+    help="Count PATH as changed (repeatable); a folder counts as every document under it. "
+    "Files and folders named in PATHS inside a folder of PATHS count as changed too.",
 )
 @click.option(
     "--fail-on",
@@ -119,6 +157,7 @@ def _run_pipeline(
     help="Also write report.json, .md and .html here (and keep the cache here).",
 )
 @click.pass_context
+@_escaping_errors
 def gate(
     ctx: click.Context,
     paths: tuple[Path, ...],
@@ -151,7 +190,8 @@ def gate(
 
     Which documents count as changed: with --since REV, those git lists as added, modified
     or renamed since REV, plus untracked files; files given in PATHS inside a folder also given
-    in PATHS (this is how the pre-commit hook passes staged files), and --changed FILE. A
+    in PATHS (this is how the pre-commit hook passes staged files), and --changed PATH; a folder
+    given so (`factcheck gate seeds/ seeds/sub/`) means every document under it. A
     document counts as changed when its metadata sidecar NAME.meta.json does (added, modified
     or deleted), as the sidecar can change its publication date and so its claims. With none
     of these, every document counts. Every line printed is escaped so that a file name cannot
@@ -170,7 +210,7 @@ def gate(
         in_github_actions,
         safe_line,
     )
-    from ..gate.evaluate import describe_rule, evaluate, unknown_changes
+    from ..gate.evaluate import describe_rule, evaluate, expand_folders, unknown_changes
     from ..gate.git import changed_since, repo_root, split_paths, unstaged_note
     from ..gate.sarif import to_sarif, write_sarif
     from ..gate.summary import json_summary, markdown_summary
@@ -194,8 +234,6 @@ def gate(
     if since is not None:
         root, changed = changed_since(since)
     explicit = named | {p.resolve() for p in changed_files}
-    if explicit:
-        changed = (changed or set()) | explicit
 
     report = _run_pipeline(
         corpus,
@@ -209,9 +247,11 @@ def gate(
     # as `factcheck report` does). A document that was all page furniture (E011) has no claims.
     unread = [s for s in report.skipped if s.code != Errors.E011.code]
     skipped_files = {Path(s.path).resolve() for s in report.skipped}
-    stray = unknown_changes(report, explicit - skipped_files)
+    stray = unknown_changes(report, explicit, skipped=skipped_files)
     if stray:
         raise InputError.make(Errors.E062, path=stray[0])
+    if explicit:  # a named folder: every document under it
+        changed = (changed or set()) | expand_folders(report, explicit)
     index = ReviewIndex.of(reviews, report.findings)
     decision = evaluate(
         report,
@@ -227,6 +267,7 @@ def gate(
         fail_on_unreviewed=fail_on_unreviewed,
         fail_on_confirmed=fail_on_confirmed,
         changed=decision.changed_documents is not None,
+        fail_on_from=_fail_on_from(ctx, fail_on, settings.fail_on),
     )
     # Reviewers' notes by current fingerprint (a review may still sit under a scheme-1 one).
     notes = {f.fingerprint: r.note for f in report.findings if (r := index.review_of(f)) and r.note}

@@ -4,12 +4,17 @@ GitHub Actions reads any output line that starts with `::` as a workflow command
 `::stop-commands::`...). File names and messages come from the corpus, so every line the
 gate prints goes through :func:`safe_line` (or is a command built by
 :func:`github_annotation`): CR and LF cannot start a new line, `%` cannot smuggle an escape,
-and no plain line starts with `::`.
+and no plain line starts with `::`. Other control characters (ESC, which starts a terminal
+escape sequence that colours, hides or rewrites what a CI log shows, and the rest of C0, DEL
+and C1) are percent-encoded the same way (`%1B`), and so are the bytes of a file name that is
+not UTF-8. Error lines, which show names Python-style (`\\n`, `caf\\xe9.txt`), get the same
+characters as `\\x1b` (:func:`backslash_controls`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from typing import Literal
 
@@ -18,6 +23,8 @@ from .evaluate import GateItem
 
 __all__ = [
     "LEVEL",
+    "backslash_controls",
+    "escape_controls",
     "escape_data",
     "escape_property",
     "gained_annotations",
@@ -31,9 +38,41 @@ Level = Literal["error", "warning", "notice"]
 LEVEL: dict[Severity, Level] = {"error": "error", "warning": "warning", "info": "notice"}
 
 
+# C0 controls (CR, LF, TAB, ESC...), DEL, C1 controls (U+0080-U+009F; U+009B is a one-character
+# CSI) and the lone surrogates that stand for the bytes of a file name that is not UTF-8.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\udc80-\udcff]")
+_CONTROL_BUT_LINE_BREAKS = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\udc80-\udcff]")
+
+
+def _percent(match: re.Match[str]) -> str:
+    ch = match.group()
+    if ord(ch) >= 0xDC80:  # a byte of a name that is not UTF-8, as os.fsdecode keeps it
+        return f"%{ord(ch) - 0xDC00:02X}"
+    return "".join(f"%{b:02X}" for b in ch.encode("utf-8"))
+
+
+def _backslash(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00 if code >= 0xDC80 else code:02x}"
+
+
+def escape_controls(value: str) -> str:
+    """`value` with every control character percent-encoded (UTF-8): ESC as `%1B`, CR `%0D`,
+    LF `%0A`, U+009B `%C2%9B`; a byte of a file name that is not UTF-8 as itself (`%E9`)."""
+    return _CONTROL.sub(_percent, value)
+
+
+def backslash_controls(value: str) -> str:
+    """`value` with every control character but CR and LF (which :func:`factcheck.errors.one_line`
+    shows as `\\r` and `\\n`) shown as `\\xNN`, as Python shows the bytes of a file name."""
+    return _CONTROL_BUT_LINE_BREAKS.sub(_backslash, value)
+
+
 def escape_data(value: str) -> str:
-    """A workflow command's message: `%`, CR and LF escaped as GitHub's runner unescapes them."""
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message: `%`, CR and LF escaped as GitHub's runner unescapes them,
+    and every other control character percent-encoded too (the runner leaves `%1B` as it is,
+    so no escape sequence reaches the log or the annotation)."""
+    return escape_controls(value.replace("%", "%25"))
 
 
 def escape_property(value: str) -> str:
@@ -44,8 +83,9 @@ def escape_property(value: str) -> str:
 def safe_line(text: str) -> str:
     """One plain log line that GitHub cannot read as a workflow command.
 
-    Line breaks are escaped as in a command's message, so a file name holding a newline stays
-    on its line; a line that would start with `::` gets a leading space.
+    Line breaks and other control characters are escaped as in a command's message, so a file
+    name holding a newline stays on its line and one holding ESC cannot colour, hide or rewrite
+    the log; a line that would start with `::` gets a leading space.
     """
     line = escape_data(text)
     return " " + line if line.startswith("::") else line

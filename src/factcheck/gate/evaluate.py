@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from ..errors import shown_path
 from ..ingest.meta import sidecar_path
 from ..models import KIND_ORDER, DocumentRecord, Evidence, Finding, Report
 from ..report.readable import readable, source_names
@@ -19,6 +20,7 @@ __all__ = [
     "Location",
     "describe_rule",
     "evaluate",
+    "expand_folders",
     "locate_evidence",
     "outliers",
     "unknown_changes",
@@ -104,6 +106,12 @@ def _document_file(doc: DocumentRecord, base: Path) -> Path:
     return (p if p.is_absolute() else base / p).resolve()
 
 
+def _changed_path(path: str | Path) -> Path:
+    """A path named as changed, absolute and in the form the report keeps document paths in
+    (`shown_path`): a file name that is not UTF-8 (`caf\\xe9.txt`) still matches its document."""
+    return Path(shown_path(Path(path).resolve()))
+
+
 def _inputs(document: Path) -> set[Path]:
     """The files a document is read from: itself and its metadata sidecar, present or not."""
     return {document, sidecar_path(document)}
@@ -175,14 +183,48 @@ def _contradicted(finding: Finding, blamed: Evidence) -> tuple[list[Evidence], l
 
 
 def unknown_changes(
-    report: Report, named: Collection[Path], *, base: Path | None = None
+    report: Report,
+    named: Collection[Path],
+    *,
+    base: Path | None = None,
+    skipped: Collection[Path] = (),
 ) -> list[Path]:
-    """Files named as changed that are neither a document of the report nor its sidecar."""
+    """Paths named as changed that are neither a document of the report nor its sidecar, and
+    folders that hold none of these.
+
+    `skipped` are the files the run could not read and went on without (keep_going): of the
+    corpus all the same, so neither they nor a folder holding one is unknown.
+    """
     base = (base or Path.cwd()).resolve()
-    inputs: set[Path] = set()
+    inputs: set[Path] = {Path(p).resolve() for p in skipped}
     for d in report.documents:
         inputs |= _inputs(_document_file(d, base))
-    return sorted(p for p in (Path(x).resolve() for x in named) if p not in inputs)
+    unknown = []
+    for p in sorted({Path(x).resolve() for x in named}):
+        key = _changed_path(p)
+        if key in inputs:
+            continue
+        if p.is_dir() and any(i.is_relative_to(key) for i in inputs):
+            continue
+        unknown.append(p)
+    return unknown
+
+
+def expand_folders(
+    report: Report, changed: Collection[Path], *, base: Path | None = None
+) -> set[Path]:
+    """`changed` (absolute paths) with each folder among them replaced by the files of the
+    report's documents under it, at any depth: a changed folder means that every document in
+    it changed."""
+    base = (base or Path.cwd()).resolve()
+    files = [_document_file(d, base) for d in report.documents]
+    out: set[Path] = set()
+    for p in changed:
+        if p.is_dir():
+            out |= {f for f in files if f.is_relative_to(_changed_path(p))}
+        else:
+            out.add(p)
+    return out
 
 
 def describe_rule(
@@ -191,13 +233,20 @@ def describe_rule(
     fail_on_unreviewed: bool = False,
     fail_on_confirmed: bool = False,
     changed: bool = True,
+    fail_on_from: str | None = None,
 ) -> str:
-    """The failing rule that applies, in words, for the gate's summary line."""
+    """The failing rule that applies, in words, for the gate's summary line.
+
+    `fail_on_from` says where the failing level came from, as the line shows it: by default
+    the option (`--fail-on discrepancy`); `fail_on = "unsupported" in factcheck.toml` for a
+    config file, `default fail_on = "discrepancy"` when nothing set it.
+    """
     kinds = "discrepancies" if fail_on == "discrepancy" else "discrepancies and unsupported claims"
+    source = fail_on_from or f"--fail-on {fail_on}"
     rule = (
         "every unreviewed finding except agreements (--fail-on-unreviewed)"
         if fail_on_unreviewed
-        else f"unreviewed {kinds} of severity warning or error (--fail-on {fail_on})"
+        else f"unreviewed {kinds} of severity warning or error ({source})"
     )
     if fail_on_confirmed:  # at the failing level only, whatever --fail-on-unreviewed says
         rule += f", confirmed {kinds} of severity warning or error too (--fail-on-confirmed)"
@@ -236,7 +285,7 @@ def evaluate(
     """
     base = (base or Path.cwd()).resolve()
     files = {d.id: _document_file(d, base) for d in report.documents}
-    changed_set = {Path(p).resolve() for p in changed} if changed is not None else None
+    changed_set = {_changed_path(p) for p in changed} if changed is not None else None
     changed_docs = (
         sorted(doc for doc, path in files.items() if _inputs(path) & changed_set)
         if changed_set is not None

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import Errors, InputError, one_line
+from .annotations import backslash_controls
 
 __all__ = ["changed_since", "repo_root", "split_paths", "unstaged_note"]
 
@@ -80,10 +81,12 @@ def changed_since(rev: str, *, cwd: str | Path | None = None) -> tuple[Path, set
         base = _git(["merge-base", base, "HEAD"], cwd=root).strip() or base
     except InputError:
         log.warning(
-            one_line(
-                f"--since {rev!r} has no merge base with HEAD (a shallow clone? check out with "
-                f"fetch-depth: 0): comparing with {rev!r} itself, so what it changed since the "
-                "branch began counts as changed too"
+            backslash_controls(
+                one_line(
+                    f"--since {rev!r} has no merge base with HEAD (a shallow clone? check out "
+                    f"with fetch-depth: 0): comparing with {rev!r} itself, so what it changed "
+                    "since the branch began counts as changed too"
+                )
             )
         )
     diff = _git(
@@ -155,11 +158,13 @@ def unstaged_note(path: Path, *, cwd: Path | None = None) -> str | None:
 
 
 def split_paths(paths: Sequence[str | Path]) -> tuple[list[Path], set[Path]]:
-    """Corpus paths to run the pipeline over, and files named explicitly inside a folder argument.
+    """Corpus paths to run the pipeline over, and the paths named explicitly inside a folder argument.
 
     `factcheck gate seeds/ seeds/new.txt` checks the whole of seeds/ and treats new.txt as
-    changed: this is how the pre-commit hook passes the staged files. A file given twice (on
-    its own and through its folder) is read once.
+    changed: this is how the pre-commit hook passes the staged files. A folder inside another
+    folder argument (`factcheck gate seeds/ seeds/sub/`) is named the same way: every document
+    under it counts as changed. A file given twice (on its own and through its folder) is read
+    once; a folder named inside another stays a corpus path too, and is read once as well.
     """
     given = [Path(p) for p in paths]
     folders = [p.resolve() for p in given if p.is_dir()]
@@ -167,10 +172,16 @@ def split_paths(paths: Sequence[str | Path]) -> tuple[list[Path], set[Path]]:
     named: set[Path] = set()
     for p in given:
         full = p.resolve()
-        if p.is_dir() or not any(full.is_relative_to(f) for f in folders):
+        inside = any(full != f and full.is_relative_to(f) for f in folders)
+        if p.is_dir():
             if p not in corpus:
                 corpus.append(p)
-            if not p.is_dir() and folders:
+            if inside:
+                named.add(full)
+        elif not inside:
+            if p not in corpus:
+                corpus.append(p)
+            if folders:
                 named.add(full)
         else:
             named.add(full)

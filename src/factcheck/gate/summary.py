@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from .annotations import escape_controls
 from .evaluate import GateItem, GateResult
 
 __all__ = ["MAX_SUMMARY_BYTES", "json_summary", "markdown_summary"]
@@ -15,8 +16,9 @@ MAX_SUMMARY_BYTES = 64 * 1024
 
 
 def _cell(text: str, limit: int = 300) -> str:
-    """Text for a Markdown table cell: HTML-escaped, no line breaks or pipes, cut at `limit`."""
-    text = " ".join(text.split())
+    """Text for a Markdown table cell: HTML-escaped, no line breaks, pipes or control characters
+    (ESC and the rest percent-encoded, as in the log lines), cut at `limit`."""
+    text = escape_controls(" ".join(text.split()))
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return html.escape(text, quote=False).replace("|", "&#124;").replace("`", "&#96;")
