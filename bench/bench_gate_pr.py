@@ -6,6 +6,7 @@ import argparse
 import collections
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -15,6 +16,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+from factcheck.gate.summary import MAX_SUMMARY_BYTES
 from fnc1_util import DEFAULT_FNC1, read_bodies
 
 FACTCHECK = [sys.executable, "-m", "factcheck"]
@@ -82,7 +84,13 @@ def main() -> None:
             size = (repo / name).stat().st_size
             print(f"{name}: {size:,} bytes, {len(results)} results, levels {dict(levels)}")
         summary = (repo / "summary.md").read_bytes()
-        print(f"summary.md: {len(summary):,} bytes, {summary.count(b'<details>')} finding(s) shown")
+        cut = re.search(rb"_(\d+) more finding\(s\) left out", summary)
+        print(
+            f"summary.md: {len(summary):,} bytes (limit {MAX_SUMMARY_BYTES:,}), "
+            f"{summary.count(b'<details>')} finding(s) shown, "
+            f"{int(cut.group(1)) if cut else 0} left out"
+        )
+        print(f"rule stated: {decision['rule']}")
         levels = collections.Counter(line.split(" ", 1)[0] for line in github.splitlines())
         print(f"github annotations: {dict(levels)}")
         if code not in (0, 1):
