@@ -106,7 +106,7 @@ def test_time_words_are_read_from_their_data_file() -> None:
 @pytest.mark.parametrize(
     ("file", "reader"),
     [
-        ("clauses.yaml", "extract/claims.py"),
+        ("clauses.yaml", "extract/claims.py extract/syntax.py"),
         ("numbers.yaml", "extract/numbers.py"),
         ("quantities.yaml", "extract/quantities.py"),
     ],
@@ -115,7 +115,10 @@ def test_each_word_list_of_a_data_file_has_its_reader(file: str, reader: str) ->
     import yaml
 
     raw = yaml.safe_load(resources.files("factcheck").joinpath("data", file).read_text("utf-8"))
-    source = resources.files("factcheck").joinpath(*reader.split("/")).read_text("utf-8")
+    source = "\n".join(
+        resources.files("factcheck").joinpath(*path.split("/")).read_text("utf-8")
+        for path in reader.split()
+    )
     keys = [*raw.get("words", {}), *raw.get("tables", {})]
     assert keys
     for key in keys:

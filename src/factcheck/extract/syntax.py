@@ -4,34 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from .lexicon import read_lexicon
 from .timex import Tense
 
 Token = Any  # spacy.tokens.Token; spaCy ships no type information
 
-FUTURE_AUX = {"will", "shall", "'ll", "wo", "’ll"}
-# Verbs whose complement or modified noun lies in the future: "plan to", "slated for".
-FUTURE_VERBS = {
-    "plan",
-    "schedule",
-    "slate",
-    "set",
-    "due",
-    "intend",
-    "aim",
-    "expect",
-    "prepare",
-    "hope",
-    "propose",
-    "seek",
-    "want",
-    "vow",
-    "pledge",
-    "promise",
-    "agree",
-    "decide",
-    "arrange",
-    "going",
-}
+# Tense words, from data/clauses.yaml (its comments say what each list is for).
+_WORDS = read_lexicon("clauses.yaml")
+FUTURE_AUX: frozenset[str] = _WORDS["future_auxiliaries"]
+FUTURE_VERBS: frozenset[str] = _WORDS["future_verbs"]
 
 
 def governing_verb(token: Token) -> Token | None:
@@ -105,7 +86,7 @@ def tense_of(token: Token) -> Tense:
     return tense
 
 
-_PRESENT_HAVE = {"has", "have", "'s", "'ve", "’s", "’ve"}
+_PRESENT_HAVE: frozenset[str] = _WORDS["present_have"]
 
 
 def _end_of_a_state_now(token: Token, verb: Token) -> bool:
