@@ -282,3 +282,45 @@ def test_back_with_only_others_reviews_before_stays(
     assert verdicts() == {place.fingerprint: ("confirmed", ""), lone.fingerprint: ("dismissed", "")}
     assert stats.by_others == {place.fingerprint} and stats.skipped == 0
     assert "Already at the first finding." in session.console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def test_control_characters_in_names_and_notes_never_reach_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ESC in a file name (and so in the source's name) or in another reviewer's name and note
+    is shown as `\\x1b`: it cannot clear, colour or rewrite the reviewer's screen."""
+    monkeypatch.chdir(tmp_path)
+    report, place, _ = two_doc_report(Path("seeds"))
+    hostile = "seeds/\x1b[2J\x1b[8mb\x9b.txt"
+    Path("seeds/b.txt").rename(hostile)
+    docs = [d.model_copy(update={"path": hostile}) if d.id == "b" else d for d in report.documents]
+    report = report.model_copy(update={"documents": docs})
+    write_model("reports/report.json", report)
+    assert (
+        main_review(
+            "--confirm",
+            place.fingerprint,
+            "--reviewer",
+            "bob\x1b[31m",
+            "--note",
+            "real\x1b]0;title\x07",
+        )
+        == 0
+    )
+    prompts: list[str] = []
+    answers = iter(["d", "n", "q"])
+
+    def ask(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(answers)
+
+    session = session_asking(report, ask)
+    session.queue = [place]
+    session.run()
+    assert isinstance(session.console.file, io.StringIO)
+    screen = session.console.file.getvalue()
+    for text in (screen, *prompts):
+        assert not any(ch in text for ch in "\x1b\x07\x9b"), repr(text)
+    assert "seeds/\\x1b[2J\\x1b[8mb\\x9b.txt:5" in screen
+    assert "bob\\x1b[31m marked this confirmed" in screen and "real\\x1b]0;title\\x07" in screen
+    assert any("Replace bob\\x1b[31m's verdict" in p for p in prompts)

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as escape_markup
 from rich.table import Table
 from rich.text import Text
 
+from ..gate.annotations import backslash_controls
 from ..models import (
     KIND_ORDER,
     DocumentRecord,
@@ -98,6 +99,18 @@ def _verdict_of(review: Review) -> tuple[str, str, str, object]:
     return (review.verdict, review.note, review.reviewer, review.time)
 
 
+def shown(text: str) -> str:
+    """`text` (a file name, a source's name, another reviewer's name or note) as the terminal
+    should show it: CR, LF and the other control characters as `\\r`, `\\n`, `\\x1b`..., so that
+    ESC in a name cannot colour, hide or rewrite what the reviewer sees."""
+    return backslash_controls(text.replace("\r", "\\r").replace("\n", "\\n"))
+
+
+def escape(text: str) -> str:
+    """`text` for rich markup: its control characters shown (see `shown`), its markup escaped."""
+    return escape_markup(shown(text))
+
+
 class ReviewSession:
     """The review loop over one report; reads answers through `ask` (default: input())."""
 
@@ -123,7 +136,7 @@ class ReviewSession:
         self.queue = review_queue(report, self.reviews, include_agreements=include_agreements)
         self.documents = {d.id: d for d in report.documents}
         # Sources by the name a reader knows them (outlet, title, file), as the report shows them.
-        self.names = source_names(report.documents)
+        self.names = {d: shown(n) for d, n in source_names(report.documents).items()}
         self._texts: dict[str, str | None] = {}
 
     # ----------------------------------------------------------------- loop
@@ -233,7 +246,7 @@ class ReviewSession:
                 f"{escape(before.reviewer)} marked this {before.verdict} "
                 f"on {before.time:%Y-%m-%d}{escape(said)}."
             )
-            key = self._read(f"Replace {before.reviewer}'s verdict with {verdict}? [y/N] > ")
+            key = self._read(f"Replace {shown(before.reviewer)}'s verdict with {verdict}? [y/N] > ")
             if key != "y":
                 self.console.print(f"kept {before.verdict} by {escape(before.reviewer)}")
                 return
@@ -271,7 +284,7 @@ class ReviewSession:
             f"[bold]{escape(finding.rule)}[/bold] {escape(finding.name)} "
             f"({finding.severity})  fingerprint [cyan]{finding.fingerprint}[/cyan]"
         )
-        c.print(Text(readable(finding.message, self.names), style="bold"))
+        c.print(Text(backslash_controls(readable(finding.message, self.names)), style="bold"))
         current = ReviewIndex.of(self.reviews, self.report.findings).review_of(finding)
         if current is not None:
             c.print(
@@ -304,13 +317,13 @@ class ReviewSession:
 
     def _show_evidence(self, finding: Finding, ev: Evidence) -> None:
         doc = self.documents.get(ev.document)
-        where = f"{doc.path if doc else ev.document}:{ev.line}"
+        where = f"{shown(doc.path if doc else ev.document)}:{ev.line}"
         # The source's name (outlet or title) where it says more than the file name does.
         name = self.names.get(ev.document, ev.document)
-        shown = [Text(where, style="bold blue")]
-        if doc is None or name != Path(doc.path).name:
-            shown.append(Text(f"({name})", style="dim"))
-        self.console.print(*shown)
+        parts = [Text(where, style="bold blue")]
+        if doc is None or name != shown(Path(doc.path).name):
+            parts.append(Text(f"({name})", style="dim"))
+        self.console.print(*parts)
         values = [
             (v, s.verdict in ("conflict", "update"))
             for s in finding.slots
