@@ -39,3 +39,11 @@ def test_an_error_is_one_line_whatever_the_file_name_holds() -> None:
     assert "\n" not in str(error) and "\r" not in str(error)
     leading = InputError.make(Errors.E001, path="::stop-commands::token.txt")
     assert str(leading) == "./::stop-commands::token.txt: path does not exist [E001]"
+
+
+def test_an_error_line_cannot_carry_a_terminal_escape() -> None:
+    # ESC (colour, cursor moves, an OSC 8 link ended by BEL), DEL, a C1 CSI and a byte of a name
+    # that is not UTF-8 are shown as \xNN in every error line, not only in the gate's.
+    error = InputError.make(Errors.E002, path="a\x1b[2J\x1b]8;;http://x\x07b\x7f\x9b\udce9.txt")
+    assert str(error) == "a\\x1b[2J\\x1b]8;;http://x\\x07b\\x7f\\x9b\\xe9.txt: file is empty [E002]"
+    assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in str(error))

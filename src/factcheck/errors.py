@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from enum import IntEnum
 from pathlib import Path
 
@@ -94,10 +95,28 @@ def shown_path(path: str | Path) -> str:
     return raw.decode("utf-8", "backslashreplace")
 
 
+# Control characters but CR and LF (shown as \\r and \\n): the rest of C0 (ESC starts a sequence
+# that colours, hides or rewrites what a terminal or CI log shows), DEL, C1 (U+009B is a
+# one-character CSI) and the lone surrogates that stand for the bytes of a name not in UTF-8.
+_CONTROL_BUT_LINE_BREAKS = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\udc80-\udcff]")
+
+
+def backslash_controls(value: str) -> str:
+    """`value` with every control character but CR and LF shown as `\\xNN`, as Python shows
+    the bytes of a file name (ESC as `\\x1b`, the byte 0xE9 of a Latin-1 name as `\\xe9`)."""
+
+    def shown(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code - 0xDC00 if code >= 0xDC80 else code:02x}"
+
+    return _CONTROL_BUT_LINE_BREAKS.sub(shown, value)
+
+
 def one_line(text: str) -> str:
-    """`text` as one log line whatever a file name holds: CR and LF shown as \\r and \\n, and
-    a leading `::` (which GitHub Actions reads as a workflow command) shown as `./::`."""
-    text = text.replace("\r", "\\r").replace("\n", "\\n")
+    """`text` as one log line whatever a file name holds: CR and LF shown as \\r and \\n, every
+    other control character as `\\xNN` (so ESC cannot colour or rewrite the log), and a leading
+    `::` (which GitHub Actions reads as a workflow command) shown as `./::`."""
+    text = backslash_controls(text.replace("\r", "\\r").replace("\n", "\\n"))
     return "./" + text if text.startswith("::") else text
 
 

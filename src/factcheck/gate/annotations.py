@@ -8,7 +8,8 @@ and no plain line starts with `::`. Other control characters (ESC, which starts 
 escape sequence that colours, hides or rewrites what a CI log shows, and the rest of C0, DEL
 and C1) are percent-encoded the same way (`%1B`), and so are the bytes of a file name that is
 not UTF-8. Error lines, which show names Python-style (`\\n`, `caf\\xe9.txt`), get the same
-characters as `\\x1b` (:func:`backslash_controls`).
+characters as `\\x1b` (:func:`factcheck.errors.backslash_controls`, which every error line
+goes through).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import re
 from collections.abc import Iterable
 from typing import Literal
 
+from ..errors import backslash_controls
 from ..models import Severity
 from .evaluate import GateItem
 
@@ -41,7 +43,6 @@ LEVEL: dict[Severity, Level] = {"error": "error", "warning": "warning", "info": 
 # C0 controls (CR, LF, TAB, ESC...), DEL, C1 controls (U+0080-U+009F; U+009B is a one-character
 # CSI) and the lone surrogates that stand for the bytes of a file name that is not UTF-8.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\udc80-\udcff]")
-_CONTROL_BUT_LINE_BREAKS = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\udc80-\udcff]")
 
 
 def _percent(match: re.Match[str]) -> str:
@@ -51,21 +52,10 @@ def _percent(match: re.Match[str]) -> str:
     return "".join(f"%{b:02X}" for b in ch.encode("utf-8"))
 
 
-def _backslash(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code - 0xDC00 if code >= 0xDC80 else code:02x}"
-
-
 def escape_controls(value: str) -> str:
     """`value` with every control character percent-encoded (UTF-8): ESC as `%1B`, CR `%0D`,
     LF `%0A`, U+009B `%C2%9B`; a byte of a file name that is not UTF-8 as itself (`%E9`)."""
     return _CONTROL.sub(_percent, value)
-
-
-def backslash_controls(value: str) -> str:
-    """`value` with every control character but CR and LF (which :func:`factcheck.errors.one_line`
-    shows as `\\r` and `\\n`) shown as `\\xNN`, as Python shows the bytes of a file name."""
-    return _CONTROL_BUT_LINE_BREAKS.sub(_backslash, value)
 
 
 def escape_data(value: str) -> str:
