@@ -28,7 +28,7 @@ from .lexicon import read_lexicon
 from .places import place_words
 from .quantities import quantities as find_quantities
 from .stance import cues
-from .syntax import tense_of, verb_tense
+from .syntax import is_scheduled, tense_of, verb_tense
 from .timex import Discourse, Found, Tense, find_time_expressions, resolve_sentence
 
 Token = Any
@@ -490,9 +490,7 @@ class _Context:
                 hedged = True  # "is said to"
             if v.i != content.i and v.lemma_ in PLAN_VERBS:
                 planned = True
-            if (
-                v.lemma_ in {"slate", "schedule"} or v.lower_ in {"slated", "scheduled"}
-            ) and v.tag_ in {"VBN", "VBD"}:
+            if is_scheduled(v):
                 planned = True
         for v in chain:
             if v.lemma_ in {"likely", "unlikely", "possible", "probable"}:

@@ -13,6 +13,16 @@ Token = Any  # spacy.tokens.Token; spaCy ships no type information
 _WORDS = read_lexicon("clauses.yaml")
 FUTURE_AUX: frozenset[str] = _WORDS["future_auxiliaries"]
 FUTURE_VERBS: frozenset[str] = _WORDS["future_verbs"]
+SCHEDULED: frozenset[str] = _WORDS["scheduled"]
+
+
+def is_scheduled(verb: Token) -> bool:
+    """Whether `verb` is a participle that puts its clause ahead: "slated", "scheduled", "due"."""
+    return (verb.lemma_ in SCHEDULED or verb.lower_ in SCHEDULED) and verb.tag_ in {
+        "VBN",
+        "VBD",
+        "JJ",
+    }
 
 
 def governing_verb(token: Token) -> Token | None:
@@ -47,9 +57,7 @@ def verb_tense(verb: Token, depth: int = 0) -> Tense:
             return verb_tense(head, depth + 1)
         if verb.dep_ == "ROOT":
             return "future"  # headline infinitive: "Leaders to meet Tuesday"
-    if (
-        verb.lemma_ in {"slate", "schedule"} or verb.lower_ in {"slated", "scheduled", "due"}
-    ) and verb.tag_ in {"VBN", "VBD", "JJ"}:
+    if is_scheduled(verb):
         return "future"
     if verb.lemma_ == "go" and verb.tag_ == "VBG" and any(c.dep_ == "xcomp" for c in verb.children):
         return "future"
