@@ -28,7 +28,7 @@ from .lexicon import read_lexicon
 from .places import place_words
 from .quantities import quantities as find_quantities
 from .stance import cues
-from .syntax import is_scheduled, tense_of, verb_tense
+from .syntax import FUTURE_AUX, FUTURE_VERBS, is_scheduled, tense_of, verb_tense
 from .timex import Discourse, Found, Tense, find_time_expressions, resolve_sentence
 
 Token = Any
@@ -43,7 +43,7 @@ NEGATING_VERBS = cues().negating_verbs
 HEDGE_ADVERBS = cues().parse_hedge_adverbs
 HEDGE_MODALS = cues().parse_hedge_modals
 HEDGE_VERBS = cues().parse_hedge_verbs
-PLAN_VERBS = cues().plan_verbs
+PLAN_VERBS = FUTURE_VERBS  # data/clauses.yaml future_verbs: the same verbs as the tense's
 LOCATIVE = place_words().parse_locative
 MOTION = place_words().parse_motion
 # Verbs whose infinitive complement carries the claim's content: "plan to criticize".
@@ -478,7 +478,7 @@ class _Context:
             auxes = {c.lower_ for c in v.children if c.dep_ in {"aux", "auxpass"}}
             if auxes & HEDGE_MODALS:
                 hedged = True
-            if auxes & {"will", "shall", "'ll", "’ll", "wo"}:
+            if auxes & FUTURE_AUX:
                 planned = True
             if (
                 v.i != content.i

@@ -37,7 +37,6 @@ class Cues:
     parse_hedge_adverbs: frozenset[str]
     parse_hedge_modals: frozenset[str]
     parse_hedge_verbs: frozenset[str]
-    plan_verbs: frozenset[str]
     negating_speech: frozenset[str]
     negating_verbs: frozenset[str]
     label: re.Pattern[str]
