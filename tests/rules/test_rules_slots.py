@@ -73,6 +73,15 @@ def test_quantity_tolerance_is_an_option() -> None:
         ("thousand", 4, ("", 4000.0)),
         ("%", 5, ("percent", 5.0)),
         ("months", 6, ("year", 0.5)),
+        # Money units are the currencies of quantities.yaml: every code, symbol and word.
+        ("CNY", 5, ("CNY", 5.0)),
+        ("CHF", 5, ("CHF", 5.0)),
+        ("USD", 5, ("USD", 5.0)),
+        ("yuan", 5, ("CNY", 5.0)),
+        ("€", 5, ("EUR", 5.0)),
+        ("million dollars", 2, ("USD", 2e6)),
+        # ... but "pounds" keeps the unit table's sense.
+        ("pounds", 10, ("kg", 4.5359237)),
     ],
 )
 def test_normalise_quantity(unit: str, value: float, expected: tuple[str, float]) -> None:

@@ -36,6 +36,15 @@ _DURATION = re.compile(
 )
 _CURRENCY_SYMBOLS: dict[str, str] = dict(_WORDS["currency_symbols"])
 _CURRENCY_WORDS: dict[str, str] = dict(_WORDS["currency_words"])
+
+
+def _alternation(names: dict[str, str]) -> str:
+    """The names as a regex alternation, longest first ("us$" before "$")."""
+    return "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+
+
+_CURRENCY_LEAD = re.compile(rf"^({_alternation(_CURRENCY_SYMBOLS)})\s*", re.IGNORECASE)
+_CURRENCY_TAIL = re.compile(rf"\s+(?:US\s+)?({_alternation(_CURRENCY_WORDS)})$", re.IGNORECASE)
 _REFERENCE_WORDS: frozenset[str] = _WORDS["reference_words"]
 _MEETING_NAMES = re.compile(
     r"\b(?:\d|one|two|three|four)\s*(?:\+|-?plus-?|\s+plus\s+)\s*(?:\d|one|two|three|four)\b",
@@ -239,14 +248,8 @@ def _from_entity(ent: Any, text: str) -> Quantity | None:
             unit = "percentage point"
         body = re.sub(r"\s*(%|per ?cent|percentage points?)\s*$", "", body, flags=re.IGNORECASE)
     else:
-        symbol = re.match(
-            r"^(US\$|A\$|C\$|HK\$|NZ\$|S\$|R\$|\$|€|£|¥|₹|₩|₽)\s*", body, re.IGNORECASE
-        )
-        word = re.search(
-            r"\s+(?:US\s+)?(dollars?|euros?|pounds?|sterling|yen|yuan|renminbi|rupees?|won|roubles?|rubles?|francs?|usd|eur|gbp|jpy|cny)$",
-            body,
-            re.IGNORECASE,
-        )
+        symbol = _CURRENCY_LEAD.match(body)
+        word = _CURRENCY_TAIL.search(body)
         if symbol:
             kind, unit = "money", _CURRENCY_SYMBOLS[symbol.group(1).lower()]
             body = body[symbol.end() :]

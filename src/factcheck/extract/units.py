@@ -3,7 +3,7 @@
 The extractor applies :func:`with_units` to every claim (through `annotate`), so rules compare
 `Quantity.dimension`, `Quantity.base_value` and `Quantity.measures`, and skip figures whose
 `comparable` is False, without reading the claim's text. The unit table lives once, in
-`data/units.yaml`.
+`data/units.yaml`; money units are the currencies of `data/quantities.yaml`.
 """
 
 from __future__ import annotations
@@ -53,8 +53,9 @@ class Units:
 def units() -> Units:
     """The unit table, read from data/units.yaml once per process."""
     raw = read_lexicon("units.yaml")
+    table = {str(k): (str(b), float(f)) for k, (b, f) in raw["units"].items()}
     return Units(
-        units={str(k): (str(b), float(f)) for k, (b, f) in raw["units"].items()},
+        units=_money_units(table) | table,
         durations={
             str(k): Duration(str(u), int(n), str(iso), bool(t))
             for k, (u, n, iso, t) in raw["durations"].items()
@@ -65,6 +66,26 @@ def units() -> Units:
         age_after=raw["age_after"],
         age_before=raw["age_before"],
     )
+
+
+def _money_units(table: dict[str, tuple[str, float]]) -> dict[str, tuple[str, float]]:
+    """Each currency of data/quantities.yaml as a unit: its code, symbols and words -> (code, 1).
+
+    A word whose singular the unit table already names ("pounds": weight) keeps that sense."""
+    money = read_lexicon("quantities.yaml")
+    named = {
+        str(k): str(v) for k, v in (money["currency_symbols"] | money["currency_words"]).items()
+    }
+    out = {code.lower(): (code, 1.0) for code in named.values()}
+    for name, code in named.items():
+        if name not in table and _singular(name) not in table:
+            out[name] = (code, 1.0)
+    return out
+
+
+def _singular(unit: str) -> str:
+    """ "dollars" -> "dollar"; "mass" and short words ("bus") stay."""
+    return unit[:-1] if unit.endswith("s") and len(unit) > 3 and not unit.endswith("ss") else unit
 
 
 def comparable_quantity(q: Quantity, claim: Claim) -> bool:
@@ -106,9 +127,7 @@ def normalise_quantity(q: Quantity) -> tuple[str, float]:
     if unit in table.units:
         base, factor = table.units[unit]
         return base, value * factor
-    singular = (
-        unit[:-1] if unit.endswith("s") and len(unit) > 3 and not unit.endswith("ss") else unit
-    )
+    singular = _singular(unit)
     if singular in table.units:
         base, factor = table.units[singular]
         return base, value * factor
