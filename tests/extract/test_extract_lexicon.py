@@ -135,6 +135,7 @@ def test_word_lists_read_from_the_data_files_drive_extraction() -> None:
     assert claims.POSITIVE_NO_IDIOMS["spare"] == {"effort", "expense", "cost"}
     assert numbers.parse_number("2.7 billion") == 2.7e9 and numbers.parse_number("$5m") is None
     assert numbers.parse_number("5m") == 5e6 and numbers.parse_number_words("five m") is None
+    assert numbers.parse_number("5mn") == 5e6  # one scale table with extract.units ("mn")
     assert numbers.parse_ordinal("twenty-first") == 21
     # Bounds keep the file's order: "around about" after "around", the first match wins.
     assert quantities._bound("nearly") == "approx" and quantities._bound("no fewer than") == (

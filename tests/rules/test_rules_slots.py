@@ -80,6 +80,11 @@ def test_quantity_tolerance_is_an_option() -> None:
         ("yuan", 5, ("CNY", 5.0)),
         ("€", 5, ("EUR", 5.0)),
         ("million dollars", 2, ("USD", 2e6)),
+        # Scale words are numbers.yaml's, abbreviations included.
+        ("hundred people", 3, ("people", 300.0)),
+        ("hundred", 4, ("", 400.0)),
+        ("bln dollars", 2, ("USD", 2e9)),
+        ("tn yen", 1, ("JPY", 1e12)),
         # ... but "pounds" keeps the unit table's sense.
         ("pounds", 10, ("kg", 4.5359237)),
     ],

@@ -10,7 +10,8 @@ from .lexicon import read_lexicon
 _WORDS = read_lexicon("numbers.yaml")
 UNITS_WORDS: dict[str, float] = dict(_WORDS["number_words"])
 _SCALE_ABBREVIATIONS: dict[str, int] = dict(_WORDS["scale_abbreviations"])
-SCALES: dict[str, int] = dict(_WORDS["scales"]) | _SCALE_ABBREVIATIONS
+SCALE_WORDS: dict[str, int] = dict(_WORDS["scales"])
+SCALES: dict[str, int] = SCALE_WORDS | _SCALE_ABBREVIATIONS
 ORDINALS: dict[str, int] = dict(_WORDS["ordinals"])
 _DIGITS = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 

@@ -15,6 +15,7 @@ from typing import Literal, NamedTuple
 
 from ..models import Claim, Quantity
 from .lexicon import read_lexicon
+from .numbers import SCALE_WORDS, SCALES
 
 __all__ = [
     "Duration",
@@ -60,7 +61,7 @@ def units() -> Units:
             str(k): Duration(str(u), int(n), str(iso), bool(t))
             for k, (u, n, iso, t) in raw["durations"].items()
         },
-        magnitudes={str(k): float(v) for k, v in raw["magnitudes"].items()},
+        magnitudes={k: float(v) for k, v in SCALES.items()},
         label_before=raw["label_before"],
         plus=raw["plus"],
         age_after=raw["age_after"],
@@ -117,11 +118,7 @@ def normalise_quantity(q: Quantity) -> tuple[str, float]:
     value = q.value
     unit = (q.unit or "").strip().lower()
     words = unit.split()
-    if (
-        words
-        and words[0] in table.magnitudes
-        and (len(words) > 1 or unit in ("thousand", "million", "billion", "trillion"))
-    ):
+    if words and words[0] in table.magnitudes and (len(words) > 1 or unit in SCALE_WORDS):
         value *= table.magnitudes[words[0]]
         unit = " ".join(words[1:])
     if unit in table.units:
