@@ -58,6 +58,7 @@ _CREDIT = re.compile(r"\([^()]*\)")
 _QUOTES_OPEN = "“«„"
 _QUOTES_CLOSE = "”»"
 PRONOUNS_SING: frozenset[str] = _WORDS["singular_pronouns"]
+HEDGE_ADJECTIVES: frozenset[str] = _WORDS["hedge_adjectives"]
 PRONOUNS_PLUR: frozenset[str] = _WORDS["plural_pronouns"]
 
 
@@ -493,7 +494,7 @@ class _Context:
             if is_scheduled(v):
                 planned = True
         for v in chain:
-            if v.lemma_ in {"likely", "unlikely", "possible", "probable"}:
+            if v.lemma_ in HEDGE_ADJECTIVES:
                 hedged = True
         if not planned and verb_tense(content) == "future":
             planned = True
@@ -820,6 +821,9 @@ class _Context:
 
 _NEGATORS: frozenset[str] = _WORDS["negators"]
 _FOCUS: frozenset[str] = _WORDS["focus"]
+_UNTIL: frozenset[str] = _WORDS["until"]
+_RECURRENCE: frozenset[str] = _WORDS["recurrence"]
+_CLAUSAL_IDIOM_NOUNS: frozenset[str] = _WORDS["clausal_idiom_nouns"]
 _COMPARATIVE_TAGS = {"JJR", "RBR"}
 # "wasted no time", "spared no effort", "there is no doubt that": a "no" that asserts.
 POSITIVE_NO_IDIOMS: dict[str, frozenset[str]] = {
@@ -868,14 +872,12 @@ def _not_a_denial(verb: Token, neg: Token, content: Token) -> bool:
         if {c.lower_ for c in verb.children if c.dep_ == "aux"} & {"could", "can", "ca"}:
             return True
     # "was not announced until Friday": it was, on Friday.
-    if any(c.dep_ == "prep" and c.lower_ in {"until", "till"} for c in verb.children):
+    if any(c.dep_ == "prep" and c.lower_ in _UNTIL for c in verb.children):
         return True
     # "this isn't the first time", "it won't be the last": it has happened, or will again.
     if verb.lemma_ == "be":
         for c in verb.children:
-            if c.dep_ in {"attr", "nsubj"} and any(
-                g.lower_ in {"first", "last"} for g in c.children
-            ):
+            if c.dep_ in {"attr", "nsubj"} and any(g.lower_ in _RECURRENCE for g in c.children):
                 return True
     return False
 
@@ -911,7 +913,7 @@ def _positive_idiom(verb: Token, obj: Token) -> bool:
     )
     if nouns is None or obj.lemma_.lower() not in nouns:
         return False
-    if obj.lemma_.lower() in {"doubt", "question"}:
+    if obj.lemma_.lower() in _CLAUSAL_IDIOM_NOUNS:
         # "no doubt that X" asserts X; "no question of a deal" denies one.
         return any(c.dep_ in {"acl", "ccomp", "relcl"} for c in obj.children)
     return True

@@ -95,13 +95,14 @@ def tense_of(token: Token) -> Tense:
 
 
 _PRESENT_HAVE: frozenset[str] = _WORDS["present_have"]
+_UNTIL: frozenset[str] = _WORDS["until"]
 
 
 def _end_of_a_state_now(token: Token, verb: Token) -> bool:
     """Whether `token` ends, with "until" or "till", a state that holds now: a present or a
     present perfect clause ("markets have been closed until Friday", "the road remains shut
     till Monday"). That end lies ahead; in a simple past ("were closed until Friday") it may not."""
-    if not (token.dep_ == "pobj" and token.head.lower_ in {"until", "till"}):
+    if not (token.dep_ == "pobj" and token.head.lower_ in _UNTIL):
         return False
     cur = verb
     for _ in range(4):
