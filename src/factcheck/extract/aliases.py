@@ -89,6 +89,9 @@ class Tables:
     place_heads: frozenset[str] = frozenset()  # key(last word) that makes a name a place ('strait')
     event_heads: frozenset[str] = frozenset()  # key(last word) that makes an org name an event
     group_nouns: frozenset[str] = frozenset()  # key(noun) between a nationality and a title
+    counting_determiners: frozenset[str] = frozenset()  # 'an' (iPod): the name is a product's
+    acronym_skip: frozenset[str] = frozenset()  # lower-case function words acronyms leave out
+    portfolio_titles: frozenset[str] = frozenset()  # 'minister': a rank without a portfolio
     nicknames: dict[str, frozenset[str]] = field(default_factory=dict)  # key(given name) -> forms
     plural_titles: dict[str, Title] = field(default_factory=dict)  # key('foreign ministers')
     plural_regex: re.Pattern[str] | None = None  # the plural forms, longest first
@@ -256,6 +259,9 @@ def _base_tables() -> Tables:
         place_heads=frozenset(key(w) for w in names["place_heads"]),
         event_heads=frozenset(key(w) for w in names["event_heads"]),
         group_nouns=frozenset(key(w) for w in names["group_nouns"]),
+        counting_determiners=frozenset(str(w).lower() for w in names["counting_determiners"]),
+        acronym_skip=frozenset(str(w).lower() for w in names["acronym_skip"]),
+        portfolio_titles=frozenset(str(w).lower() for w in names["portfolio_titles"]),
         nicknames={k: frozenset(v) for k, v in nicknames.items()},
         plural_titles=plurals,
         plural_regex=re.compile(rf"(?<![\w-])(?:{plural_alt})(?![\w-])", re.IGNORECASE),

@@ -10,7 +10,6 @@ from ..models import Claim, Entity
 from .aliases import Tables, key, load_tables
 
 # Words left out when an acronym is formed from a long name ("Centers for Disease Control").
-_ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "on", "in", "to", "at", "a", "an", "&"})
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,8}$|^[A-Z][A-Za-z]?(?:[A-Z][a-z]?){1,6}$")
 # Leading words of a written name that say whose organisation it is, not which one.
 _ORG_LEADING = re.compile(r"^(?:the\s+)", re.IGNORECASE)
@@ -39,13 +38,13 @@ def _id_tokens(entity_id: str) -> frozenset[str]:
     return frozenset(p for p in entity_id.removeprefix("person:").split("-") if p)
 
 
-def _initials(words: list[str]) -> set[str]:
+def _initials(words: list[str], skip: frozenset[str]) -> set[str]:
     """Acronyms a long name can have: initials of every word, and of the words that are not function words."""
     words = [w for w in words if re.match(r"[A-Za-z]", w)]
     if len(words) < 2:
         return set()
     every = "".join(w[0] for w in words).lower()
-    content = "".join(w[0] for w in words if w.lower() not in _ACRONYM_SKIP).lower()
+    content = "".join(w[0] for w in words if w.lower() not in skip).lower()
     return {a for a in (every, content) if len(a) >= 2}
 
 
@@ -183,6 +182,7 @@ def _org_prefix_map(entities: list[Entity], counts: Counter[str]) -> dict[str, E
 
 def _org_map(entities: list[Entity]) -> dict[str, Entity]:
     """Acronym organisation id -> the one long-form organisation whose initials spell it."""
+    skip = load_tables().acronym_skip
     initials: dict[str, set[str]] = defaultdict(set)
     names: dict[str, str] = {}
     acronyms: dict[str, str] = {}
@@ -198,10 +198,10 @@ def _org_map(entities: list[Entity]) -> dict[str, Entity]:
             words = (
                 _ORG_LEADING.sub("", written.strip()).removesuffix("'s").removesuffix("’s").split()
             )
-            initials[e.id] |= _initials(words)
+            initials[e.id] |= _initials(words, skip)
             # "US State Department": the leading country is not part of the acronym.
             if len(words) >= 3:
-                initials[e.id] |= _initials(words[1:])
+                initials[e.id] |= _initials(words[1:], skip)
     out: dict[str, Entity] = {}
     for aid, acro in sorted(acronyms.items()):
         hits = sorted(oid for oid, forms in initials.items() if acro in forms and oid != aid)

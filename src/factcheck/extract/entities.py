@@ -35,14 +35,13 @@ _CODE_NAME = re.compile(r"^(?:the\s+)?(?:[A-Za-z]+-)+\d[\w-]*$", re.IGNORECASE)
 _MODEL_CODE = re.compile(r"^(?:[A-Z]{1,3}-?\d{2,4}[A-Za-z]{0,2}|\d{3,4}[A-Z]{0,2})(?:-\d{1,4})?s?$")
 _YEAR_WORD = re.compile(r"^(?:1[6-9]|20)\d\d$")
 # Determiners that count a thing: "an iPod", "every Boeing"; an organisation is one of a kind.
-_COUNTING_DETERMINERS = frozenset({"a", "an", "another", "each", "every"})
 
 
 def _model_code(token: Any) -> bool:
     return bool(_MODEL_CODE.match(token.text)) and not _YEAR_WORD.match(token.text)
 
 
-def _product_end(sdoc: Any, s: int, e: int, label: str) -> int | None:
+def _product_end(sdoc: Any, s: int, e: int, label: str, tables: Tables) -> int | None:
     """End token of a product's name that the NER took for an organisation or a person, else
     None: a maker's name before a model ("Airbus A380", "Boeing 737s"), a name ending in one
     ("Rolls-Royce Trent 900"), or an organisation's name counted like a thing, the count right
@@ -59,7 +58,7 @@ def _product_end(sdoc: Any, s: int, e: int, label: str) -> int | None:
         # Right before the name: "a stronger NATO" or "a free Indo-Pacific" is no count.
         for child in root.children:
             if child.i == s - 1 and (
-                (child.dep_ == "det" and child.lower_ in _COUNTING_DETERMINERS)
+                (child.dep_ == "det" and child.lower_ in tables.counting_determiners)
                 or child.dep_ == "nummod"
             ):
                 return e
@@ -265,7 +264,7 @@ class EntityLinker:
                 ):
                     pending_short.append((s, e, words[0]))
                     continue
-            product_end = _product_end(sdoc, s, e, label)
+            product_end = _product_end(sdoc, s, e, label, self.tables)
             if product_end is not None:
                 # "Airbus A380", "Boeing 737s", "an iPod": a product, not its maker.
                 e = product_end
@@ -360,7 +359,7 @@ class EntityLinker:
             info = persons.get(m.entity.id)
             if info is None:
                 continue
-            best = _best_role(info.roles)
+            best = _best_role(info.roles, tables)
             own = m.entity.role
             if best is not None and (
                 own is None
@@ -903,16 +902,16 @@ def _generic(role: Role, tables: Tables) -> bool:
     return t is None or t.generic
 
 
-def _best_role(roles: list[Role]) -> Role | None:
+def _best_role(roles: list[Role], tables: Tables) -> Role | None:
     """First role with a country written, else with one inferred, else the first role."""
     for r in roles:
-        if r.org is not None and not r.org_inferred and r.title not in {"minister", "secretary"}:
+        if r.org is not None and not r.org_inferred and r.title not in tables.portfolio_titles:
             return r
     for r in roles:
-        if r.org is not None and r.title not in {"minister", "secretary"}:
+        if r.org is not None and r.title not in tables.portfolio_titles:
             return r
     for r in roles:
-        if r.title not in {"minister", "secretary"}:
+        if r.title not in tables.portfolio_titles:
             return r
     return roles[0] if roles else None
 
