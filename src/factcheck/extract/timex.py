@@ -47,11 +47,13 @@ _MONTH_RE = (
     r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)(?![A-Za-z])"
 )
 _DAY_RE = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_VAGUE_COUNTS: list[str] = [str(w) for w in _WORDS["vague_counts"]]
 _NUMWORD = (
     r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
-    r"sixty|seventy|eighty|ninety|hundred|several|a few|few|many|some|a couple of|couple of|"
-    r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?:one|two|three|four|five|six|seven|eight|nine)"
+    r"sixty|seventy|eighty|ninety|hundred|"
+    + "".join(f"{w}|" for w in _VAGUE_COUNTS)  # plain words: no regex syntax in them
+    + r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?:one|two|three|four|five|six|seven|eight|nine)"
     r"|(?:one|two|three|four|five) and a half)"
 )
 _UNIT_RE = r"(?:seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|years?|decades?|centuries|century)"
@@ -316,13 +318,13 @@ def _plausible(raw: str, text: str, start: int, end: int) -> bool:
             return False
     if re.search(r"\b(?:aged?|ages)\s+$", text[max(0, start - 8) : start], re.IGNORECASE):
         return False  # "children aged 6 months": an age
-    if low in {"now", "soon"} and text[end : end + 1] == "-":
+    if low in _MODIFYING_NOW and text[end : end + 1] == "-":
         return False  # "the now-cancelled deal", "the soon-to-open terminal"
     if low == "a second" and re.match(r"\s+(?!later|earlier|ago|or|and)[A-Za-z0-9]", text[end:]):
         return False  # "a second A380", "a second consecutive day": an ordinal
     if low == "now" and re.search(r"\bfrom\s+$", text[max(0, start - 6) : start], re.IGNORECASE):
         return False  # "eight years from now": "from now" is the signal of the duration
-    return not (low in {"now", "soon"} and re.match(r"\s+(?:that|on)\b", text[end:]))
+    return not (low in _MODIFYING_NOW and re.match(r"\s+(?:that|on)\b", text[end:]))
 
 
 _DETERMINER_BEFORE = re.compile(
@@ -331,6 +333,8 @@ _DETERMINER_BEFORE = re.compile(
 
 
 _IRREGULAR_PLURALS: frozenset[str] = _WORDS["irregular_plurals"]
+_MODIFYING_NOW: frozenset[str] = _WORDS["modifying_now"]
+_FUNCTION_WORDS_BEFORE: frozenset[str] = _WORDS["function_words_before"]
 
 
 def _year_modifier(raw: str, text: str, start: int, end: int) -> bool:
@@ -352,7 +356,7 @@ def _year_modifier(raw: str, text: str, start: int, end: int) -> bool:
     name = re.search(r"\b([A-Z][\w&-]*) $", before)
     if after is not None and after[1][0].isupper() and after[1].lower() not in MONTHS:
         return False  # "the Russell 2000 Index": a number inside a name
-    return bool(name and name[1].lower() not in {"the", "in", "by", "of", "on", "at", "for"})
+    return bool(name and name[1].lower() not in _FUNCTION_WORDS_BEFORE)
 
 
 def _measure_unit(word: str) -> bool:
@@ -670,7 +674,7 @@ def _duration(
         return None
     if raw is None:
         number: float | None = 1.0
-    elif raw.lower() in {"several", "a few", "few", "many", "some", "a couple of", "couple of"}:
+    elif raw.lower() in _VAGUE_COUNTS:
         number = None
     elif raw.lower() == "single":
         number = 1.0
