@@ -8,7 +8,7 @@ from typing import Any
 from ..models import Bound, Quantity, QuantityKind
 from .lexicon import read_lexicon
 from .numbers import ORDINALS, parse_number, parse_ordinal
-from .units import units
+from .units import duration_words_re, units
 
 # The words of data/quantities.yaml, read once here.
 _WORDS = read_lexicon("quantities.yaml")
@@ -31,7 +31,7 @@ _NUM = (
 _DUR_UNITS = {word: (d.unit, d.scale) for word, d in units().durations.items()}
 _DURATION = re.compile(
     rf"(?<![\w$€£¥])(?:(?P<bound>{'|'.join(p for p, _ in _BOUNDS)})\s+)?(?P<num>{_NUM})[\s-]"
-    r"(?P<unit>seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|years?|decades?|centuries|century)(?![\w])",
+    rf"(?P<unit>{duration_words_re()})(?![\w])",
     re.IGNORECASE,
 )
 _CURRENCY_SYMBOLS: dict[str, str] = dict(_WORDS["currency_symbols"])

@@ -15,7 +15,7 @@ from dateutil import parser as date_parser  # type: ignore[import-untyped]
 from ..models import Granularity, TimeExpression
 from .lexicon import read_lexicon
 from .numbers import parse_number_words, parse_ordinal
-from .units import units
+from .units import duration_words_re, units
 
 Tense = Literal["past", "present", "future", "unknown"]
 
@@ -56,7 +56,7 @@ _NUMWORD = (
     + r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?:one|two|three|four|five|six|seven|eight|nine)"
     r"|(?:one|two|three|four|five) and a half)"
 )
-_UNIT_RE = r"(?:seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|years?|decades?|centuries|century)"
+_UNIT_RE = f"(?:{duration_words_re()})"  # data/units.yaml's durations
 _YEAR_RE = r"(?:1[6-9]\d\d|20\d\d)"
 _REL = r"(?:last|this|next|coming|past|previous|following|current)"
 _ZONE = r"(?:UTC|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|CET|CEST|BST|JST|KST|IST|AEST|AEDT)"

@@ -21,6 +21,7 @@ __all__ = [
     "Duration",
     "Units",
     "comparable_quantity",
+    "duration_words_re",
     "normalise_quantity",
     "quantity_role",
     "units",
@@ -67,6 +68,18 @@ def units() -> Units:
         age_after=raw["age_after"],
         age_before=raw["age_before"],
     )
+
+
+def duration_words_re() -> str:
+    """The duration words of data/units.yaml and their plurals as a regex alternation, in the
+    file's order: "seconds?|minutes?|...|centuries|century" (no group, no flags)."""
+    forms = []
+    for word in units().durations:
+        if word.endswith("y") and word[-2:-1] not in "aeiou":
+            forms.append(f"{word[:-1]}ies|{word}")  # "centuries|century"
+        else:
+            forms.append(f"{word}s?")
+    return "|".join(forms)
 
 
 def _money_units(table: dict[str, tuple[str, float]]) -> dict[str, tuple[str, float]]:
