@@ -42,11 +42,19 @@ def _one_of(words: frozenset[str]) -> str:
     return "(?:" + "|".join(re.escape(w) for w in sorted(words)) + ")"
 
 
+# Month and weekday names from Python's calendar, as MONTHS and WEEKDAYS: the full names, then
+# the abbreviations with an optional stop ("Sept" too; "May" has none).
 _MONTH_RE = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)(?![A-Za-z])"
+    "(?:"
+    + "|".join(calendar.month_name[1:])
+    + "".join(
+        "|" + a + ("t?" if f"{a}t".lower() in MONTHS else "") + r"\.?"
+        for a in calendar.month_abbr[1:]
+        if a not in calendar.month_name
+    )
+    + ")(?![A-Za-z])"
 )
-_DAY_RE = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAY_RE = "(?:" + "|".join(calendar.day_name) + ")"
 _VAGUE_COUNTS: list[str] = [str(w) for w in _WORDS["vague_counts"]]
 _NUMWORD = (
     r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -125,7 +133,7 @@ _PATTERNS = [
     "(?:" + "|".join(rf"(?<=\b{w} )" for w in sorted(_SUPERLATIVES)) + rf"){_RUN_UNIT}(?= since\b)",
     rf"\ban? (?!{_NOT_A_DESCRIPTION}\b)[a-z]+ly [a-z]+ (?:day|week|month|year)\b",
     # SET: "every morning", "each season", "every two weeks", "twice a year", "on Sundays".
-    rf"\b(?:every|each) (?:other |single )?(?:{_NUMWORD} )?(?:{_UNIT_RE}|{_DAY_RE}|{_PART_OF_DAY}|season|weekend|spring|summer|autumn|fall|winter)\b",
+    rf"\b(?:every|each) (?:other |single )?(?:{_NUMWORD} )?(?:{_UNIT_RE}|{_DAY_RE}|{_PART_OF_DAY}|season|weekend|{'|'.join(SEASONS)})\b",
     rf"\b(?:once|twice|thrice|{_NUMWORD} times) (?:a|an|per|each|every) (?:day|week|month|year|quarter|decade|season)\b",
     r"\bper (?:day|week|month|year|annum)\b",
     rf"\b(?:on )?{_DAY_RE}s\b",
