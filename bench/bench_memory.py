@@ -2,6 +2,7 @@
 
     nice .venv/bin/python bench/bench_memory.py --small 10000
     nice .venv/bin/python bench/bench_memory.py --bodies 1683
+    nice .venv/bin/python bench/bench_memory.py --small 10000 --stages
 
 Writes the documents to a temporary folder (small documents: the paragraphs of FNC-1 bodies,
 one file each, 1-3 sentences; bodies: whole FNC-1 article bodies), runs `factcheck report` on
@@ -9,18 +10,24 @@ them in a fresh process with a fresh cache (a cold run: parsing, embedding, the 
 and reports), then again over the same cache (a warm run), and samples the resident memory of
 the process and of its spaCy worker processes every 0.1 s. Prints one RESULT line per run:
 wall time, peak RSS of the main process (VmHWM, exact) and the sampled peak of the whole tree.
+With --stages, one cold run in this process instead, with the peak RSS of each stage (VmHWM
+reset at each stage's start through /proc/self/clear_refs), to show where the peak is reached.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import os
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -106,6 +113,94 @@ def run_report(corpus: Path, out: Path) -> dict[str, float]:
     return {"wall_s": wall, "main_mib": hwm / 1024, "tree_mib": peak_tree / 1024}
 
 
+class StagePeaks:
+    """Peak RSS of each stage (MiB): the kernel's high-water mark, reset as a stage starts.
+
+    A stage's peak includes the stages inside it: before a reset, the mark so far is folded
+    into every stage still open.
+    """
+
+    def __init__(self) -> None:
+        self.peak: dict[str, float] = {}
+        self.open: list[list[Any]] = []  # [name, peak so far]
+
+    @staticmethod
+    def _hwm() -> float:
+        return _status(os.getpid(), "VmHWM") / 1024
+
+    @staticmethod
+    def _reset() -> None:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+
+    def _fold(self) -> None:
+        hwm = self._hwm()
+        for frame in self.open:
+            frame[1] = max(frame[1], hwm)
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        self._fold()
+        self._reset()
+        begin = self._hwm()
+        self.open.append([name, begin])
+        try:
+            yield
+        finally:
+            self._fold()
+            _, peak = self.open.pop()
+            self.peak[name] = max(self.peak.get(name, 0.0), peak)
+            now = _status(os.getpid(), "VmRSS") / 1024
+            print(
+                f"  stage {name}: {begin:.0f} MiB at the start, peak {peak:.0f} MiB, {now:.0f} MiB at the end",
+                flush=True,
+            )
+
+    def wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def measured(*args: Any, **kwargs: Any) -> Any:
+            with self.stage(name):
+                return fn(*args, **kwargs)
+
+        return measured
+
+
+def run_stages(corpus: Path, out: Path) -> None:
+    """One cold run in this process, with each stage's peak RSS."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from bench_ray import wrapped_stages
+    from factcheck import pipeline
+    from factcheck.settings import Settings
+
+    peaks = StagePeaks()
+    start = time.perf_counter()
+    with wrapped_stages(peaks.wrap):
+        settings = Settings()
+        result = pipeline.run([corpus], settings=settings, output=out)
+        # What `factcheck report` does next: render and write every report file, each
+        # format's renderer a stage of its own.
+        from factcheck.report import write
+
+        renderers = ("model_json", "render_markdown", "render_html", "render_csv")
+        saved = {name: getattr(write, name) for name in (*renderers, "render_sources_csv")}
+        try:
+            for name, fn in saved.items():
+                setattr(write, name, peaks.wrap(name, fn))
+            with peaks.stage("write reports"):
+                write.write_reports(result, out, settings=settings)
+        finally:
+            for name, fn in saved.items():
+                setattr(write, name, fn)
+    wall = time.perf_counter() - start
+    print(
+        f"RESULT stages docs={len(result.documents)} claims={len(result.claims)} "
+        f"wall={wall:.1f}s peak_rss_main={_status(os.getpid(), 'VmHWM') / 1024:.0f}MiB (since the "
+        "last reset) " + " ".join(f"{name}={mib:.0f}MiB" for name, mib in peaks.peak.items()),
+        flush=True,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     group = ap.add_mutually_exclusive_group(required=True)
@@ -113,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--bodies", type=int, help="this many FNC-1 bodies (all: 1683)")
     ap.add_argument("--fnc1", type=Path, default=DEFAULT_FNC1 / "train_bodies.csv")
     ap.add_argument("--no-warm", action="store_true", help="skip the second (cached) run")
+    ap.add_argument(
+        "--stages", action="store_true", help="one cold run in this process, peak RSS per stage"
+    )
     args = ap.parse_args(argv)
     bodies = read_bodies(args.fnc1)
     if args.small is not None:
@@ -128,6 +226,9 @@ def main(argv: list[str] | None = None) -> int:
             (corpus / f"doc{i:05d}.txt").write_text(text + "\n", encoding="utf-8")
         chars = sum(len(t) for t in texts)
         print(f"# {len(texts)} {kind}, {chars:,} characters", flush=True)
+        if args.stages:
+            run_stages(corpus, out)
+            return 0
         runs = ["cold"] if args.no_warm else ["cold", "warm"]
         for name in runs:
             r = run_report(corpus, out)

@@ -240,11 +240,9 @@ class StageClock:
         return timed
 
 
-@contextlib.contextmanager
-def stage_clock() -> Iterator[StageClock]:
-    """Wrap the functions pipeline.run calls for each stage with CPU-time accounting."""
-    clock = StageClock()
-    targets: list[tuple[Any, str, str]] = [
+def stage_targets() -> list[tuple[Any, str, str]]:
+    """(owner, attribute, stage) for each function `pipeline.run` calls for a stage."""
+    return [
         (pipeline, "load_corpus", "ingest"),
         (pipeline, "extract_claims", "extract"),
         (pipeline, "link_entities", "extract"),
@@ -257,14 +255,30 @@ def stage_clock() -> Iterator[StageClock]:
         (Embedder, "_load", "load"),
         (Verifier, "load", "load"),
     ]
+
+
+@contextlib.contextmanager
+def wrapped_stages(
+    wrap: Callable[[str, Callable[..., Any]], Callable[..., Any]],
+) -> Iterator[None]:
+    """Replace each stage's functions by `wrap(stage, function)` for the duration."""
+    targets = stage_targets()
     saved = [(owner, attr, owner.__dict__[attr]) for owner, attr, _ in targets]
     try:
         for owner, attr, name in targets:
-            setattr(owner, attr, clock.wrap(name, getattr(owner, attr)))
-        yield clock
+            setattr(owner, attr, wrap(name, getattr(owner, attr)))
+        yield
     finally:
         for owner, attr, original in saved:
             setattr(owner, attr, original)
+
+
+@contextlib.contextmanager
+def stage_clock() -> Iterator[StageClock]:
+    """Wrap the functions pipeline.run calls for each stage with CPU-time accounting."""
+    clock = StageClock()
+    with wrapped_stages(clock.wrap):
+        yield clock
 
 
 def per_document_costs(corpus: Path, limit: int, verifier: str) -> dict[str, float]:

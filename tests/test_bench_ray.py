@@ -1,4 +1,4 @@
-"""The Ray benchmark's measuring parts (bench/bench_ray.py): per-stage CPU clock and process-tree CPU time."""
+"""The scale-out and memory benchmarks' measuring parts (bench/bench_ray.py, bench/bench_memory.py): stage clock, process-tree CPU, stage peaks."""
 
 from __future__ import annotations
 
@@ -48,3 +48,18 @@ def test_tree_cpu_counts_child_processes() -> None:
     with TreeCPU(interval=0.05) as cpu:
         subprocess.run([sys.executable, "-c", code], check=True)
     assert cpu.total >= 0.55
+
+
+def test_stage_peaks_see_a_peak_inside_a_stage_and_its_parents() -> None:
+    from bench.bench_memory import StagePeaks
+
+    peaks = StagePeaks()
+    with peaks.stage("outer"):
+        with peaks.stage("inner"):
+            block = b"\x01" * (96 * 1024 * 1024)  # touched pages, not calloc'ed zeros
+            del block
+        with peaks.stage("after"):
+            pass
+    assert peaks.peak["inner"] >= peaks.peak["after"] + 80
+    assert peaks.peak["outer"] >= peaks.peak["inner"]
+    assert peaks.open == []
