@@ -213,3 +213,29 @@ def test_check_output_folder_creates_nothing_and_refuses_a_file(tmp_path: Path) 
     (tmp_path / "file").write_text("x", encoding="utf-8")
     with pytest.raises(OutputError, match=r"cannot write to the output folder: Not a directory"):
         write_module.check_output_folder(tmp_path / "file" / "reports")
+
+
+def test_a_format_that_fails_to_render_leaves_the_old_set_and_no_staging(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Formats are rendered one at a time into the staging folder; one failing after others were
+    # written must neither commit a partial set nor leave the staging folder behind.
+    old = old_set(tmp_path)
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise ValueError("template error")
+
+    monkeypatch.setattr(write_module, "render_html", broken)
+    with pytest.raises(ValueError, match="template error"):
+        write_reports(result(), tmp_path)
+    assert contents(tmp_path) == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(write_module.REPORT_FILES)
+
+
+def test_sources_csv_is_written_row_by_row_as_it_renders_whole() -> None:
+    from factcheck.report.spreadsheet import render_sources_csv, sources_csv_rows
+
+    report = result().report
+    rows = list(sources_csv_rows(report))
+    assert len(rows) == len(report.findings) + 1
+    assert "".join(rows) == render_sources_csv(report)

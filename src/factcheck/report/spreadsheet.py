@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from ..models import Report, Review
 from .readable import readable, source_names
 from .render import glance_of
 
-__all__ = ["render_csv", "render_sources_csv"]
+__all__ = ["render_csv", "render_sources_csv", "sources_csv_rows"]
 
 FINDING_COLUMNS = (
     "kind",
@@ -75,9 +75,15 @@ def render_csv(report: Report, *, reviews: Mapping[str, Review] | None = None) -
 def render_sources_csv(report: Report) -> str:
     """sources.csv: a row per finding, a column per source; a cell holds what that source says
     (the disputed value for a discrepancy, the claim's sentence otherwise), empty when silent."""
+    return "".join(sources_csv_rows(report))
+
+
+def sources_csv_rows(report: Report) -> Iterator[str]:
+    """sources.csv as CSV text one row at a time: the table is findings x sources, so on a large
+    corpus it must never be held whole (10,000 documents: over 1 GB as lists of cells)."""
     names = source_names(report.documents)
     docs = [d.id for d in report.documents]
-    rows: list[list[str]] = [["kind", "rule", "message", *(names[d] for d in docs)]]
+    yield _write([["kind", "rule", "message", *(names[d] for d in docs)]])
     for f in report.findings:
         said: dict[str, str] = {}
         glance = glance_of(f, names, "")
@@ -87,5 +93,6 @@ def render_sources_csv(report: Report) -> str:
                     said[doc] = value.value
         for ev in f.evidence:
             said.setdefault(ev.document, ev.text)
-        rows.append([f.kind, f.rule, readable(f.message, names), *(said.get(d, "") for d in docs)])
-    return _write(rows)
+        yield _write(
+            [[f.kind, f.rule, readable(f.message, names), *(said.get(d, "") for d in docs)]]
+        )

@@ -1,8 +1,9 @@
 """Write report.json, .md, .html and the CSV tables as one set: all or none of a run's files.
 
 The files (report.json, report.md, report.html, report.csv and sources.csv) are rendered
-first, then written and fsynced into a temporary folder beside them
-(`.report.tmp-*`), which is renamed to `.report.pending`: that rename is the commit point.
+one at a time, each written and fsynced into a temporary folder beside them
+(`.report.tmp-*`) as it is rendered (sources.csv row by row), so memory holds one format at a
+time; the folder is renamed to `.report.pending` once all are in: that rename is the commit point.
 The three files are then moved into place and the pending folder removed. A crash before the
 commit leaves the old set (and a temporary folder the next writer removes); a crash after it
 leaves a pending folder that the next writer, or a reader through `settle_reports`, moves
@@ -18,7 +19,7 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,7 @@ from ..errors import Errors, OutputError
 from ..io import model_json
 from ..review.store import with_reviews
 from .render import render_html, render_markdown
-from .spreadsheet import render_csv, render_sources_csv
+from .spreadsheet import render_csv, sources_csv_rows
 
 if TYPE_CHECKING:
     from ..models import Review
@@ -72,13 +73,14 @@ def write_reports(
 ) -> list[Path]:
     """Write the reports into `output` as one set and return their paths (REPORT_FILES order).
 
-    Every format is rendered first, so an error in one leaves the previous reports untouched.
+    Each format is written into the temporary folder as soon as it is rendered, and the set is
+    committed only when all are in, so an error in any leaves the previous reports untouched.
     An OSError while writing (a full disk, a read-only folder) is E091, with the previous set
     left in place. `settings` supplies report_context_chars; `reviews` (fingerprint -> review)
     adds review status to report.md, report.html and report.csv.
     """
     folder = Path(output)
-    rendered = render_reports(result, settings=settings, reviews=reviews)
+    renderers = _renderers(result, settings=settings, reviews=reviews)
     staging: Path | None = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -86,18 +88,22 @@ def write_reports(
             _settle(folder)
             staging = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=folder))
             for name in REPORT_FILES:
-                _write_synced(staging / name, rendered[name].encode("utf-8"))
+                _write_synced(staging / name, renderers[name]())
             _fsync(staging)
             os.rename(staging, folder / PENDING)
             staging = None
             _fsync(folder)
             _move_pending(folder)
-    except OSError as exc:
+    except Exception as exc:  # a render or write failed before the commit: drop the staging
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError.make(
-            Errors.E091, path=folder, detail=f"{_reason(exc)}; the previous reports are unchanged"
-        ) from None
+        if isinstance(exc, OSError):
+            raise OutputError.make(
+                Errors.E091,
+                path=folder,
+                detail=f"{_reason(exc)}; the previous reports are unchanged",
+            ) from None
+        raise
     return [folder / name for name in REPORT_FILES]
 
 
@@ -109,18 +115,27 @@ def render_reports(
 ) -> dict[str, str]:
     """Every report file's text, by file name; with `reviews`, report.json lists each
     finding's review status too."""
+    renderers = _renderers(result, settings=settings, reviews=reviews)
+    return {name: "".join(renderers[name]()) for name in REPORT_FILES}
+
+
+def _renderers(
+    result: RunResult,
+    *,
+    settings: Settings | None,
+    reviews: Mapping[str, Review] | None,
+) -> dict[str, Callable[[], Iterable[str]]]:
+    """How to render each report file, as text in one piece or in chunks, when called."""
     report = result.report if reviews is None else with_reviews(result.report, reviews)
+    context = settings.report_context_chars if settings is not None else None
     return {
-        "report.json": model_json(report),
-        "report.md": render_markdown(report, reviews=reviews),
-        "report.html": render_html(
-            report,
-            result.documents,
-            context_chars=settings.report_context_chars if settings is not None else None,
-            reviews=reviews,
+        "report.json": lambda: (model_json(report),),
+        "report.md": lambda: (render_markdown(report, reviews=reviews),),
+        "report.html": lambda: (
+            render_html(report, result.documents, context_chars=context, reviews=reviews),
         ),
-        "report.csv": render_csv(report, reviews=reviews),
-        "sources.csv": render_sources_csv(report),
+        "report.csv": lambda: (render_csv(report, reviews=reviews),),
+        "sources.csv": lambda: sources_csv_rows(report),
     }
 
 
@@ -158,11 +173,12 @@ def _move_pending(folder: Path) -> None:
     shutil.rmtree(pending, ignore_errors=True)
 
 
-def _write_synced(path: Path, data: bytes) -> None:
+def _write_synced(path: Path, chunks: Iterable[str]) -> None:
     # Created 0666 less the umask: reports are meant to be read by others (a web server, CI).
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
+        for chunk in chunks:
+            fh.write(chunk.encode("utf-8"))
         fh.flush()
         os.fsync(fh.fileno())
 
