@@ -42,9 +42,9 @@ class Duration(NamedTuple):
 class Units:
     """The unit table of data/units.yaml: name -> (base unit, factor), durations, magnitude words, cues."""
 
-    units: dict[str, tuple[str, float]]
+    units: dict[str, tuple[str, float]]  # units.yaml's units and quantities.yaml's currencies
     durations: dict[str, Duration]
-    magnitudes: dict[str, float]
+    magnitudes: dict[str, float]  # numbers.yaml's scale words and their abbreviations
     label_before: re.Pattern[str]
     plus: re.Pattern[str]
     age_after: re.Pattern[str]
