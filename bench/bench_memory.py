@@ -179,11 +179,12 @@ def run_stages(corpus: Path, out: Path) -> None:
         settings = Settings()
         result = pipeline.run([corpus], settings=settings, output=out)
         # What `factcheck report` does next: render and write every report file, each
-        # format's renderer a stage of its own.
+        # format's renderer a stage of its own; sources.csv is rendered row by row while it
+        # is written, so its peak is in the writes' (`_write_synced`, one call per file).
         from factcheck.report import write
 
         renderers = ("model_json", "render_markdown", "render_html", "render_csv")
-        saved = {name: getattr(write, name) for name in (*renderers, "render_sources_csv")}
+        saved = {name: getattr(write, name) for name in (*renderers, "_write_synced")}
         try:
             for name, fn in saved.items():
                 setattr(write, name, peaks.wrap(name, fn))
