@@ -179,11 +179,11 @@ def run_stages(corpus: Path, out: Path) -> None:
         settings = Settings()
         result = pipeline.run([corpus], settings=settings, output=out)
         # What `factcheck report` does next: render and write every report file, each
-        # format's renderer a stage of its own; sources.csv is rendered row by row while it
-        # is written, so its peak is in the writes' (`_write_synced`, one call per file).
+        # format's renderer a stage of its own; report.json and sources.csv are rendered in
+        # pieces while they are written, so their peaks are the writes' (`_write_synced`).
         from factcheck.report import write
 
-        renderers = ("model_json", "render_markdown", "render_html", "render_csv")
+        renderers = ("render_markdown", "render_html", "render_csv")
         saved = {name: getattr(write, name) for name in (*renderers, "_write_synced")}
         try:
             for name, fn in saved.items():

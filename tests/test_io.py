@@ -67,3 +67,20 @@ def test_written_files_are_readable_by_others(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_model_json_in_pieces_joins_to_exactly_model_json() -> None:
+    from pydantic import BaseModel
+
+    from factcheck.io import model_json, model_json_chunks
+
+    class Row(BaseModel):
+        name: str
+        values: list[float]
+        nested: dict[str, list[int]]
+
+    model = Row(name="café ✓", values=[0.5, 1e-9, 3.0], nested={"b": [2], "a": [1, 3]})
+    pieces = list(model_json_chunks(model, size=8))
+    assert len(pieces) > 3  # really in pieces, not one string
+    assert "".join(pieces) == model_json(model)
+    assert list(model_json_chunks(model)) == [model_json(model)]

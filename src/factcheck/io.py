@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -50,6 +51,22 @@ def dumps_json(data: Any) -> str:
 
 def model_json(model: BaseModel) -> str:
     return dumps_json(model.model_dump(mode="json"))
+
+
+def model_json_chunks(model: BaseModel, *, size: int = 1 << 20) -> Iterator[str]:
+    """`model_json(model)` in pieces of about `size` characters, for writing a large report to a
+    file without holding its whole text (the pieces join to exactly `model_json`'s text)."""
+    encoder = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False)
+    piece: list[str] = []
+    held = 0
+    for chunk in encoder.iterencode(model.model_dump(mode="json")):
+        piece.append(chunk)
+        held += len(chunk)
+        if held >= size:
+            yield "".join(piece)
+            piece, held = [], 0
+    piece.append("\n")
+    yield "".join(piece)
 
 
 def write_model(path: str | Path, model: BaseModel) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Errors, OutputError
-from ..io import model_json
+from ..io import model_json_chunks
 from ..review.store import with_reviews
 from .render import render_html, render_markdown
 from .spreadsheet import render_csv, sources_csv_rows
@@ -129,7 +129,7 @@ def _renderers(
     report = result.report if reviews is None else with_reviews(result.report, reviews)
     context = settings.report_context_chars if settings is not None else None
     return {
-        "report.json": lambda: (model_json(report),),
+        "report.json": lambda: model_json_chunks(report),
         "report.md": lambda: (render_markdown(report, reviews=reviews),),
         "report.html": lambda: (
             render_html(report, result.documents, context_chars=context, reviews=reviews),
