@@ -44,9 +44,13 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+# Canonical JSON: sorted keys, two-space indent, UTF-8 kept (and a trailing newline).
+_CANONICAL = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False)
+
+
 def dumps_json(data: Any) -> str:
     """Canonical JSON: sorted keys, two-space indent, UTF-8 kept, trailing newline."""
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return _CANONICAL.encode(data) + "\n"
 
 
 def model_json(model: BaseModel) -> str:
@@ -56,10 +60,9 @@ def model_json(model: BaseModel) -> str:
 def model_json_chunks(model: BaseModel, *, size: int = 1 << 20) -> Iterator[str]:
     """`model_json(model)` in pieces of about `size` characters, for writing a large report to a
     file without holding its whole text (the pieces join to exactly `model_json`'s text)."""
-    encoder = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False)
     piece: list[str] = []
     held = 0
-    for chunk in encoder.iterencode(model.model_dump(mode="json")):
+    for chunk in _CANONICAL.iterencode(model.model_dump(mode="json")):
         piece.append(chunk)
         held += len(chunk)
         if held >= size:

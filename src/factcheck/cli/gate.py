@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from ..errors import Errors, ExitCode, FactcheckError, InputError
+from ..errors import Errors, ExitCode, InputError
 from .options import CONTEXT, quiet_of, reviews_option, settings_of
 
 if TYPE_CHECKING:
@@ -62,26 +61,6 @@ def _fail_on_from(ctx: click.Context, option: str | None, value: str) -> str:
         table = " [tool.factcheck]" if full.name == "pyproject.toml" else ""
         return f'fail_on = "{value}" in {shown.as_posix()}{table}'
     return f'default fail_on = "{value}"'
-
-
-def _escaping_errors(command: Callable[..., None]) -> Callable[..., None]:
-    """The command with the control characters of its error lines shown as `\\xNN`: the error
-    names a file, and ESC in a file name must not colour or rewrite the CI log (`one_line`
-    already shows CR and LF as `\\r` and `\\n`)."""
-
-    @functools.wraps(command)
-    def run(*args: object, **kwargs: object) -> None:
-        try:
-            command(*args, **kwargs)
-        except FactcheckError as exc:
-            from ..gate.annotations import backslash_controls  # not at import: models, pydantic
-
-            exc.message = backslash_controls(exc.message)
-            if exc.path is not None:
-                exc.path = backslash_controls(exc.path)
-            raise
-
-    return run
 
 
 @click.command(context_settings=CONTEXT)
@@ -157,7 +136,6 @@ def _escaping_errors(command: Callable[..., None]) -> Callable[..., None]:
     help="Also write report.json, .md and .html here (and keep the cache here).",
 )
 @click.pass_context
-@_escaping_errors
 def gate(
     ctx: click.Context,
     paths: tuple[Path, ...],

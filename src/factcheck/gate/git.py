@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import Errors, InputError, one_line
-from .annotations import backslash_controls
 
 __all__ = ["changed_since", "repo_root", "split_paths", "unstaged_note"]
 
@@ -81,12 +80,10 @@ def changed_since(rev: str, *, cwd: str | Path | None = None) -> tuple[Path, set
         base = _git(["merge-base", base, "HEAD"], cwd=root).strip() or base
     except InputError:
         log.warning(
-            backslash_controls(
-                one_line(
-                    f"--since {rev!r} has no merge base with HEAD (a shallow clone? check out "
-                    f"with fetch-depth: 0): comparing with {rev!r} itself, so what it changed "
-                    "since the branch began counts as changed too"
-                )
+            one_line(
+                f"--since {rev!r} has no merge base with HEAD (a shallow clone? check out "
+                f"with fetch-depth: 0): comparing with {rev!r} itself, so what it changed "
+                "since the branch began counts as changed too"
             )
         )
     diff = _git(
