@@ -179,11 +179,12 @@ def run_stages(corpus: Path, out: Path) -> None:
         settings = Settings()
         result = pipeline.run([corpus], settings=settings, output=out)
         # What `factcheck report` does next: render and write every report file, each
-        # format's renderer a stage of its own; report.json and sources.csv are rendered in
-        # pieces while they are written, so their peaks are the writes' (`_write_synced`).
+        # format's renderer a stage of its own; report.json, report.html and sources.csv are
+        # rendered in pieces while they are written, so their peaks are the writes'
+        # (`_write_synced`; `render_html_chunks` is only the page's set-up before that).
         from factcheck.report import write
 
-        renderers = ("render_markdown", "render_html", "render_csv")
+        renderers = ("render_markdown", "render_html_chunks", "render_csv")
         saved = {name: getattr(write, name) for name in (*renderers, "_write_synced")}
         try:
             for name, fn in saved.items():

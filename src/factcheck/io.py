@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -60,16 +61,24 @@ def model_json(model: BaseModel) -> str:
 def model_json_chunks(model: BaseModel, *, size: int = 1 << 20) -> Iterator[str]:
     """`model_json(model)` in pieces of about `size` characters, for writing a large report to a
     file without holding its whole text (the pieces join to exactly `model_json`'s text)."""
+    encoded = _CANONICAL.iterencode(model.model_dump(mode="json"))
+    return coalesce(itertools.chain(encoded, ("\n",)), size=size)
+
+
+def coalesce(chunks: Iterable[str], *, size: int = 1 << 20) -> Iterator[str]:
+    """`chunks` joined into pieces of at least `size` characters but the last (and at least one
+    piece): a renderer's many small strings written in few writes, never all held at once."""
     piece: list[str] = []
     held = 0
-    for chunk in _CANONICAL.iterencode(model.model_dump(mode="json")):
+    yielded = False
+    for chunk in chunks:
         piece.append(chunk)
         held += len(chunk)
         if held >= size:
             yield "".join(piece)
-            piece, held = [], 0
-    piece.append("\n")
-    yield "".join(piece)
+            piece, held, yielded = [], 0, True
+    if piece or not yielded:
+        yield "".join(piece)
 
 
 def write_model(path: str | Path, model: BaseModel) -> None:
@@ -103,6 +112,7 @@ __all__ = [
     "FactcheckError",
     "atomic_write_bytes",
     "atomic_write_text",
+    "coalesce",
     "dumps_json",
     "model_json",
     "read_model",

@@ -31,6 +31,7 @@ from factcheck.report.render import (
     md_code,
     md_text,
     render_html,
+    render_html_chunks,
     render_markdown,
     text_offset,
 )
@@ -578,6 +579,63 @@ def test_html_is_deterministic() -> None:
     docs, report = sample()
     docs2, report2 = sample()
     assert render_html(report, docs) == render_html(report2, docs2)
+
+
+def test_html_streams_in_pieces_that_join_to_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    # report.html is written piece by piece (report/write.py); each finding's view is built as
+    # the page reaches it, so the first piece comes before the last view has been built.
+    import factcheck.report.render as render_module
+
+    docs, report = sample()
+    built: list[int] = []
+    real = render_module._finding_view
+
+    def counted_view(number: int, f: Finding, *args: object) -> object:
+        built.append(number)
+        return real(number, f, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render_module, "_finding_view", counted_view)
+    pieces = []
+    built_at_first_piece = None
+    for piece in render_html_chunks(report, docs, size=64):
+        pieces.append(piece)
+        if built_at_first_piece is None:
+            built_at_first_piece = len(built)
+    assert len(built) == len(report.findings) == 3  # each view built once
+    assert built_at_first_piece is not None and built_at_first_piece < len(report.findings)
+    assert len(pieces) > 10 and all(len(p) >= 64 for p in pieces[:-1])
+    assert "".join(pieces) == render_html(report, docs)
+    assert list(render_html_chunks(report, docs)) == [render_html(report, docs)]
+
+
+def test_html_is_the_template_rendered_as_one_string() -> None:
+    # The streamed page must be the very text of jinja's one-string render that report.html
+    # was before it was streamed, byte for byte.
+    import factcheck.report.render as render_module
+
+    docs, report = sample()
+    whole = render_html(report, docs)
+    template = render_module._environment().get_template("report.html.j2")
+    names = render_module.source_names(report.documents)
+    by_id = {d.id: d for d in docs}
+    sections = render_module._sections(report, by_id, render_module.DEFAULT_CONTEXT_CHARS, None)
+    one_string = template.render(
+        report=report,
+        summary=report.summary,
+        sections=sections,
+        total=len(report.findings),
+        rules=render_module._rule_rows(report),
+        documents=render_module._document_rows(report),
+        models=render_module._models_line(report),
+        settings_json=render_module.dumps_json(report.generated_with.settings),
+        kinds=render_module.SECTIONS,
+        names=names,
+        glances=[v.glance for v in sections[0].findings if v.glance is not None],
+        chart=render_module.findings_chart(report, names),
+        places=render_module.claim_places_line(report),
+    )
+    assert whole == one_string
+    assert "Sources disagree on the date of the talks." in whole
 
 
 def test_html_context_chars_caps_the_context() -> None:

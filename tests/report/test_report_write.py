@@ -87,7 +87,7 @@ def test_a_render_error_leaves_previous_reports_untouched(
     def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("template failed")
 
-    monkeypatch.setattr(write_module, "render_html", broken)
+    monkeypatch.setattr(write_module, "render_html_chunks", broken)
     with pytest.raises(RuntimeError, match="template failed"):
         write_reports(result(), tmp_path)
     assert (tmp_path / "report.json").read_text(encoding="utf-8") == "old json"
@@ -225,7 +225,7 @@ def test_a_format_that_fails_to_render_leaves_the_old_set_and_no_staging(
     def broken(*args: object, **kwargs: object) -> str:
         raise ValueError("template error")
 
-    monkeypatch.setattr(write_module, "render_html", broken)
+    monkeypatch.setattr(write_module, "render_html_chunks", broken)
     with pytest.raises(ValueError, match="template error"):
         write_reports(result(), tmp_path)
     assert contents(tmp_path) == old

@@ -6,14 +6,14 @@ import functools
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
 from ..ingest.formats import is_plain_text
-from ..io import dumps_json
+from ..io import coalesce, dumps_json
 from ..models import Document, DocumentRecord, Evidence, Finding, Kind, Report, Review
 from ..review.store import new_documents
 from ..settings import Settings
@@ -31,6 +31,7 @@ __all__ = [
     "md_code",
     "md_text",
     "render_html",
+    "render_html_chunks",
     "render_markdown",
     "text_offset",
 ]
@@ -537,10 +538,26 @@ class ReviewView:
 
 
 @dataclass(frozen=True)
+class FindingViews:
+    """A section's finding views, each built as it is read and dropped after, so a report of
+    many findings never holds all their views (and excerpts) at once; every read builds them
+    again, in order, numbered from 1."""
+
+    findings: Sequence[Finding]
+    build: Callable[[int, Finding], FindingView]
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    def __iter__(self) -> Iterator[FindingView]:
+        return (self.build(i, f) for i, f in enumerate(self.findings, 1))
+
+
+@dataclass(frozen=True)
 class Section:
     kind: str
     title: str
-    findings: list[FindingView]
+    findings: FindingViews
 
 
 def _where(ev: Evidence, records: Mapping[str, DocumentRecord]) -> str:
@@ -699,10 +716,8 @@ def _finding_view(
         )
         for s in f.slots
     ]
-    anchor = f"f-{f.fingerprint}"
-    review = reviews.get(f.fingerprint) or (
-        reviews.get(f.legacy_fingerprint) if f.legacy_fingerprint else None
-    )
+    anchor = _anchor(f)
+    review = _review_of(f, reviews)
     glance = glance_of(f, names, anchor, review)
     highlights: dict[str, list[str]] = {}
     for gv in glance.values if glance else ():
@@ -752,6 +767,24 @@ def _finding_view(
     )
 
 
+def _anchor(f: Finding) -> str:
+    return f"f-{f.fingerprint}"
+
+
+def _review_of(f: Finding, reviews: Mapping[str, Review]) -> Review | None:
+    return reviews.get(f.fingerprint) or (
+        reviews.get(f.legacy_fingerprint) if f.legacy_fingerprint else None
+    )
+
+
+def _glances(report: Report, reviews: Mapping[str, Review] | None) -> list[Glance]:
+    """Each discrepancy's glance line, in report order (what its finding view carries)."""
+    names = source_names(report.documents)
+    found = (f for f in report.findings if f.kind == "discrepancy")
+    glances = (glance_of(f, names, _anchor(f), _review_of(f, reviews or {})) for f in found)
+    return [g for g in glances if g is not None]
+
+
 def _sections(
     report: Report,
     documents: Mapping[str, Document] | None,
@@ -760,15 +793,18 @@ def _sections(
 ) -> list[Section]:
     records = {d.id: d for d in report.documents}
     names = source_names(report.documents)
-    out = []
-    for kind, title in SECTIONS:
-        found = [f for f in report.findings if f.kind == kind]
-        views = [
-            _finding_view(i, f, records, documents, max_chars, names, reviews or {})
-            for i, f in enumerate(found, 1)
-        ]
-        out.append(Section(kind=kind, title=title, findings=views))
-    return out
+
+    def build(number: int, f: Finding) -> FindingView:
+        return _finding_view(number, f, records, documents, max_chars, names, reviews or {})
+
+    return [
+        Section(
+            kind=kind,
+            title=title,
+            findings=FindingViews([f for f in report.findings if f.kind == kind], build),
+        )
+        for kind, title in SECTIONS
+    ]
 
 
 def _rule_rows(report: Report) -> list[RuleRow]:
@@ -971,7 +1007,7 @@ def _md_short(view: FindingView) -> str:
 def _md_list(
     budget: _Budget,
     title: str,
-    views: Sequence[FindingView],
+    views: FindingViews,
     *,
     brief: bool,
     keep: int,
@@ -1094,7 +1130,7 @@ def render_markdown(report: Report, *, reviews: Mapping[str, Review] | None = No
     # What every later section needs at least (its heading and a "… more" line).
     keep = 2_000
     sections = {sec.kind: sec for sec in _sections(report, None, DEFAULT_CONTEXT_CHARS, reviews)}
-    glances = [v.glance for v in sections["discrepancy"].findings if v.glance is not None]
+    glances = _glances(report, reviews)
     if glances:
         budget.add(out, ["## Conflicts at a glance", ""])
         shown = 0
@@ -1243,25 +1279,38 @@ def render_html(
     its evidence sentence alone. `context_chars` defaults to the setting report_context_chars.
     `reviews` (fingerprint -> review) shows each disputed fact's review status and note.
     """
+    return "".join(
+        render_html_chunks(report, documents, context_chars=context_chars, reviews=reviews)
+    )
+
+
+def render_html_chunks(
+    report: Report,
+    documents: Sequence[Document] = (),
+    *,
+    context_chars: int | None = None,
+    reviews: Mapping[str, Review] | None = None,
+    size: int = 1 << 20,
+) -> Iterator[str]:
+    """`render_html`'s page in pieces of about `size` characters, rendered as they are read:
+    a page of many findings is written without holding its text, or all its finding views."""
     max_chars = context_chars if context_chars is not None else DEFAULT_CONTEXT_CHARS
     by_id = {d.id: d for d in documents}
-    sections = _sections(report, by_id, max_chars, reviews)
     names = source_names(report.documents)
-    glances = [v.glance for v in sections[0].findings if v.glance is not None]
     template = _environment().get_template("report.html.j2")
-    doc_rows = _document_rows(report)
-    return template.render(
+    page = template.generate(
         report=report,
         summary=report.summary,
-        sections=sections,
+        sections=_sections(report, by_id, max_chars, reviews),
         total=len(report.findings),
         rules=_rule_rows(report),
-        documents=doc_rows,
+        documents=_document_rows(report),
         models=_models_line(report),
         settings_json=dumps_json(report.generated_with.settings),
         kinds=SECTIONS,
         names=names,
-        glances=glances,
+        glances=_glances(report, reviews),
         chart=findings_chart(report, names),
         places=claim_places_line(report),
     )
+    return coalesce(page, size=size)

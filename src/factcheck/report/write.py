@@ -2,8 +2,8 @@
 
 The files (report.json, report.md, report.html, report.csv and sources.csv) are rendered
 one at a time, each written and fsynced into a temporary folder beside them
-(`.report.tmp-*`) as it is rendered (sources.csv row by row), so memory holds one format at a
-time; the folder is renamed to `.report.pending` once all are in: that rename is the commit point.
+(`.report.tmp-*`) as it is rendered (report.json and report.html in pieces, sources.csv row by
+row), so memory holds one format at a time, and of the large ones a piece at a time; the folder is renamed to `.report.pending` once all are in: that rename is the commit point.
 The three files are then moved into place and the pending folder removed. A crash before the
 commit leaves the old set (and a temporary folder the next writer removes); a crash after it
 leaves a pending folder that the next writer, or a reader through `settle_reports`, moves
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from ..errors import Errors, OutputError
 from ..io import model_json_chunks
 from ..review.store import with_reviews
-from .render import render_html, render_markdown
+from .render import render_html_chunks, render_markdown
 from .spreadsheet import render_csv, sources_csv_rows
 
 if TYPE_CHECKING:
@@ -131,8 +131,8 @@ def _renderers(
     return {
         "report.json": lambda: model_json_chunks(report),
         "report.md": lambda: (render_markdown(report, reviews=reviews),),
-        "report.html": lambda: (
-            render_html(report, result.documents, context_chars=context, reviews=reviews),
+        "report.html": lambda: render_html_chunks(
+            report, result.documents, context_chars=context, reviews=reviews
         ),
         "report.csv": lambda: (render_csv(report, reviews=reviews),),
         "sources.csv": lambda: sources_csv_rows(report),
