@@ -627,6 +627,37 @@ def test_no_misleading_quantities(extractor: Extractor, sentence: str) -> None:
     assert one(extractor, sentence).quantities == []
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # An article before a count counts nothing: "a five-day visit" is 5 days, not 6.
+        ("They began a five-day visit.", [("five-day", 5, "day")]),
+        ("It faces a one-year ban.", [("one-year", 1, "year")]),
+        ("One seven-year term ended.", [("seven-year", 7, "year")]),
+        # A number below a hundred after a scale belongs to it; two counts in a row do not add.
+        ("It stood for one hundred twenty years.", [("one hundred twenty years", 120, "year")]),
+        ("It took a hundred and fifty years.", [("a hundred and fifty years", 150, "year")]),
+        ("Two dozen days passed.", [("Two dozen days", 24, "day")]),
+        ("He served one two-year term.", [("two-year", 2, "year")]),
+        # Fractions are numbers of numbers.yaml too.
+        ("It lasted half an hour.", [("half an hour", 0.5, "hour")]),
+        ("It lasted two-and-a-half hours.", [("two-and-a-half hours", 2.5, "hour")]),
+        ("Ties broken a half century ago.", [("a half century", 50, "year")]),
+        ("A trillion years passed.", [("A trillion years", 1e12, "year")]),
+        # No time at all is no duration: names.
+        ("A zero-day flaw and zero-hour contracts.", []),
+    ],
+)
+def test_duration_figures_read_the_number_words_of_numbers_yaml(
+    text: str, found: list[tuple[str, float, str]]
+) -> None:
+    from factcheck.extract.quantities import durations
+
+    assert [(q.text, q.value, q.unit) for q in durations(text)] == [
+        (t, pytest.approx(v), u) for t, v, u in found
+    ]
+
+
 # --------------------------------------------------------------------------- what
 
 

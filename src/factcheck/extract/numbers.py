@@ -3,17 +3,69 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from functools import lru_cache
 
 from .lexicon import read_lexicon
 
+__all__ = [
+    "ARTICLES",
+    "FRACTIONS",
+    "MULTIPLES",
+    "NUMBER_WORDS",
+    "ORDINALS",
+    "SCALES",
+    "SCALE_ABBREVIATIONS",
+    "SCALE_WORDS",
+    "UNITS_WORDS",
+    "alternation",
+    "number_words_re",
+    "parse_number",
+    "parse_number_words",
+    "parse_ordinal",
+]
+
 # The number words of data/numbers.yaml, read once here.
 _WORDS = read_lexicon("numbers.yaml")
-UNITS_WORDS: dict[str, float] = dict(_WORDS["number_words"])
-_SCALE_ABBREVIATIONS: dict[str, int] = dict(_WORDS["scale_abbreviations"])
+NUMBER_WORDS: dict[str, int] = dict(_WORDS["number_words"])
+ARTICLES: dict[str, int] = dict(_WORDS["articles"])
+MULTIPLES: dict[str, int] = dict(_WORDS["multiples"])
+FRACTIONS: dict[str, float] = dict(_WORDS["fractions"])
+# Every word that counts something below a hundred: "five", "a", "dozen", "half".
+UNITS_WORDS: dict[str, float] = NUMBER_WORDS | ARTICLES | MULTIPLES | FRACTIONS
+SCALE_ABBREVIATIONS: dict[str, int] = dict(_WORDS["scale_abbreviations"])
 SCALE_WORDS: dict[str, int] = dict(_WORDS["scales"])
-SCALES: dict[str, int] = SCALE_WORDS | _SCALE_ABBREVIATIONS
+SCALES: dict[str, int] = SCALE_WORDS | SCALE_ABBREVIATIONS
 ORDINALS: dict[str, int] = dict(_WORDS["ordinals"])
 _DIGITS = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+
+
+def alternation(words: Iterable[str]) -> str:
+    """`words` as a regex group of alternatives, escaped, longest first ("sixty" before "six")."""
+    return (
+        "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) + ")"
+    )
+
+
+@lru_cache(maxsize=1)
+def number_words_re() -> str:
+    """A number written in words, as a regex built from data/numbers.yaml (no groups, no flags).
+
+    A number below a hundred ("six", "nineteen", "twenty-five"), an article, a multiple or a
+    fraction ("a", "dozen", "half", "a half", "half an"), then scales and multiples, each with the number
+    below a hundred it is followed by ("one hundred and twenty", "two dozen", "three hundred
+    thousand"), then "and a half". So "a five-year plan" reads "five", never "a five" (6), and
+    "one hundred twenty years" is 120 years, not twenty.
+    """
+    sep = r"[\s-]"
+    digits = [w for w, v in NUMBER_WORDS.items() if 1 <= v <= 9]
+    tens = [w for w, v in NUMBER_WORDS.items() if v >= 20 and v % 10 == 0]
+    small = rf"(?:{alternation(tens)}{sep}{alternation(digits)}|{alternation(NUMBER_WORDS)})"
+    article, fraction = alternation(ARTICLES), alternation(FRACTIONS)
+    counts = alternation([*ARTICLES, *MULTIPLES, *FRACTIONS])
+    lead = rf"(?:{small}|{article}\s{fraction}|{fraction}\s{article}|{counts})"
+    more = rf"(?:{sep}{alternation([*SCALE_WORDS, *MULTIPLES])}(?:{sep}(?:and{sep})?{small})?)*"
+    return rf"(?:{lead}{more}(?:{sep}and{sep}{article}{sep}{fraction})?)"
 
 
 def parse_number_words(text: str) -> float | None:
@@ -25,18 +77,18 @@ def parse_number_words(text: str) -> float | None:
     current = 0.0
     seen = False
     for i, w in enumerate(words):
-        if w in {"a", "an"} and i + 1 < len(words) and words[i + 1] == "half":
-            continue
-        if w == "dozen":
-            current = (current or 1) * 12
+        if w in ARTICLES and (
+            (i + 1 < len(words) and words[i + 1] in FRACTIONS)
+            or (i > 0 and words[i - 1] in FRACTIONS)
+        ):
+            continue  # "two and a half", "half an hour": the article counts nothing
+        if w in MULTIPLES:
+            current = (current or 1) * MULTIPLES[w]
             seen = True
         elif w in UNITS_WORDS:
-            if w == "half" and seen:
-                current += 0.5
-            else:
-                current += UNITS_WORDS[w]
+            current += UNITS_WORDS[w]
             seen = True
-        elif w in SCALES and w not in _SCALE_ABBREVIATIONS:
+        elif w in SCALES and w not in SCALE_ABBREVIATIONS:
             scale = SCALES[w]
             current = (current or 1) * scale
             if scale >= 1000:

@@ -7,7 +7,19 @@ from typing import Any
 
 from ..models import Bound, Quantity, QuantityKind
 from .lexicon import read_lexicon
-from .numbers import ORDINALS, parse_number, parse_ordinal
+from .numbers import (
+    ARTICLES,
+    MULTIPLES,
+    NUMBER_WORDS,
+    ORDINALS,
+    SCALE_ABBREVIATIONS,
+    SCALE_WORDS,
+    SCALES,
+    alternation,
+    number_words_re,
+    parse_number,
+    parse_ordinal,
+)
 from .units import duration_words_re, units
 
 # The words of data/quantities.yaml, read once here.
@@ -20,12 +32,10 @@ _BOUNDS: list[tuple[str, Bound]] = [
 _BOUND_RE = re.compile(r"(?:^|\s)(" + "|".join(p for p, _ in _BOUNDS) + r")\s*$", re.IGNORECASE)
 _BOUND_LEAD = re.compile(r"^(" + "|".join(p for p, _ in _BOUNDS) + r")\s+", re.IGNORECASE)
 
+# A figure in digits, with a scale word ("2.7 billion"), or in words: data/numbers.yaml's.
 _NUM = (
-    r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:hundred|thousand|million|billion|trillion))?"
-    r"|(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a|an|"
-    r"a dozen|dozen|hundred|thousand|million|billion)(?:[\s-](?:one|two|three|four|five|six|seven|eight|"
-    r"nine|hundred|thousand|million|billion|and a half))*)"
+    rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?:\s*{alternation(SCALE_WORDS)})?"
+    rf"|{number_words_re()}"
 )
 # Duration word -> (the unit the figure is in, how many of it): data/units.yaml's `durations`.
 _DUR_UNITS = {word: (d.unit, d.scale) for word, d in units().durations.items()}
@@ -46,10 +56,18 @@ def _alternation(names: dict[str, str]) -> str:
 _CURRENCY_LEAD = re.compile(rf"^({_alternation(_CURRENCY_SYMBOLS)})\s*", re.IGNORECASE)
 _CURRENCY_TAIL = re.compile(rf"\s+(?:US\s+)?({_alternation(_CURRENCY_WORDS)})$", re.IGNORECASE)
 _REFERENCE_WORDS: frozenset[str] = _WORDS["reference_words"]
-_MEETING_NAMES = re.compile(
-    r"\b(?:\d|one|two|three|four)\s*(?:\+|-?plus-?|\s+plus\s+)\s*(?:\d|one|two|three|four)\b",
-    re.IGNORECASE,
+# "2+2", "two-plus-two": a meeting's name, not figures; a single digit, in digits or words.
+_DIGIT = rf"(?:\d|{alternation(w for w, v in NUMBER_WORDS.items() if v <= 9)})"
+_MEETING_NAMES = re.compile(rf"\b{_DIGIT}\s*(?:\+|-?plus-?|\s+plus\s+)\s*{_DIGIT}\b", re.IGNORECASE)
+# Words glued to digits that make an amount of them ("5m", "10km"), not a name ("5G", "3D"):
+# numbers.yaml's scales and units.yaml's units.
+_GLUED_UNITS = frozenset(SCALES) | frozenset(w for w in units().units if w.isalpha())
+# A leading article that counts nothing ("a 5% rise"); before a scale or multiple it counts one.
+_ARTICLE_LEAD = re.compile(
+    rf"^{alternation(ARTICLES)}\s+(?!{alternation([*SCALE_WORDS, *MULTIPLES])}\b)", re.IGNORECASE
 )
+_DIGITS_SCALED = re.compile(rf"^([\d.,]+(?:\s*{alternation(SCALES)})?)\b")
+_GLUED_SUFFIX = re.compile(rf"\d+(?:st|nd|rd|th|s|{alternation(SCALE_ABBREVIATIONS)})")
 _TIME_UNITS: frozenset[str] = _WORDS["ordinal_time_units"]
 
 
@@ -69,8 +87,8 @@ def durations(text: str, *, offset: int = 0) -> list[Quantity]:
     out = []
     for m in _DURATION.finditer(text):
         value = parse_number(m["num"])
-        if value is None:
-            continue
+        if not value:
+            continue  # none, or no time at all: "a zero-day flaw", "zero-hour contracts" are names
         unit_word = m["unit"].lower()
         stem = "century" if unit_word.startswith("centur") else unit_word.rstrip("s")
         unit, scale = _DUR_UNITS[stem]
@@ -164,7 +182,7 @@ def _is_reference(ent: Any) -> bool:
     if (
         re.search(r"[A-Za-z]", first.text)
         and re.search(r"\d", first.text)
-        and not re.fullmatch(r"\d+(?:st|nd|rd|th|m|bn|k|s)", first.text)
+        and not _GLUED_SUFFIX.fullmatch(first.text)
     ):
         return True
     if (
@@ -181,7 +199,7 @@ def _is_reference(ent: Any) -> bool:
         and ent.label_ == "CARDINAL"
         and not last.whitespace_
         and nxt.text[:1].isalpha()
-        and nxt.lower_ not in {"m", "bn", "k", "km", "kg", "mn", "b", "million", "billion"}
+        and nxt.lower_ not in _GLUED_UNITS
     ):
         return True  # "5G", "3D"
     return bool(
@@ -258,22 +276,10 @@ def _from_entity(ent: Any, text: str) -> Quantity | None:
             body = body[: word.start()]
         if kind == "cardinal" and ent.label_ == "MONEY":
             kind = "money"
-    body = re.sub(
-        r"^(?:a|an|some)\s+",
-        lambda m: (
-            m.group()
-            if body.lower().startswith(
-                ("a dozen", "a hundred", "a thousand", "a million", "a billion")
-            )
-            else ""
-        ),
-        body,
-    )
+    body = _ARTICLE_LEAD.sub("", body)
     value = parse_number(body.replace("-", " ") if not re.match(r"^\d", body) else body)
     if value is None:
-        m = re.match(
-            r"^([\d.,]+(?:\s*(?:hundred|thousand|million|billion|trillion|bn|m|k))?)\b", body
-        )
+        m = _DIGITS_SCALED.match(body)
         value = parse_number(m.group(1)) if m else None
     if value is None:
         if low in ORDINALS:
