@@ -236,6 +236,10 @@ def test_polarity_traps(extractor: Extractor, sentence: str, polarity: str) -> N
         ("The ministers will meet in Tokyo.", "planned"),
         ("The four ministers plan to criticize China by name.", "planned"),
         ("The summit is scheduled to start on Friday.", "planned"),
+        ("The talks are to start on Friday.", "planned"),
+        ("The talks are due to start on Friday.", "planned"),
+        ("The ministers are due to meet in Tokyo.", "planned"),
+        ("The delay is due to the storm.", "asserted"),
         ("The army is going to withdraw its troops.", "planned"),
         ("The minister went to see the victims.", "asserted"),
         ("The ministers agreed to cut tariffs.", "planned"),
@@ -246,6 +250,22 @@ def test_polarity_traps(extractor: Extractor, sentence: str, polarity: str) -> N
 )
 def test_modality(extractor: Extractor, sentence: str, modality: str) -> None:
     assert one(extractor, sentence).modality == modality
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lemma"),
+    [
+        # A copula's adjective hands the claim to its infinitive, as a light verb does.
+        ("The talks are due to start on Friday.", "start"),
+        ("The death toll is likely to rise.", "rise"),
+        ("Police were quick to condemn the attack.", "condemn"),
+        ("The delay is due to the storm.", "be"),
+    ],
+)
+def test_an_adjective_passes_the_predicate_to_its_infinitive(
+    extractor: Extractor, sentence: str, lemma: str
+) -> None:
+    assert one(extractor, sentence).what.lemma == lemma
 
 
 def test_reported_speech_names_the_speaker_and_keeps_the_content_predicate(

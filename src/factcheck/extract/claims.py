@@ -938,18 +938,33 @@ def _core(tok: Token) -> list[Token]:
 
 
 def _content_verb(head: Token) -> Token:
-    """Follow light verbs to their complement: 'plan to criticize' -> criticize, 'were to arrive' -> arrive."""
+    """Follow light verbs to their complement: 'plan to criticize' -> criticize, 'were to arrive' -> arrive.
+
+    An adjective passes its infinitive on as a light verb does, also as a copula's complement:
+    'are due to start' -> start (through "due"), 'is likely to collapse' -> collapse.
+    """
     cur = head
     for _ in range(4):
         if cur.lemma_ not in LIGHT_VERBS and cur.pos_ != "ADJ":
             break
-        comp = next(
-            (c for c in cur.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}), None
-        )
+        comp = _infinitive(cur)
+        if comp is None:
+            # "be" + adjective + infinitive: the adjective is the copula's complement (acomp).
+            adjective = next(
+                (c for c in cur.children if c.dep_ == "acomp" and c.pos_ == "ADJ"), None
+            )
+            comp = _infinitive(adjective) if adjective is not None else None
         if comp is None:
             break
         cur = comp
     return cur
+
+
+def _infinitive(token: Token) -> Token | None:
+    """The verb `token` takes as its open complement ("plan to criticize": criticize), or None."""
+    return next(
+        (c for c in token.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}), None
+    )
 
 
 def _chain(top: Token, content: Token) -> list[Token]:
