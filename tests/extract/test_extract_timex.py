@@ -598,3 +598,52 @@ def test_a_described_unit_is_one_unit_unless_a_word_points_elsewhere() -> None:
     assert normalise_time("a busy year", dct=DCT).value == "P1Y"
     assert normalise_time("a second day", dct=DCT).value != "P1D"
     assert normalise_time("a certain day", dct=DCT).value != "P1D"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A day away and its part are one expression, "yesterday" no longer taken alone.
+        ("They met yesterday evening.", [("yesterday evening", "2021-03-15TEV")]),
+        ("They meet tomorrow night.", [("tomorrow night", "2021-03-17TNI")]),
+        # Ordinals and number words are numbers.yaml's: "twenty-third" whole, "dozen", "half".
+        ("Life in the twenty-third century.", [("the twenty-third century", "22")]),
+        ("Over the past dozen years it grew.", [("the past dozen years", "P12Y")]),
+        ("Ties broken a half century ago.", [("a half century ago", "1971")]),
+        ("It took more than half an hour.", [("more than half an hour", "PT0.5H")]),
+        # A run's latest is any ordinal from the second: "the fifteenth consecutive day".
+        (
+            "It was the fifteenth consecutive day.",
+            [("the fifteenth consecutive day", "2021-03-16")],
+        ),
+    ],
+)
+def test_time_words_come_from_the_data_files(
+    sentence: str, expected: list[tuple[str, str]]
+) -> None:
+    found = find_time_expressions(sentence)
+    got = [(f.text, normalise_time(f.text, dct=DCT).value) for f in found]
+    assert got == expected
+
+
+def test_every_time_word_of_the_data_files_reaches_a_trigger() -> None:
+    """The detector tries its patterns only near a trigger; a word added to times.yaml or
+    units.yaml that no trigger covers would never be found."""
+    from factcheck.extract import timex
+    from factcheck.extract.units import units
+
+    words = [
+        *timex.SEASONS,
+        *timex.PARTS_OF_DAY,
+        *timex.RELATIVE_DAYS,
+        *timex._SETS,
+        *timex._WORDS["calendar_units"],
+        *units().durations,
+    ]
+    assert words and all(timex._TRIGGER.search(w) for w in words), [
+        w for w in words if not timex._TRIGGER.search(w)
+    ]
+    assert timex.TIME_ZONES["GMT"] == "Z" and timex.TIME_ZONES["JST"] == ""
+    assert [f.text for f in find_time_expressions("At 09:00 JST local time.")] == [
+        "09:00 JST local time"
+    ]

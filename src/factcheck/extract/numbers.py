@@ -51,19 +51,22 @@ def alternation(words: Iterable[str]) -> str:
 def number_words_re() -> str:
     """A number written in words, as a regex built from data/numbers.yaml (no groups, no flags).
 
-    A number below a hundred ("six", "nineteen", "twenty-five"), an article, a multiple or a
-    fraction ("a", "dozen", "half", "a half", "half an"), then scales and multiples, each with the number
-    below a hundred it is followed by ("one hundred and twenty", "two dozen", "three hundred
-    thousand"), then "and a half". So "a five-year plan" reads "five", never "a five" (6), and
-    "one hundred twenty years" is 120 years, not twenty.
+    A number below a hundred ("six", "nineteen", "twenty-five"), an article, a multiple, a
+    fraction or a scale ("a", "dozen", "half", "a half", "half an", "hundred"), then scales and
+    multiples, each with the number below a hundred it is followed by ("one hundred and
+    twenty", "two dozen", "three hundred thousand"), then "and a half". So "a five-year plan"
+    reads "five", never "a five" (6), and "one hundred twenty years" is 120 years, not twenty.
+    Zero is no count here: before a unit it makes a name ("a zero-day flaw", "zero-hour
+    contracts"), not a stretch of time.
     """
     sep = r"[\s-]"
-    digits = [w for w, v in NUMBER_WORDS.items() if 1 <= v <= 9]
-    tens = [w for w, v in NUMBER_WORDS.items() if v >= 20 and v % 10 == 0]
-    small = rf"(?:{alternation(tens)}{sep}{alternation(digits)}|{alternation(NUMBER_WORDS)})"
+    counts = {w: v for w, v in NUMBER_WORDS.items() if v > 0}
+    digits = [w for w, v in counts.items() if v <= 9]
+    tens = [w for w, v in counts.items() if v >= 20 and v % 10 == 0]
+    small = rf"(?:{alternation(tens)}{sep}{alternation(digits)}|{alternation(counts)})"
     article, fraction = alternation(ARTICLES), alternation(FRACTIONS)
-    counts = alternation([*ARTICLES, *MULTIPLES, *FRACTIONS])
-    lead = rf"(?:{small}|{article}\s{fraction}|{fraction}\s{article}|{counts})"
+    others = alternation([*ARTICLES, *MULTIPLES, *FRACTIONS, *SCALE_WORDS])
+    lead = rf"(?:{small}|{article}\s{fraction}|{fraction}\s{article}|{others})"
     more = rf"(?:{sep}{alternation([*SCALE_WORDS, *MULTIPLES])}(?:{sep}(?:and{sep})?{small})?)*"
     return rf"(?:{lead}{more}(?:{sep}and{sep}{article}{sep}{fraction})?)"
 

@@ -87,8 +87,8 @@ def durations(text: str, *, offset: int = 0) -> list[Quantity]:
     out = []
     for m in _DURATION.finditer(text):
         value = parse_number(m["num"])
-        if not value:
-            continue  # none, or no time at all: "a zero-day flaw", "zero-hour contracts" are names
+        if value is None:
+            continue
         unit_word = m["unit"].lower()
         stem = "century" if unit_word.startswith("centur") else unit_word.rstrip("s")
         unit, scale = _DUR_UNITS[stem]

@@ -14,7 +14,15 @@ from dateutil import parser as date_parser  # type: ignore[import-untyped]
 
 from ..models import Granularity, TimeExpression
 from .lexicon import read_lexicon
-from .numbers import parse_number_words, parse_ordinal
+from .numbers import (
+    ARTICLES,
+    NUMBER_WORDS,
+    ORDINALS,
+    alternation,
+    number_words_re,
+    parse_number_words,
+    parse_ordinal,
+)
 from .units import duration_words_re, units
 
 Tense = Literal["past", "present", "future", "unknown"]
@@ -35,6 +43,13 @@ PARTS_OF_DAY: dict[str, str] = {str(k): str(v) for k, v in _WORDS["parts_of_day"
 UNITS = {word: (d.iso, d.time) for word, d in units().durations.items()}
 UNIT_SCALE = {word: d.scale for word, d in units().durations.items() if d.scale != 1}
 ORDINAL_WORDS: dict[str, int] = {str(k): int(v) for k, v in _WORDS["quarter_ordinals"].items()}
+# Zone abbreviation (upper case) -> the designator it gives a clock time ("Z" for UTC, else "").
+TIME_ZONES: dict[str, str] = {str(k): str(v) for k, v in _WORDS["time_zones"].items()}
+# "yesterday" -> (-1 day, no part of the day); "tonight" -> (0, TNI).
+RELATIVE_DAYS: dict[str, tuple[int, str]] = {
+    str(k): (int(n), str(part)) for k, (n, part) in _WORDS["relative_days"].items()
+}
+_SHIFTS: dict[str, int] = {str(k): int(v) for k, v in _WORDS["shifts"].items()}
 
 
 def _one_of(words: frozenset[str]) -> str:
@@ -56,41 +71,45 @@ _MONTH_RE = (
 )
 _DAY_RE = "(?:" + "|".join(calendar.day_name) + ")"
 _VAGUE_COUNTS: list[str] = [str(w) for w in _WORDS["vague_counts"]]
+# A count: digits, a vague count ("a few": no number) or a number in words (data/numbers.yaml).
 _NUMWORD = (
-    r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
-    r"sixty|seventy|eighty|ninety|hundred|"
+    r"(?:\d+(?:\.\d+)?|"
     + "".join(f"{w}|" for w in _VAGUE_COUNTS)  # plain words: no regex syntax in them
-    + r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?:one|two|three|four|five|six|seven|eight|nine)"
-    r"|(?:one|two|three|four|five) and a half)"
+    + f"{number_words_re()})"
 )
 _UNIT_RE = f"(?:{duration_words_re()})"  # data/units.yaml's durations
 _YEAR_RE = r"(?:1[6-9]\d\d|20\d\d)"
-_REL = r"(?:last|this|next|coming|past|previous|following|current)"
-_ZONE = r"(?:UTC|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|CET|CEST|BST|JST|KST|IST|AEST|AEDT)"
+_REL = _one_of(_WORDS["relative"])
+_ZONE = alternation(TIME_ZONES)
+_UTC = alternation(z for z, designator in TIME_ZONES.items() if designator == "Z")
+_LOCAL = _one_of(_WORDS["local_time"])
 # A clock time that cannot be a decimal or a count: "15:00", "3 p.m.", "3.30 p.m.", "1400 GMT".
-_CLOCK = r"(?:\d{1,2}:\d{2}(?: ?[ap]\.?m\.?)?|\d{1,2}(?:\.\d{2})? ?[ap]\.?m\.?|\d{4} (?:UTC|GMT))"
+_CLOCK = (
+    rf"(?:\d{{1,2}}:\d{{2}}(?: ?[ap]\.?m\.?)?|\d{{1,2}}(?:\.\d{{2}})? ?[ap]\.?m\.?|\d{{4}} {_UTC})"
+)
 _PLURAL_UNIT = r"(?:seconds|minutes|hours|days|weeks|months|years|decades)"
 _PART_OF_DAY = _one_of(frozenset(PARTS_OF_DAY))
+_RELATIVE_DAY = _one_of(frozenset(RELATIVE_DAYS))
+# "yesterday morning", "this evening": a day away from today, or "this", and a part of it.
+_DAY_AWAY = _one_of(frozenset(d for d, (n, _) in RELATIVE_DAYS.items() if n) | {"this"})
+_SEASON = _one_of(frozenset(SEASONS))
+_SEASON_BEFORE_YEAR = _one_of(frozenset(SEASONS) - _WORDS["seasons_not_before_a_year"])
+_SEASON_ALONE = _one_of(frozenset(SEASONS) - _WORDS["seasons_not_alone"])
+# The units a text names one of as the one it is about: "the day", "that year", "a quiet week".
+_CALENDAR_UNIT = _one_of(_WORDS["calendar_units"])
 # A number + unit that measures a person or a thing, not a stretch of time: "a 22-year-old",
 # "five years old", "children 6 months and older".
 _NOT_AN_AGE = r"(?![- ]olds?\b)(?! (?:and|or) (?:older|over|above|up|younger|under)\b)(?! of age\b)"
-_QUARTER = r"(?:first|second|third|fourth|final|last|1st|2nd|3rd|4th)"
+_QUARTER = _one_of(frozenset(ORDINAL_WORDS))
 _REL_YEAR = r"(?:next|last|this) year"
 # A count that takes its unit from the count after it: "60" in "between 60 and 90 days".
-_COUNT = (
-    r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen"
-    r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
-)
+_COUNT = rf"(?:\d+(?:\.\d+)?|(?!{alternation(ARTICLES)}\b){number_words_re()})"
 # Not an age either: "two to three years old", "13 and 15 years of age".
 _SHARED_UNIT = rf" (?:and|to|or) {_COUNT}[- ]({_UNIT_RE})\b{_NOT_AN_AGE}"
 # The latest of a run or a record: "a second consecutive day", "the fourth week in a row",
 # "their best week since November": the day, week... the text is reporting on.
-_RUN_ORD = (
-    r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
-    r"|\d{1,2}(?:st|nd|rd|th))"
-)
-_RUN_UNIT = r"(?:trading )?(?:day|week|month|year|quarter|session)"
+_RUN_ORD = rf"(?:{alternation(w for w, n in ORDINALS.items() if n >= 2)}|\d{{1,2}}(?:st|nd|rd|th))"
+_RUN_UNIT = rf"(?:trading )?(?:{_CALENDAR_UNIT}|quarter|session)"
 _RUN_DET = r"(?:(?:a|an|the|its|their|his|her) )?"
 _SUPERLATIVES: frozenset[str] = _WORDS["superlatives"]
 _RUN = re.compile(
@@ -123,17 +142,24 @@ _FISCAL = (
     rf"|FY ?(?:{_FY_NUMBER}|\d\d(?:[-/]\d\d)?))"
 )
 
+_SETS: dict[str, str] = {str(k): str(v) for k, v in _WORDS["sets"].items()}
+# An ordinal in words (data/numbers.yaml): "third", "twenty-first".
+_TENS = alternation(w for w, n in NUMBER_WORDS.items() if n >= 20 and n % 10 == 0)
+_ORDINAL_WORD = (
+    rf"(?:{_TENS}-{alternation(w for w, n in ORDINALS.items() if n < 10)}|{alternation(ORDINALS)})"
+)
+
 # Ordered: longer, more specific forms first so that the alternation prefers them.
 _PATTERNS = [
     # A clock time with its day is one expression: "15:00 GMT Saturday", "3 p.m. on Monday".
-    rf"\b{_CLOCK}(?: \(?{_ZONE}\)?)?(?: local time)?,? (?:on )?(?:{_DAY_RE}(?:,? {_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?(?:,? {_YEAR_RE})?)?|today|tonight|yesterday|tomorrow)\b",
+    rf"\b{_CLOCK}(?: \(?{_ZONE}\)?)?(?: {_LOCAL})?,? (?:on )?(?:{_DAY_RE}(?:,? {_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?(?:,? {_YEAR_RE})?)?|{_RELATIVE_DAY})\b",
     # The latest of a run or a record: "a second consecutive day", "the fourth week in a row".
     rf"\b{_RUN_DET}{_RUN_ORD} (?:straight|consecutive|successive|running) {_RUN_UNIT}\b",
     rf"\b{_RUN_DET}{_RUN_ORD} {_RUN_UNIT}(?= in a row\b)",
     "(?:" + "|".join(rf"(?<=\b{w} )" for w in sorted(_SUPERLATIVES)) + rf"){_RUN_UNIT}(?= since\b)",
-    rf"\ban? (?!{_NOT_A_DESCRIPTION}\b)[a-z]+ly [a-z]+ (?:day|week|month|year)\b",
+    rf"\ban? (?!{_NOT_A_DESCRIPTION}\b)[a-z]+ly [a-z]+ {_CALENDAR_UNIT}\b",
     # SET: "every morning", "each season", "every two weeks", "twice a year", "on Sundays".
-    rf"\b(?:every|each) (?:other |single )?(?:{_NUMWORD} )?(?:{_UNIT_RE}|{_DAY_RE}|{_PART_OF_DAY}|season|weekend|{'|'.join(SEASONS)})\b",
+    rf"\b(?:every|each) (?:other |single )?(?:{_NUMWORD} )?(?:{_UNIT_RE}|{_DAY_RE}|{_PART_OF_DAY}|season|weekend|{_SEASON})\b",
     rf"\b(?:once|twice|thrice|{_NUMWORD} times) (?:a|an|per|each|every) (?:day|week|month|year|quarter|decade|season)\b",
     r"\bper (?:day|week|month|year|annum)\b",
     rf"\b(?:on )?{_DAY_RE}s\b",
@@ -142,22 +168,22 @@ _PATTERNS = [
     rf"\b(?:(?:in|from|during|of|since|by|for) )?{_YEAR_RE}[-–/](?:\d\d|{_YEAR_RE})\b(?![-–/]\d)",
     # Anaphoric days, weeks, months and years: the day the text is about, not the publication date.
     _SAME_LAST_YEAR,
-    r"\b(?:early|late) in the (?:day|week|month|year)\b",
-    r"\b(?:that|the) (?:same |very |entire |whole |full )(?:day|week|month|year)\b(?!-)",
+    rf"\b(?:early|late) in the {_CALENDAR_UNIT}\b",
+    rf"\b(?:that|the) (?:same |very |entire |whole |full ){_CALENDAR_UNIT}\b(?!-)",
     r"\bthe day\b(?! (?:before|after|of|that|when)\b)(?![-\w])",
-    r"\bthat (?:day|week|month|year)\b",
+    rf"\bthat {_CALENDAR_UNIT}\b",
     rf"\b(?:in|during|by) (?:the )?(?:early |late )?{_PART_OF_DAY}\b",
     # Vague plural durations: "recent weeks", "the past few years", "over the years", "for days".
     rf"\b(?:recent|the (?:past|last|next|coming)(?: few| several)?|over the(?: past| last)?(?: few)?) {_PLURAL_UNIT}\b",
     rf"\b(?:in|for|within|after|throughout) {_PLURAL_UNIT}\b(?! of\b)",
     rf"\b(?:{_VAGUE_BEFORE}){_PLURAL_UNIT}\b(?! of\b)(?![-'’]\w)",
-    r"\bthe (?:day|week|month|year) (?:before|earlier|previous)\b",
+    rf"\bthe {_CALENDAR_UNIT} (?:before|earlier|previous)\b",
     rf"\b{_PLURAL_UNIT}(?: ago\b|-long\b|(?= (?:later|earlier|in the making)\b))",
     rf"\b(?:the )?(?:first|second|third|fourth|last|final) week of {_MONTH_RE}(?:,? {_YEAR_RE})?\b",
     r"\b\d{4}-\d{2}-\d{2}\b",
     r"\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b",
     rf"\b(?:(?:early|mid|late)[- ])?{_DAY_RE}(?:,? {_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?(?:,? {_YEAR_RE})?)?"
-    rf"(?: (?:morning|afternoon|evening|night))?\b",
+    rf"(?: {_PART_OF_DAY})?\b",
     rf"\b(?:(?:the )?(?:early|mid|late|end of|beginning of|start of|middle of)[- ])?{_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?\b(?:,? {_YEAR_RE}\b)?",
     rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTH_RE}(?:,? {_YEAR_RE}\b)?",
     rf"\b(?:(?:the )?(?:first|second|1st|2nd) half of |(?:the )?(?:early|mid|late|end of|beginning of|start of|middle of)[- ])?{_MONTH_RE}(?:,? (?:of )?(?:{_YEAR_RE}|{_REL_YEAR})\b)?",
@@ -169,32 +195,33 @@ _PATTERNS = [
     rf"\b(?:the )?(?:very )?(?:end|beginning|start|middle) of (?:{_YEAR_RE}|this year|last year|next year|the year|this month|last month|next month|the month|the week|this week|last week|next week)\b",
     rf"\b(?:early|mid|late)[- ]{_YEAR_RE}s?\b",
     r"\b(?:the )?(?:early |mid-|late )?(?:(?:1[6-9]|20)\d0s|'\d0s|\d0s)\b",
-    r"\b(?:the )?(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first|twenty-second) century\b",
-    rf"\b(?:(?:this|last|next|coming|past|the) |(?:in|during) (?:the )?)(?:spring|summer|autumn|fall|winter)(?: of {_YEAR_RE})?\b",
-    rf"\b(?:spring|summer|autumn|winter) {_YEAR_RE}\b",
-    r"\b(?:earlier |later )?(?:today|tonight|yesterday|tomorrow)\b",
-    r"\b(?:this|yesterday|tomorrow) (?:morning|afternoon|evening)\b",
+    rf"\b(?:the )?(?:\d{{1,2}}(?:st|nd|rd|th)|{_ORDINAL_WORD}) century\b",
+    rf"\b(?:(?:this|last|next|coming|past|the) |(?:in|during) (?:the )?){_SEASON}(?: of {_YEAR_RE})?\b",
+    rf"\b{_SEASON_BEFORE_YEAR} {_YEAR_RE}\b",
+    rf"\b{_DAY_AWAY} {_PART_OF_DAY}\b",  # before the day alone: "yesterday evening"
+    rf"\b(?:earlier |later )?{_RELATIVE_DAY}\b",
     r"\blast night\b",
     r"\b(?:earlier|later) this (?:week|month|year)\b",
-    rf"\b(?:the )?{_REL} (?:week|weekend|month|year|quarter|decade|century|{_DAY_RE}|{_MONTH_RE}|spring|summer|autumn|fall|winter)\b",
-    r"\bthe (?:same|previous|following|next|prior) (?:day|week|month|year|quarter)\b",
+    rf"\b(?:the )?{_REL} (?:week|weekend|month|year|quarter|decade|century|{_DAY_RE}|{_MONTH_RE}|{_SEASON})\b",
+    rf"\bthe (?:same|previous|following|next|prior) (?:{_CALENDAR_UNIT}|quarter)\b",
     r"\b(?:the )?weekend\b",
     rf"\b{_NUMWORD}[- ]{_UNIT_RE} ago\b",
     rf"\b{_COUNT}(?={_SHARED_UNIT})",
     rf"\b(?:the )?(?:past|last|next|coming|previous|first|following) (?:{_NUMWORD}[- ])?(?:(?:straight|consecutive|full|successive|trading|business|working) )?{_UNIT_RE}\b",
     rf"\b(?!an? {_PLURAL_UNIT})(?:more than |over |nearly |almost |about |around |some |at least |up to |less than )?{_NUMWORD}[- ](?:(?:straight|consecutive|full|successive|trading|business|working) )?(?:{_UNIT_RE}|quarters)\b{_NOT_AN_AGE}(?:-long| long)?\b",
     r"\bsingle-day\b",
-    r"\b(?:\d{1,2}[.:]\d{2}|\d{1,2})(?: ?[ap]\.?m\.?)(?: \(?(?:UTC|GMT|EST|EDT|PST|PDT|CET|JST|[A-Z]{2,4}T)\)?)?(?: local time\b)?",
-    rf"\b\d{{1,2}}:\d{{2}}(?: {_ZONE})?(?: local time)?\b",
-    r"\b\d{4} (?:UTC|GMT)\b",
-    r"\b(?:annual|annually|yearly|monthly|weekly|daily|quarterly)\b",
+    # After "a.m." or "p.m." any abbreviation ending in T is a zone too.
+    rf"\b(?:\d{{1,2}}[.:]\d{{2}}|\d{{1,2}})(?: ?[ap]\.?m\.?)(?: \(?(?:{_ZONE}|[A-Z]{{2,4}}T)\)?)?(?: {_LOCAL}\b)?",
+    rf"\b\d{{1,2}}:\d{{2}}(?: {_ZONE})?(?: {_LOCAL})?\b",
+    rf"\b\d{{4}} {_UTC}\b",
+    rf"\b{alternation(_SETS)}\b",
     rf"\b(?:in |since |by |until |till |from |during |of |before |after |through |to |around |between |and )?{_YEAR_RE}\b",
     r"\b(?:now|currently|nowadays|recently|at present|presently|the past|the future|in recent years|recent years|soon|the time being)\b",
     r"\b(?:(?:in|for|over) )?the (?:near|long|short) term\b",
     r"\b(?:(?:the|our|its|their|his|her) )?(?:recent|modern) (?:[A-Z][\w.&-]* ){0,2}history\b",
     r"\b(?:by|at|until|since|from) that time\b",
     r"\b(?:since|in|of|from|until|by) '\d\d\b",
-    r"\b(?:summer|autumn|winter)\b",
+    rf"\b{_SEASON_ALONE}\b",
 ]
 _DETECT = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
 _YEAR_SPAN_PARTS = re.compile(
@@ -746,11 +773,10 @@ _VAGUE_PLURAL = re.compile(
 # "the day", "that same week", "the entire year": the one the text is talking about.
 _ANAPHORIC = re.compile(
     r"(?:that (?:same |very |entire |whole |full )?|the (?:same |very |entire |whole |full )"
-    r"|(?:early|late|later|earlier) in the )(day|week|month|year)|the (day)"
+    rf"|(?:early|late|later|earlier) in the )({_CALENDAR_UNIT})|the (day)"
 )
 _NARRATIVE_REL: dict[str, int] = {str(k): int(v) for k, v in _WORDS["narrative_rel"].items()}
 _SET_UNITS: dict[str, str] = {str(k): str(v) for k, v in _WORDS["set_units"].items()}
-_SETS: dict[str, str] = {str(k): str(v) for k, v in _WORDS["sets"].items()}
 
 
 def _recurring(low: str) -> str | None:
@@ -762,7 +788,7 @@ def _recurring(low: str) -> str | None:
         m = re.fullmatch(
             rf"(?:once|twice|thrice|{_NUMWORD} times) (?:a|an|per|each|every) (\w+)", low
         )
-        m2 = re.fullmatch(r"per (day|week|month|year|annum)", low)
+        m2 = re.fullmatch(rf"per ({_CALENDAR_UNIT}|annum)", low)
         if m2:
             return "P1Y" if m2[1] == "annum" else f"P1{_UNIT_CODES[m2[1]]}"
         if m is None:
@@ -821,8 +847,8 @@ def _anaphoric(
         unit, delta = m[1] or m[2], 0
     elif (
         m := re.fullmatch(
-            r"(?:the (previous|prior|following|same|next) (day|week|month|year)|"
-            r"the (day|week|month|year) (?:before|earlier|previous))",
+            rf"(?:the (previous|prior|following|same|next) ({_CALENDAR_UNIT})|"
+            rf"the ({_CALENDAR_UNIT}) (?:before|earlier|previous))",
             low,
         )
     ) is not None:
@@ -960,7 +986,7 @@ def normalise_time(
     current = _current_unit(low, before, after)
     if current is not None:
         return _current(current, text, span, dct, context_date)
-    m = re.fullmatch(r"an? (?:[a-z]+ly )?([a-z-]+) (day|week|month|year)", low)
+    m = re.fullmatch(rf"an? (?:[a-z]+ly )?([a-z-]+) ({_CALENDAR_UNIT})", low)
     if m and not _not_a_description(m[1]):
         unit_code = _UNIT_CODES[m[2]]
         return TimeExpression(
@@ -995,7 +1021,7 @@ def normalise_time(
     if anaphoric is not None:
         return anaphoric
     m = re.fullmatch(
-        rf"({_CLOCK}(?: \(?{_ZONE}\)?)?(?: local time)?),? (?:on )?(.+)", clean, re.IGNORECASE
+        rf"({_CLOCK}(?: \(?{_ZONE}\)?)?(?: {_LOCAL})?),? (?:on )?(.+)", clean, re.IGNORECASE
     )
     if m:
         on_day = normalise_time(m[2], dct=dct, tense=tense, reference=reference)
@@ -1037,23 +1063,23 @@ def normalise_time(
             return _unresolved(text, span)
 
     # Relative days.
-    m = re.fullmatch(r"(?:(earlier|later) )?(today|tonight|yesterday|tomorrow)", low)
-    m2 = re.fullmatch(r"(this|yesterday|tomorrow|last) (morning|afternoon|evening|night)", low)
+    m = re.fullmatch(rf"(?:(earlier|later) )?({_RELATIVE_DAY})", low)
+    m2 = re.fullmatch(rf"({_DAY_AWAY}|last) ({_PART_OF_DAY})", low)
     if m or m2:
         word = m[2] if m else m2[1] if m2 else ""
-        part = PARTS_OF_DAY.get(m2[2], "") if m2 else ("TNI" if word == "tonight" else "")
+        part = PARTS_OF_DAY.get(m2[2], "") if m2 else RELATIVE_DAYS[word][1]
         if dct is None:
             return _unresolved(text, span)
-        delta = {"yesterday": -1, "tomorrow": 1, "last": -1 if m2 and m2[2] == "night" else 0}.get(
-            word, 0
-        )
+        delta = RELATIVE_DAYS.get(word, (0, ""))[0]
+        if word == "last":
+            delta = -1 if m2 and m2[2] == "night" else 0  # "last night" is yesterday's
         return day_expr(dct + dt.timedelta(days=delta), text, "publication", span, suffix=part)
 
     # Weekdays, optionally with a date and a part of the day.
     m = re.fullmatch(
         rf"(?:(last|this|next|coming|past|previous|early|mid|late)[- ])?({_DAY_RE})"
         rf"(?:,? ({_MONTH_RE}) (\d{{1,2}})(?:st|nd|rd|th)?(?:,? ({_YEAR_RE}))?)?"
-        rf"(?: (morning|afternoon|evening|night))?",
+        rf"(?: ({_PART_OF_DAY}))?",
         clean,
         re.IGNORECASE,
     )
@@ -1204,7 +1230,7 @@ def normalise_time(
 
     # Seasons.
     m = re.fullmatch(
-        rf"(?:(this|last|next|coming|past|the|in the|during the|in|during) )?(spring|summer|autumn|fall|winter)(?: (?:of )?({_YEAR_RE}))?",
+        rf"(?:(this|last|next|coming|past|the|in the|during the|in|during) )?({_SEASON})(?: (?:of )?({_YEAR_RE}))?",
         low,
     )
     if m:
@@ -1249,7 +1275,7 @@ def normalise_time(
         low = f"the previous {m[1]}"
     # Relative weeks, months, years, weekends.
     m = re.fullmatch(
-        r"(?:(?:the )?(last|this|next|coming|past|previous|following|current)|(earlier|later) this|the (same|previous|following|next|prior)) (week|weekend|month|year|quarter|decade|century|day)",
+        rf"(?:(?:the )?({_REL})|(earlier|later) this|the (same|previous|following|next|prior)) (week|weekend|month|year|quarter|decade|century|day)",
         low,
     )
     if m or low_nothe == "weekend":
@@ -1261,15 +1287,7 @@ def normalise_time(
             assert m is not None
             rel = (m[1] or m[3] or "this").lower()
             unit = m[4]
-        delta = {
-            "last": -1,
-            "past": -1,
-            "previous": -1,
-            "prior": -1,
-            "next": 1,
-            "coming": 1,
-            "following": 1,
-        }.get(rel, 0)
+        delta = _SHIFTS.get(rel, 0)
         if unit == "week":
             return week_expr(dct + dt.timedelta(weeks=delta), text, span)
         if unit == "weekend":
@@ -1353,7 +1371,7 @@ def normalise_time(
     m = re.fullmatch(r"(?:the )?(\S+) century", low)
     if m:
         word = m[1]
-        n = int(re.sub(r"\D", "", word)) if word[0].isdigit() else _ordinal_word(word)
+        n = parse_ordinal(word)
         if n:
             c0 = (n - 1) * 100
             return _date_range(
@@ -1373,7 +1391,7 @@ def normalise_time(
 
     # Clock times: anchored on the context date or the publication date.
     m = re.fullmatch(
-        r"(\d{1,2})(?:[.:](\d{2}))?(?: ?([ap])\.?m\.?)?(?: \(?([a-z]{2,4})\)?)?(?: local time)?",
+        rf"(\d{{1,2}})(?:[.:](\d{{2}}))?(?: ?([ap])\.?m\.?)?(?: \(?([a-z]{{2,4}})\)?)?(?: {_LOCAL})?",
         low,
     )
     if m and (m[2] or m[3] or m[4]):
@@ -1382,13 +1400,13 @@ def normalise_time(
             hour += 12
         if m[3] == "a" and hour == 12:
             hour = 0
-        zone = "Z" if m[4] in {"utc", "gmt"} else ""
+        zone = TIME_ZONES.get((m[4] or "").upper(), "")
         clock = f"{hour:02d}:{minute:02d}{zone}"
         if hour > 23 or minute > 59:
             return _unresolved(text, span, value=f"T{clock}")
         anchor = "absolute" if context_date else "publication"
         return _clock_time(text, span, context_date or dct, clock, anchor=anchor)
-    m = re.fullmatch(r"(\d{2})(\d{2}) (utc|gmt)", low)
+    m = re.fullmatch(rf"(\d{{2}})(\d{{2}}) {_UTC}", low, re.IGNORECASE)
     if m:
         return _clock_time(text, span, context_date or dct, f"{m[1]}:{m[2]}Z", anchor="publication")
 
@@ -1468,7 +1486,7 @@ def _is_clock(text: str) -> bool:
     return bool(
         re.fullmatch(
             r"(?:at |by |until |from )?(?:\d{1,2}(?:[.:]\d{2})?(?: ?[ap]\.?m\.?)?|\d{4})"
-            r"(?: \(?[a-z]{2,4}\)?)?(?: local time)?",
+            rf"(?: \(?[a-z]{{2,4}}\)?)?(?: {_LOCAL})?",
             low,
         )
         and re.search(r"[:ap]|\d{4} |[a-z]{3}", low)
@@ -1560,34 +1578,6 @@ def resolve_sentence(
 def _plain(text: str) -> str:
     """`text` lower-cased, its spaces single, as normalise_time reads it."""
     return re.sub(r"\s+", " ", text.strip().rstrip(".,")).replace("’", "'").lower()
-
-
-def _ordinal_word(word: str) -> int | None:
-    table = [
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "fifth",
-        "sixth",
-        "seventh",
-        "eighth",
-        "ninth",
-        "tenth",
-        "eleventh",
-        "twelfth",
-        "thirteenth",
-        "fourteenth",
-        "fifteenth",
-        "sixteenth",
-        "seventeenth",
-        "eighteenth",
-        "nineteenth",
-        "twentieth",
-        "twenty-first",
-        "twenty-second",
-    ]
-    return table.index(word) + 1 if word in table else None
 
 
 def _safe_day(
