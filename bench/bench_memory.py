@@ -12,6 +12,8 @@ the process and of its spaCy worker processes every 0.1 s. Prints one RESULT lin
 wall time, peak RSS of the main process (VmHWM, exact) and the sampled peak of the whole tree.
 With --stages, one cold run in this process instead, with the peak RSS of each stage (VmHWM
 reset at each stage's start through /proc/self/clear_refs), to show where the peak is reached.
+The settings are the defaults (as a user runs it: the verifier builtin) unless --verifier names
+another (written to a factcheck.toml beside the documents, which the run finds above them).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import json
 import os
 import subprocess
 import sys
@@ -165,7 +168,7 @@ class StagePeaks:
         return measured
 
 
-def run_stages(corpus: Path, out: Path) -> None:
+def run_stages(corpus: Path, out: Path, *, verifier: str | None = None) -> None:
     """One cold run in this process, with each stage's peak RSS."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -176,7 +179,7 @@ def run_stages(corpus: Path, out: Path) -> None:
     peaks = StagePeaks()
     start = time.perf_counter()
     with wrapped_stages(peaks.wrap):
-        settings = Settings()
+        settings = Settings() if verifier is None else Settings(verifier=verifier)
         result = pipeline.run([corpus], settings=settings, output=out)
         # What `factcheck report` does next: render and write every report file, each
         # format's renderer a stage of its own; report.json, report.html and sources.csv are
@@ -211,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fnc1", type=Path, default=DEFAULT_FNC1 / "train_bodies.csv")
     ap.add_argument("--no-warm", action="store_true", help="skip the second (cached) run")
     ap.add_argument(
+        "--verifier", help="the verifier setting ('off', a model folder); default: the default"
+    )
+    ap.add_argument(
         "--stages", action="store_true", help="one cold run in this process, peak RSS per stage"
     )
     args = ap.parse_args(argv)
@@ -224,12 +230,17 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="factcheck-memory-") as tmp:
         corpus, out = Path(tmp) / "docs", Path(tmp) / "out"
         corpus.mkdir()
+        if args.verifier is not None:
+            (Path(tmp) / "factcheck.toml").write_text(
+                f"verifier = {json.dumps(args.verifier)}\n", encoding="utf-8"
+            )
         for i, text in enumerate(texts):
             (corpus / f"doc{i:05d}.txt").write_text(text + "\n", encoding="utf-8")
         chars = sum(len(t) for t in texts)
-        print(f"# {len(texts)} {kind}, {chars:,} characters", flush=True)
+        setting = f", verifier {args.verifier}" if args.verifier is not None else ""
+        print(f"# {len(texts)} {kind}, {chars:,} characters{setting}", flush=True)
         if args.stages:
-            run_stages(corpus, out)
+            run_stages(corpus, out, verifier=args.verifier)
             return 0
         runs = ["cold"] if args.no_warm else ["cold", "warm"]
         for name in runs:
