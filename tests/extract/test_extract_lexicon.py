@@ -144,3 +144,20 @@ def test_word_lists_read_from_the_data_files_drive_extraction() -> None:
     tables = load_tables()
     assert {"strait", "sea"} <= tables.place_heads and "summit" in tables.event_heads
     assert "counterpart" in tables.group_nouns
+
+
+def test_the_word_lists_of_matching_display_and_furniture_are_read_from_data_files() -> None:
+    from factcheck.extract import claims, show
+    from factcheck.ingest.furniture import describes, load_rules
+    from factcheck.match import pair_score
+    from factcheck.models import Quantity
+
+    assert {"be", "say"} <= pair_score._LIGHT_VERBS  # data/predicates.yaml general_predicates
+    assert {"von", "bin"} <= load_rules().name_glue <= load_rules().credit_words
+    assert not describes("Jane Doe via Reuters") and describes("the minister arrives in Tokyo")
+    assert claims._CAPTION.search("Ministers met. (Photo: Reuters)")
+    assert not claims._CAPTION.search("a photo of the file was shown")  # case-sensitive
+    # Duration words of units.yaml are counted in the plural, with its irregular forms.
+    two = Quantity(text="2", value=2, unit="century", kind="duration")
+    assert show._quantity(two) == "2 centuries"
+    assert show._quantity(two.model_copy(update={"unit": "fortnight"})) == "2 fortnights"

@@ -48,12 +48,7 @@ LOCATIVE = place_words().parse_locative
 MOTION = place_words().parse_motion
 # Verbs whose infinitive complement carries the claim's content: "plan to criticize".
 LIGHT_VERBS = HEDGE_VERBS | PLAN_VERBS | _WORDS["light_verbs"]
-_CAPTION = re.compile(
-    r"\((?:[^()]*\b(?:Photo|photo|Image|Credit|File|AP|Reuters|AFP|Getty)\b[^()]*)\)\s*$"
-    # A line that says it is about a picture: "Photo: ...", "File image of ...", "Pictured: ...".
-    r"|^\s*(?:(?:File\s+)?(?:Photo|Image|Picture|Photograph)s?\s*:|Pictured\s*:|"
-    r"(?:A\s+)?File\s+(?:photo|image|picture)\s+(?:of|shows)\b)"
-)
+_CAPTION: re.Pattern[str] = _WORDS["caption"]  # data/clauses.yaml
 _CREDIT = re.compile(r"\([^()]*\)")
 _QUOTES_OPEN = "“«„"
 _QUOTES_CLOSE = "”»"

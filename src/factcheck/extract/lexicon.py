@@ -1,4 +1,4 @@
-"""Word lists, tables and patterns of extraction, read from one data file each (data/cues.yaml, places.yaml, units.yaml)."""
+"""Word lists, tables and patterns of the data files (data/*.yaml), each read once by the module that owns it."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from ..models import Claim, Entity, Quantity
 from ..report.readable import entity_name, readable
+from .units import units
 
 
 def _entity(e: Entity) -> str:
@@ -44,15 +45,23 @@ _BOUND = {
 }
 
 
-# Units written in the plural after a number other than one ("60 years"); others stay as they
-# are ("USD", "percent", "people").
-_COUNTED_UNITS = frozenset({"year", "month", "week", "day", "hour", "minute", "second", "decade"})
+# Units written in the plural after a number other than one ("60 years"): the duration words of
+# data/units.yaml and the units their figures are in; others stay as they are ("USD",
+# "percent", "people").
+_COUNTED_UNITS = frozenset(units().durations) | frozenset(
+    d.unit for d in units().durations.values()
+)
+
+
+def _plural(unit: str) -> str:
+    """ "years", "centuries" ("y" after a consonant), "days"."""
+    return f"{unit[:-1]}ies" if unit.endswith("y") and unit[-2:-1] not in "aeiou" else f"{unit}s"
 
 
 def _quantity(q: Quantity) -> str:
     value = f"{int(q.value):,}" if q.value == int(q.value) else f"{q.value:,}"
     plural = q.value != 1 and q.unit in _COUNTED_UNITS
-    unit = f" {q.unit}{'s' if plural else ''}" if q.unit else ""
+    unit = f" {_plural(q.unit) if plural else q.unit}" if q.unit else ""
     return f"{_BOUND.get(q.bound, '')}{value}{unit}"
 
 

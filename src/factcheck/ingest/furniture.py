@@ -33,13 +33,7 @@ _BYLINE = re.compile(
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*$")
 # Captions shorter than this with a credit are labels for a picture, not statements.
 CAPTION_WORDS = 12
-_NAME_GLUE = frozenset(
-    {"of", "the", "and", "for", "de", "del", "la", "le", "van", "von", "der", "bin", "al"}
-)
 REPEAT_WORDS = 12
-# "Photo: X, the minister, in Tokyo." describes the picture (a caption, a claim like any other);
-# "Photo: Jane Doe/Agency" credits it. Lower-case words other than these make a description.
-_CREDIT_WORDS = _NAME_GLUE | {"by", "via", "courtesy", "for", "photo", "photos", "image", "credit"}
 _LABEL = re.compile(r"^[^:]{1,30}:\s*")
 # Only a picture's label can introduce its description: "VIDEO: Watch the full briefing" and
 # "Source: ..." stay furniture however many ordinary words follow.
@@ -53,6 +47,8 @@ class FurnitureRules:
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
     max_words: int
     boilerplate: re.Pattern[str]
+    name_glue: frozenset[str]
+    credit_words: frozenset[str]
 
 
 @functools.cache
@@ -71,6 +67,8 @@ def load_rules() -> FurnitureRules:
         patterns=patterns,
         max_words=int(data["max_words"]),
         boilerplate=re.compile(data["boilerplate"], re.I),
+        name_glue=frozenset(str(w) for w in data["name_glue"]),
+        credit_words=frozenset(str(w) for w in [*data["name_glue"], *data["credit_words"]]),
     )
 
 
@@ -149,7 +147,9 @@ def credit(line: str) -> tuple[int, str] | None:
     words = re.findall(r"[^\W\d_][\w'’.\-]*", caption)
     # A caption of names and titles only ('Secretary of State Jane Doe.') labels the picture;
     # one with ordinary lower-case words says something and is kept.
-    if len(words) <= CAPTION_WORDS and all(w[0].isupper() or w in _NAME_GLUE for w in words):
+    if len(words) <= CAPTION_WORDS and all(
+        w[0].isupper() or w in load_rules().name_glue for w in words
+    ):
         if names_office(caption):
             return None  # "Secretary of State Jane Doe.": who holds an office, a claim to check
         return 0, "photo caption"
@@ -159,7 +159,8 @@ def credit(line: str) -> tuple[int, str] | None:
 def describes(text: str) -> bool:
     """Whether text after a 'Photo:' label describes the picture rather than crediting it."""
     lower = [w for w in re.findall(r"[^\W\d_][\w'’\-]*", text) if w[0].islower()]
-    return len([w for w in lower if w.lower() not in _CREDIT_WORDS]) >= 2 or names_office(text)
+    credit = load_rules().credit_words
+    return len([w for w in lower if w.lower() not in credit]) >= 2 or names_office(text)
 
 
 def names_office(text: str) -> bool:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..extract.lexicon import read_lexicon
 from ..models import Claim
 
 __all__ = [
@@ -52,8 +53,8 @@ class Weights:
 
 
 DEFAULT_WEIGHTS = Weights()
-# Predicates too general to say two claims report the same event.
-_LIGHT_VERBS = frozenset({"be", "have", "say", "do", "make", "get", "take", "go", "tell", "add"})
+# Predicates too general to say two claims report the same event (data/predicates.yaml).
+_LIGHT_VERBS: frozenset[str] = read_lexicon("predicates.yaml")["general_predicates"]
 _ANCHOR = re.compile(r"\b(?:[A-Z][\w'’.-]*[\w]|\d[\d,.]*\d|\d)")
 
 

@@ -29,6 +29,7 @@ import yaml
 
 from ..errors import ConfigError, Errors
 from ..extract.annotate import annotate
+from ..extract.units import duration_words_re
 from ..match.verify import LABELS, Verdict
 from ..models import (
     Attribution,
@@ -221,7 +222,7 @@ def quantity(spec: str | Mapping[str, Any]) -> Quantity:
             "unit": " ".join(words) or None,
             "bound": bound,
             "kind": "duration"
-            if words and words[0] in ("year", "years", "decade", "decades", "month", "months")
+            if words and re.fullmatch(duration_words_re(), words[0])
             else "cardinal",
         }
     )
