@@ -228,10 +228,13 @@ _YEAR_SPAN_PARTS = re.compile(
     rf"(?:from ({_YEAR_RE}) (?:to|until|till)|between ({_YEAR_RE}) and) ({_YEAR_RE})", re.IGNORECASE
 )
 _CASE_SENSITIVE = re.compile(rf"{_MONTH_RE}|{_DAY_RE}")
-_LEAD = re.compile(
-    r"^(?:on|in|at|since|by|until|till|from|during|of|before|after|through|to|around|between|and|for|within|throughout|the)\s+",
-    re.IGNORECASE,
-)
+_LEADING_WORDS = _one_of(_WORDS["leading_words"])
+_LEAD = re.compile(rf"^{_LEADING_WORDS}\s+", re.IGNORECASE)
+# Words around a bare four-digit number that make it a year ("in 2000", "2000 was"), not a count.
+_BEFORE_YEAR_WORDS = _one_of(_WORDS["before_a_year"])
+_AFTER_YEAR_WORDS = _one_of(_WORDS["after_a_year"])
+_BEFORE_A_YEAR = re.compile(rf"(?:\b{_BEFORE_YEAR_WORDS}\s*|[-–(])$")
+_AFTER_A_YEAR = re.compile(rf"\s*(?:[,.;:)\]]|$|{_AFTER_YEAR_WORDS}\b)")
 # Words that look like a month or a number+unit but are not times when lower case.
 _LOWER_FALSE: frozenset[str] = _WORDS["lower_false"]
 
@@ -333,16 +336,7 @@ def _plausible(raw: str, text: str, start: int, end: int) -> bool:
         before = text[max(0, start - 12) : start].lower()
         if _year_modifier(raw, text, start, end):
             return True
-        if not re.search(
-            r"(?:\b(?:in|since|by|until|till|from|during|of|before|after|through|to|"
-            r"between|and|early|late|mid|year|around|circa|fiscal)\s*|[-–(])$",
-            before,
-        ) and not (
-            re.match(
-                r"\s*(?:[,.;:)\]]|$|and\b|as\b|was\b|saw\b|has\b|had\b|is\b|were\b|marks\b|when\b)",
-                after,
-            )
-        ):
+        if not _BEFORE_A_YEAR.search(before) and not _AFTER_A_YEAR.match(after):
             return False  # "2000 people": a count, not a year
         if re.search(r"[$€£¥]\s*$", text[max(0, start - 2) : start]):
             return False
@@ -670,7 +664,7 @@ def _months_away(dct: dt.date, year: int, month: int, day: int | None) -> float:
 
 def _num(word: str) -> float | None:
     word = word.strip().lower()
-    if word in {"a", "an"}:
+    if word in ARTICLES:
         return 1.0
     try:
         return float(word)
