@@ -149,6 +149,20 @@ def test_long_shared_subject_coordination_is_two_propositions(extractor: Extract
     assert claims[0].who
 
 
+def test_clause_coordinated_under_another_is_its_own_proposition(extractor: Extractor) -> None:
+    # spaCy hangs "that is why ..." on the second clause, not on the first: it was cut out of
+    # the second, and then cut itself out of its own claim, which fell back to the sentence.
+    sentence = (
+        "The company is profitable, and its managers expect strong growth in the coming years, "
+        "and that is why the board approved a new factory in Texas."
+    )
+    claims = claims_of(extractor, sentence)
+    assert len(claims) == 3
+    assert claims[2].text == "that is why the board approved a new factory in Texas"
+    assert "board" not in claims[1].text
+    assert all(c.text != c.sentence for c in claims)
+
+
 def test_causal_clause_with_its_own_subject_is_a_proposition(extractor: Extractor) -> None:
     claims = claims_of(
         extractor,

@@ -159,7 +159,9 @@ class ClaimBuilder:
             base = speech if (i == 0 and speech is not None) else h
             drop: set[int] = set()
             for o in others:
-                if o.i != h.i:
+                # A head coordinated under another ("A, and B, and that is why C": C hangs on
+                # B) is cut out of B's clause, but B's words are not cut out of C's.
+                if o.i != h.i and not o.is_ancestor(h):
                     drop.update(t.i for t in o.subtree)
                     drop.update(
                         c.i for c in o.head.children if c.dep_ == "cc" and c.i < o.i and c.i > h.i
@@ -171,6 +173,8 @@ class ClaimBuilder:
             if i > 0:
                 # "because ...", "while ...": the connective is not part of the proposition.
                 toks = [t for t in toks if not (t.dep_ in {"mark", "cc"} and t.head.i == h.i)]
+            if i > 0 and not any(t.is_alpha for t in toks):
+                continue  # nothing of its own is left: the sentence is not repeated as a claim
             out.append(Clause(head=base, content=h, tokens=toks, speech=speech))
         return out
 
