@@ -611,6 +611,8 @@ def test_a_described_unit_is_one_unit_unless_a_word_points_elsewhere() -> None:
         ("Over the past dozen years it grew.", [("the past dozen years", "P12Y")]),
         ("Ties broken a half century ago.", [("a half century ago", "1971")]),
         ("It took more than half an hour.", [("more than half an hour", "PT0.5H")]),
+        # "calendar" qualifies a unit in detection as in normalisation (one list, times.yaml).
+        ("Pay within 30 calendar days.", [("30 calendar days", "P30D")]),
         # A run's latest is any ordinal from the second: "the fifteenth consecutive day".
         (
             "It was the fifteenth consecutive day.",

@@ -111,9 +111,19 @@ _SHARED_UNIT = rf" (?:and|to|or) {_COUNT}[- ]({_UNIT_RE})\b{_NOT_AN_AGE}"
 _RUN_ORD = rf"(?:{alternation(w for w, n in ORDINALS.items() if n >= 2)}|\d{{1,2}}(?:st|nd|rd|th))"
 _RUN_UNIT = rf"(?:trading )?(?:{_CALENDAR_UNIT}|quarter|session)"
 _RUN_DET = r"(?:(?:a|an|the|its|their|his|her) )?"
+# "a third straight day", "the fourth consecutive week": the words that make a run of units.
+_RUN_WORDS = _one_of(_WORDS["run_words"])
+# Words between a count and its unit that keep it a stretch of time: "five straight days",
+# "ten working days", "30 calendar days".
+_UNIT_QUALIFIERS = _one_of(_WORDS["unit_qualifiers"])
+# The part of a month, a day or a year: "early March", "the end of March", "mid-2015"; the
+# one-word parts ("early", "mid", "late") alone before a day or a year.
+_PERIOD_PARTS: list[str] = [str(w) for w in _WORDS["period_parts"]]
+_PERIOD_PART = alternation(_PERIOD_PARTS)
+_PERIOD_WORD = alternation(w for w in _PERIOD_PARTS if " " not in w)
 _SUPERLATIVES: frozenset[str] = _WORDS["superlatives"]
 _RUN = re.compile(
-    rf"{_RUN_DET}{_RUN_ORD} (?:(?:straight|consecutive|successive|running) ({_RUN_UNIT})"
+    rf"{_RUN_DET}{_RUN_ORD} (?:{_RUN_WORDS} ({_RUN_UNIT})"
     rf"|({_RUN_UNIT}) in a row)"
 )
 _SUPERLATIVE_BEFORE = re.compile(rf"\b{_one_of(_SUPERLATIVES)}\s+$", re.IGNORECASE)
@@ -154,7 +164,7 @@ _PATTERNS = [
     # A clock time with its day is one expression: "15:00 GMT Saturday", "3 p.m. on Monday".
     rf"\b{_CLOCK}(?: \(?{_ZONE}\)?)?(?: {_LOCAL})?,? (?:on )?(?:{_DAY_RE}(?:,? {_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?(?:,? {_YEAR_RE})?)?|{_RELATIVE_DAY})\b",
     # The latest of a run or a record: "a second consecutive day", "the fourth week in a row".
-    rf"\b{_RUN_DET}{_RUN_ORD} (?:straight|consecutive|successive|running) {_RUN_UNIT}\b",
+    rf"\b{_RUN_DET}{_RUN_ORD} {_RUN_WORDS} {_RUN_UNIT}\b",
     rf"\b{_RUN_DET}{_RUN_ORD} {_RUN_UNIT}(?= in a row\b)",
     "(?:" + "|".join(rf"(?<=\b{w} )" for w in sorted(_SUPERLATIVES)) + rf"){_RUN_UNIT}(?= since\b)",
     rf"\ban? (?!{_NOT_A_DESCRIPTION}\b)[a-z]+ly [a-z]+ {_CALENDAR_UNIT}\b",
@@ -182,18 +192,18 @@ _PATTERNS = [
     rf"\b(?:the )?(?:first|second|third|fourth|last|final) week of {_MONTH_RE}(?:,? {_YEAR_RE})?\b",
     r"\b\d{4}-\d{2}-\d{2}\b",
     r"\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b",
-    rf"\b(?:(?:early|mid|late)[- ])?{_DAY_RE}(?:,? {_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?(?:,? {_YEAR_RE})?)?"
+    rf"\b(?:{_PERIOD_WORD}[- ])?{_DAY_RE}(?:,? {_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?(?:,? {_YEAR_RE})?)?"
     rf"(?: {_PART_OF_DAY})?\b",
-    rf"\b(?:(?:the )?(?:early|mid|late|end of|beginning of|start of|middle of)[- ])?{_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?\b(?:,? {_YEAR_RE}\b)?",
+    rf"\b(?:(?:the )?{_PERIOD_PART}[- ])?{_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?\b(?:,? {_YEAR_RE}\b)?",
     rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTH_RE}(?:,? {_YEAR_RE}\b)?",
-    rf"\b(?:(?:the )?(?:first|second|1st|2nd) half of |(?:the )?(?:early|mid|late|end of|beginning of|start of|middle of)[- ])?{_MONTH_RE}(?:,? (?:of )?(?:{_YEAR_RE}|{_REL_YEAR})\b)?",
+    rf"\b(?:(?:the )?(?:first|second|1st|2nd) half of |(?:the )?{_PERIOD_PART}[- ])?{_MONTH_RE}(?:,? (?:of )?(?:{_YEAR_RE}|{_REL_YEAR})\b)?",
     rf"\b(?:the )?{_QUARTER}[- ]quarter(?: of (?:{_YEAR_RE}|this year|last year|next year|the year))?\b",
     rf"\bQ[1-4](?: {_YEAR_RE})?\b",
     rf"\b(?:the )?(?:first|second|1st|2nd) half of (?:{_YEAR_RE}|this year|last year|next year|the year)\b",
     rf"\b(?:the )?(?:very )?(?:end|beginning|start|middle) of {_FISCAL}\b",
     rf"\b{_FISCAL}\b",
     rf"\b(?:the )?(?:very )?(?:end|beginning|start|middle) of (?:{_YEAR_RE}|this year|last year|next year|the year|this month|last month|next month|the month|the week|this week|last week|next week)\b",
-    rf"\b(?:early|mid|late)[- ]{_YEAR_RE}s?\b",
+    rf"\b{_PERIOD_WORD}[- ]{_YEAR_RE}s?\b",
     r"\b(?:the )?(?:early |mid-|late )?(?:(?:1[6-9]|20)\d0s|'\d0s|\d0s)\b",
     rf"\b(?:the )?(?:\d{{1,2}}(?:st|nd|rd|th)|{_ORDINAL_WORD}) century\b",
     rf"\b(?:(?:this|last|next|coming|past|the) |(?:in|during) (?:the )?){_SEASON}(?: of {_YEAR_RE})?\b",
@@ -207,8 +217,8 @@ _PATTERNS = [
     r"\b(?:the )?weekend\b",
     rf"\b{_NUMWORD}[- ]{_UNIT_RE} ago\b",
     rf"\b{_COUNT}(?={_SHARED_UNIT})",
-    rf"\b(?:the )?(?:past|last|next|coming|previous|first|following) (?:{_NUMWORD}[- ])?(?:(?:straight|consecutive|full|successive|trading|business|working) )?{_UNIT_RE}\b",
-    rf"\b(?!an? {_PLURAL_UNIT})(?:more than |over |nearly |almost |about |around |some |at least |up to |less than )?{_NUMWORD}[- ](?:(?:straight|consecutive|full|successive|trading|business|working) )?(?:{_UNIT_RE}|quarters)\b{_NOT_AN_AGE}(?:-long| long)?\b",
+    rf"\b(?:the )?(?:past|last|next|coming|previous|first|following) (?:{_NUMWORD}[- ])?(?:{_UNIT_QUALIFIERS} )?{_UNIT_RE}\b",
+    rf"\b(?!an? {_PLURAL_UNIT})(?:more than |over |nearly |almost |about |around |some |at least |up to |less than )?{_NUMWORD}[- ](?:{_UNIT_QUALIFIERS} )?(?:{_UNIT_RE}|quarters)\b{_NOT_AN_AGE}(?:-long| long)?\b",
     r"\bsingle-day\b",
     # After "a.m." or "p.m." any abbreviation ending in T is a zone too.
     rf"\b(?:\d{{1,2}}[.:]\d{{2}}|\d{{1,2}})(?: ?[ap]\.?m\.?)(?: \(?(?:{_ZONE}|[A-Z]{{2,4}}T)\)?)?(?: {_LOCAL}\b)?",
@@ -679,7 +689,7 @@ def _fmt_num(value: float) -> str:
 _DURATION = re.compile(
     rf"^(?:the )?(?:(?P<rel>past|last|next|coming|previous|first|following) )?"
     rf"(?:more than |over |nearly |almost |about |around |some |at least |up to |less than )?(?:a (?=\d))?"
-    rf"(?P<num>{_NUMWORD}|single)?[- ]?(?:(?:straight|consecutive|full|trading|successive|business|working|calendar) )?"
+    rf"(?P<num>{_NUMWORD}|single)?[- ]?(?:{_UNIT_QUALIFIERS} )?"
     rf"(?P<unit>{_UNIT_RE}|quarters?)(?P<suffix>-long| long| old| history| period| span| stretch| run| term| high| low| program| plan| deal| contract)?"
     rf"(?: (?P<ago>ago|earlier|later|before|after|from now))?$",
     re.IGNORECASE,
@@ -1071,7 +1081,7 @@ def normalise_time(
 
     # Weekdays, optionally with a date and a part of the day.
     m = re.fullmatch(
-        rf"(?:(last|this|next|coming|past|previous|early|mid|late)[- ])?({_DAY_RE})"
+        rf"(?:(last|this|next|coming|past|previous|{_PERIOD_WORD})[- ])?({_DAY_RE})"
         rf"(?:,? ({_MONTH_RE}) (\d{{1,2}})(?:st|nd|rd|th)?(?:,? ({_YEAR_RE}))?)?"
         rf"(?: ({_PART_OF_DAY}))?",
         clean,
@@ -1100,7 +1110,7 @@ def normalise_time(
 
     # Month and day, with or without a year.
     m = re.fullmatch(
-        rf"(?:(?:the )?(early|mid|late|end of|beginning of|start of|middle of)[- ])?({_MONTH_RE}) (\d{{1,2}})(?:st|nd|rd|th)?(?:,? ({_YEAR_RE}))?",
+        rf"(?:(?:the )?({_PERIOD_PART})[- ])?({_MONTH_RE}) (\d{{1,2}})(?:st|nd|rd|th)?(?:,? ({_YEAR_RE}))?",
         clean,
         re.IGNORECASE,
     ) or re.fullmatch(
@@ -1144,7 +1154,7 @@ def normalise_time(
 
     # Month (with year), halves of a month, early/late month.
     m = re.fullmatch(
-        rf"(?:(?:the )?(first|second|1st|2nd) half of |(?:the )?(early|mid|late|end of|beginning of|start of|middle of)[- ]|(last|this|next|coming|past|previous) )?"
+        rf"(?:(?:the )?(first|second|1st|2nd) half of |(?:the )?({_PERIOD_PART})[- ]|(last|this|next|coming|past|previous) )?"
         rf"({_MONTH_RE})(?:,? (?:of )?({_YEAR_RE}|{_REL_YEAR}))?",
         clean,
         re.IGNORECASE,
@@ -1340,7 +1350,7 @@ def normalise_time(
                 "absolute",
                 span,
             )
-    m = re.fullmatch(rf"(?:(early|mid|late)[- ])?({_YEAR_RE})", low)
+    m = re.fullmatch(rf"(?:({_PERIOD_WORD})[- ])?({_YEAR_RE})", low)
     if m:
         return year_expr(int(m[2]), text, "absolute", span)
     m = re.fullmatch(r"(?:the )?(?:early |mid-|late )?(?:(1[6-9]|20)(\d)0s|'(\d)0s|(\d)0s)", low)
