@@ -57,8 +57,9 @@ _DDL = (
 )
 # Results of this many distinct inputs are kept (the newest): one corpus, a few variants.
 _KEEP_RESULTS = 4
-# Run states kept (the newest): a run writes five (neighbour table, pair memo, component memos
-# of the groups and the events, rule results per group), so a few variants of each.
+# Run states kept (the newest): a run writes six (neighbour table, pair memo, component memos
+# of the groups and the events, rule results per group, the documents' shingles), so a few
+# variants of each.
 _KEEP_STATES = 16
 
 

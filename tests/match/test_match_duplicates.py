@@ -64,3 +64,24 @@ def test_lsh_path_finds_the_same_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
         (i, j) for i, j, _ in exact
     ]
     assert (0, 1) in [(i, j) for i, j, _ in exact]
+
+
+def test_stored_prints_give_the_same_pairs_and_only_new_texts_are_shingled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import factcheck.match.duplicates as dup
+
+    monkeypatch.setattr(dup, "_EXACT_LIMIT", 2)
+    texts = [ARTICLE, SYNDICATED, SAME_TOPIC, ""] + [
+        f"unrelated filler text number {i} " * 8 + str(i) for i in range(20)
+    ]
+    first = dup.Prints()
+    found = duplicate_pairs(texts, threshold=0.9, prints=first)
+    assert found == duplicate_pairs(texts, threshold=0.9) and (0, 1) in [p[:2] for p in found]
+    again = dup.Prints(first.dumps())
+    more = [TRIMMED, *texts]
+    assert duplicate_pairs(more, threshold=0.9, prints=again) == duplicate_pairs(
+        more, threshold=0.9
+    )
+    assert again.computed == 1  # the trimmed copy alone
+    assert dup.Prints(b"not a store").computed == 0

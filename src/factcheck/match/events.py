@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from ..models import Claim
+from .greedy import Replay, agglomerate
 from .pair_score import DEFAULT_WEIGHTS, anchors, entity_ids, score_pair, times_relation
-from .sets import merge
 
 __all__ = [
     "CANDIDATE_FLOOR",
@@ -195,6 +195,7 @@ def cluster_events(
     document: Sequence[str],
     threshold: float,
     link: float,
+    replay: Replay | None = None,
 ) -> list[list[int]]:
     """Merge `units` (fact groups and lone claims: every item in exactly one) into events.
 
@@ -202,36 +203,44 @@ def cluster_events(
     concern one event; a pair that is not an edge counts as 0. Edges are taken strongest first;
     two clusters merge when the edge reaches `threshold` and the mean p over all their
     cross-document member pairs stays at least `link * threshold`. The result does not depend
-    on the order of `units` or `edges`.
+    on the order of `units` or `edges`. With a `replay`, merges the last run tested on the
+    same clusters are taken from it (:class:`~factcheck.match.greedy.Replay`).
     """
     n = len(document)
-    of = list(range(n))
-    members: dict[int, list[int]] = {}
-    for unit in units:
-        head = min(unit)
-        for m in unit:
-            of[m] = head
-        members[head] = sorted(unit)
-    for i in range(n):
-        members.setdefault(of[i], [i])
     adj: list[dict[int, float]] = [{} for _ in range(n)]
     for i, j, p in edges:
         adj[i][j] = max(p, adj[i].get(j, 0.0))
         adj[j][i] = adj[i][j]
 
+    # A cluster is tested against many others between two merges: its member set and its
+    # documents are kept by (first item, size), which name one cluster for the whole run.
+    sets: dict[tuple[int, int], set[int]] = {}
+    counts: dict[tuple[int, int], Counter[str]] = {}
+
+    def member_set(c: list[int]) -> set[int]:
+        key = (c[0], len(c))
+        hit = sets.get(key)
+        if hit is None:
+            hit = sets[key] = set(c)
+        return hit
+
+    def documents(c: list[int]) -> Counter[str]:
+        key = (c[0], len(c))
+        hit = counts.get(key)
+        if hit is None:
+            hit = counts[key] = Counter(document[m] for m in c)
+        return hit
+
     def mean_link(a: list[int], b: list[int]) -> float:
         small, big = (a, b) if len(a) <= len(b) else (b, a)
-        inside = set(big)
+        inside = member_set(big)
         total = sum(p for m in small for o, p in adj[m].items() if o in inside)
-        docs_a, docs_b = Counter(document[m] for m in a), Counter(document[m] for m in b)
+        docs_a, docs_b = documents(a), documents(b)
         cross = len(a) * len(b) - sum(k * docs_b.get(d, 0) for d, k in docs_a.items())
         return total / cross if cross else 0.0
 
-    for i, j, p in sorted(edges, key=lambda e: (-e[2], min(e[0], e[1]), max(e[0], e[1]))):
-        if p < threshold:
-            break
-        gi, gj = of[i], of[j]
-        if gi == gj or mean_link(members[gi], members[gj]) < link * threshold:
-            continue
-        merge(of, members, gi, gj)
-    return sorted(members.values())
+    def test(a: list[int], b: list[int]) -> bool:
+        return mean_link(a, b) >= link * threshold
+
+    ordered = sorted(edges, key=lambda e: (-e[2], min(e[0], e[1]), max(e[0], e[1])))
+    return agglomerate(n, ordered, test, start=units, stop=threshold, replay=replay)

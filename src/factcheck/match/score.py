@@ -15,7 +15,7 @@ from ..progress import Progress
 from ..settings import Settings
 from .ann import NeighbourTable, pairs_of, update_topk
 from .components import ComponentMemo, by_component
-from .duplicates import source_clusters
+from .duplicates import Prints, source_clusters
 from .embed import Embedder, text_hash
 from .events import (
     CANDIDATE_FLOOR,
@@ -25,9 +25,9 @@ from .events import (
     load_event_model,
     pair_features,
 )
+from .greedy import Replay, agglomerate
 from .pair_memo import PairMemo, claim_digests64
 from .pair_score import DEFAULT_WEIGHTS, PairScore, Weights, score_pair
-from .sets import merge
 from .verify import Verdict, Verifier
 
 __all__ = [
@@ -39,6 +39,10 @@ __all__ = [
     "match_claims",
     "score_pair",
 ]
+
+
+# Cache state: each document text's shingles and MinHash signature (`duplicates.Prints`).
+_PRINTS = "duplicates|prints"
 
 
 def group_id(claim_ids: Sequence[str]) -> str:
@@ -55,6 +59,7 @@ def group_pairs(
     vectors: np.ndarray | None = None,
     min_mean_cosine: float | None = None,
     same_source_cosine: float = 0.9,
+    replay: Replay | None = None,
 ) -> list[list[int]]:
     """Groups of items from accepted pairs, strongest pairs first, without long chains.
 
@@ -65,13 +70,14 @@ def group_pairs(
       at least `min_mean_cosine` (average link), and members from one source are
       restatements of each other (cosine >= `same_source_cosine`): a fact is stated once per
       document, so two different claims of one document mean the group drifted to a topic.
+
+    With a `replay`, the merges the last run tested on the same groups are taken from it
+    (:class:`~factcheck.match.greedy.Replay`); the groups are the same.
     """
     adj: list[set[int]] = [set() for _ in range(n)]
     for i, j, _ in edges:
         adj[i].add(j)
         adj[j].add(i)
-    member_of = list(range(n))
-    members: dict[int, list[int]] = {i: [i] for i in range(n)}
 
     def fits(a: list[int], b: list[int]) -> bool:
         group = a + b
@@ -95,12 +101,8 @@ def group_pairs(
                 return False
         return True
 
-    for i, j, _ in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
-        gi, gj = member_of[i], member_of[j]
-        if gi == gj or not fits(members[gi], members[gj]):
-            continue
-        merge(member_of, members, gi, gj)
-    return [sorted(g) for g in members.values() if len(g) > 1]
+    ordered = sorted(edges, key=lambda e: (-e[2], e[0], e[1]))
+    return [g for g in agglomerate(n, ordered, fits, replay=replay) if len(g) > 1]
 
 
 def match_claims(
@@ -137,7 +139,10 @@ def match_claims(
     so the next run computes them only for pairs that are new.
     """
     progress = progress or Progress(enabled=False)
-    sources = source_clusters(documents, threshold=settings.duplicate_threshold)
+    prints = Prints(cache.get_state(_PRINTS)) if cache is not None else None
+    sources = source_clusters(documents, threshold=settings.duplicate_threshold, prints=prints)
+    if cache is not None and prints is not None:
+        cache.put_state(_PRINTS, prints.dumps())
     result = MatchResult(groups=[], sources=sources)
     if len(claims) < 2:
         return result
@@ -194,13 +199,16 @@ def match_claims(
                 related.append(_pair(a, b, cosine[(i, j)], verdict))
     min_mean_cosine = settings.similarity_threshold - weights.slack / 2
 
-    def solve_groups(items: list[int], edges: list[tuple[int, int, float]]) -> list[list[int]]:
+    def solve_groups(
+        items: list[int], edges: list[tuple[int, int, float]], replay: Replay | None
+    ) -> list[list[int]]:
         return group_pairs(
             len(items),
             edges,
             source=[source[m] for m in items],
             vectors=vectors[items],
             min_mean_cosine=min_mean_cosine,
+            replay=replay,
         )
 
     # group_pairs merges along accepted pairs only and reads only the two groups it merges, so
@@ -208,11 +216,15 @@ def match_claims(
     memo = _component_memo(
         "groups", cache, claim_keys, models=embedder.model_id, extra=min_mean_cosine
     )
-    describe = _describe(claim_keys, source)
     clusters = [
         c
         for c in by_component(
-            len(claims), accepted, solve=solve_groups, describe=describe, memo=memo
+            len(claims),
+            accepted,
+            solve=solve_groups,
+            describe=_describe(claim_keys),
+            memo=memo,
+            labels=source,
         )
         if len(c) > 1
     ]
@@ -248,12 +260,13 @@ def _component_memo(
     return ComponentMemo(cache.get_state(f"components|{name}|{models}"), namespace=namespace)
 
 
-def _describe(claim_keys: Sequence[str] | None, source: Sequence[str]) -> Callable[[int], str]:
-    """What a clustering reads about item i: the claim (its key: text, slots, document) and its
-    source; without keys there is no memo and nothing is described."""
+def _describe(claim_keys: Sequence[str] | None) -> Callable[[int], str]:
+    """What a clustering reads about item i besides its source (which `by_component` digests
+    as the pattern of its `labels`): the claim, by its key (text, slots, document); without
+    keys there is no memo and nothing is described."""
     if claim_keys is None:
         return lambda i: ""
-    return lambda i: f"{claim_keys[i]}\0{source[i]}"
+    return lambda i: claim_keys[i]
 
 
 def _pair_values(
@@ -340,7 +353,9 @@ def _events(
         for m in unit:
             unit_of[m] = n
 
-    def solve(items: list[int], local: list[tuple[int, int, float]]) -> list[list[int]]:
+    def solve(
+        items: list[int], local: list[tuple[int, int, float]], replay: Replay | None
+    ) -> list[list[int]]:
         mine: dict[int, list[int]] = {}
         for k, m in enumerate(items):
             mine.setdefault(unit_of[m], []).append(k)
@@ -351,22 +366,21 @@ def _events(
             document=document,
             threshold=model.threshold,
             link=model.link,
+            replay=replay,
         )
 
     # cluster_events merges along edges that reach the threshold, and its average link reads
     # only the edges among the two clusters' members: each component is solved alone.
     memo = _component_memo("events", cache, claim_keys, models=models, extra=None)
-    base = _describe(claim_keys, source)
-    head = [units[unit_of[m]][0] for m in range(len(claims))]
-    describe = (lambda i: f"{base(i)}\0{base(head[i])}") if claim_keys is not None else base
     found = by_component(
         len(claims),
         edges,
         links=[e for e in edges if e[2] >= model.threshold],
         joined=units,
         solve=solve,
-        describe=describe,
+        describe=_describe(claim_keys),
         memo=memo,
+        labels=source,
     )
     if memo is not None and cache is not None:
         cache.put_state(f"components|events|{models}", memo.dumps())
@@ -395,6 +409,8 @@ def _neighbours(
     state = f"neighbours|{embedder.model_id}|k={settings.top_k}|exact<={settings.ann_threshold}"
     stored = cache.get_state(state) if cache is not None else None
     previous = NeighbourTable.loads(stored) if stored is not None else None
+    if previous is not None:
+        previous = _renamed(previous, keys, source)
     table, _ = update_topk(
         vectors,
         k=settings.top_k,
@@ -407,6 +423,37 @@ def _neighbours(
     if cache is not None:
         cache.put_state(state, table.dumps())
     return table
+
+
+def _renamed(
+    previous: NeighbourTable, keys: Sequence[str], labels: Sequence[str]
+) -> NeighbourTable:
+    """The last run's table with each source under this run's name where it holds the same rows.
+
+    A source is named by its smallest document, so a new copy that sorts first renames it.
+    A row stays valid while the rows that share its source are the same, whatever the name:
+    where the rows of this run that the last run had under one name all have one name, and
+    no other name's rows took it, the old name is replaced; every other row is compared as
+    before (a row whose source changed is searched again).
+    """
+    now = dict(zip(keys, labels, strict=True))
+    to_new: dict[str, set[str]] = {}
+    for key, old in zip(previous.keys, previous.labels, strict=True):
+        new = now.get(key)
+        if new is not None:
+            to_new.setdefault(old, set()).add(new)
+    from_old: dict[str, set[str]] = {}
+    for old, names in to_new.items():
+        for new in names:
+            from_old.setdefault(new, set()).add(old)
+    rename = {}
+    for old, names in to_new.items():
+        new = min(names)
+        if len(names) == 1 and new != old and len(from_old[new]) == 1:
+            rename[old] = new
+    if not rename:
+        return previous
+    return replace(previous, labels=[rename.get(x, x) for x in previous.labels])
 
 
 def _verify(
