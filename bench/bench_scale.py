@@ -167,7 +167,7 @@ def run_vectors(sizes: list[int], k: int, threshold: float, queries: int, *, top
         r_all = ann.recall_at_k(sub, exact)
         r_thr = ann.recall_at_k(sub, exact, threshold=threshold)
         print(
-            f"RESULT vectors ({'topical' if topical else 'uniform'}) n={n} d=384 k={k}: faiss IVF top-k (per-row probing) for all rows {dt:.1f}s wall, {cpu:.1f}s CPU; recall@{k} {r_all:.3f}, "
+            f"RESULT vectors ({'topical' if topical else 'uniform'}) n={n} d=384 k={k}: faiss IVF top-k ({ann.cell_count(n)} cells, {ann.default_nprobe(n, ann.cell_count(n))} probes a row) for all rows {dt:.1f}s wall, {cpu:.1f}s CPU; recall@{k} {r_all:.3f}, "
             f"recall of neighbours with cosine >= {threshold} {r_thr:.3f} ({len(q)} exact queries); "
             f"peak RSS {peak_mib():.0f} MiB",
             flush=True,
@@ -246,8 +246,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--uniform", action="store_true", help="structureless random vectors (worst case)"
     )
+    ap.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="threads for faiss and the index scan (default: all cores)",
+    )
     args = ap.parse_args(argv)
     import faiss
+
+    if args.threads:
+        faiss.omp_set_num_threads(args.threads)
+        ann._workers = lambda: args.threads  # type: ignore[attr-defined]
 
     print(
         f"# {time.strftime('%Y-%m-%d %H:%M')} on {platform.node()}: {os.cpu_count()} cores, "
