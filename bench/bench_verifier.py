@@ -28,11 +28,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--seed", type=int, default=13, help="the training seed (it fixes the split's samples)"
     )
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument(
+        "--headline-pairs",
+        type=int,
+        default=6,
+        help="also score claim-against-claim pairs of Emergent headlines (per claim; 0: none)",
+    )
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     embedder = Embedder(settings=Settings())
-    _, val = build(args.data, encode=lambda texts: embedder.encode(texts), seed=args.seed)
+    _, val = build(
+        args.data,
+        encode=lambda texts: embedder.encode(texts),
+        seed=args.seed,
+        headline_pairs_per_claim=args.headline_pairs,
+    )
     print(
         f"validation {len(val)} pairs (built in {time.perf_counter() - t0:.0f}s):\n{describe(val)}"
     )

@@ -105,6 +105,74 @@ def emergent_pairs(root: Path, *, negatives_per_claim: int, seed: int) -> list[P
     return out
 
 
+def headline_pairs(
+    root: Path,
+    *,
+    encode: Callable[[list[str]], object],
+    per_claim: int,
+    seed: int,
+    other_cosine: tuple[float, float] = (0.4, 0.7),
+) -> list[Pair]:
+    """Claim against claim: two outlets' article headlines about one Emergent claim.
+
+    What a run judges most is one claim against another claim, in other words and often with
+    other names ("Washington stated ..." / "A fact sheet said ..."), and two claims that share
+    their names but state different things. Emergent's article headlines give both without a
+    new label: two headlines that each assert the same claim ("for") state one fact (agree); one
+    asserting it and one denying it ("against") conflict; a headline written about *another*
+    claim that is close to it in meaning (cosine within `other_cosine`: the same topic, its
+    names and words, but another rumour) states a different fact. Split by claim like the
+    claim-against-headline pairs; at most `per_claim` pairs of each kind for a claim.
+    """
+    import numpy as np
+
+    path = root / "emergent" / "url-versions-2015-06-14-clean-train.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    by_claim: dict[str, dict[str, list[str]]] = {}
+    for r in rows:
+        stances = by_claim.setdefault(r["claimId"], {})
+        texts = stances.setdefault(r["articleHeadlineStance"], [])
+        if r["articleHeadline"] not in texts:
+            texts.append(r["articleHeadline"])
+    rng = random.Random(seed)
+    out: list[Pair] = []
+    claims = sorted(by_claim)
+    for cid in claims:
+        pro, con = by_claim[cid].get("for", []), by_claim[cid].get("against", [])
+        same = [(a, b) for i, a in enumerate(pro) for b in pro[i + 1 :] if norm(a) != norm(b)]
+        opposed = [(a, b) for a in pro for b in con]
+        for label, pool in (("agree", same), ("conflict", opposed)):
+            for a, b in rng.sample(pool, min(per_claim, len(pool))):
+                a, b = (a, b) if rng.random() < 0.5 else (b, a)
+                out.append(Pair(a, b, label, "headlines", cid))
+    # Different facts: for each claim's asserting headlines, the nearest headlines of other
+    # claims on the same side of the split whose cosine lies in the band.
+    texts = sorted({t for c in claims for ts in by_claim[c].values() for t in ts})
+    vecs = dict(zip(texts, np.asarray(encode(texts)), strict=True)) if texts else {}
+    low, high = other_cosine
+    for cid in claims:
+        side = is_validation(cid)
+        mine = by_claim[cid].get("for", [])
+        others = [
+            t
+            for c in claims
+            if c != cid and is_validation(c) == side
+            for t in by_claim[c].get("for", [])
+        ]
+        if not mine or not others:
+            continue
+        cands = []
+        for a in mine:
+            for b in others:
+                cos = float(vecs[a] @ vecs[b])
+                if low <= cos < high:
+                    cands.append((-cos, a, b))
+        for _, a, b in sorted(cands)[:per_claim]:
+            out.append(Pair(a, b, "different", "headlines", cid))
+    return out
+
+
 # --- FNC-1: headline against the body sentences nearest to it, split by headline and body ----
 
 
@@ -258,6 +326,7 @@ def build(
     paraphrase_repeat: int = 3,
     fnc_conflict_repeat: int = 1,
     other_fact_cosine: float | None = None,
+    headline_pairs_per_claim: int = 0,
 ) -> tuple[list[Pair], list[Pair]]:
     """(train, validation) over the three corpora; no text of a validation pair is in training.
 
@@ -271,6 +340,8 @@ def build(
     are trained on as "different" (another fact of the same event): the pairs a run meets most
     among its candidates, two claims about one event that share its names but state different
     things; those between it and `same_fact_cosine` are too close to call and are left out.
+    With `headline_pairs_per_claim`, Emergent article headlines are also paired with each other
+    (`headline_pairs`: claim against claim), on both sides of the split.
     """
     per_label = fnc_per_label or {"agree": 4000, "discuss": 3000, "unrelated": 1500}
     fnc_train, fnc_val = fnc_pairs(root, encode=encode, top_k=top_k, per_label=per_label, seed=seed)
@@ -301,14 +372,24 @@ def build(
     # Sentence-level paraphrases are the rarest pairs and the ones a run sees most: each is
     # seen `paraphrase_repeat` times, so sentence style alone never reads as "different".
     ecb_train += [p for p in ecb_train if p.label == "agree"] * max(0, paraphrase_repeat - 1)
-    val = fnc_val + em_val + ecb_val + story_val
+    heads = (
+        headline_pairs(root, encode=encode, per_claim=headline_pairs_per_claim, seed=seed)
+        if headline_pairs_per_claim > 0
+        else []
+    )
+    heads_train = [p for p in heads if not is_validation(p.group)]
+    val = fnc_val + em_val + ecb_val + story_val + [p for p in heads if is_validation(p.group)]
     # Emergent's article headlines are FNC-1's headlines: drop training pairs that share a text
     # with any validation pair, across corpora.
     held = {norm(p.claim) for p in val} | {norm(p.evidence) for p in val if p.source != "fnc1"}
     fnc_train += [p for p in fnc_train if p.label == "conflict"] * max(0, fnc_conflict_repeat - 1)
     train = [
         p
-        for p in fnc_train + em_train * max(1, emergent_repeat) + ecb_train + story_train
+        for p in fnc_train
+        + em_train * max(1, emergent_repeat)
+        + ecb_train
+        + story_train
+        + heads_train
         if norm(p.claim) not in held and norm(p.evidence) not in held
     ]
     return train, val
@@ -448,6 +529,26 @@ def evaluate(val: Sequence[Pair], probs: object) -> dict[str, object]:
             "same_event_recall": round(rec, 3),
             "same_event_f1": round(2 * prec * rec / max(prec + rec, 1e-9), 3),
             "accuracy_same_vs_other_half": round(float((same[hard] == gold_same[hard]).mean()), 3),
+        }
+    heads = [i for i, v in enumerate(val) if v.source == "headlines"]
+    if heads:
+        rel = p[heads].argmax(axis=1)
+        gold_h = [val[i].label for i in heads]
+        same_fact = p[heads][:, [ix["agree"], ix["conflict"], ix["discuss"]]].sum(axis=1) >= 0.5
+        per: dict[str, object] = {}
+        for lab in ("agree", "conflict", "different"):
+            m = np.array([g == lab for g in gold_h])
+            if m.any():
+                per[lab] = {
+                    "pairs": int(m.sum()),
+                    "judged_same_fact": round(float(same_fact[m].mean()), 3),
+                    "judged_label": round(float((rel[m] == ix[lab]).mean()), 3),
+                }
+        truth = np.array([g != "different" for g in gold_h])
+        figures["headlines"] = {
+            "pairs": len(heads),
+            "same_fact_accuracy": round(float((same_fact == truth).mean()), 3),
+            "per_label": per,
         }
     story = [i for i, v in enumerate(val) if v.source == "story"]
     if story:
