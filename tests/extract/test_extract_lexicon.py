@@ -9,6 +9,7 @@ import pytest
 
 from factcheck.extract.places import _uses, place_words
 from factcheck.extract.stance import _DENIAL_USES, _by_use, cues
+from factcheck.models import Quantity
 
 
 def _table_keys(table: str, file: str = "places.yaml") -> list[str]:
@@ -78,6 +79,36 @@ def test_duration_words_are_one_table_for_figures_and_time_expressions() -> None
     assert quantities._DUR_UNITS["fortnight"] == ("week", 2)
     assert timex.UNITS["fortnight"] == ("W", False) and timex.UNIT_SCALE["fortnight"] == 2
     assert timex.UNITS["minute"] == ("M", True) and timex.UNITS["month"] == ("M", False)
+
+
+def test_percent_words_are_the_unit_table_s() -> None:
+    from factcheck.extract import quantities
+    from factcheck.extract.units import normalise_quantity, units
+
+    table = units()
+    # The unit words of a percentage are units.yaml's units in a `percents` base, listed once.
+    assert quantities._PERCENT_WORDS is table.percent_words
+    assert {"%", "percent", "per cent", "pct", "percentage point"} <= set(table.percent_words)
+    assert {table.units[w][0] for w in table.percent_words} == {"percent", "percentage point"}
+    assert quantities._percent_unit("Percentage Points") == "percentage point"
+    assert quantities._percent_unit("%") == quantities._percent_unit("per cent") == "percent"
+    # Named anywhere in a figure they make it a percentage; after it they are cut off.
+    assert quantities._PERCENT.search("2 percentage points") and not quantities._PERCENT.search(
+        "2 percentages"
+    )
+    assert quantities._PERCENT_END.sub("", "3.5 per cent") == "3.5"
+    assert quantities._PERCENT_END.sub("", "7percent") == "7"
+    assert normalise_quantity(
+        Quantity(
+            text="0.5 percentage points",
+            start=0,
+            end=1,
+            value=0.5,
+            unit="percentage point",
+            bound="exact",
+            kind="percent",
+        )
+    ) == ("percentage point", 0.5)
 
 
 def test_time_words_are_read_from_their_data_file() -> None:

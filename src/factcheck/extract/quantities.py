@@ -56,6 +56,29 @@ def _alternation(names: dict[str, str]) -> str:
 _CURRENCY_LEAD = re.compile(rf"^({_alternation(_CURRENCY_SYMBOLS)})\s*", re.IGNORECASE)
 _CURRENCY_TAIL = re.compile(rf"\s+(?:US\s+)?({_alternation(_CURRENCY_WORDS)})$", re.IGNORECASE)
 _REFERENCE_WORDS: frozenset[str] = _WORDS["reference_words"]
+# The unit words of a percentage, data/units.yaml's (`percents`): "%", "per cent", "percentage
+# point", each also plural ("percentage points"). Named in a text they end at a word boundary
+# and start at one; after the figure ("5percent") they need not start at one.
+_PERCENT_WORDS = units().percent_words
+
+
+def _percent_words(start: str) -> str:
+    return "|".join(
+        (start if w[0].isalnum() else "") + re.escape(w) + ("s?\\b" if w[-1].isalpha() else "")
+        for w in sorted(_PERCENT_WORDS, key=lambda w: (-len(w), w))
+    )
+
+
+_PERCENT = re.compile("(" + _percent_words(r"\b") + ")", re.IGNORECASE)
+_PERCENT_END = re.compile(rf"\s*({_percent_words('')})\s*$", re.IGNORECASE)
+
+
+def _percent_unit(word: str) -> str:
+    """A percentage's base unit from its unit word: "%" -> percent, "percentage points" -> percentage point."""
+    low = word.lower()
+    return _PERCENT_WORDS.get(low) or _PERCENT_WORDS[low[:-1]]
+
+
 # "2+2", "two-plus-two": a meeting's name, not figures; a single digit, in digits or words.
 _DIGIT = rf"(?:\d|{alternation(w for w, v in NUMBER_WORDS.items() if v <= 9)})"
 _MEETING_NAMES = re.compile(rf"\b{_DIGIT}\s*(?:\+|-?plus-?|\s+plus\s+)\s*{_DIGIT}\b", re.IGNORECASE)
@@ -260,11 +283,13 @@ def _from_entity(ent: Any, text: str) -> Quantity | None:
             bound="exact",
             kind="ordinal",
         )
-    if ent.label_ == "PERCENT" or re.search(r"%|\bper ?cent\b|\bpercentage points?\b", low):
+    percent = _PERCENT.search(low)
+    if ent.label_ == "PERCENT" or percent:
         kind, unit = "percent", "percent"
-        if "point" in low:
-            unit = "percentage point"
-        body = re.sub(r"\s*(%|per ?cent|percentage points?)\s*$", "", body, flags=re.IGNORECASE)
+        sign = _PERCENT_END.search(body) or percent
+        if sign:
+            unit = _percent_unit(sign.group(1))
+        body = _PERCENT_END.sub("", body)
     else:
         symbol = _CURRENCY_LEAD.match(body)
         word = _CURRENCY_TAIL.search(body)

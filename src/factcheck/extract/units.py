@@ -45,6 +45,7 @@ class Units:
     units: dict[str, tuple[str, float]]  # units.yaml's units and quantities.yaml's currencies
     durations: dict[str, Duration]
     magnitudes: dict[str, float]  # numbers.yaml's scale words and their abbreviations
+    percent_words: dict[str, str]  # "%", "per cent", "percentage point"... -> its base unit
     label_before: re.Pattern[str]
     plus: re.Pattern[str]
     age_after: re.Pattern[str]
@@ -63,6 +64,7 @@ def units() -> Units:
             for k, (u, n, iso, t) in raw["durations"].items()
         },
         magnitudes={k: float(v) for k, v in SCALES.items()},
+        percent_words={k: base for k, (base, _) in table.items() if base in raw["percents"]},
         label_before=raw["label_before"],
         plus=raw["plus"],
         age_after=raw["age_after"],
