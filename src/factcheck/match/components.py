@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
+
+import numpy as np
 
 from .greedy import Replay, Trace
 
 __all__ = ["ComponentMemo", "by_component"]
 
 # Bump when the stored layout changes.
-_VERSION = 2
+_VERSION = 3
 # Components of at least this many items keep their merge trace, so that the next run replays
 # the merges a change does not reach (smaller ones are solved again whole: it is cheap).
 TRACE_ITEMS = 40
@@ -47,7 +49,7 @@ class ComponentMemo:
                 self._old_traces = {}
         self._new: dict[str, list[list[int]]] = {}
         self._new_traces: dict[str, Any] = {}
-        self._traces: dict[str, Trace] = {}
+        self._traces: dict[str, Trace | None] = {}
         self._where: dict[str, tuple[str, int]] | None = None
         self.solved = 0
         self.reused = 0
@@ -66,12 +68,12 @@ class ComponentMemo:
     def replay(self, items: list[str]) -> Replay:
         """A replay of the last run's traces for a component with these item identities."""
         if self._where is None:
-            self._where = {
-                item: (key, k)
-                for key, trace in self._old_traces.items()
-                for k, item in enumerate(trace["items"])
-            }
-        return Replay(items, locate=self._where.get, traces=_Lazy(self._old_traces, self._traces))
+            self._where = {}
+            for key, data in self._old_traces.items():
+                trace = self._traces[key] = Trace.loads(data) if isinstance(data, str) else None
+                if trace is not None:
+                    self._where.update((item, (key, k)) for k, item in enumerate(trace.items))
+        return Replay(items, locate=self._where.get, traces=self._traces)
 
     def put(self, key: str, clusters: list[list[int]], replay: Replay | None = None) -> None:
         self._new[key] = clusters
@@ -80,7 +82,7 @@ class ComponentMemo:
             self.tested += replay.tested
             self.replayed += replay.replayed
             if replay.trace is not None:
-                self._new_traces[key] = replay.trace.to_json()
+                self._new_traces[key] = replay.trace.dumps()
 
     def dumps(self) -> bytes:
         data = {
@@ -90,25 +92,6 @@ class ComponentMemo:
             "traces": self._new_traces,
         }
         return json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
-
-
-class _Lazy(Mapping[str, Trace]):
-    """Traces parsed from their JSON on first use (a run reads only the ones a change touched)."""
-
-    def __init__(self, raw: dict[str, Any], parsed: dict[str, Trace]) -> None:
-        self._raw, self._parsed = raw, parsed
-
-    def __getitem__(self, key: str) -> Trace:
-        hit = self._parsed.get(key)
-        if hit is None:
-            hit = self._parsed[key] = Trace.from_json(self._raw[key])
-        return hit
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._raw)
-
-    def __len__(self) -> int:
-        return len(self._raw)
 
 
 def by_component(
@@ -188,8 +171,7 @@ def by_component(
             for k, m in enumerate(items):
                 if m in unit_head:
                     digest.update(f"{k}:{local[unit_head[m]]};".encode())
-            for i, j, w in mine:
-                digest.update(f"{i},{j},{w!r};".encode())
+            digest.update(np.array(mine, dtype=np.float64).tobytes())
             key = digest.hexdigest()
             found = memo.get(key)
         if found is None:
