@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from importlib import resources
 
@@ -111,16 +112,36 @@ def test_percent_words_are_the_unit_table_s() -> None:
     ) == ("percentage point", 0.5)
 
 
+def test_month_and_weekday_names_are_one_table_for_time_expressions_and_datelines() -> None:
+    from factcheck.extract import timex
+    from factcheck.extract.lexicon import calendar_names
+    from factcheck.ingest import dates
+
+    names = calendar_names()
+    assert timex.MONTHS is names.months is dates._MONTHS and timex.WEEKDAYS is names.weekdays
+    # times.yaml's abbreviations join the calendar's: "Sept." a month, "Thurs." a weekday.
+    assert names.months["sept"] == names.months["sep"] == 9 and names.months["may"] == 5
+    assert names.weekday_abbreviations["thurs"] == names.weekday_abbreviations["thu"] == 3
+    assert "thurs" not in timex.WEEKDAYS
+    assert dates.parse_date("Thurs., Sept. 16, 2021") == dt.date(2021, 9, 16)
+    assert dates.find_dateline(["Issued: Tues 5 May 2015"]) == (dt.date(2015, 5, 5), 0)
+    assert dates.is_date_line("Last modified on 16 Sept 2021")
+    assert not dates.is_date_line("Last seen on 16 Sept 2021")
+
+
 def test_time_words_are_read_from_their_data_file() -> None:
     import yaml
 
     from factcheck.extract import timex
 
     raw = yaml.safe_load(resources.files("factcheck").joinpath("data", "times.yaml").read_text())
-    source = resources.files("factcheck").joinpath("extract", "timex.py").read_text("utf-8")
+    source = "\n".join(
+        resources.files("factcheck").joinpath(*path).read_text("utf-8")
+        for path in [("extract", "timex.py"), ("extract", "lexicon.py"), ("ingest", "dates.py")]
+    )
     for key in [*raw["words"], *raw["tables"]]:
         # Every list of the file has its reader; none is dead, none is read under another name.
-        assert f'_WORDS["{key}"]' in source, key
+        assert f'_WORDS["{key}"]' in source or f'("times.yaml")["{key}"]' in source, key
         # Every entry is a word as written (a YAML 1.1 'on'/'off' would have become a boolean).
         entries = raw["words"].get(key) or raw["tables"][key]
         assert all(isinstance(w, str) for w in entries), key

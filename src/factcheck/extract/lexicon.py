@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import yaml
 
-__all__ = ["read_lexicon"]
+__all__ = ["CalendarNames", "calendar_names", "read_lexicon"]
 
 
 def read_lexicon(
@@ -44,3 +47,32 @@ def read_lexicon(
 
     words = {k: frozenset(str(w) for w in v) for k, v in raw.get("words", {}).items()}
     return words | tables | {k: compile_(k) for k in patterns if k not in parts}
+
+
+@dataclass(frozen=True)
+class CalendarNames:
+    """Month and weekday names, lower case: Python's calendar and data/times.yaml's abbreviations."""
+
+    months: dict[str, int]  # "january", "jan", "sept" -> 1..12
+    weekdays: dict[str, int]  # "monday" -> 0 ... "sunday" -> 6
+    weekday_abbreviations: dict[str, int]  # "mon", "tues", "thurs" -> 0..6
+
+
+@lru_cache(maxsize=1)
+def calendar_names() -> CalendarNames:
+    """The names of months and weekdays, for the time expressions of extraction and the dates of
+    ingestion: the calendar's full names and three-letter abbreviations ("May" is both), and
+    times.yaml's `name_abbreviations` ("sept", "tues"), each the full name it stands for."""
+    months: dict[str, int] = {}
+    for i, name in enumerate(calendar.month_name):
+        if name:
+            months[name.lower()] = months[name[:3].lower()] = i
+    weekdays = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+    short = {name[:3].lower(): i for i, name in enumerate(calendar.day_name)}
+    extra: dict[str, str] = read_lexicon("times.yaml")["name_abbreviations"]
+    for abbreviation, full in extra.items():
+        if full in months:
+            months[str(abbreviation)] = months[full]
+        else:
+            short[str(abbreviation)] = weekdays[full]
+    return CalendarNames(months=months, weekdays=weekdays, weekday_abbreviations=short)

@@ -13,7 +13,7 @@ from typing import Literal
 from dateutil import parser as date_parser  # type: ignore[import-untyped]
 
 from ..models import Granularity, TimeExpression
-from .lexicon import read_lexicon
+from .lexicon import calendar_names, read_lexicon
 from .numbers import (
     ARTICLES,
     NUMBER_WORDS,
@@ -27,13 +27,9 @@ from .units import duration_words_re, units
 
 Tense = Literal["past", "present", "future", "unknown"]
 
-MONTHS: dict[str, int] = {}
-for _i, _name in enumerate(calendar.month_name):
-    if _name:
-        MONTHS[_name.lower()] = _i
-        MONTHS[_name[:3].lower()] = _i
-MONTHS["sept"] = 9
-WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+# Month names and abbreviations ("sept" too) -> 1..12, and the full weekday names -> 0..6.
+MONTHS: dict[str, int] = calendar_names().months
+WEEKDAYS: dict[str, int] = calendar_names().weekdays
 # The time words of data/times.yaml, read once here; its comments say what each list is for.
 _WORDS = read_lexicon("times.yaml")
 SEASONS: dict[str, str] = {str(k): str(v) for k, v in _WORDS["seasons"].items()}

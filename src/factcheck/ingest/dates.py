@@ -4,36 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-_MONTHS = {
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "april": 4,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "september": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s+"
+from ..extract.lexicon import calendar_names, read_lexicon
+
+
+def _one_of(words: Iterable[str]) -> str:
+    """Plain words as an alternation, longest first, so the pattern is the same each run."""
+    return "|".join(sorted(words, key=lambda w: (-len(w), w)))
+
+
+# Month and weekday names (Python's calendar and data/times.yaml's abbreviations, the names
+# extract.timex reads) and the words that label a date line, data/times.yaml's.
+_NAMES = calendar_names()
+_WORDS = read_lexicon("times.yaml")
+_MONTHS = _NAMES.months
+_MONTH = rf"(?P<month>{_one_of(_MONTHS)})\.?"
+_WEEKDAY = rf"(?:{_one_of([*_NAMES.weekdays, *_NAMES.weekday_abbreviations])})\.?,?\s+"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:1[89]|20)\d{2})"
 _TIME = (
@@ -51,14 +38,16 @@ _DATE = re.sub(r"\?P<\w+>", "?:", rf"(?:{_ISO}|{_TEXT_MDY}|{_TEXT_DMY})(?:{_TIME
 # A line that is nothing but a date (with optional weekday, time and zone).
 _BARE = re.compile(rf"^\s*(?P<date>{_DATE})\s*\.?\s*$", re.I)
 # 'Published: ...', 'Posted on ...', 'Date: ...', optionally followed by '| Updated ...'.
+_PUBLISHED = _one_of(_WORDS["published_labels"])
+_CHANGED = _one_of(_WORDS["updated_labels"])
 _TIME_FIRST = r"(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}\b)?\s*,?\s*)?"
 _LABELLED = re.compile(
-    rf"^\s*(?:first\s+)?(?:published|posted|date|dated|released|issued)(?:\s+on)?\s*[:\-–—]?\s*"
+    rf"^\s*(?:first\s+)?(?:{_PUBLISHED})(?:\s+on)?\s*[:\-–—]?\s*"
     rf"{_TIME_FIRST}(?P<date>{_DATE})\b",
     re.I,
 )
 _UPDATED = re.compile(
-    rf"^\s*(?:last\s+)?(?:updated|modified)(?:\s+on)?\s*[:\-–—]?\s*{_TIME_FIRST}{_DATE}", re.I
+    rf"^\s*(?:last\s+)?(?:{_CHANGED})(?:\s+on)?\s*[:\-–—]?\s*{_TIME_FIRST}{_DATE}", re.I
 )
 # 'WASHINGTON, March 16, 2021 —' / 'TOKYO (Kyodo) March 16, 2021 -': a place in capitals, a date, a dash.
 _CITY_DATELINE = re.compile(
