@@ -260,6 +260,13 @@ def model_card(about: dict[str, object]) -> str:
         f"  {about['headline_pairs']} pairs of each kind per claim, split by claim.\n"
         if about.get("headline_pairs")
         else ""
+    ) + (
+        "- **FNC-1 headline against headline** (training bodies only): two headlines one body\n"
+        "  agrees with → agree, one it agrees and one it disagrees with → conflict, a headline\n"
+        "  another story's body agrees with at cosine 0.4-0.7 → different (bodies sharing a\n"
+        f"  related headline are one story); at most {about['fnc_headline_pairs']} of each kind a body.\n"
+        if about.get("fnc_headline_pairs")
+        else ""
     )
     heads = v.get("headlines") or {}
     per = heads.get("per_label", {}) if isinstance(heads, dict) else {}
@@ -394,6 +401,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=6,
         help="claim-against-claim pairs of Emergent article headlines per claim and kind (0: none)",
     )
+    ap.add_argument(
+        "--fnc-headline-pairs",
+        type=int,
+        default=0,
+        help="claim-against-claim pairs of FNC-1 headlines per training body and kind (0: none)",
+    )
     args = ap.parse_args(argv)
     import torch
 
@@ -438,6 +451,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         fnc_conflict_repeat=args.fnc_conflict_repeat,
         other_fact_cosine=args.other_fact_cosine,
         headline_pairs_per_claim=args.headline_pairs,
+        fnc_headline_pairs_per_body=args.fnc_headline_pairs,
     )
     if args.limit:
         train_pairs = random.Random(args.seed).sample(
@@ -493,6 +507,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "fnc_conflict_repeat": args.fnc_conflict_repeat,
         "other_fact_cosine": args.other_fact_cosine,
         "headline_pairs": args.headline_pairs,
+        "fnc_headline_pairs": args.fnc_headline_pairs,
         "train_pairs": len(train_pairs),
         "train_counts": {
             f"{s}/{lab}": n

@@ -173,6 +173,122 @@ def headline_pairs(
     return out
 
 
+def fnc_headline_pairs(
+    root: Path,
+    *,
+    encode: Callable[[list[str]], object],
+    per_body: int,
+    seed: int,
+    other_cosine: tuple[float, float] = (0.4, 0.7),
+) -> list[Pair]:
+    """Claim against claim from FNC-1: two headlines that one training body agrees with (agree),
+    one it agrees with and one it disagrees with (conflict), and a headline another body agrees
+    with at cosine within `other_cosine` (different), as `headline_pairs` does for Emergent.
+
+    Training side only: the body and both headlines are on the training side of FNC-1's split,
+    so the FNC-1 validation pairs stay as they are.
+    """
+    csv.field_size_limit(sys.maxsize)
+    with (root / "fnc1" / "train_stances.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(
+            dict.fromkeys((r["Headline"], r["Body ID"], r["Stance"]) for r in csv.DictReader(fh))
+        )
+    by_body: dict[str, dict[str, list[str]]] = {}
+    stance = {"agree": "for", "disagree": "against"}
+    for h, b, s in rows:
+        if s not in stance or is_validation("b:" + b) or is_validation("h:" + norm(h)):
+            continue
+        texts = by_body.setdefault("b:" + b, {}).setdefault(stance[s], [])
+        if h not in texts:
+            texts.append(h)
+    # FNC-1 holds several bodies per story: bodies that share a related headline (agree,
+    # disagree or discuss) are one story, and a headline of the same story is never a
+    # "different" fact.
+    parent = {"b:" + b: "b:" + b for _, b, s in rows if s != "unrelated"}
+
+    def find(g: str) -> str:
+        while parent[g] != g:
+            parent[g] = parent[parent[g]]
+            g = parent[g]
+        return g
+
+    first: dict[str, str] = {}
+    for h, b, s in sorted(rows):
+        if s == "unrelated":
+            continue
+        if norm(h) in first:
+            parent[find("b:" + b)] = find(first[norm(h)])
+        else:
+            first[norm(h)] = "b:" + b
+    return _group_pairs(
+        by_body,
+        story={g: find(g) for g in by_body},
+        side=is_validation,
+        encode=encode,
+        per_group=per_body,
+        seed=seed,
+        other_cosine=other_cosine,
+        source="fnc1-headlines",
+    )
+
+
+def _group_pairs(
+    by_group: dict[str, dict[str, list[str]]],
+    *,
+    side: Callable[[str], bool],
+    encode: Callable[[list[str]], object],
+    per_group: int,
+    seed: int,
+    other_cosine: tuple[float, float],
+    source: str,
+    story: dict[str, str] | None = None,
+) -> list[Pair]:
+    """Pairs of texts within a group (its "for" texts: agree; "for" and "against": conflict)
+    and across groups on the same `side` of the split and of another `story` (a "for" text of
+    another group within the cosine band: different), at most `per_group` of each kind for a
+    group."""
+    import numpy as np
+
+    rng = random.Random(seed)
+    out: list[Pair] = []
+    groups = sorted(by_group)
+    for g in groups:
+        pro, con = by_group[g].get("for", []), by_group[g].get("against", [])
+        same = [(a, b) for i, a in enumerate(pro) for b in pro[i + 1 :] if norm(a) != norm(b)]
+        opposed = [(a, b) for a in pro for b in con]
+        for label, pool in (("agree", same), ("conflict", opposed)):
+            for a, b in rng.sample(pool, min(per_group, len(pool))):
+                a, b = (a, b) if rng.random() < 0.5 else (b, a)
+                out.append(Pair(a, b, label, source, g))
+    texts = sorted({t for g in groups for t in by_group[g].get("for", [])})
+    if not texts:
+        return out
+    index = {t: i for i, t in enumerate(texts)}
+    vecs = np.asarray(encode(texts))
+    low, high = other_cosine
+    for g in groups:
+        mine = by_group[g].get("for", [])
+        others = sorted(
+            {
+                t
+                for h in groups
+                if h != g and side(h) == side(g) and (story is None or story[h] != story[g])
+                for t in by_group[h].get("for", [])
+                if t not in mine
+            }
+        )
+        if not mine or not others:
+            continue
+        cos = vecs[[index[t] for t in mine]] @ vecs[[index[t] for t in others]].T
+        found = [
+            (-float(cos[i, j]), mine[i], others[j])
+            for i, j in zip(*np.nonzero((cos >= low) & (cos < high)), strict=True)
+        ]
+        for _, a, b in sorted(found)[:per_group]:
+            out.append(Pair(a, b, "different", source, g))
+    return out
+
+
 # --- FNC-1: headline against the body sentences nearest to it, split by headline and body ----
 
 
@@ -327,6 +443,7 @@ def build(
     fnc_conflict_repeat: int = 1,
     other_fact_cosine: float | None = None,
     headline_pairs_per_claim: int = 0,
+    fnc_headline_pairs_per_body: int = 0,
 ) -> tuple[list[Pair], list[Pair]]:
     """(train, validation) over the three corpora; no text of a validation pair is in training.
 
@@ -378,6 +495,10 @@ def build(
         else []
     )
     heads_train = [p for p in heads if not is_validation(p.group)]
+    if fnc_headline_pairs_per_body > 0:
+        heads_train += fnc_headline_pairs(
+            root, encode=encode, per_body=fnc_headline_pairs_per_body, seed=seed
+        )
     val = fnc_val + em_val + ecb_val + story_val + [p for p in heads if is_validation(p.group)]
     # Emergent's article headlines are FNC-1's headlines: drop training pairs that share a text
     # with any validation pair, across corpora.
