@@ -129,6 +129,23 @@ def test_month_and_weekday_names_are_one_table_for_time_expressions_and_dateline
     assert not dates.is_date_line("Last seen on 16 Sept 2021")
 
 
+def test_bounds_signals_and_duration_words_of_time_expressions_are_the_data_files() -> None:
+    from factcheck.extract import quantities, timex
+
+    # A duration's bound is any of quantities.yaml's bound phrases, one list for both readers.
+    assert quantities.bound_phrases_re() in timex._BOUNDED
+    found = timex.find_time_expressions("He faces a minimum of 3 years and just over a week.")
+    assert [f.text for f in found] == ["a minimum of 3 years", "just over a week"]
+    assert timex.normalise_time("close to an hour", dct=None).value == "PT1H"
+    # Past and future signals: times.yaml's `shifts` and `signals`.
+    assert timex._signal("a year ago") == timex._signal("the prior June") == -1
+    assert timex._signal("eight years from now") == timex._signal("the coming June") == 1
+    assert timex._signal("June") == 0
+    # The words after a duration: "-long" and " plan" keep it one, "ago" counts it back.
+    assert timex.normalise_time("a 10-year plan", dct=None).value == "P10Y"
+    assert timex.normalise_time("two years ago", dct=dt.date(2015, 6, 15)).value == "2013"
+
+
 def test_time_words_are_read_from_their_data_file() -> None:
     import yaml
 

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from .timex import find_time_expressions, normalise_time
 
 # Bump whenever the claims produced for the same text change: it is part of the cache key.
-EXTRACTOR_VERSION = "22"
+EXTRACTOR_VERSION = "23"
 # Documents per nlp.pipe batch (news articles of 300-1,000 words); larger batches gain nothing
 # measurable on the CPU and make the work of two processes less even.
 BATCH_SIZE = 16

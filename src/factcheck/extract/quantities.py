@@ -29,6 +29,14 @@ _BOUNDS: list[tuple[str, Bound]] = [
     ("|".join(re.escape(str(p)) for p in phrases), bound)
     for bound, phrases in _WORDS["bounds"].items()
 ]
+
+
+def bound_phrases_re() -> str:
+    """Every bound phrase of data/quantities.yaml ("more than", "nearly"...) as one regex
+    alternation in the file's order (no group, no flags), for extract.timex's durations."""
+    return "|".join(p for p, _ in _BOUNDS)
+
+
 _BOUND_RE = re.compile(r"(?:^|\s)(" + "|".join(p for p, _ in _BOUNDS) + r")\s*$", re.IGNORECASE)
 _BOUND_LEAD = re.compile(r"^(" + "|".join(p for p, _ in _BOUNDS) + r")\s+", re.IGNORECASE)
 

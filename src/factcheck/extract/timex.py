@@ -23,6 +23,7 @@ from .numbers import (
     parse_number_words,
     parse_ordinal,
 )
+from .quantities import bound_phrases_re
 from .units import duration_words_re, units
 
 Tense = Literal["past", "present", "future", "unknown"]
@@ -46,6 +47,10 @@ RELATIVE_DAYS: dict[str, tuple[int, str]] = {
     str(k): (int(n), str(part)) for k, (n, part) in _WORDS["relative_days"].items()
 }
 _SHIFTS: dict[str, int] = {str(k): int(v) for k, v in _WORDS["shifts"].items()}
+# Words that place an expression in the past (-1) or the future (1): "last June", "a year ago".
+_SIGNALS = _SHIFTS | {str(k): int(v) for k, v in _WORDS["signals"].items()}
+_PAST_SIGNAL = re.compile(rf"\b{alternation(w for w, n in _SIGNALS.items() if n < 0)}\b")
+_FUTURE_SIGNAL = re.compile(rf"\b{alternation(w for w, n in _SIGNALS.items() if n > 0)}\b")
 
 
 def _one_of(words: frozenset[str]) -> str:
@@ -98,6 +103,8 @@ _CALENDAR_UNIT = _one_of(_WORDS["calendar_units"])
 _NOT_AN_AGE = r"(?![- ]olds?\b)(?! (?:and|or) (?:older|over|above|up|younger|under)\b)(?! of age\b)"
 _QUARTER = _one_of(frozenset(ORDINAL_WORDS))
 _REL_YEAR = r"(?:next|last|this) year"
+# A bound before a duration ("more than five years", "nearly a decade"): quantities.yaml's bounds.
+_BOUNDED = rf"(?:(?:{bound_phrases_re()}) )?"
 # A count that takes its unit from the count after it: "60" in "between 60 and 90 days".
 _COUNT = rf"(?:\d+(?:\.\d+)?|(?!{alternation(ARTICLES)}\b){number_words_re()})"
 # Not an age either: "two to three years old", "13 and 15 years of age".
@@ -214,7 +221,7 @@ _PATTERNS = [
     rf"\b{_NUMWORD}[- ]{_UNIT_RE} ago\b",
     rf"\b{_COUNT}(?={_SHARED_UNIT})",
     rf"\b(?:the )?(?:past|last|next|coming|previous|first|following) (?:{_NUMWORD}[- ])?(?:{_UNIT_QUALIFIERS} )?{_UNIT_RE}\b",
-    rf"\b(?!an? {_PLURAL_UNIT})(?:more than |over |nearly |almost |about |around |some |at least |up to |less than )?{_NUMWORD}[- ](?:{_UNIT_QUALIFIERS} )?(?:{_UNIT_RE}|quarters)\b{_NOT_AN_AGE}(?:-long| long)?\b",
+    rf"\b(?!an? {_PLURAL_UNIT}){_BOUNDED}{_NUMWORD}[- ](?:{_UNIT_QUALIFIERS} )?(?:{_UNIT_RE}|quarters)\b{_NOT_AN_AGE}(?:-long| long)?\b",
     r"\bsingle-day\b",
     # After "a.m." or "p.m." any abbreviation ending in T is a zone too.
     rf"\b(?:\d{{1,2}}[.:]\d{{2}}|\d{{1,2}})(?: ?[ap]\.?m\.?)(?: \(?(?:{_ZONE}|[A-Z]{{2,4}}T)\)?)?(?: {_LOCAL}\b)?",
@@ -590,9 +597,9 @@ def _shift_month(y: int, m: int, delta: int) -> tuple[int, int]:
 def _signal(text: str) -> int:
     """-1 or +1 when a word of the expression says past or future ("last June"), else 0."""
     low = text.lower()
-    if re.search(r"\b(?:last|past|previous|ago|earlier)\b", low):
+    if _PAST_SIGNAL.search(low):
         return -1
-    if re.search(r"\b(?:next|coming|following|from now)\b", low):
+    if _FUTURE_SIGNAL.search(low):
         return 1
     return 0
 
@@ -682,12 +689,17 @@ def _fmt_num(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:g}"
 
 
+# "-long", " old", " plan": words after a duration that keep it one (data/times.yaml).
+_DURATION_SUFFIX = alternation(
+    w if w.startswith("-") else f" {w}" for w in _WORDS["duration_suffixes"]
+)
+_DURATION_ANCHOR = alternation(_WORDS["duration_anchors"])
 _DURATION = re.compile(
     rf"^(?:the )?(?:(?P<rel>past|last|next|coming|previous|first|following) )?"
-    rf"(?:more than |over |nearly |almost |about |around |some |at least |up to |less than )?(?:a (?=\d))?"
+    rf"{_BOUNDED}(?:a (?=\d))?"
     rf"(?P<num>{_NUMWORD}|single)?[- ]?(?:{_UNIT_QUALIFIERS} )?"
-    rf"(?P<unit>{_UNIT_RE}|quarters?)(?P<suffix>-long| long| old| history| period| span| stretch| run| term| high| low| program| plan| deal| contract)?"
-    rf"(?: (?P<ago>ago|earlier|later|before|after|from now))?$",
+    rf"(?P<unit>{_UNIT_RE}|quarters?)(?P<suffix>{_DURATION_SUFFIX})?"
+    rf"(?: (?P<ago>{_DURATION_ANCHOR}))?$",
     re.IGNORECASE,
 )
 
