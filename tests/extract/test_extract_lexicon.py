@@ -230,3 +230,25 @@ def test_the_word_lists_of_matching_display_and_furniture_are_read_from_data_fil
     two = Quantity(text="2", value=2, unit="century", kind="duration")
     assert show._quantity(two) == "2 centuries"
     assert show._quantity(two.model_copy(update={"unit": "fortnight"})) == "2 fortnights"
+
+
+def test_label_words_are_one_table_for_extraction_and_comparison() -> None:
+    import yaml
+
+    from factcheck.extract import quantities
+    from factcheck.extract.units import units
+
+    raw = yaml.safe_load(
+        resources.files("factcheck").joinpath("data", "quantities.yaml").read_text("utf-8")
+    )
+    uses = raw["tables"]["label_words"]
+    assert set(uses.values()) == {"name", "compare", "both"}
+    assert "label_before" not in (
+        resources.files("factcheck").joinpath("data", "units.yaml").read_text("utf-8")
+    )
+    # Extraction reads the capitalised labels, comparison the labels in any case.
+    assert {"psalm", "article", "no"} <= quantities._REFERENCE_WORDS
+    assert "type" not in quantities._REFERENCE_WORDS
+    before = units().label_before
+    assert before.search("under Article ") and before.search("blood type ")
+    assert before.search("No.") and not before.search("No ") and not before.search("Psalm ")

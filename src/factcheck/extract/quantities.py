@@ -63,7 +63,10 @@ def _alternation(names: dict[str, str]) -> str:
 
 _CURRENCY_LEAD = re.compile(rf"^({_alternation(_CURRENCY_SYMBOLS)})\s*", re.IGNORECASE)
 _CURRENCY_TAIL = re.compile(rf"\s+(?:US\s+)?({_alternation(_CURRENCY_WORDS)})$", re.IGNORECASE)
-_REFERENCE_WORDS: frozenset[str] = _WORDS["reference_words"]
+# Capitalised words after which a number is a name or a reference ("Article 5"), not an amount.
+_REFERENCE_WORDS = frozenset(
+    w for w, use in _WORDS["label_words"].items() if use in ("name", "both")
+)
 # The unit words of a percentage, data/units.yaml's (`percents`): "%", "per cent", "percentage
 # point", each also plural ("percentage points"). Named in a text they end at a word boundary
 # and start at one; after the figure ("5percent") they need not start at one.

@@ -15,7 +15,7 @@ from typing import Literal, NamedTuple
 
 from ..models import Claim, Quantity
 from .lexicon import read_lexicon
-from .numbers import SCALE_WORDS, SCALES
+from .numbers import SCALE_WORDS, SCALES, alternation
 
 __all__ = [
     "Duration",
@@ -65,7 +65,7 @@ def units() -> Units:
         },
         magnitudes={k: float(v) for k, v in SCALES.items()},
         percent_words={k: base for k, (base, _) in table.items() if base in raw["percents"]},
-        label_before=raw["label_before"],
+        label_before=_label_before(),
         plus=raw["plus"],
         age_after=raw["age_after"],
         age_before=raw["age_before"],
@@ -82,6 +82,14 @@ def duration_words_re() -> str:
         else:
             forms.append(f"{word}s?")
     return "|".join(forms)
+
+
+def _label_before() -> re.Pattern[str]:
+    """quantities.yaml's label words that keep a figure after them from being compared, in any
+    case ("Article 5", "type 2"), as a pattern for the text just before the figure."""
+    words = read_lexicon("quantities.yaml")["label_words"]
+    which = [w for w, use in words.items() if use in ("compare", "both")]
+    return re.compile(rf"\b{alternation(which)}\s*$", re.IGNORECASE)
 
 
 def _money_units(table: dict[str, tuple[str, float]]) -> dict[str, tuple[str, float]]:
