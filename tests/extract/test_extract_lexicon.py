@@ -252,3 +252,23 @@ def test_label_words_are_one_table_for_extraction_and_comparison() -> None:
     before = units().label_before
     assert before.search("under Article ") and before.search("blood type ")
     assert before.search("No.") and not before.search("No ") and not before.search("Psalm ")
+
+
+def test_timex_subset_lists_are_subsets_of_their_tables_and_keep_their_order() -> None:
+    from factcheck.extract import timex
+    from factcheck.extract.lexicon import in_order, read_lexicon
+
+    words = read_lexicon("times.yaml")
+    for subset in ("plural_relative", "season_relative", "span_relative"):
+        assert set(words[subset]) <= words["relative"] | set(words["shifts"]), subset
+    assert set(words["refs_alone"]) <= set(words["refs"])
+    assert in_order(["at present", "a.m."]) == r"(?:at\ present|a\.m\.)"
+    # The words of the pattern are the list's, in its order: "in recent years" before "recent years".
+    assert timex._REFS_ALONE.index("in\\ recent\\ years") < timex._REFS_ALONE.index(
+        "recent\\ years"
+    )
+    assert re.fullmatch(timex._PERIOD_OF, "beginning") and not re.fullmatch(timex._PERIOD_OF, "mid")
+    found = [
+        e.text for e in timex.find_time_expressions("By the end of this year, now, for years.")
+    ]
+    assert found == ["the end of this year", "now", "years"]

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["CalendarNames", "calendar_names", "read_lexicon"]
+__all__ = ["CalendarNames", "calendar_names", "in_order", "read_lexicon"]
 
 
 def read_lexicon(
@@ -47,6 +47,11 @@ def read_lexicon(
 
     words = {k: frozenset(str(w) for w in v) for k, v in raw.get("words", {}).items()}
     return words | tables | {k: compile_(k) for k in patterns if k not in parts}
+
+
+def in_order(words: Sequence[str]) -> str:
+    """`words` (a data file's list) as a regex group of alternatives, escaped, in the order written."""
+    return "(?:" + "|".join(re.escape(str(w)) for w in words) + ")"
 
 
 @dataclass(frozen=True)

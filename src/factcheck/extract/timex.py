@@ -13,7 +13,7 @@ from typing import Literal
 from dateutil import parser as date_parser  # type: ignore[import-untyped]
 
 from ..models import Granularity, TimeExpression
-from .lexicon import calendar_names, read_lexicon
+from .lexicon import calendar_names, in_order, read_lexicon
 from .numbers import (
     ARTICLES,
     NUMBER_WORDS,
@@ -88,7 +88,12 @@ _LOCAL = _one_of(_WORDS["local_time"])
 _CLOCK = (
     rf"(?:\d{{1,2}}:\d{{2}}(?: ?[ap]\.?m\.?)?|\d{{1,2}}(?:\.\d{{2}})? ?[ap]\.?m\.?|\d{{4}} {_UTC})"
 )
-_PLURAL_UNIT = r"(?:seconds|minutes|hours|days|weeks|months|years|decades)"
+_PLURAL_UNIT = in_order(_WORDS["plural_units"])
+_PLURAL_REL = in_order(_WORDS["plural_relative"])
+_COUNT_REL = in_order(_WORDS["count_relative"])
+_SEASON_REL = in_order(_WORDS["season_relative"])
+_SPAN_REL = in_order(_WORDS["span_relative"])
+_REFS_ALONE = in_order(_WORDS["refs_alone"])
 _PART_OF_DAY = _one_of(frozenset(PARTS_OF_DAY))
 _RELATIVE_DAY = _one_of(frozenset(RELATIVE_DAYS))
 # "yesterday morning", "this evening": a day away from today, or "this", and a part of it.
@@ -124,6 +129,8 @@ _UNIT_QUALIFIERS = _one_of(_WORDS["unit_qualifiers"])
 _PERIOD_PARTS: list[str] = [str(w) for w in _WORDS["period_parts"]]
 _PERIOD_PART = alternation(_PERIOD_PARTS)
 _PERIOD_WORD = alternation(w for w in _PERIOD_PARTS if " " not in w)
+# "end", "beginning": the parts said "the end of ...", without their "of", in the order written.
+_PERIOD_OF = in_order([w.removesuffix(" of") for w in _PERIOD_PARTS if w.endswith(" of")])
 _SUPERLATIVES: frozenset[str] = _WORDS["superlatives"]
 _RUN = re.compile(
     rf"{_RUN_DET}{_RUN_ORD} (?:{_RUN_WORDS} ({_RUN_UNIT})"
@@ -187,7 +194,7 @@ _PATTERNS = [
     rf"\bthat {_CALENDAR_UNIT}\b",
     rf"\b(?:in|during|by) (?:the )?(?:early |late )?{_PART_OF_DAY}\b",
     # Vague plural durations: "recent weeks", "the past few years", "over the years", "for days".
-    rf"\b(?:recent|the (?:past|last|next|coming)(?: few| several)?|over the(?: past| last)?(?: few)?) {_PLURAL_UNIT}\b",
+    rf"\b(?:recent|the {_PLURAL_REL}(?: few| several)?|over the(?: past| last)?(?: few)?) {_PLURAL_UNIT}\b",
     rf"\b(?:in|for|within|after|throughout) {_PLURAL_UNIT}\b(?! of\b)",
     rf"\b(?:{_VAGUE_BEFORE}){_PLURAL_UNIT}\b(?! of\b)(?![-'’]\w)",
     rf"\bthe {_CALENDAR_UNIT} (?:before|earlier|previous)\b",
@@ -203,13 +210,13 @@ _PATTERNS = [
     rf"\b(?:the )?{_QUARTER}[- ]quarter(?: of (?:{_YEAR_RE}|this year|last year|next year|the year))?\b",
     rf"\bQ[1-4](?: {_YEAR_RE})?\b",
     rf"\b(?:the )?(?:first|second|1st|2nd) half of (?:{_YEAR_RE}|this year|last year|next year|the year)\b",
-    rf"\b(?:the )?(?:very )?(?:end|beginning|start|middle) of {_FISCAL}\b",
+    rf"\b(?:the )?(?:very )?{_PERIOD_OF} of {_FISCAL}\b",
     rf"\b{_FISCAL}\b",
-    rf"\b(?:the )?(?:very )?(?:end|beginning|start|middle) of (?:{_YEAR_RE}|this year|last year|next year|the year|this month|last month|next month|the month|the week|this week|last week|next week)\b",
+    rf"\b(?:the )?(?:very )?{_PERIOD_OF} of (?:{_YEAR_RE}|this year|last year|next year|the year|this month|last month|next month|the month|the week|this week|last week|next week)\b",
     rf"\b{_PERIOD_WORD}[- ]{_YEAR_RE}s?\b",
     r"\b(?:the )?(?:early |mid-|late )?(?:(?:1[6-9]|20)\d0s|'\d0s|\d0s)\b",
     rf"\b(?:the )?(?:\d{{1,2}}(?:st|nd|rd|th)|{_ORDINAL_WORD}) century\b",
-    rf"\b(?:(?:this|last|next|coming|past|the) |(?:in|during) (?:the )?){_SEASON}(?: of {_YEAR_RE})?\b",
+    rf"\b(?:(?:{_SEASON_REL}|the) |(?:in|during) (?:the )?){_SEASON}(?: of {_YEAR_RE})?\b",
     rf"\b{_SEASON_BEFORE_YEAR} {_YEAR_RE}\b",
     rf"\b{_DAY_AWAY} {_PART_OF_DAY}\b",  # before the day alone: "yesterday evening"
     rf"\b(?:earlier |later )?{_RELATIVE_DAY}\b",
@@ -220,7 +227,7 @@ _PATTERNS = [
     r"\b(?:the )?weekend\b",
     rf"\b{_NUMWORD}[- ]{_UNIT_RE} ago\b",
     rf"\b{_COUNT}(?={_SHARED_UNIT})",
-    rf"\b(?:the )?(?:past|last|next|coming|previous|first|following) (?:{_NUMWORD}[- ])?(?:{_UNIT_QUALIFIERS} )?{_UNIT_RE}\b",
+    rf"\b(?:the )?{_COUNT_REL} (?:{_NUMWORD}[- ])?(?:{_UNIT_QUALIFIERS} )?{_UNIT_RE}\b",
     rf"\b(?!an? {_PLURAL_UNIT}){_BOUNDED}{_NUMWORD}[- ](?:{_UNIT_QUALIFIERS} )?(?:{_UNIT_RE}|quarters)\b{_NOT_AN_AGE}(?:-long| long)?\b",
     r"\bsingle-day\b",
     # After "a.m." or "p.m." any abbreviation ending in T is a zone too.
@@ -229,7 +236,7 @@ _PATTERNS = [
     rf"\b\d{{4}} {_UTC}\b",
     rf"\b{alternation(_SETS)}\b",
     rf"\b(?:in |since |by |until |till |from |during |of |before |after |through |to |around |between |and )?{_YEAR_RE}\b",
-    r"\b(?:now|currently|nowadays|recently|at present|presently|the past|the future|in recent years|recent years|soon|the time being)\b",
+    rf"\b{_REFS_ALONE}\b",
     r"\b(?:(?:in|for|over) )?the (?:near|long|short) term\b",
     r"\b(?:(?:the|our|its|their|his|her) )?(?:recent|modern) (?:[A-Z][\w.&-]* ){0,2}history\b",
     r"\b(?:by|at|until|since|from) that time\b",
@@ -695,7 +702,7 @@ _DURATION_SUFFIX = alternation(
 )
 _DURATION_ANCHOR = alternation(_WORDS["duration_anchors"])
 _DURATION = re.compile(
-    rf"^(?:the )?(?:(?P<rel>past|last|next|coming|previous|first|following) )?"
+    rf"^(?:the )?(?:(?P<rel>{_COUNT_REL}) )?"
     rf"{_BOUNDED}(?:a (?=\d))?"
     rf"(?P<num>{_NUMWORD}|single)?[- ]?(?:{_UNIT_QUALIFIERS} )?"
     rf"(?P<unit>{_UNIT_RE}|quarters?)(?P<suffix>{_DURATION_SUFFIX})?"
@@ -778,7 +785,7 @@ _HISTORY = re.compile(
 _VAGUE_DURATIONS: dict[str, str] = {str(k): str(v) for k, v in _WORDS["vague_durations"].items()}
 _UNIT_CODES: dict[str, str] = {str(k): str(v) for k, v in _WORDS["unit_codes"].items()}
 _VAGUE_PLURAL = re.compile(
-    rf"(?:recent|the (?:past|last|next|coming)(?: few| several)?|over the(?: past| last)?(?: few)?)? ?"
+    rf"(?:recent|the {_PLURAL_REL}(?: few| several)?|over the(?: past| last)?(?: few)?)? ?"
     rf"({_PLURAL_UNIT})(?:-long)?",
     re.IGNORECASE,
 )
@@ -1232,7 +1239,7 @@ def normalise_time(
         return _date_range("half", b, f, f"{year:04d}-H{h}", text, half_anchor, span)
 
     # Beginning / end of a year, month or week.
-    m = re.fullmatch(r"(?:the )?(?:very )?(end|beginning|start|middle) of (.+)", low)
+    m = re.fullmatch(rf"(?:the )?(?:very )?({_PERIOD_OF}) of (.+)", low)
     if m:
         rest = {"the year": "this year", "the month": "this month", "the week": "this week"}.get(
             m[2], m[2]
@@ -1242,7 +1249,7 @@ def normalise_time(
 
     # Seasons.
     m = re.fullmatch(
-        rf"(?:(this|last|next|coming|past|the|in the|during the|in|during) )?({_SEASON})(?: (?:of )?({_YEAR_RE}))?",
+        rf"(?:({_SEASON_REL}|the|in the|during the|in|during) )?({_SEASON})(?: (?:of )?({_YEAR_RE}))?",
         low,
     )
     if m:
@@ -1254,12 +1261,9 @@ def normalise_time(
             return _unresolved(text, span, gran="season")
         else:
             year, season_anchor = dct.year, "publication"
-            if m[1] in {"last", "past"}:
-                year -= 1
-            elif m[1] in {"next", "coming"}:
-                year += 1
+            year += _SHIFTS.get(m[1] or "", 0)  # "last summer": -1, "next summer": 1
         starts = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 2)}[code]
-        if dct is not None and not m[3] and m[1] not in {"this", "last", "past", "next", "coming"}:
+        if dct is not None and not m[3] and m[1] not in _WORDS["season_relative"]:
             # A bare season follows the tense: "in summer" of a past-tense sentence in March is
             # last year's summer.
             if tense == "past" and dt.date(year, starts[0], 1) > dct:
@@ -1272,7 +1276,7 @@ def normalise_time(
         return _date_range("season", b, f, f"{year:04d}-{code}", text, season_anchor, span)
 
     # "the next decade", "the past century": a stretch of time counted from now, not the 2020s.
-    m = re.fullmatch(r"(?:the )?(?:past|last|next|coming|following) (decade|century)", low)
+    m = re.fullmatch(rf"(?:the )?{_SPAN_REL} (decade|century)", low)
     if m:
         return TimeExpression(
             text=text,
