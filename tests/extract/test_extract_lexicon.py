@@ -259,9 +259,10 @@ def test_timex_subset_lists_are_subsets_of_their_tables_and_keep_their_order() -
     from factcheck.extract.lexicon import in_order, read_lexicon
 
     words = read_lexicon("times.yaml")
-    for subset in ("plural_relative", "season_relative", "span_relative"):
+    for subset in ("plural_relative", "season_relative", "span_relative", "named_relative"):
         assert set(words[subset]) <= words["relative"] | set(words["shifts"]), subset
     assert set(words["refs_alone"]) <= set(words["refs"])
+    assert set(words["narrative_relative"]) == set(words["narrative_rel"]) | {"next"}
     assert in_order(["at present", "a.m."]) == r"(?:at\ present|a\.m\.)"
     # The words of the pattern are the list's, in its order: "in recent years" before "recent years".
     assert timex._REFS_ALONE.index("in\\ recent\\ years") < timex._REFS_ALONE.index(
@@ -272,3 +273,15 @@ def test_timex_subset_lists_are_subsets_of_their_tables_and_keep_their_order() -
         e.text for e in timex.find_time_expressions("By the end of this year, now, for years.")
     ]
     assert found == ["the end of this year", "now", "years"]
+
+
+def test_relative_words_from_the_data_file_still_resolve() -> None:
+    from factcheck.extract.timex import normalise_time
+
+    dct = dt.date(2015, 6, 15)
+    assert (
+        normalise_time("the day before", dct=dct).value
+        == normalise_time("the previous day", dct=dct).value
+    )
+    assert normalise_time("last summer", dct=dct).value == "2014-SU"
+    assert normalise_time("next summer", dct=dct).value == "2016-SU"

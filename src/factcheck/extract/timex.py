@@ -94,6 +94,10 @@ _COUNT_REL = in_order(_WORDS["count_relative"])
 _SEASON_REL = in_order(_WORDS["season_relative"])
 _SPAN_REL = in_order(_WORDS["span_relative"])
 _REFS_ALONE = in_order(_WORDS["refs_alone"])
+_NAMED_REL = in_order(_WORDS["named_relative"])
+_WEEK_ORDINAL = in_order(_WORDS["week_ordinals"])
+_THE_REL = in_order(_WORDS["narrative_relative"])
+_UNIT_BEFORE = in_order(_WORDS["unit_before"])
 _PART_OF_DAY = _one_of(frozenset(PARTS_OF_DAY))
 _RELATIVE_DAY = _one_of(frozenset(RELATIVE_DAYS))
 # "yesterday morning", "this evening": a day away from today, or "this", and a part of it.
@@ -197,9 +201,9 @@ _PATTERNS = [
     rf"\b(?:recent|the {_PLURAL_REL}(?: few| several)?|over the(?: past| last)?(?: few)?) {_PLURAL_UNIT}\b",
     rf"\b(?:in|for|within|after|throughout) {_PLURAL_UNIT}\b(?! of\b)",
     rf"\b(?:{_VAGUE_BEFORE}){_PLURAL_UNIT}\b(?! of\b)(?![-'’]\w)",
-    rf"\bthe {_CALENDAR_UNIT} (?:before|earlier|previous)\b",
+    rf"\bthe {_CALENDAR_UNIT} {_UNIT_BEFORE}\b",
     rf"\b{_PLURAL_UNIT}(?: ago\b|-long\b|(?= (?:later|earlier|in the making)\b))",
-    rf"\b(?:the )?(?:first|second|third|fourth|last|final) week of {_MONTH_RE}(?:,? {_YEAR_RE})?\b",
+    rf"\b(?:the )?{_WEEK_ORDINAL} week of {_MONTH_RE}(?:,? {_YEAR_RE})?\b",
     r"\b\d{4}-\d{2}-\d{2}\b",
     r"\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b",
     rf"\b(?:{_PERIOD_WORD}[- ])?{_DAY_RE}(?:,? {_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?(?:,? {_YEAR_RE})?)?"
@@ -223,7 +227,7 @@ _PATTERNS = [
     r"\blast night\b",
     r"\b(?:earlier|later) this (?:week|month|year)\b",
     rf"\b(?:the )?{_REL} (?:week|weekend|month|year|quarter|decade|century|{_DAY_RE}|{_MONTH_RE}|{_SEASON})\b",
-    rf"\bthe (?:same|previous|following|next|prior) (?:{_CALENDAR_UNIT}|quarter)\b",
+    rf"\bthe {_THE_REL} (?:{_CALENDAR_UNIT}|quarter)\b",
     r"\b(?:the )?weekend\b",
     rf"\b{_NUMWORD}[- ]{_UNIT_RE} ago\b",
     rf"\b{_COUNT}(?={_SHARED_UNIT})",
@@ -866,8 +870,8 @@ def _anaphoric(
         unit, delta = m[1] or m[2], 0
     elif (
         m := re.fullmatch(
-            rf"(?:the (previous|prior|following|same|next) ({_CALENDAR_UNIT})|"
-            rf"the ({_CALENDAR_UNIT}) (?:before|earlier|previous))",
+            rf"(?:the ({_THE_REL}) ({_CALENDAR_UNIT})|"
+            rf"the ({_CALENDAR_UNIT}) {_UNIT_BEFORE})",
             low,
         )
     ) is not None:
@@ -1096,7 +1100,7 @@ def normalise_time(
 
     # Weekdays, optionally with a date and a part of the day.
     m = re.fullmatch(
-        rf"(?:(last|this|next|coming|past|previous|{_PERIOD_WORD})[- ])?({_DAY_RE})"
+        rf"(?:({_NAMED_REL}|{_PERIOD_WORD})[- ])?({_DAY_RE})"
         rf"(?:,? ({_MONTH_RE}) (\d{{1,2}})(?:st|nd|rd|th)?(?:,? ({_YEAR_RE}))?)?"
         rf"(?: ({_PART_OF_DAY}))?",
         clean,
@@ -1148,7 +1152,7 @@ def normalise_time(
     # "the last week of March": the week with most of its days in that month (the week holding
     # the month's 4th day is its first; the one holding its last day but three, its last).
     m = re.fullmatch(
-        rf"(?:the )?(first|second|third|fourth|last|final) week of ({_MONTH_RE})(?:,? ({_YEAR_RE}))?",
+        rf"(?:the )?({_WEEK_ORDINAL}) week of ({_MONTH_RE})(?:,? ({_YEAR_RE}))?",
         clean,
         re.IGNORECASE,
     )
@@ -1169,7 +1173,7 @@ def normalise_time(
 
     # Month (with year), halves of a month, early/late month.
     m = re.fullmatch(
-        rf"(?:(?:the )?(first|second|1st|2nd) half of |(?:the )?({_PERIOD_PART})[- ]|(last|this|next|coming|past|previous) )?"
+        rf"(?:(?:the )?(first|second|1st|2nd) half of |(?:the )?({_PERIOD_PART})[- ]|({_NAMED_REL}) )?"
         rf"({_MONTH_RE})(?:,? (?:of )?({_YEAR_RE}|{_REL_YEAR}))?",
         clean,
         re.IGNORECASE,
@@ -1286,12 +1290,12 @@ def normalise_time(
             resolved=True,
             anchor="absolute",
         )
-    m = re.fullmatch(r"the (year|month|week|day) (?:previous|before|earlier)", low)
+    m = re.fullmatch(rf"the (year|month|week|day) {_UNIT_BEFORE}", low)
     if m:
         low = f"the previous {m[1]}"
     # Relative weeks, months, years, weekends.
     m = re.fullmatch(
-        rf"(?:(?:the )?({_REL})|(earlier|later) this|the (same|previous|following|next|prior)) (week|weekend|month|year|quarter|decade|century|day)",
+        rf"(?:(?:the )?({_REL})|(earlier|later) this|the ({_THE_REL})) (week|weekend|month|year|quarter|decade|century|day)",
         low,
     )
     if m or low_nothe == "weekend":
