@@ -98,6 +98,9 @@ _NAMED_REL = in_order(_WORDS["named_relative"])
 _WEEK_ORDINAL = in_order(_WORDS["week_ordinals"])
 _THE_REL = in_order(_WORDS["narrative_relative"])
 _UNIT_BEFORE = in_order(_WORDS["unit_before"])
+_YEAR_REFS = in_order(_WORDS["year_refs"])
+_YEAR_MONTH_WEEK_REFS = in_order(_WORDS["year_refs"] + _WORDS["month_week_refs"])
+_NEAR = in_order(_WORDS["near_in_time"])
 _PART_OF_DAY = _one_of(frozenset(PARTS_OF_DAY))
 _RELATIVE_DAY = _one_of(frozenset(RELATIVE_DAYS))
 # "yesterday morning", "this evening": a day away from today, or "this", and a part of it.
@@ -211,12 +214,12 @@ _PATTERNS = [
     rf"\b(?:(?:the )?{_PERIOD_PART}[- ])?{_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?\b(?:,? {_YEAR_RE}\b)?",
     rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTH_RE}(?:,? {_YEAR_RE}\b)?",
     rf"\b(?:(?:the )?(?:first|second|1st|2nd) half of |(?:the )?{_PERIOD_PART}[- ])?{_MONTH_RE}(?:,? (?:of )?(?:{_YEAR_RE}|{_REL_YEAR})\b)?",
-    rf"\b(?:the )?{_QUARTER}[- ]quarter(?: of (?:{_YEAR_RE}|this year|last year|next year|the year))?\b",
+    rf"\b(?:the )?{_QUARTER}[- ]quarter(?: of (?:{_YEAR_RE}|{_YEAR_REFS}))?\b",
     rf"\bQ[1-4](?: {_YEAR_RE})?\b",
-    rf"\b(?:the )?(?:first|second|1st|2nd) half of (?:{_YEAR_RE}|this year|last year|next year|the year)\b",
+    rf"\b(?:the )?(?:first|second|1st|2nd) half of (?:{_YEAR_RE}|{_YEAR_REFS})\b",
     rf"\b(?:the )?(?:very )?{_PERIOD_OF} of {_FISCAL}\b",
     rf"\b{_FISCAL}\b",
-    rf"\b(?:the )?(?:very )?{_PERIOD_OF} of (?:{_YEAR_RE}|this year|last year|next year|the year|this month|last month|next month|the month|the week|this week|last week|next week)\b",
+    rf"\b(?:the )?(?:very )?{_PERIOD_OF} of (?:{_YEAR_RE}|{_YEAR_MONTH_WEEK_REFS})\b",
     rf"\b{_PERIOD_WORD}[- ]{_YEAR_RE}s?\b",
     r"\b(?:the )?(?:early |mid-|late )?(?:(?:1[6-9]|20)\d0s|'\d0s|\d0s)\b",
     rf"\b(?:the )?(?:\d{{1,2}}(?:st|nd|rd|th)|{_ORDINAL_WORD}) century\b",
@@ -225,7 +228,7 @@ _PATTERNS = [
     rf"\b{_DAY_AWAY} {_PART_OF_DAY}\b",  # before the day alone: "yesterday evening"
     rf"\b(?:earlier |later )?{_RELATIVE_DAY}\b",
     r"\blast night\b",
-    r"\b(?:earlier|later) this (?:week|month|year)\b",
+    rf"\b{_NEAR} this (?:week|month|year)\b",
     rf"\b(?:the )?{_REL} (?:week|weekend|month|year|quarter|decade|century|{_DAY_RE}|{_MONTH_RE}|{_SEASON})\b",
     rf"\bthe {_THE_REL} (?:{_CALENDAR_UNIT}|quarter)\b",
     r"\b(?:the )?weekend\b",
@@ -1086,7 +1089,7 @@ def normalise_time(
             return _unresolved(text, span)
 
     # Relative days.
-    m = re.fullmatch(rf"(?:(earlier|later) )?({_RELATIVE_DAY})", low)
+    m = re.fullmatch(rf"(?:({_NEAR}) )?({_RELATIVE_DAY})", low)
     m2 = re.fullmatch(rf"({_DAY_AWAY}|last) ({_PART_OF_DAY})", low)
     if m or m2:
         word = m[2] if m else m2[1] if m2 else ""
@@ -1295,7 +1298,7 @@ def normalise_time(
         low = f"the previous {m[1]}"
     # Relative weeks, months, years, weekends.
     m = re.fullmatch(
-        rf"(?:(?:the )?({_REL})|(earlier|later) this|the ({_THE_REL})) (week|weekend|month|year|quarter|decade|century|day)",
+        rf"(?:(?:the )?({_REL})|({_NEAR}) this|the ({_THE_REL})) (week|weekend|month|year|quarter|decade|century|day)",
         low,
     )
     if m or low_nothe == "weekend":
