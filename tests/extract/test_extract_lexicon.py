@@ -285,3 +285,19 @@ def test_relative_words_from_the_data_file_still_resolve() -> None:
     )
     assert normalise_time("last summer", dct=dct).value == "2014-SU"
     assert normalise_time("next summer", dct=dct).value == "2016-SU"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("the 2nd half of 2014", "2014-H2"),
+        ("the first half of next year", "2016-H1"),
+        ("twice a week", "P1W"),
+        ("earlier this week", "2015-W25"),
+    ],
+)
+def test_halves_counts_and_near_words_come_from_the_data_file(text: str, value: str) -> None:
+    from factcheck.extract.timex import find_time_expressions, normalise_time
+
+    assert normalise_time(text, dct=dt.date(2015, 6, 15)).value == value
+    assert [e.text for e in find_time_expressions(f"It rose {text} here.")] == [text]

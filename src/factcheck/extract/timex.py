@@ -114,7 +114,12 @@ _CALENDAR_UNIT = _one_of(_WORDS["calendar_units"])
 # "five years old", "children 6 months and older".
 _NOT_AN_AGE = r"(?![- ]olds?\b)(?! (?:and|or) (?:older|over|above|up|younger|under)\b)(?! of age\b)"
 _QUARTER = _one_of(frozenset(ORDINAL_WORDS))
-_REL_YEAR = r"(?:next|last|this) year"
+# "this year", "last year", "next year": `year_refs` but "the year".
+_REL_YEAR = in_order([w for w in _WORDS["year_refs"] if not w.startswith("the ")])
+# "first" -> 1, "2nd" -> 2: the half of a year or a month an ordinal names.
+_HALVES: dict[str, int] = {str(k): int(v) for k, v in _WORDS["half_ordinals"].items()}
+_HALF = in_order(list(_HALVES))
+_TIMES_A = in_order(_WORDS["times_a"])
 # A bound before a duration ("more than five years", "nearly a decade"): quantities.yaml's bounds.
 _BOUNDED = rf"(?:(?:{bound_phrases_re()}) )?"
 # A count that takes its unit from the count after it: "60" in "between 60 and 90 days".
@@ -187,7 +192,7 @@ _PATTERNS = [
     rf"\ban? (?!{_NOT_A_DESCRIPTION}\b)[a-z]+ly [a-z]+ {_CALENDAR_UNIT}\b",
     # SET: "every morning", "each season", "every two weeks", "twice a year", "on Sundays".
     rf"\b(?:every|each) (?:other |single )?(?:{_NUMWORD} )?(?:{_UNIT_RE}|{_DAY_RE}|{_PART_OF_DAY}|season|weekend|{_SEASON})\b",
-    rf"\b(?:once|twice|thrice|{_NUMWORD} times) (?:a|an|per|each|every) (?:day|week|month|year|quarter|decade|season)\b",
+    rf"\b(?:{_TIMES_A}|{_NUMWORD} times) (?:a|an|per|each|every) (?:day|week|month|year|quarter|decade|season)\b",
     r"\bper (?:day|week|month|year|annum)\b",
     rf"\b(?:on )?{_DAY_RE}s\b",
     rf"\b{_YEAR_SPAN}\b",
@@ -213,10 +218,10 @@ _PATTERNS = [
     rf"(?: {_PART_OF_DAY})?\b",
     rf"\b(?:(?:the )?{_PERIOD_PART}[- ])?{_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?\b(?:,? {_YEAR_RE}\b)?",
     rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTH_RE}(?:,? {_YEAR_RE}\b)?",
-    rf"\b(?:(?:the )?(?:first|second|1st|2nd) half of |(?:the )?{_PERIOD_PART}[- ])?{_MONTH_RE}(?:,? (?:of )?(?:{_YEAR_RE}|{_REL_YEAR})\b)?",
+    rf"\b(?:(?:the )?{_HALF} half of |(?:the )?{_PERIOD_PART}[- ])?{_MONTH_RE}(?:,? (?:of )?(?:{_YEAR_RE}|{_REL_YEAR})\b)?",
     rf"\b(?:the )?{_QUARTER}[- ]quarter(?: of (?:{_YEAR_RE}|{_YEAR_REFS}))?\b",
     rf"\bQ[1-4](?: {_YEAR_RE})?\b",
-    rf"\b(?:the )?(?:first|second|1st|2nd) half of (?:{_YEAR_RE}|{_YEAR_REFS})\b",
+    rf"\b(?:the )?{_HALF} half of (?:{_YEAR_RE}|{_YEAR_REFS})\b",
     rf"\b(?:the )?(?:very )?{_PERIOD_OF} of {_FISCAL}\b",
     rf"\b{_FISCAL}\b",
     rf"\b(?:the )?(?:very )?{_PERIOD_OF} of (?:{_YEAR_RE}|{_YEAR_MONTH_WEEK_REFS})\b",
@@ -811,9 +816,7 @@ def _recurring(low: str) -> str | None:
         return _SETS[low]
     m = re.fullmatch(rf"(?:every|each) (?:other |single )?(?:({_NUMWORD}) )?(\w+)", low)
     if m is None:
-        m = re.fullmatch(
-            rf"(?:once|twice|thrice|{_NUMWORD} times) (?:a|an|per|each|every) (\w+)", low
-        )
+        m = re.fullmatch(rf"(?:{_TIMES_A}|{_NUMWORD} times) (?:a|an|per|each|every) (\w+)", low)
         m2 = re.fullmatch(rf"per ({_CALENDAR_UNIT}|annum)", low)
         if m2:
             return "P1Y" if m2[1] == "annum" else f"P1{_UNIT_CODES[m2[1]]}"
@@ -1176,7 +1179,7 @@ def normalise_time(
 
     # Month (with year), halves of a month, early/late month.
     m = re.fullmatch(
-        rf"(?:(?:the )?(first|second|1st|2nd) half of |(?:the )?({_PERIOD_PART})[- ]|({_NAMED_REL}) )?"
+        rf"(?:(?:the )?({_HALF}) half of |(?:the )?({_PERIOD_PART})[- ]|({_NAMED_REL}) )?"
         rf"({_MONTH_RE})(?:,? (?:of )?({_YEAR_RE}|{_REL_YEAR}))?",
         clean,
         re.IGNORECASE,
@@ -1200,7 +1203,7 @@ def normalise_time(
         expr = month_expr(year, month, text, anchor, span)
         if m[1]:
             last = calendar.monthrange(year, month)[1]
-            first_half = m[1].lower() in {"first", "1st"}
+            first_half = _HALVES[m[1].lower()] == 1
             b = dt.date(year, month, 1 if first_half else 16)
             f = dt.date(year, month, 15 if first_half else last)
             return expr.model_copy(update={"begin": b, "finish": f, "granularity": "half"})
@@ -1231,13 +1234,13 @@ def normalise_time(
         if dct is None:
             return _unresolved(text, span, gran="quarter")
         return quarter_expr(dct.year, int(m[1]), text, "publication", span)
-    m = re.fullmatch(r"(?:the )?(first|second|1st|2nd) half of (.+)", low)
+    m = re.fullmatch(rf"(?:the )?({_HALF}) half of (.+)", low)
     if m:
         half_year = _year_of(m[2], dct)
         if half_year is None:
             return _unresolved(text, span, gran="half")
         year = half_year
-        h = 1 if m[1] in {"first", "1st"} else 2
+        h = _HALVES[m[1]]
         b = dt.date(year, 1 if h == 1 else 7, 1)
         f = dt.date(year, 6 if h == 1 else 12, 30 if h == 1 else 31)
         half_anchor: Literal["absolute", "publication"] = (
