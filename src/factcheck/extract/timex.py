@@ -120,6 +120,7 @@ _REL_YEAR = in_order([w for w in _WORDS["year_refs"] if not w.startswith("the ")
 _HALVES: dict[str, int] = {str(k): int(v) for k, v in _WORDS["half_ordinals"].items()}
 _HALF = in_order(list(_HALVES))
 _TIMES_A = in_order(_WORDS["times_a"])
+_FISCAL_WORD = in_order(_WORDS["fiscal_words"])
 # A bound before a duration ("more than five years", "nearly a decade"): quantities.yaml's bounds.
 _BOUNDED = rf"(?:(?:{bound_phrases_re()}) )?"
 # A count that takes its unit from the count after it: "60" in "between 60 and 90 days".
@@ -169,8 +170,8 @@ _FY_NUMBER = rf"(?:{_YEAR_RE}|'\d\d)(?:[-/](?:\d\d|{_YEAR_RE}))?"
 # Without a number, only with a determiner: "a single fiscal year" is a stretch of time.
 _FISCAL_DET = r"(?:the|this|last|next|its|their|the current|the previous|the next)"
 _FISCAL = (
-    rf"(?:{_FISCAL_DET} (?:fiscal|financial) year(?: {_FY_NUMBER})?"
-    rf"|(?:{_FISCAL_DET} )?(?:fiscal|financial) (?:year )?{_FY_NUMBER}"
+    rf"(?:{_FISCAL_DET} {_FISCAL_WORD} year(?: {_FY_NUMBER})?"
+    rf"|(?:{_FISCAL_DET} )?{_FISCAL_WORD} (?:year )?{_FY_NUMBER}"
     rf"|FY ?(?:{_FY_NUMBER}|\d\d(?:[-/]\d\d)?))"
 )
 
@@ -193,7 +194,7 @@ _PATTERNS = [
     # SET: "every morning", "each season", "every two weeks", "twice a year", "on Sundays".
     rf"\b(?:every|each) (?:other |single )?(?:{_NUMWORD} )?(?:{_UNIT_RE}|{_DAY_RE}|{_PART_OF_DAY}|season|weekend|{_SEASON})\b",
     rf"\b(?:{_TIMES_A}|{_NUMWORD} times) (?:a|an|per|each|every) (?:day|week|month|year|quarter|decade|season)\b",
-    r"\bper (?:day|week|month|year|annum)\b",
+    rf"\bper (?:{_CALENDAR_UNIT}|annum)\b",
     rf"\b(?:on )?{_DAY_RE}s\b",
     rf"\b{_YEAR_SPAN}\b",
     # A year range: "1957-58", "2008-09", "2010-2011".
@@ -284,13 +285,8 @@ class Found:
 # start of a word of month, day, unit, season, part of day or time. Trying the patterns only at the
 # word starts just before such a piece gives what trying them everywhere would (the long
 # alternation is the costly part of extraction's time step), at a fraction of the cost.
-_TRIGGER = re.compile(
-    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|day"
-    r"|dai|week|month|year|decade|centur|hour|minute|second|fortnight|quarter|season|spring"
-    r"|summer|autumn|fall|winter|morning|afternoon|evening|night|today|tonight|tomorrow"
-    r"|yesterday|now|current|recent|past|future|soon|present|term|time|annu|histor|session)",
-    re.IGNORECASE,
-)
+_TRIGGER_STARTS = in_order(_WORDS["trigger_starts"])
+_TRIGGER = re.compile(rf"\d|\b{_TRIGGER_STARTS}", re.IGNORECASE)
 _WORD_START = re.compile(r"(?<!\w)\w")
 _REACH = 64
 
@@ -577,7 +573,7 @@ def _fiscal_year(value: str | None) -> int | None:
     return int(m[1]) if m else None
 
 
-_FISCAL_PARTS = re.compile(rf"(?:({_FISCAL_DET}) )?(?:fiscal|financial) (?:year ?)?(.*)|fy ?(.+)")
+_FISCAL_PARTS = re.compile(rf"(?:({_FISCAL_DET}) )?{_FISCAL_WORD} (?:year ?)?(.*)|fy ?(.+)")
 _FISCAL_DELTA: dict[str, int] = {str(k): int(v) for k, v in _WORDS["fiscal_delta"].items()}
 
 
