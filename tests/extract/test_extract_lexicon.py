@@ -262,6 +262,7 @@ def test_timex_subset_lists_are_subsets_of_their_tables_and_keep_their_order() -
     for subset in ("plural_relative", "season_relative", "span_relative", "named_relative"):
         assert set(words[subset]) <= words["relative"] | set(words["shifts"]), subset
     assert set(words["refs_alone"]) <= set(words["refs"])
+    assert set(words["early_late"]) <= set(words["period_parts"])
     assert set(words["narrative_relative"]) == set(words["narrative_rel"]) | {"next"}
     assert in_order(["at present", "a.m."]) == r"(?:at\ present|a\.m\.)"
     # The words of the pattern are the list's, in its order: "in recent years" before "recent years".

@@ -121,6 +121,8 @@ _HALVES: dict[str, int] = {str(k): int(v) for k, v in _WORDS["half_ordinals"].it
 _HALF = in_order(list(_HALVES))
 _TIMES_A = in_order(_WORDS["times_a"])
 _FISCAL_WORD = in_order(_WORDS["fiscal_words"])
+_EARLY_LATE = in_order(_WORDS["early_late"])
+_REL_UNIT = in_order(_WORDS["relative_units"])
 # A bound before a duration ("more than five years", "nearly a decade"): quantities.yaml's bounds.
 _BOUNDED = rf"(?:(?:{bound_phrases_re()}) )?"
 # A count that takes its unit from the count after it: "60" in "between 60 and 90 days".
@@ -201,11 +203,11 @@ _PATTERNS = [
     rf"\b(?:(?:in|from|during|of|since|by|for) )?{_YEAR_RE}[-–/](?:\d\d|{_YEAR_RE})\b(?![-–/]\d)",
     # Anaphoric days, weeks, months and years: the day the text is about, not the publication date.
     _SAME_LAST_YEAR,
-    rf"\b(?:early|late) in the {_CALENDAR_UNIT}\b",
+    rf"\b{_EARLY_LATE} in the {_CALENDAR_UNIT}\b",
     rf"\b(?:that|the) (?:same |very |entire |whole |full ){_CALENDAR_UNIT}\b(?!-)",
     r"\bthe day\b(?! (?:before|after|of|that|when)\b)(?![-\w])",
     rf"\bthat {_CALENDAR_UNIT}\b",
-    rf"\b(?:in|during|by) (?:the )?(?:early |late )?{_PART_OF_DAY}\b",
+    rf"\b(?:in|during|by) (?:the )?(?:{_EARLY_LATE} )?{_PART_OF_DAY}\b",
     # Vague plural durations: "recent weeks", "the past few years", "over the years", "for days".
     rf"\b(?:recent|the {_PLURAL_REL}(?: few| several)?|over the(?: past| last)?(?: few)?) {_PLURAL_UNIT}\b",
     rf"\b(?:in|for|within|after|throughout) {_PLURAL_UNIT}\b(?! of\b)",
@@ -235,7 +237,7 @@ _PATTERNS = [
     rf"\b(?:earlier |later )?{_RELATIVE_DAY}\b",
     r"\blast night\b",
     rf"\b{_NEAR} this (?:week|month|year)\b",
-    rf"\b(?:the )?{_REL} (?:week|weekend|month|year|quarter|decade|century|{_DAY_RE}|{_MONTH_RE}|{_SEASON})\b",
+    rf"\b(?:the )?{_REL} (?:{_REL_UNIT}|{_DAY_RE}|{_MONTH_RE}|{_SEASON})\b",
     rf"\bthe {_THE_REL} (?:{_CALENDAR_UNIT}|quarter)\b",
     r"\b(?:the )?weekend\b",
     rf"\b{_NUMWORD}[- ]{_UNIT_RE} ago\b",
@@ -800,7 +802,7 @@ _VAGUE_PLURAL = re.compile(
 # "the day", "that same week", "the entire year": the one the text is talking about.
 _ANAPHORIC = re.compile(
     r"(?:that (?:same |very |entire |whole |full )?|the (?:same |very |entire |whole |full )"
-    rf"|(?:early|late|later|earlier) in the )({_CALENDAR_UNIT})|the (day)"
+    rf"|(?:{_EARLY_LATE}|{_NEAR}) in the )({_CALENDAR_UNIT})|the (day)"
 )
 _NARRATIVE_REL: dict[str, int] = {str(k): int(v) for k, v in _WORDS["narrative_rel"].items()}
 _SET_UNITS: dict[str, str] = {str(k): str(v) for k, v in _WORDS["set_units"].items()}
@@ -865,7 +867,7 @@ def _anaphoric(
         if reference is None:
             return _unresolved(text, span)
         return reference.model_copy(update={"text": text, "start": span[0], "end": span[1]})
-    m = re.fullmatch(rf"(?:the |this |that )?(?:early |late )?({_PART_OF_DAY})", low)
+    m = re.fullmatch(rf"(?:the |this |that )?(?:{_EARLY_LATE} )?({_PART_OF_DAY})", low)
     if m:
         unit, delta, part = "day", 0, PARTS_OF_DAY[m[1]]
     elif (m := _ANAPHORIC.fullmatch(low)) is not None:
@@ -1297,7 +1299,7 @@ def normalise_time(
         low = f"the previous {m[1]}"
     # Relative weeks, months, years, weekends.
     m = re.fullmatch(
-        rf"(?:(?:the )?({_REL})|({_NEAR}) this|the ({_THE_REL})) (week|weekend|month|year|quarter|decade|century|day)",
+        rf"(?:(?:the )?({_REL})|({_NEAR}) this|the ({_THE_REL})) ({_REL_UNIT}|day)",
         low,
     )
     if m or low_nothe == "weekend":
