@@ -123,6 +123,8 @@ _TIMES_A = in_order(_WORDS["times_a"])
 _FISCAL_WORD = in_order(_WORDS["fiscal_words"])
 _EARLY_LATE = in_order(_WORDS["early_late"])
 _REL_UNIT = in_order(_WORDS["relative_units"])
+_EVERY = in_order(_WORDS["every_words"])
+_HISTORY_ADJ = in_order(_WORDS["history_adjectives"])
 # A bound before a duration ("more than five years", "nearly a decade"): quantities.yaml's bounds.
 _BOUNDED = rf"(?:(?:{bound_phrases_re()}) )?"
 # A count that takes its unit from the count after it: "60" in "between 60 and 90 days".
@@ -194,7 +196,7 @@ _PATTERNS = [
     "(?:" + "|".join(rf"(?<=\b{w} )" for w in sorted(_SUPERLATIVES)) + rf"){_RUN_UNIT}(?= since\b)",
     rf"\ban? (?!{_NOT_A_DESCRIPTION}\b)[a-z]+ly [a-z]+ {_CALENDAR_UNIT}\b",
     # SET: "every morning", "each season", "every two weeks", "twice a year", "on Sundays".
-    rf"\b(?:every|each) (?:other |single )?(?:{_NUMWORD} )?(?:{_UNIT_RE}|{_DAY_RE}|{_PART_OF_DAY}|season|weekend|{_SEASON})\b",
+    rf"\b{_EVERY} (?:other |single )?(?:{_NUMWORD} )?(?:{_UNIT_RE}|{_DAY_RE}|{_PART_OF_DAY}|season|weekend|{_SEASON})\b",
     rf"\b(?:{_TIMES_A}|{_NUMWORD} times) (?:a|an|per|each|every) (?:day|week|month|year|quarter|decade|season)\b",
     rf"\bper (?:{_CALENDAR_UNIT}|annum)\b",
     rf"\b(?:on )?{_DAY_RE}s\b",
@@ -253,7 +255,7 @@ _PATTERNS = [
     rf"\b(?:in |since |by |until |till |from |during |of |before |after |through |to |around |between |and )?{_YEAR_RE}\b",
     rf"\b{_REFS_ALONE}\b",
     r"\b(?:(?:in|for|over) )?the (?:near|long|short) term\b",
-    r"\b(?:(?:the|our|its|their|his|her) )?(?:recent|modern) (?:[A-Z][\w.&-]* ){0,2}history\b",
+    rf"\b(?:(?:the|our|its|their|his|her) )?{_HISTORY_ADJ} (?:[A-Z][\w.&-]* ){{0,2}}history\b",
     r"\b(?:by|at|until|since|from) that time\b",
     r"\b(?:since|in|of|from|until|by) '\d\d\b",
     rf"\b{_SEASON_ALONE}\b",
@@ -790,7 +792,7 @@ def _year_of(phrase: str, dct: dt.date | None) -> int | None:
 
 _REFS: dict[str, str] = {str(k): str(v) for k, v in _WORDS["refs"].items()}
 _HISTORY = re.compile(
-    r"(?:(?:the|our|its|their|his|her) )?(?:recent|modern) (?:[\w.&-]+ ){0,2}history"
+    rf"(?:(?:the|our|its|their|his|her) )?{_HISTORY_ADJ} (?:[\w.&-]+ ){{0,2}}history"
 )
 _VAGUE_DURATIONS: dict[str, str] = {str(k): str(v) for k, v in _WORDS["vague_durations"].items()}
 _UNIT_CODES: dict[str, str] = {str(k): str(v) for k, v in _WORDS["unit_codes"].items()}
@@ -812,7 +814,7 @@ def _recurring(low: str) -> str | None:
     """The TIMEX3 value of a SET expression ("every morning", "twice a year"), or None."""
     if low in _SETS:
         return _SETS[low]
-    m = re.fullmatch(rf"(?:every|each) (?:other |single )?(?:({_NUMWORD}) )?(\w+)", low)
+    m = re.fullmatch(rf"{_EVERY} (?:other |single )?(?:({_NUMWORD}) )?(\w+)", low)
     if m is None:
         m = re.fullmatch(rf"(?:{_TIMES_A}|{_NUMWORD} times) (?:a|an|per|each|every) (\w+)", low)
         m2 = re.fullmatch(rf"per ({_CALENDAR_UNIT}|annum)", low)
