@@ -135,17 +135,8 @@ def headline_pairs(
         texts = stances.setdefault(r["articleHeadlineStance"], [])
         if r["articleHeadline"] not in texts:
             texts.append(r["articleHeadline"])
-    rng = random.Random(seed)
-    out: list[Pair] = []
+    out = _within_groups(by_claim, per_group=per_claim, seed=seed, source="headlines")
     claims = sorted(by_claim)
-    for cid in claims:
-        pro, con = by_claim[cid].get("for", []), by_claim[cid].get("against", [])
-        same = [(a, b) for i, a in enumerate(pro) for b in pro[i + 1 :] if norm(a) != norm(b)]
-        opposed = [(a, b) for a in pro for b in con]
-        for label, pool in (("agree", same), ("conflict", opposed)):
-            for a, b in rng.sample(pool, min(per_claim, len(pool))):
-                a, b = (a, b) if rng.random() < 0.5 else (b, a)
-                out.append(Pair(a, b, label, "headlines", cid))
     # Different facts: for each claim's asserting headlines, the nearest headlines of other
     # claims on the same side of the split whose cosine lies in the band.
     texts = sorted({t for c in claims for ts in by_claim[c].values() for t in ts})
@@ -232,6 +223,24 @@ def fnc_headline_pairs(
     )
 
 
+def _within_groups(
+    by_group: dict[str, dict[str, list[str]]], *, per_group: int, seed: int, source: str
+) -> list[Pair]:
+    """Pairs inside each group: two of its "for" texts agree, a "for" and an "against" text
+    conflict; at most `per_group` of each kind, sampled with `seed`, groups in sorted order."""
+    rng = random.Random(seed)
+    out: list[Pair] = []
+    for g in sorted(by_group):
+        pro, con = by_group[g].get("for", []), by_group[g].get("against", [])
+        same = [(a, b) for i, a in enumerate(pro) for b in pro[i + 1 :] if norm(a) != norm(b)]
+        opposed = [(a, b) for a in pro for b in con]
+        for label, pool in (("agree", same), ("conflict", opposed)):
+            for a, b in rng.sample(pool, min(per_group, len(pool))):
+                a, b = (a, b) if rng.random() < 0.5 else (b, a)
+                out.append(Pair(a, b, label, source, g))
+    return out
+
+
 def _group_pairs(
     by_group: dict[str, dict[str, list[str]]],
     *,
@@ -249,17 +258,8 @@ def _group_pairs(
     group."""
     import numpy as np
 
-    rng = random.Random(seed)
-    out: list[Pair] = []
+    out = _within_groups(by_group, per_group=per_group, seed=seed, source=source)
     groups = sorted(by_group)
-    for g in groups:
-        pro, con = by_group[g].get("for", []), by_group[g].get("against", [])
-        same = [(a, b) for i, a in enumerate(pro) for b in pro[i + 1 :] if norm(a) != norm(b)]
-        opposed = [(a, b) for a in pro for b in con]
-        for label, pool in (("agree", same), ("conflict", opposed)):
-            for a, b in rng.sample(pool, min(per_group, len(pool))):
-                a, b = (a, b) if rng.random() < 0.5 else (b, a)
-                out.append(Pair(a, b, label, source, g))
     texts = sorted({t for g in groups for t in by_group[g].get("for", [])})
     if not texts:
         return out
