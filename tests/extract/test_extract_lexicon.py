@@ -302,3 +302,31 @@ def test_halves_counts_and_near_words_come_from_the_data_file(text: str, value: 
 
     assert normalise_time(text, dct=dt.date(2015, 6, 15)).value == value
     assert [e.text for e in find_time_expressions(f"It rose {text} here.")] == [text]
+
+
+def test_age_modal_fiscal_run_and_term_words_come_from_the_data_file() -> None:
+    from factcheck.extract import timex
+
+    words = timex._WORDS
+    assert set(words["term_refs"]) <= set(words["refs"])
+    assert {"the", "the current"} <= set(words["fiscal_determiners"])
+
+    def found(text: str) -> list[str]:
+        return [e.text for e in timex.find_time_expressions(text)]
+
+    # An age is no stretch of time; "May" before "be" is the modal; "a Sunday" alone is no set.
+    assert found("Children 6 months and older were seen.") == []
+    assert found("May be late.") == []
+    # A recurrence, a year-back period, a run of sessions and the long run are found whole.
+    assert found("It meets once a season.") == ["once a season"]
+    assert found("Sales fell from the same quarter a year earlier.") == [
+        "the same quarter a year earlier"
+    ]
+    assert found("Shares fell for a third straight trading session.") == [
+        "a third straight trading session"
+    ]
+    assert found("It pays off over the long term.") == ["over the long term"]
+    # A run of sessions reports on the day; the current fiscal year is the publication's.
+    assert timex._current_unit("a third straight session", "", "") == "day"
+    dct = dt.date(2015, 6, 15)
+    assert timex.normalise_time("the current fiscal year", dct=dct).value == "FY2015"

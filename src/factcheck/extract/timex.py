@@ -112,7 +112,8 @@ _SEASON_ALONE = _one_of(frozenset(SEASONS) - _WORDS["seasons_not_alone"])
 _CALENDAR_UNIT = _one_of(_WORDS["calendar_units"])
 # A number + unit that measures a person or a thing, not a stretch of time: "a 22-year-old",
 # "five years old", "children 6 months and older".
-_NOT_AN_AGE = r"(?![- ]olds?\b)(?! (?:and|or) (?:older|over|above|up|younger|under)\b)(?! of age\b)"
+_AGE_COMPARATIVE = _one_of(_WORDS["age_comparatives"])
+_NOT_AN_AGE = rf"(?![- ]olds?\b)(?! (?:and|or) {_AGE_COMPARATIVE}\b)(?! of age\b)"
 _QUARTER = _one_of(frozenset(ORDINAL_WORDS))
 # "this year", "last year", "next year": `year_refs` but "the year".
 _REL_YEAR = in_order([w for w in _WORDS["year_refs"] if not w.startswith("the ")])
@@ -120,11 +121,20 @@ _REL_YEAR = in_order([w for w in _WORDS["year_refs"] if not w.startswith("the ")
 _HALVES: dict[str, int] = {str(k): int(v) for k, v in _WORDS["half_ordinals"].items()}
 _HALF = in_order(list(_HALVES))
 _TIMES_A = in_order(_WORDS["times_a"])
+_RECURRENCE_UNIT = in_order(_WORDS["recurrence_units"])
 _FISCAL_WORD = in_order(_WORDS["fiscal_words"])
 _EARLY_LATE = in_order(_WORDS["early_late"])
 _REL_UNIT = in_order(_WORDS["relative_units"])
 _EVERY = in_order(_WORDS["every_words"])
 _HISTORY_ADJ = in_order(_WORDS["history_adjectives"])
+# How many times in a unit: "twice a", "three times per", "once each" (before the unit).
+_TIMES_PER = rf"(?:{_TIMES_A}|{_NUMWORD} times) (?:{alternation(ARTICLES)}|per|{_EVERY})"
+# "the near term", "the long term": the `refs` of the long or short run found after "the".
+_TERM_REFS = in_order(_WORDS["term_refs"])
+_MAY_MODAL_AFTER = _one_of(_WORDS["may_modal_after"])
+# An article or a one-word vague count ("a", "several", "few"): before a word that is no unit,
+# "a Sunday-school", "some March", no time.
+_ONE_WORD_COUNT = _one_of(frozenset(ARTICLES) | {w for w in _WORDS["vague_counts"] if " " not in w})
 # A bound before a duration ("more than five years", "nearly a decade"): quantities.yaml's bounds.
 _BOUNDED = rf"(?:(?:{bound_phrases_re()}) )?"
 # A count that takes its unit from the count after it: "60" in "between 60 and 90 days".
@@ -134,7 +144,10 @@ _SHARED_UNIT = rf" (?:and|to|or) {_COUNT}[- ]({_UNIT_RE})\b{_NOT_AN_AGE}"
 # The latest of a run or a record: "a second consecutive day", "the fourth week in a row",
 # "their best week since November": the day, week... the text is reporting on.
 _RUN_ORD = rf"(?:{alternation(w for w, n in ORDINALS.items() if n >= 2)}|\d{{1,2}}(?:st|nd|rd|th))"
-_RUN_UNIT = rf"(?:trading )?(?:{_CALENDAR_UNIT}|quarter|session)"
+# A run's unit other than a calendar unit -> the unit the text reports on ("session": day).
+_RUN_UNITS: dict[str, str] = {str(k): str(v) for k, v in _WORDS["run_units"].items()}
+_RUN_QUALIFIER = in_order(_WORDS["run_qualifiers"])
+_RUN_UNIT = rf"(?:{_RUN_QUALIFIER} )?(?:{_CALENDAR_UNIT}|{in_order(list(_RUN_UNITS))})"
 _RUN_DET = r"(?:(?:a|an|the|its|their|his|her) )?"
 # "a third straight day", "the fourth consecutive week": the words that make a run of units.
 _RUN_WORDS = _one_of(_WORDS["run_words"])
@@ -162,9 +175,12 @@ _NOT_A_DESCRIPTION = _one_of(_WORDS["not_a_description"])
 _VAGUE_BEFORE = "|".join(rf"(?<=\b{w} )" for w in sorted(_WORDS["vague_before"])) + "|(?<=, )"
 
 # "the same period last year": the time the text is about, a year back.
+_SAME_PERIOD = in_order(_WORDS["same_period_units"])
+_YEAR_BACK = in_order(_WORDS["year_back_relative"])
+_YEAR_BACK_ANCHOR = in_order(_WORDS["year_back_anchors"])
 _SAME_LAST_YEAR = (
-    r"\bthe same (?:period|month|quarter|week|day|time) (?:of )?(?:last year|the (?:last|previous|prior) year"
-    r"|a year (?:ago|earlier|before))\b"
+    rf"\bthe same {_SAME_PERIOD} (?:of )?(?:last year|the {_YEAR_BACK} year"
+    rf"|a year {_YEAR_BACK_ANCHOR})\b"
 )
 
 # A range of years is one stretch of time: "from 2009 to 2011", "between 2014 and 2016".
@@ -172,7 +188,7 @@ _YEAR_SPAN = rf"(?:from {_YEAR_RE} (?:to|until|till) {_YEAR_RE}|between {_YEAR_R
 # A fiscal year: "fiscal 2007", "the financial year", "FY2007", "FY 2006/07".
 _FY_NUMBER = rf"(?:{_YEAR_RE}|'\d\d)(?:[-/](?:\d\d|{_YEAR_RE}))?"
 # Without a number, only with a determiner: "a single fiscal year" is a stretch of time.
-_FISCAL_DET = r"(?:the|this|last|next|its|their|the current|the previous|the next)"
+_FISCAL_DET = in_order(_WORDS["fiscal_determiners"])
 _FISCAL = (
     rf"(?:{_FISCAL_DET} {_FISCAL_WORD} year(?: {_FY_NUMBER})?"
     rf"|(?:{_FISCAL_DET} )?{_FISCAL_WORD} (?:year )?{_FY_NUMBER}"
@@ -197,7 +213,7 @@ _PATTERNS = [
     rf"\ban? (?!{_NOT_A_DESCRIPTION}\b)[a-z]+ly [a-z]+ {_CALENDAR_UNIT}\b",
     # SET: "every morning", "each season", "every two weeks", "twice a year", "on Sundays".
     rf"\b{_EVERY} (?:other |single )?(?:{_NUMWORD} )?(?:{_UNIT_RE}|{_DAY_RE}|{_PART_OF_DAY}|season|weekend|{_SEASON})\b",
-    rf"\b(?:{_TIMES_A}|{_NUMWORD} times) (?:a|an|per|each|every) (?:day|week|month|year|quarter|decade|season)\b",
+    rf"\b{_TIMES_PER} {_RECURRENCE_UNIT}\b",
     rf"\bper (?:{_CALENDAR_UNIT}|annum)\b",
     rf"\b(?:on )?{_DAY_RE}s\b",
     rf"\b{_YEAR_SPAN}\b",
@@ -254,7 +270,7 @@ _PATTERNS = [
     rf"\b{alternation(_SETS)}\b",
     rf"\b(?:in |since |by |until |till |from |during |of |before |after |through |to |around |between |and )?{_YEAR_RE}\b",
     rf"\b{_REFS_ALONE}\b",
-    r"\b(?:(?:in|for|over) )?the (?:near|long|short) term\b",
+    rf"\b(?:(?:in|for|over) )?the {_TERM_REFS}\b",
     rf"\b(?:(?:the|our|its|their|his|her) )?{_HISTORY_ADJ} (?:[A-Z][\w.&-]* ){{0,2}}history\b",
     r"\b(?:by|at|until|since|from) that time\b",
     r"\b(?:since|in|of|from|until|by) '\d\d\b",
@@ -350,9 +366,9 @@ def _plausible(raw: str, text: str, start: int, end: int) -> bool:
             and not re.search(_UNIT_RE, low)
         ):
             return False
-    if raw == "May" and re.match(r"\s+(?:be|have|not|also|well|soon)\b", text[end:]):
+    if raw == "May" and re.match(rf"\s+{_MAY_MODAL_AFTER}\b", text[end:]):
         return False
-    if re.fullmatch(r"(?:a|an|some|many|few|several)[- ]\w+", low) and not re.search(_UNIT_RE, low):
+    if re.fullmatch(rf"{_ONE_WORD_COUNT}[- ]\w+", low) and not re.search(_UNIT_RE, low):
         return False
     m = re.fullmatch(rf"({_YEAR_RE})[-–/](\d\d|{_YEAR_RE})", raw)
     if m:
@@ -816,7 +832,7 @@ def _recurring(low: str) -> str | None:
         return _SETS[low]
     m = re.fullmatch(rf"{_EVERY} (?:other |single )?(?:({_NUMWORD}) )?(\w+)", low)
     if m is None:
-        m = re.fullmatch(rf"(?:{_TIMES_A}|{_NUMWORD} times) (?:a|an|per|each|every) (\w+)", low)
+        m = re.fullmatch(rf"{_TIMES_PER} (\w+)", low)
         m2 = re.fullmatch(rf"per ({_CALENDAR_UNIT}|annum)", low)
         if m2:
             return "P1Y" if m2[1] == "annum" else f"P1{_UNIT_CODES[m2[1]]}"
@@ -1452,7 +1468,7 @@ def _current_unit(low: str, before: str, after: str) -> str | None:
         return None
     unit = (m[1] or m[2]) if m else low
     unit = unit.split()[-1]
-    return "day" if unit == "session" else unit
+    return _RUN_UNITS.get(unit, unit)
 
 
 def _current(
