@@ -69,30 +69,23 @@ class ConfigKey:
         return value
 
 
+def _unit_interval_key(name: str, default: float, description: str) -> ConfigKey:
+    """An option that is a number between 0 and 1, with its type and check."""
+    return ConfigKey(
+        name, default, description, (float, int), in_unit_interval, "a number between 0 and 1"
+    )
+
+
 def min_similarity(default: float, description: str) -> ConfigKey:
     """The `min_similarity` option that several rules read: one name, type and check; each rule
     keeps its own default and wording."""
-    return ConfigKey(
-        "min_similarity",
-        default,
-        description,
-        (float, int),
-        in_unit_interval,
-        "a number between 0 and 1",
-    )
+    return _unit_interval_key("min_similarity", default, description)
 
 
 def min_probability(default: float, description: str) -> ConfigKey:
     """The `min_probability` option of rules that read the claim-pair verifier: one name, type
     and check; each rule keeps its own default and wording."""
-    return ConfigKey(
-        "min_probability",
-        default,
-        description,
-        (float, int),
-        in_unit_interval,
-        "a number between 0 and 1",
-    )
+    return _unit_interval_key("min_probability", default, description)
 
 
 def evidence(claim: Claim) -> Evidence:
