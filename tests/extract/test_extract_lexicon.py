@@ -330,3 +330,18 @@ def test_age_modal_fiscal_run_and_term_words_come_from_the_data_file() -> None:
     assert timex._current_unit("a third straight session", "", "") == "day"
     dct = dt.date(2015, 6, 15)
     assert timex.normalise_time("the current fiscal year", dct=dct).value == "FY2015"
+
+
+def test_history_run_and_anaphoric_determiners_come_from_the_data_file() -> None:
+    from factcheck.extract import timex
+
+    words = timex._WORDS
+    assert "our" in words["history_determiners"] and "our" not in words["run_determiners"]
+
+    def found(text: str) -> list[str]:
+        return [e.text for e in timex.find_time_expressions(text)]
+
+    assert found("It was our recent history.") == ["our recent history"]
+    assert found("Their fifth consecutive week ended.") == ["Their fifth consecutive week"]
+    assert found("He left that entire week.") == ["that entire week"]
+    assert timex.normalise_time("the past few weeks", dct=dt.date(2015, 6, 15)).value == "PXW"

@@ -127,6 +127,12 @@ _EARLY_LATE = in_order(_WORDS["early_late"])
 _REL_UNIT = in_order(_WORDS["relative_units"])
 _EVERY = in_order(_WORDS["every_words"])
 _HISTORY_ADJ = in_order(_WORDS["history_adjectives"])
+_HISTORY_DET = in_order(_WORDS["history_determiners"])
+_ANAPHORIC_WORDS = in_order(_WORDS["anaphoric_modifiers"])
+# What makes a bare plural unit a vague stretch of time: "recent weeks", "the past few years".
+_VAGUE_PLURAL_LEAD = (
+    rf"(?:recent|the {_PLURAL_REL}(?: few| several)?|over the(?: past| last)?(?: few)?)"
+)
 # How many times in a unit: "twice a", "three times per", "once each" (before the unit).
 _TIMES_PER = rf"(?:{_TIMES_A}|{_NUMWORD} times) (?:{alternation(ARTICLES)}|per|{_EVERY})"
 # "the near term", "the long term": the `refs` of the long or short run found after "the".
@@ -148,7 +154,8 @@ _RUN_ORD = rf"(?:{alternation(w for w, n in ORDINALS.items() if n >= 2)}|\d{{1,2
 _RUN_UNITS: dict[str, str] = {str(k): str(v) for k, v in _WORDS["run_units"].items()}
 _RUN_QUALIFIER = in_order(_WORDS["run_qualifiers"])
 _RUN_UNIT = rf"(?:{_RUN_QUALIFIER} )?(?:{_CALENDAR_UNIT}|{in_order(list(_RUN_UNITS))})"
-_RUN_DET = r"(?:(?:a|an|the|its|their|his|her) )?"
+_RUN_DETERMINER = in_order(_WORDS["run_determiners"])
+_RUN_DET = rf"(?:{_RUN_DETERMINER} )?"
 # "a third straight day", "the fourth consecutive week": the words that make a run of units.
 _RUN_WORDS = _one_of(_WORDS["run_words"])
 # Words between a count and its unit that keep it a stretch of time: "five straight days",
@@ -222,12 +229,12 @@ _PATTERNS = [
     # Anaphoric days, weeks, months and years: the day the text is about, not the publication date.
     _SAME_LAST_YEAR,
     rf"\b{_EARLY_LATE} in the {_CALENDAR_UNIT}\b",
-    rf"\b(?:that|the) (?:same |very |entire |whole |full ){_CALENDAR_UNIT}\b(?!-)",
+    rf"\b(?:that|the) {_ANAPHORIC_WORDS} {_CALENDAR_UNIT}\b(?!-)",
     r"\bthe day\b(?! (?:before|after|of|that|when)\b)(?![-\w])",
     rf"\bthat {_CALENDAR_UNIT}\b",
     rf"\b(?:in|during|by) (?:the )?(?:{_EARLY_LATE} )?{_PART_OF_DAY}\b",
     # Vague plural durations: "recent weeks", "the past few years", "over the years", "for days".
-    rf"\b(?:recent|the {_PLURAL_REL}(?: few| several)?|over the(?: past| last)?(?: few)?) {_PLURAL_UNIT}\b",
+    rf"\b{_VAGUE_PLURAL_LEAD} {_PLURAL_UNIT}\b",
     rf"\b(?:in|for|within|after|throughout) {_PLURAL_UNIT}\b(?! of\b)",
     rf"\b(?:{_VAGUE_BEFORE}){_PLURAL_UNIT}\b(?! of\b)(?![-'’]\w)",
     rf"\bthe {_CALENDAR_UNIT} {_UNIT_BEFORE}\b",
@@ -271,7 +278,7 @@ _PATTERNS = [
     rf"\b(?:in |since |by |until |till |from |during |of |before |after |through |to |around |between |and )?{_YEAR_RE}\b",
     rf"\b{_REFS_ALONE}\b",
     rf"\b(?:(?:in|for|over) )?the {_TERM_REFS}\b",
-    rf"\b(?:(?:the|our|its|their|his|her) )?{_HISTORY_ADJ} (?:[A-Z][\w.&-]* ){{0,2}}history\b",
+    rf"\b(?:{_HISTORY_DET} )?{_HISTORY_ADJ} (?:[A-Z][\w.&-]* ){{0,2}}history\b",
     r"\b(?:by|at|until|since|from) that time\b",
     r"\b(?:since|in|of|from|until|by) '\d\d\b",
     rf"\b{_SEASON_ALONE}\b",
@@ -807,19 +814,17 @@ def _year_of(phrase: str, dct: dt.date | None) -> int | None:
 
 
 _REFS: dict[str, str] = {str(k): str(v) for k, v in _WORDS["refs"].items()}
-_HISTORY = re.compile(
-    rf"(?:(?:the|our|its|their|his|her) )?{_HISTORY_ADJ} (?:[\w.&-]+ ){{0,2}}history"
-)
+_HISTORY = re.compile(rf"(?:{_HISTORY_DET} )?{_HISTORY_ADJ} (?:[\w.&-]+ ){{0,2}}history")
 _VAGUE_DURATIONS: dict[str, str] = {str(k): str(v) for k, v in _WORDS["vague_durations"].items()}
 _UNIT_CODES: dict[str, str] = {str(k): str(v) for k, v in _WORDS["unit_codes"].items()}
 _VAGUE_PLURAL = re.compile(
-    rf"(?:recent|the {_PLURAL_REL}(?: few| several)?|over the(?: past| last)?(?: few)?)? ?"
+    rf"{_VAGUE_PLURAL_LEAD}? ?"
     rf"({_PLURAL_UNIT})(?:-long)?",
     re.IGNORECASE,
 )
 # "the day", "that same week", "the entire year": the one the text is talking about.
 _ANAPHORIC = re.compile(
-    r"(?:that (?:same |very |entire |whole |full )?|the (?:same |very |entire |whole |full )"
+    rf"(?:that (?:{_ANAPHORIC_WORDS} )?|the {_ANAPHORIC_WORDS} "
     rf"|(?:{_EARLY_LATE}|{_NEAR}) in the )({_CALENDAR_UNIT})|the (day)"
 )
 _NARRATIVE_REL: dict[str, int] = {str(k): int(v) for k, v in _WORDS["narrative_rel"].items()}
