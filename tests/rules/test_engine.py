@@ -14,7 +14,7 @@ from factcheck.rules import registry
 from factcheck.rules.base import Rule, RuleContext
 from factcheck.rules.catalogue import print_catalogue
 from factcheck.rules.engine import run_rules
-from factcheck.rules.testing import build_case
+from factcheck.rules.testing import RuleTestCase, build_case, check_case
 from factcheck.settings import Settings
 
 BUILTIN = [
@@ -286,3 +286,43 @@ def test_person_in_role_evidence_prefers_the_sentence_stating_the_role() -> None
     assert len(findings) == 1
     texts = {e.document: e.text for e in findings[0].evidence}
     assert texts["b"] == "The meeting involves Foreign Minister Toshimitsu Motegi."
+
+
+def test_the_minimal_rule_of_the_plugin_docstring_runs(plugins: list[_EntryPoint]) -> None:
+    """The rule `factcheck.rules` shows a plugin author works as written: it registers, passes
+    the registry's checks and reports what its docstring's example says."""
+    import textwrap
+
+    import factcheck.rules
+
+    doc = factcheck.rules.__doc__ or ""
+    block = doc.split("::\n", 1)[1].split("\nRegister it", 1)[0]
+    namespace: dict[str, object] = {}
+    exec(textwrap.dedent(block), namespace)  # the docstring's code, as a plugin author copies it
+    rule = namespace["PlaceDiscrepancy"]
+    plugins.append(_EntryPoint("XX001", rule))
+    assert registry.all_rules()["XX001"] is rule
+    claims = [
+        {
+            "doc": "a",
+            "text": "The talks were held in Tokyo.",
+            "what": "hold",
+            "where": ["gpe:tokyo"],
+        },
+        {
+            "doc": "b",
+            "text": "The talks were held in Seoul.",
+            "what": "hold",
+            "where": ["gpe:seoul"],
+        },
+    ]
+    # check_case asserts the one finding and its message, as a YAML case of the rule would.
+    case = RuleTestCase(
+        rule="XX001",
+        name="doc",
+        fire=True,
+        count=1,
+        message="a says Tokyo; b says Seoul",
+        claims=claims,
+    )
+    assert check_case(case)[0].name == "discrepancy.place_example"
