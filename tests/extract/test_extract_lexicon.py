@@ -345,3 +345,20 @@ def test_history_run_and_anaphoric_determiners_come_from_the_data_file() -> None
     assert found("Their fifth consecutive week ended.") == ["Their fifth consecutive week"]
     assert found("He left that entire week.") == ["that entire week"]
     assert timex.normalise_time("the past few weeks", dct=dt.date(2015, 6, 15)).value == "PXW"
+
+
+def test_ordinal_suffixes_are_one_list_for_figures_dates_and_times() -> None:
+    from factcheck.extract import numbers, quantities, timex
+    from factcheck.ingest import dates
+
+    assert numbers.ORDINAL_SUFFIX == "(?:st|nd|rd|th)"
+    assert timex.ORDINAL_SUFFIX is dates.ORDINAL_SUFFIX is quantities.ORDINAL_SUFFIX
+    assert numbers.parse_ordinal("21st") == 21 and numbers.parse_ordinal("21xx") is None
+    assert dates.parse_date("March 3rd, 2015") == dt.date(2015, 3, 3)
+    assert [e.text for e in timex.find_time_expressions("By the 21st century, in 1999.")] == [
+        "the 21st century",
+        "1999",
+    ]
+    # "from ... to|until|till": one list for detection and the range's parts.
+    span = timex.normalise_time("from 2009 until 2011", dct=None)
+    assert (span.begin, span.finish) == (dt.date(2009, 1, 1), dt.date(2011, 12, 31))

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from .lexicon import read_lexicon
+from .lexicon import in_order, read_lexicon
 
 __all__ = [
     "ARTICLES",
@@ -14,6 +14,7 @@ __all__ = [
     "MULTIPLES",
     "NUMBER_WORDS",
     "ORDINALS",
+    "ORDINAL_SUFFIX",
     "SCALES",
     "SCALE_ABBREVIATIONS",
     "SCALE_WORDS",
@@ -37,6 +38,8 @@ SCALE_ABBREVIATIONS: dict[str, int] = dict(_WORDS["scale_abbreviations"])
 SCALE_WORDS: dict[str, int] = dict(_WORDS["scales"])
 SCALES: dict[str, int] = SCALE_WORDS | SCALE_ABBREVIATIONS
 ORDINALS: dict[str, int] = dict(_WORDS["ordinals"])
+# "st", "nd", "rd", "th" after the digits of an ordinal, as a regex group.
+ORDINAL_SUFFIX = in_order(_WORDS["ordinal_suffixes"])
 _DIGITS = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
@@ -130,7 +133,7 @@ def parse_number(text: str) -> float | None:
 def parse_ordinal(text: str) -> int | None:
     """'21st' -> 21, 'third' -> 3, 'twenty-first' -> 21."""
     low = text.lower().strip()
-    m = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", low)
+    m = re.fullmatch(rf"(\d+){ORDINAL_SUFFIX}", low)
     if m:
         return int(m[1])
     if low in ORDINALS:

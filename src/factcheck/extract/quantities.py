@@ -11,6 +11,7 @@ from .numbers import (
     ARTICLES,
     MULTIPLES,
     NUMBER_WORDS,
+    ORDINAL_SUFFIX,
     ORDINALS,
     SCALE_ABBREVIATIONS,
     SCALE_WORDS,
@@ -101,7 +102,7 @@ _ARTICLE_LEAD = re.compile(
     rf"^{alternation(ARTICLES)}\s+(?!{alternation([*SCALE_WORDS, *MULTIPLES])}\b)", re.IGNORECASE
 )
 _DIGITS_SCALED = re.compile(rf"^([\d.,]+(?:\s*{alternation(SCALES)})?)\b")
-_GLUED_SUFFIX = re.compile(rf"\d+(?:st|nd|rd|th|s|{alternation(SCALE_ABBREVIATIONS)})")
+_GLUED_SUFFIX = re.compile(rf"\d+(?:{ORDINAL_SUFFIX}|s|{alternation(SCALE_ABBREVIATIONS)})")
 _TIME_UNITS: frozenset[str] = _WORDS["ordinal_time_units"]
 
 

@@ -17,6 +17,7 @@ from .lexicon import calendar_names, in_order, read_lexicon
 from .numbers import (
     ARTICLES,
     NUMBER_WORDS,
+    ORDINAL_SUFFIX,
     ORDINALS,
     alternation,
     number_words_re,
@@ -149,7 +150,7 @@ _COUNT = rf"(?:\d+(?:\.\d+)?|(?!{alternation(ARTICLES)}\b){number_words_re()})"
 _SHARED_UNIT = rf" (?:and|to|or) {_COUNT}[- ]({_UNIT_RE})\b{_NOT_AN_AGE}"
 # The latest of a run or a record: "a second consecutive day", "the fourth week in a row",
 # "their best week since November": the day, week... the text is reporting on.
-_RUN_ORD = rf"(?:{alternation(w for w, n in ORDINALS.items() if n >= 2)}|\d{{1,2}}(?:st|nd|rd|th))"
+_RUN_ORD = rf"(?:{alternation(w for w, n in ORDINALS.items() if n >= 2)}|\d{{1,2}}{ORDINAL_SUFFIX})"
 # A run's unit other than a calendar unit -> the unit the text reports on ("session": day).
 _RUN_UNITS: dict[str, str] = {str(k): str(v) for k, v in _WORDS["run_units"].items()}
 _RUN_QUALIFIER = in_order(_WORDS["run_qualifiers"])
@@ -191,7 +192,8 @@ _SAME_LAST_YEAR = (
 )
 
 # A range of years is one stretch of time: "from 2009 to 2011", "between 2014 and 2016".
-_YEAR_SPAN = rf"(?:from {_YEAR_RE} (?:to|until|till) {_YEAR_RE}|between {_YEAR_RE} and {_YEAR_RE})"
+_SPAN_TO = in_order(_WORDS["span_to"])
+_YEAR_SPAN = rf"(?:from {_YEAR_RE} {_SPAN_TO} {_YEAR_RE}|between {_YEAR_RE} and {_YEAR_RE})"
 # A fiscal year: "fiscal 2007", "the financial year", "FY2007", "FY 2006/07".
 _FY_NUMBER = rf"(?:{_YEAR_RE}|'\d\d)(?:[-/](?:\d\d|{_YEAR_RE}))?"
 # Without a number, only with a determiner: "a single fiscal year" is a stretch of time.
@@ -212,7 +214,7 @@ _ORDINAL_WORD = (
 # Ordered: longer, more specific forms first so that the alternation prefers them.
 _PATTERNS = [
     # A clock time with its day is one expression: "15:00 GMT Saturday", "3 p.m. on Monday".
-    rf"\b{_CLOCK}(?: \(?{_ZONE}\)?)?(?: {_LOCAL})?,? (?:on )?(?:{_DAY_RE}(?:,? {_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?(?:,? {_YEAR_RE})?)?|{_RELATIVE_DAY})\b",
+    rf"\b{_CLOCK}(?: \(?{_ZONE}\)?)?(?: {_LOCAL})?,? (?:on )?(?:{_DAY_RE}(?:,? {_MONTH_RE} \d{{1,2}}{ORDINAL_SUFFIX}?(?:,? {_YEAR_RE})?)?|{_RELATIVE_DAY})\b",
     # The latest of a run or a record: "a second consecutive day", "the fourth week in a row".
     rf"\b{_RUN_DET}{_RUN_ORD} {_RUN_WORDS} {_RUN_UNIT}\b",
     rf"\b{_RUN_DET}{_RUN_ORD} {_RUN_UNIT}(?= in a row\b)",
@@ -242,10 +244,10 @@ _PATTERNS = [
     rf"\b(?:the )?{_WEEK_ORDINAL} week of {_MONTH_RE}(?:,? {_YEAR_RE})?\b",
     r"\b\d{4}-\d{2}-\d{2}\b",
     r"\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b",
-    rf"\b(?:{_PERIOD_WORD}[- ])?{_DAY_RE}(?:,? {_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?(?:,? {_YEAR_RE})?)?"
+    rf"\b(?:{_PERIOD_WORD}[- ])?{_DAY_RE}(?:,? {_MONTH_RE} \d{{1,2}}{ORDINAL_SUFFIX}?(?:,? {_YEAR_RE})?)?"
     rf"(?: {_PART_OF_DAY})?\b",
-    rf"\b(?:(?:the )?{_PERIOD_PART}[- ])?{_MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?\b(?:,? {_YEAR_RE}\b)?",
-    rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTH_RE}(?:,? {_YEAR_RE}\b)?",
+    rf"\b(?:(?:the )?{_PERIOD_PART}[- ])?{_MONTH_RE} \d{{1,2}}{ORDINAL_SUFFIX}?\b(?:,? {_YEAR_RE}\b)?",
+    rf"\b\d{{1,2}}{ORDINAL_SUFFIX}? (?:of )?{_MONTH_RE}(?:,? {_YEAR_RE}\b)?",
     rf"\b(?:(?:the )?{_HALF} half of |(?:the )?{_PERIOD_PART}[- ])?{_MONTH_RE}(?:,? (?:of )?(?:{_YEAR_RE}|{_REL_YEAR})\b)?",
     rf"\b(?:the )?{_QUARTER}[- ]quarter(?: of (?:{_YEAR_RE}|{_YEAR_REFS}))?\b",
     rf"\bQ[1-4](?: {_YEAR_RE})?\b",
@@ -255,7 +257,7 @@ _PATTERNS = [
     rf"\b(?:the )?(?:very )?{_PERIOD_OF} of (?:{_YEAR_RE}|{_YEAR_MONTH_WEEK_REFS})\b",
     rf"\b{_PERIOD_WORD}[- ]{_YEAR_RE}s?\b",
     r"\b(?:the )?(?:early |mid-|late )?(?:(?:1[6-9]|20)\d0s|'\d0s|\d0s)\b",
-    rf"\b(?:the )?(?:\d{{1,2}}(?:st|nd|rd|th)|{_ORDINAL_WORD}) century\b",
+    rf"\b(?:the )?(?:\d{{1,2}}{ORDINAL_SUFFIX}|{_ORDINAL_WORD}) century\b",
     rf"\b(?:(?:{_SEASON_REL}|the) |(?:in|during) (?:the )?){_SEASON}(?: of {_YEAR_RE})?\b",
     rf"\b{_SEASON_BEFORE_YEAR} {_YEAR_RE}\b",
     rf"\b{_DAY_AWAY} {_PART_OF_DAY}\b",  # before the day alone: "yesterday evening"
@@ -285,7 +287,7 @@ _PATTERNS = [
 ]
 _DETECT = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
 _YEAR_SPAN_PARTS = re.compile(
-    rf"(?:from ({_YEAR_RE}) (?:to|until|till)|between ({_YEAR_RE}) and) ({_YEAR_RE})", re.IGNORECASE
+    rf"(?:from ({_YEAR_RE}) {_SPAN_TO}|between ({_YEAR_RE}) and) ({_YEAR_RE})", re.IGNORECASE
 )
 _CASE_SENSITIVE = re.compile(rf"{_MONTH_RE}|{_DAY_RE}")
 _LEADING_WORDS = _one_of(_WORDS["leading_words"])
@@ -1128,7 +1130,7 @@ def normalise_time(
     # Weekdays, optionally with a date and a part of the day.
     m = re.fullmatch(
         rf"(?:({_NAMED_REL}|{_PERIOD_WORD})[- ])?({_DAY_RE})"
-        rf"(?:,? ({_MONTH_RE}) (\d{{1,2}})(?:st|nd|rd|th)?(?:,? ({_YEAR_RE}))?)?"
+        rf"(?:,? ({_MONTH_RE}) (\d{{1,2}}){ORDINAL_SUFFIX}?(?:,? ({_YEAR_RE}))?)?"
         rf"(?: ({_PART_OF_DAY}))?",
         clean,
         re.IGNORECASE,
@@ -1156,11 +1158,11 @@ def normalise_time(
 
     # Month and day, with or without a year.
     m = re.fullmatch(
-        rf"(?:(?:the )?({_PERIOD_PART})[- ])?({_MONTH_RE}) (\d{{1,2}})(?:st|nd|rd|th)?(?:,? ({_YEAR_RE}))?",
+        rf"(?:(?:the )?({_PERIOD_PART})[- ])?({_MONTH_RE}) (\d{{1,2}}){ORDINAL_SUFFIX}?(?:,? ({_YEAR_RE}))?",
         clean,
         re.IGNORECASE,
     ) or re.fullmatch(
-        rf"()(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({_MONTH_RE})(?:,? ({_YEAR_RE}))?",
+        rf"()(\d{{1,2}}){ORDINAL_SUFFIX}? (?:of )?({_MONTH_RE})(?:,? ({_YEAR_RE}))?",
         clean,
         re.IGNORECASE,
     )

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from ..extract.lexicon import calendar_names, read_lexicon
+from ..extract.numbers import ORDINAL_SUFFIX
 
 
 def _one_of(words: Iterable[str]) -> str:
@@ -21,7 +22,7 @@ _WORDS = read_lexicon("times.yaml")
 _MONTHS = _NAMES.months
 _MONTH = rf"(?P<month>{_one_of(_MONTHS)})\.?"
 _WEEKDAY = rf"(?:{_one_of([*_NAMES.weekdays, *_NAMES.weekday_abbreviations])})\.?,?\s+"
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_DAY = rf"(?P<day>\d{{1,2}}){ORDINAL_SUFFIX}?"
 _YEAR = r"(?P<year>(?:1[89]|20)\d{2})"
 _TIME = (
     r"(?:(?:\s*,)?\s+(?:at\s+)?\d{1,2}(?:[:.]\d{2}){1,2}\s*(?:[ap]\.?m\.?)?"
