@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -25,6 +25,8 @@ Granularity = Literal[
 Bound = Literal["exact", "approx", "more_than", "less_than", "at_least", "at_most"]
 QuantityKind = Literal["cardinal", "ordinal", "duration", "money", "percent", "measure"]
 EntityKind = Literal["person", "org", "gpe", "loc", "norp", "facility", "event", "other"]
+# The kinds, in order: an entity id is "<kind>:<name>" ("gpe:JP", "person:antony-blinken").
+ENTITY_KINDS: tuple[EntityKind, ...] = get_args(EntityKind)
 SlotName = Literal[
     "who", "role", "what", "when", "where", "quantity", "polarity", "modality", "attribution"
 ]

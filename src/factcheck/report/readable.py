@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Mapping, Sequence
 
-from ..models import DocumentRecord
+from ..models import ENTITY_KINDS, DocumentRecord
 
 __all__ = [
     "counted",
@@ -31,7 +31,8 @@ _DURATION = re.compile(
     r"(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?"
 )
 _DATE = r"\d{4}-(?:\d{2}-\d{2}|\d{2}|W\d{2}|Q[1-4]|H[12])"
-_ENTITY = r"(?:gpe|person|org|loc|norp|facility|event|other):[A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9]?"
+_KIND = "|".join(ENTITY_KINDS)
+_ENTITY = rf"(?:{_KIND}):[A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9]?"
 _TOKEN = re.compile(
     rf"(?<![\w:/-])(?:(?P<interval>{_DATE}/{_DATE})|(?P<date>{_DATE})"
     rf"|(?P<duration>{_DURATION.pattern})|(?P<entity>{_ENTITY}))(?![\w/-])"

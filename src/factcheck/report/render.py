@@ -14,7 +14,16 @@ import jinja2
 
 from ..ingest.formats import is_plain_text
 from ..io import coalesce, dumps_json
-from ..models import Document, DocumentRecord, Evidence, Finding, Kind, Report, Review
+from ..models import (
+    ENTITY_KINDS,
+    Document,
+    DocumentRecord,
+    Evidence,
+    Finding,
+    Kind,
+    Report,
+    Review,
+)
 from ..review.store import new_documents
 from ..settings import Settings
 from .readable import counted, date_words, entity_name, readable, source_label, source_names
@@ -626,7 +635,7 @@ _NAME_PIECES = re.compile(r"\s*[;,:(]\s*")
 def _value_label(value: str, texts: Sequence[str]) -> str:
     """How a disputed value reads: an entity id by the name the slot text gives it, else in words."""
     kind, sep, rest = value.partition(":")
-    if sep and kind in {"person", "org", "gpe", "loc", "norp", "facility", "event", "other"}:
+    if sep and kind in ENTITY_KINDS:
         want = sorted(w for w in re.split(r"[-_]+", rest.lower()) if w)
         for text in texts:
             for piece in _NAME_PIECES.split(text):

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, get_args
 
 import yaml
 
@@ -32,7 +32,9 @@ from ..extract.annotate import annotate
 from ..extract.units import duration_words_re
 from ..match.verify import LABELS, Verdict
 from ..models import (
+    ENTITY_KINDS,
     Attribution,
+    Bound,
     Claim,
     ClaimEvent,
     ClaimGroup,
@@ -51,8 +53,7 @@ from ..models import (
 from ..settings import Settings
 from .engine import run_rules
 
-_KINDS = {"person", "org", "gpe", "loc", "norp", "facility", "event", "other"}
-_BOUNDS = {"exact", "approx", "more_than", "less_than", "at_least", "at_most"}
+_BOUNDS: tuple[Bound, ...] = get_args(Bound)
 
 
 def cases_folder() -> Path:
@@ -164,7 +165,7 @@ def _role(text: str) -> Role:
 
 def _kind(eid: str) -> EntityKind:
     prefix = eid.split(":", 1)[0]
-    return cast(EntityKind, prefix if prefix in _KINDS else "other")
+    return prefix if prefix in ENTITY_KINDS else "other"
 
 
 def _name(eid: str) -> str:
