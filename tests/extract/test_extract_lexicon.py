@@ -362,3 +362,25 @@ def test_ordinal_suffixes_are_one_list_for_figures_dates_and_times() -> None:
     # "from ... to|until|till": one list for detection and the range's parts.
     span = timex.normalise_time("from 2009 until 2011", dct=None)
     assert (span.begin, span.finish) == (dt.date(2009, 1, 1), dt.date(2011, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # times.yaml's found_after: each kind of expression is found after its own prepositions.
+        ("It happened since that time.", ["that time"]),
+        ("It happened during that time.", []),
+        ("Prices rose during the night.", ["the night"]),
+        ("Prices rose at the night.", []),
+        ("It has grown since '98.", ["'98"]),
+        ("It has grown during '98.", []),
+        ("Waiting for years.", ["years"]),
+        ("Waiting over years.", []),
+    ],
+)
+def test_the_prepositions_of_each_kind_of_expression_come_from_the_data_file(
+    text: str, found: list[str]
+) -> None:
+    from factcheck.extract import timex
+
+    assert [e.text for e in timex.find_time_expressions(text)] == found

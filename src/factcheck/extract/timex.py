@@ -138,6 +138,8 @@ _VAGUE_PLURAL_LEAD = (
 _TIMES_PER = rf"(?:{_TIMES_A}|{_NUMWORD} times) (?:{alternation(ARTICLES)}|per|{_EVERY})"
 # "the near term", "the long term": the `refs` of the long or short run found after "the".
 _TERM_REFS = in_order(_WORDS["term_refs"])
+# The prepositions each kind of expression is found after: "in 2008-09", "since that time".
+_AFTER: dict[str, str] = {str(k): in_order(v) for k, v in _WORDS["found_after"].items()}
 _MAY_MODAL_AFTER = _one_of(_WORDS["may_modal_after"])
 # An article or a one-word vague count ("a", "several", "few"): before a word that is no unit,
 # "a Sunday-school", "some March", no time.
@@ -227,17 +229,17 @@ _PATTERNS = [
     rf"\b(?:on )?{_DAY_RE}s\b",
     rf"\b{_YEAR_SPAN}\b",
     # A year range: "1957-58", "2008-09", "2010-2011".
-    rf"\b(?:(?:in|from|during|of|since|by|for) )?{_YEAR_RE}[-–/](?:\d\d|{_YEAR_RE})\b(?![-–/]\d)",
+    rf"\b(?:{_AFTER['year_range']} )?{_YEAR_RE}[-–/](?:\d\d|{_YEAR_RE})\b(?![-–/]\d)",
     # Anaphoric days, weeks, months and years: the day the text is about, not the publication date.
     _SAME_LAST_YEAR,
     rf"\b{_EARLY_LATE} in the {_CALENDAR_UNIT}\b",
     rf"\b(?:that|the) {_ANAPHORIC_WORDS} {_CALENDAR_UNIT}\b(?!-)",
     r"\bthe day\b(?! (?:before|after|of|that|when)\b)(?![-\w])",
     rf"\bthat {_CALENDAR_UNIT}\b",
-    rf"\b(?:in|during|by) (?:the )?(?:{_EARLY_LATE} )?{_PART_OF_DAY}\b",
+    rf"\b{_AFTER['part_of_day']} (?:the )?(?:{_EARLY_LATE} )?{_PART_OF_DAY}\b",
     # Vague plural durations: "recent weeks", "the past few years", "over the years", "for days".
     rf"\b{_VAGUE_PLURAL_LEAD} {_PLURAL_UNIT}\b",
-    rf"\b(?:in|for|within|after|throughout) {_PLURAL_UNIT}\b(?! of\b)",
+    rf"\b{_AFTER['plural_unit']} {_PLURAL_UNIT}\b(?! of\b)",
     rf"\b(?:{_VAGUE_BEFORE}){_PLURAL_UNIT}\b(?! of\b)(?![-'’]\w)",
     rf"\bthe {_CALENDAR_UNIT} {_UNIT_BEFORE}\b",
     rf"\b{_PLURAL_UNIT}(?: ago\b|-long\b|(?= (?:later|earlier|in the making)\b))",
@@ -258,7 +260,7 @@ _PATTERNS = [
     rf"\b{_PERIOD_WORD}[- ]{_YEAR_RE}s?\b",
     r"\b(?:the )?(?:early |mid-|late )?(?:(?:1[6-9]|20)\d0s|'\d0s|\d0s)\b",
     rf"\b(?:the )?(?:\d{{1,2}}{ORDINAL_SUFFIX}|{_ORDINAL_WORD}) century\b",
-    rf"\b(?:(?:{_SEASON_REL}|the) |(?:in|during) (?:the )?){_SEASON}(?: of {_YEAR_RE})?\b",
+    rf"\b(?:(?:{_SEASON_REL}|the) |{_AFTER['season']} (?:the )?){_SEASON}(?: of {_YEAR_RE})?\b",
     rf"\b{_SEASON_BEFORE_YEAR} {_YEAR_RE}\b",
     rf"\b{_DAY_AWAY} {_PART_OF_DAY}\b",  # before the day alone: "yesterday evening"
     rf"\b(?:earlier |later )?{_RELATIVE_DAY}\b",
@@ -277,12 +279,12 @@ _PATTERNS = [
     rf"\b\d{{1,2}}:\d{{2}}(?: {_ZONE})?(?: {_LOCAL})?\b",
     rf"\b\d{{4}} {_UTC}\b",
     rf"\b{alternation(_SETS)}\b",
-    rf"\b(?:in |since |by |until |till |from |during |of |before |after |through |to |around |between |and )?{_YEAR_RE}\b",
+    rf"\b(?:{_AFTER['year']} )?{_YEAR_RE}\b",
     rf"\b{_REFS_ALONE}\b",
-    rf"\b(?:(?:in|for|over) )?the {_TERM_REFS}\b",
+    rf"\b(?:{_AFTER['term']} )?the {_TERM_REFS}\b",
     rf"\b(?:{_HISTORY_DET} )?{_HISTORY_ADJ} (?:[A-Z][\w.&-]* ){{0,2}}history\b",
-    r"\b(?:by|at|until|since|from) that time\b",
-    r"\b(?:since|in|of|from|until|by) '\d\d\b",
+    rf"\b{_AFTER['that_time']} that time\b",
+    rf"\b{_AFTER['short_year']} '\d\d\b",
     rf"\b{_SEASON_ALONE}\b",
 ]
 _DETECT = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
