@@ -376,6 +376,13 @@ def test_ordinal_suffixes_are_one_list_for_figures_dates_and_times() -> None:
         ("It has grown during '98.", []),
         ("Waiting for years.", ["years"]),
         ("Waiting over years.", []),
+        # the_day_followers, plural_unit_followers, near_this_units, count_links.
+        ("On the day of the vote, he left.", []),
+        ("On the day, he left.", ["the day"]),
+        ("It was years in the making.", ["years"]),
+        ("Later this month we go.", ["Later this month"]),
+        ("Later this day we go.", []),
+        ("It takes between 60 and 90 days.", ["60", "90 days"]),
     ],
 )
 def test_the_prepositions_of_each_kind_of_expression_come_from_the_data_file(
@@ -384,3 +391,12 @@ def test_the_prepositions_of_each_kind_of_expression_come_from_the_data_file(
     from factcheck.extract import timex
 
     assert [e.text for e in timex.find_time_expressions(text)] == found
+
+
+def test_season_prepositions_and_unit_before_resolve_from_the_data_file() -> None:
+    from factcheck.extract.timex import normalise_time
+
+    dct = dt.date(2015, 6, 15)
+    assert normalise_time("in the summer of 2014", dct=dct).value == "2014-SU"
+    assert normalise_time("during the summer", dct=dct).value == "2015-SU"
+    assert normalise_time("the week before", dct=dct).value == "2015-W24"

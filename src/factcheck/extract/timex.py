@@ -102,6 +102,9 @@ _UNIT_BEFORE = in_order(_WORDS["unit_before"])
 _YEAR_REFS = in_order(_WORDS["year_refs"])
 _YEAR_MONTH_WEEK_REFS = in_order(_WORDS["year_refs"] + _WORDS["month_week_refs"])
 _NEAR = in_order(_WORDS["near_in_time"])
+_NEAR_THIS_UNIT = in_order(_WORDS["near_this_units"])
+_THE_DAY_FOLLOWER = in_order(_WORDS["the_day_followers"])
+_PLURAL_UNIT_FOLLOWER = in_order(_WORDS["plural_unit_followers"])
 _PART_OF_DAY = _one_of(frozenset(PARTS_OF_DAY))
 _RELATIVE_DAY = _one_of(frozenset(RELATIVE_DAYS))
 # "yesterday morning", "this evening": a day away from today, or "this", and a part of it.
@@ -149,7 +152,8 @@ _BOUNDED = rf"(?:(?:{bound_phrases_re()}) )?"
 # A count that takes its unit from the count after it: "60" in "between 60 and 90 days".
 _COUNT = rf"(?:\d+(?:\.\d+)?|(?!{alternation(ARTICLES)}\b){number_words_re()})"
 # Not an age either: "two to three years old", "13 and 15 years of age".
-_SHARED_UNIT = rf" (?:and|to|or) {_COUNT}[- ]({_UNIT_RE})\b{_NOT_AN_AGE}"
+_COUNT_LINK = in_order(_WORDS["count_links"])
+_SHARED_UNIT = rf" {_COUNT_LINK} {_COUNT}[- ]({_UNIT_RE})\b{_NOT_AN_AGE}"
 # The latest of a run or a record: "a second consecutive day", "the fourth week in a row",
 # "their best week since November": the day, week... the text is reporting on.
 _RUN_ORD = rf"(?:{alternation(w for w, n in ORDINALS.items() if n >= 2)}|\d{{1,2}}{ORDINAL_SUFFIX})"
@@ -234,7 +238,7 @@ _PATTERNS = [
     _SAME_LAST_YEAR,
     rf"\b{_EARLY_LATE} in the {_CALENDAR_UNIT}\b",
     rf"\b(?:that|the) {_ANAPHORIC_WORDS} {_CALENDAR_UNIT}\b(?!-)",
-    r"\bthe day\b(?! (?:before|after|of|that|when)\b)(?![-\w])",
+    rf"\bthe day\b(?! {_THE_DAY_FOLLOWER}\b)(?![-\w])",
     rf"\bthat {_CALENDAR_UNIT}\b",
     rf"\b{_AFTER['part_of_day']} (?:the )?(?:{_EARLY_LATE} )?{_PART_OF_DAY}\b",
     # Vague plural durations: "recent weeks", "the past few years", "over the years", "for days".
@@ -242,7 +246,7 @@ _PATTERNS = [
     rf"\b{_AFTER['plural_unit']} {_PLURAL_UNIT}\b(?! of\b)",
     rf"\b(?:{_VAGUE_BEFORE}){_PLURAL_UNIT}\b(?! of\b)(?![-'’]\w)",
     rf"\bthe {_CALENDAR_UNIT} {_UNIT_BEFORE}\b",
-    rf"\b{_PLURAL_UNIT}(?: ago\b|-long\b|(?= (?:later|earlier|in the making)\b))",
+    rf"\b{_PLURAL_UNIT}(?: ago\b|-long\b|(?= {_PLURAL_UNIT_FOLLOWER}\b))",
     rf"\b(?:the )?{_WEEK_ORDINAL} week of {_MONTH_RE}(?:,? {_YEAR_RE})?\b",
     r"\b\d{4}-\d{2}-\d{2}\b",
     r"\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b",
@@ -265,7 +269,7 @@ _PATTERNS = [
     rf"\b{_DAY_AWAY} {_PART_OF_DAY}\b",  # before the day alone: "yesterday evening"
     rf"\b(?:earlier |later )?{_RELATIVE_DAY}\b",
     r"\blast night\b",
-    rf"\b{_NEAR} this (?:week|month|year)\b",
+    rf"\b{_NEAR} this {_NEAR_THIS_UNIT}\b",
     rf"\b(?:the )?{_REL} (?:{_REL_UNIT}|{_DAY_RE}|{_MONTH_RE}|{_SEASON})\b",
     rf"\bthe {_THE_REL} (?:{_CALENDAR_UNIT}|quarter)\b",
     r"\b(?:the )?weekend\b",
@@ -415,9 +419,8 @@ def _plausible(raw: str, text: str, start: int, end: int) -> bool:
     return not (low in _MODIFYING_NOW and re.match(r"\s+(?:that|on)\b", text[end:]))
 
 
-_DETERMINER_BEFORE = re.compile(
-    r"(?:\b(?:the|a|an|his|her|its|their|our|my|your|this|that|whose)|'s|’s)\s+$", re.IGNORECASE
-)
+_MODIFIER_DETERMINERS = _one_of(_WORDS["modifier_determiners"])
+_DETERMINER_BEFORE = re.compile(rf"(?:\b{_MODIFIER_DETERMINERS}|'s|’s)\s+$", re.IGNORECASE)
 
 
 _IRREGULAR_PLURALS: frozenset[str] = _WORDS["irregular_plurals"]
@@ -1284,7 +1287,7 @@ def normalise_time(
 
     # Seasons.
     m = re.fullmatch(
-        rf"(?:({_SEASON_REL}|the|in the|during the|in|during) )?({_SEASON})(?: (?:of )?({_YEAR_RE}))?",
+        rf"(?:({_SEASON_REL}|(?:{_AFTER['season']} )?the|{_AFTER['season']}) )?({_SEASON})(?: (?:of )?({_YEAR_RE}))?",
         low,
     )
     if m:
@@ -1321,7 +1324,7 @@ def normalise_time(
             resolved=True,
             anchor="absolute",
         )
-    m = re.fullmatch(rf"the (year|month|week|day) {_UNIT_BEFORE}", low)
+    m = re.fullmatch(rf"the ({_CALENDAR_UNIT}) {_UNIT_BEFORE}", low)
     if m:
         low = f"the previous {m[1]}"
     # Relative weeks, months, years, weekends.
