@@ -254,19 +254,31 @@ def model_card(about: dict[str, object]) -> str:
     assert isinstance(per_label, dict)
     sampled = ", ".join(f"{n} {k}" for k, n in per_label.items())
     headlines = (
-        "- **Emergent headline against headline** (claim against claim; MIT licence): two article\n"
-        "  headlines asserting one claim → agree, one asserting and one denying it → conflict, an\n"
-        "  asserting headline of another claim at cosine 0.4-0.7 → different; at most\n"
-        f"  {about['headline_pairs']} pairs of each kind per claim, split by claim.\n"
-        if about.get("headline_pairs")
-        else ""
-    ) + (
-        "- **FNC-1 headline against headline** (training bodies only): two headlines one body\n"
-        "  agrees with → agree, one it agrees and one it disagrees with → conflict, a headline\n"
-        "  another story's body agrees with at cosine 0.4-0.7 → different (bodies sharing a\n"
-        f"  related headline are one story); at most {about['fnc_headline_pairs']} of each kind a body.\n"
-        if about.get("fnc_headline_pairs")
-        else ""
+        (
+            "- **Emergent headline against headline** (claim against claim; MIT licence): two article\n"
+            "  headlines asserting one claim → agree, one asserting and one denying it → conflict, an\n"
+            "  asserting headline of another claim at cosine 0.4-0.7 → different; at most\n"
+            f"  {about['headline_pairs']} pairs of each kind per claim, split by claim.\n"
+            if about.get("headline_pairs")
+            else ""
+        )
+        + (
+            "- **FNC-1 headline against headline** (training bodies only): two headlines one body\n"
+            "  agrees with → agree, one it agrees and one it disagrees with → conflict, a headline\n"
+            "  another story's body agrees with at cosine 0.4-0.7 → different (bodies sharing a\n"
+            f"  related headline are one story); at most {about['fnc_headline_pairs']} of each kind a body.\n"
+            if about.get("fnc_headline_pairs")
+            else ""
+        )
+        + (
+            "- **FNC-1 story, two outlets** (bodies agreeing with one headline): each body's\n"
+            "  sentence nearest the headline restates it, and two such sentences close to each other\n"
+            "  (cosine >= 0.6) → agree; a sentence far from the headline (< 0.35) against another\n"
+            "  body's restatement at cosine 0.4-0.75 → different (another fact of the story); at\n"
+            f"  most {about['fnc_story_pairs']} of each kind a story, split like the FNC-1 pairs.\n"
+            if about.get("fnc_story_pairs")
+            else ""
+        )
     )
     heads = v.get("headlines") or {}
     per = heads.get("per_label", {}) if isinstance(heads, dict) else {}
@@ -276,6 +288,16 @@ def model_card(about: dict[str, object]) -> str:
         + ", ".join(f"{k} {x.get('judged_same_fact')}" for k, x in per.items())
         + " |\n"
         if heads
+        else ""
+    )
+    cross = v.get("fncstory") or {}
+    heads_row += (
+        "| FNC-1 story, two outlets' sentences (held-out stories) | judged the same fact: "
+        + ", ".join(
+            f"{k} {x.get('judged_same_fact')} ({x.get('pairs')} pairs)" for k, x in cross.items()
+        )
+        + " |\n"
+        if cross
         else ""
     )
     return f"""# Model card: factcheck claim-pair verifier
@@ -322,7 +344,7 @@ every slot rule skips pairs it calls a different fact or event).
 {headlines}- **Same story, different facts** (FNC-1 bodies): two non-adjacent sentences of one article
   whose cosine is below 0.6 → different. Nothing else teaches what news is full of: sentences
   about one event that state different things, which must not count as agreeing.
-- Emergent pairs are seen 3 times per epoch: they are the closest to what a run judges (one
+- Emergent pairs are seen {about.get("emergent_repeat", 3)} times per epoch: they are the closest to what a run judges (one
   claim against one claim) and the fewest.
 
 ## Split (no text on both sides)
@@ -402,6 +424,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="claim-against-claim pairs of Emergent article headlines per claim and kind (0: none)",
     )
     ap.add_argument(
+        "--fnc-story-pairs",
+        type=int,
+        default=0,
+        help="pairs of two FNC-1 bodies' sentences on one story per story and kind (0: none)",
+    )
+    ap.add_argument(
+        "--emergent-repeat",
+        type=int,
+        default=3,
+        help="times each Emergent claim-against-headline pair is seen per epoch",
+    )
+    ap.add_argument(
         "--fnc-headline-pairs",
         type=int,
         default=0,
@@ -451,6 +485,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         fnc_conflict_repeat=args.fnc_conflict_repeat,
         other_fact_cosine=args.other_fact_cosine,
         headline_pairs_per_claim=args.headline_pairs,
+        emergent_repeat=args.emergent_repeat,
+        fnc_story_pairs_per_story=args.fnc_story_pairs,
         fnc_headline_pairs_per_body=args.fnc_headline_pairs,
     )
     if args.limit:
@@ -508,6 +544,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "other_fact_cosine": args.other_fact_cosine,
         "headline_pairs": args.headline_pairs,
         "fnc_headline_pairs": args.fnc_headline_pairs,
+        "emergent_repeat": args.emergent_repeat,
+        "fnc_story_pairs": args.fnc_story_pairs,
         "train_pairs": len(train_pairs),
         "train_counts": {
             f"{s}/{lab}": n

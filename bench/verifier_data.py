@@ -347,6 +347,76 @@ def fnc_pairs(
     return make(chosen), make(val_rows)
 
 
+def fnc_story_pairs(
+    root: Path,
+    *,
+    encode: Callable[[list[str]], object],
+    per_story: int,
+    seed: int,
+    core: float = 0.5,
+    far: float = 0.35,
+    same: float = 0.6,
+    band: tuple[float, float] = (0.4, 0.75),
+) -> list[Pair]:
+    """Two outlets' sentences on one story: the same fact, or different facts of it.
+
+    A story is an FNC-1 headline with two or more bodies that agree with it. Each body's
+    sentence nearest the headline (cosine >= `core`) restates it; two such sentences of two
+    bodies that are also close to each other (>= `same`) state one fact (agree). A sentence of
+    one body far from the headline (< `far`: another happening of the story) against the other
+    body's restatement, when the two are topically close (cosine within `band`: they share the
+    story's names), states a different fact (different): the pairs a run meets most among its
+    candidates. Split like the claim-against-body pairs: a story's pairs are in validation when
+    its headline and both bodies are held out, in training when all three are kept.
+    """
+    import numpy as np
+
+    csv.field_size_limit(sys.maxsize)
+    with (root / "fnc1" / "train_bodies.csv").open(encoding="utf-8", newline="") as fh:
+        bodies = {r["Body ID"]: r["articleBody"] for r in csv.DictReader(fh)}
+    with (root / "fnc1" / "train_stances.csv").open(encoding="utf-8", newline="") as fh:
+        agreeing: dict[str, list[str]] = {}
+        for r in csv.DictReader(fh):
+            if r["Stance"] == "agree":
+                found = agreeing.setdefault(r["Headline"], [])
+                if r["Body ID"] not in found:
+                    found.append(r["Body ID"])
+    stories = {h: sorted(b, key=int) for h, b in sorted(agreeing.items()) if len(b) >= 2}
+    body_sents = {b: sentences(bodies[b]) for bs in stories.values() for b in bs}
+    texts = sorted({x for ss in body_sents.values() for x in ss} | set(stories))
+    vecs = dict(zip(texts, np.asarray(encode(texts)), strict=True)) if texts else {}
+    rng = random.Random(seed)
+    out: list[Pair] = []
+    for h, bs in stories.items():
+        side = is_validation("h:" + norm(h))
+        bs = [b for b in bs if is_validation("b:" + b) == side and body_sents[b]]
+        nearest = {}
+        for b in bs:
+            best = max(body_sents[b], key=lambda x: float(vecs[h] @ vecs[x]))
+            if float(vecs[h] @ vecs[best]) >= core:
+                nearest[b] = best
+        kept = sorted(nearest, key=int)
+        agree, different = [], []
+        for i, x in enumerate(kept):
+            for y in kept[i + 1 :]:
+                if float(vecs[nearest[x]] @ vecs[nearest[y]]) >= same:
+                    agree.append((nearest[x], nearest[y]))
+            for y in kept:
+                if y == x:
+                    continue
+                for f in body_sents[x]:
+                    cos = float(vecs[f] @ vecs[nearest[y]])
+                    if float(vecs[h] @ vecs[f]) < far and band[0] <= cos < band[1]:
+                        different.append((-cos, f, nearest[y]))
+        picked = [(a, b, "agree") for a, b in agree[:per_story]] + [
+            (a, b, "different") for _, a, b in sorted(different)[:per_story]
+        ]
+        for a, b, label in picked:
+            a, b = (a, b) if rng.random() < 0.5 else (b, a)
+            out.append(Pair(a, b, label, "fncstory", "h:" + norm(h)))
+    return out
+
+
 # --- Same story, different facts: two sentences of one article ------------------------------
 
 
@@ -422,6 +492,37 @@ def ecb_pairs(root: Path, *, per_topic: int, seed: int) -> list[Pair]:
     return out
 
 
+def ecb_story_pairs(root: Path, *, per_topic: int, seed: int) -> list[Pair]:
+    """Two documents on one real event, two sentences with no event in common: different facts.
+
+    The pairs a run meets most among its candidates: two outlets' sentences about one story
+    that share its names and setting but report different happenings of it ("the ministers
+    met on Tuesday" / "the minister thanked his hosts"). ECB+ marks them without a new label:
+    both sentences are in cross-document event chains of the same half of a topic (one real
+    event), and no chain holds both.
+    """
+    selected = validated_sentences(root / "ecbplus" / "ECBplus_coreference_sentences.csv")
+    rng = random.Random(seed)
+    out: list[Pair] = []
+    for t in sorted({int(name.split("_")[0]) for name in selected}):
+        sents = [
+            (d, s, text)
+            for d in load_topic(root / "ecbplus", t, selected)
+            for s, text in d.sentences.items()
+            if d.chains.get(s)
+        ]
+        pool = [
+            (x1, x2)
+            for i, (d1, s1, x1) in enumerate(sents)
+            for d2, s2, x2 in sents[i + 1 :]
+            if d1.name != d2.name and d1.half == d2.half and not d1.chains[s1] & d2.chains[s2]
+        ]
+        for x1, x2 in rng.sample(pool, min(per_topic, len(pool))):
+            a, b = (x1, x2) if rng.random() < 0.5 else (x2, x1)
+            out.append(Pair(a, b, "different", "ecbstory", f"topic:{t}"))
+    return out
+
+
 def ecb_is_validation(p: Pair) -> bool:
     return int(p.group.split(":")[1]) in DEV_TOPICS
 
@@ -444,6 +545,7 @@ def build(
     other_fact_cosine: float | None = None,
     headline_pairs_per_claim: int = 0,
     fnc_headline_pairs_per_body: int = 0,
+    fnc_story_pairs_per_story: int = 0,
 ) -> tuple[list[Pair], list[Pair]]:
     """(train, validation) over the three corpora; no text of a validation pair is in training.
 
@@ -458,7 +560,9 @@ def build(
     among its candidates, two claims about one event that share its names but state different
     things; those between it and `same_fact_cosine` are too close to call and are left out.
     With `headline_pairs_per_claim`, Emergent article headlines are also paired with each other
-    (`headline_pairs`: claim against claim), on both sides of the split.
+    (`headline_pairs`: claim against claim), on both sides of the split. With
+    `fnc_story_pairs_per_story`, two FNC-1 bodies' sentences on one story are paired too
+    (`fnc_story_pairs`: the same fact, or different facts of one story), on both sides.
     """
     per_label = fnc_per_label or {"agree": 4000, "discuss": 3000, "unrelated": 1500}
     fnc_train, fnc_val = fnc_pairs(root, encode=encode, top_k=top_k, per_label=per_label, seed=seed)
@@ -499,6 +603,12 @@ def build(
         heads_train += fnc_headline_pairs(
             root, encode=encode, per_body=fnc_headline_pairs_per_body, seed=seed
         )
+    if fnc_story_pairs_per_story > 0:
+        stories = fnc_story_pairs(
+            root, encode=encode, per_story=fnc_story_pairs_per_story, seed=seed
+        )
+        heads_train += [p for p in stories if not is_validation(p.group)]
+        heads += [p for p in stories if is_validation(p.group)]
     val = fnc_val + em_val + ecb_val + story_val + [p for p in heads if is_validation(p.group)]
     # Emergent's article headlines are FNC-1's headlines: drop training pairs that share a text
     # with any validation pair, across corpora.
@@ -670,6 +780,18 @@ def evaluate(val: Sequence[Pair], probs: object) -> dict[str, object]:
             "pairs": len(heads),
             "same_fact_accuracy": round(float((same_fact == truth).mean()), 3),
             "per_label": per,
+        }
+    cross = [i for i, v in enumerate(val) if v.source == "fncstory"]
+    if cross:
+        same_fact = p[cross][:, [ix["agree"], ix["conflict"], ix["discuss"]]].sum(axis=1) >= 0.5
+        gold_c = [val[i].label for i in cross]
+        figures["fncstory"] = {
+            lab: {
+                "pairs": int(m.sum()),
+                "judged_same_fact": round(float(same_fact[m].mean()), 3),
+            }
+            for lab in ("agree", "different")
+            if (m := np.array([g == lab for g in gold_c])).any()
         }
     story = [i for i, v in enumerate(val) if v.source == "story"]
     if story:
