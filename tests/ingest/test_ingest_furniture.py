@@ -134,3 +134,25 @@ def test_a_caption_naming_an_office_is_kept(line: str, kept: bool) -> None:
 )
 def test_a_photo_line_that_describes_the_picture_is_content(line: str, reason: str | None) -> None:
     assert classify(line) == reason
+
+
+def test_credit_byline_and_picture_label_words_come_from_the_data_file() -> None:
+    from importlib import resources
+
+    import yaml
+
+    from factcheck.ingest import furniture
+
+    raw = yaml.safe_load(
+        resources.files("factcheck").joinpath("data", "furniture.yaml").read_text("utf-8")
+    )
+    assert {"getty images", "handout"} <= set(raw["credit_parenthetical"])
+    assert "&" in raw["byline_glue"] and "photograph" in raw["picture_labels"]
+    rules = furniture.load_rules()
+    assert furniture.credit("Ministers met in Tokyo. (Getty Images)") == (23, "photo credit")
+    assert furniture.credit("Ministers met in Tokyo. (Filed report)") is None
+    assert rules.byline.match("By Jane Doe & John Roe | Reuters")
+    assert not rules.byline.match("By the way, prices rose")
+    assert rules.picture_label.match("Photos: the summit") and not rules.picture_label.match(
+        "Video: x"
+    )

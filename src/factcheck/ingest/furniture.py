@@ -9,6 +9,7 @@ from importlib import resources
 
 import yaml
 
+from ..extract.lexicon import in_order
 from .dates import is_date_line
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -19,25 +20,11 @@ _TIME_TOKEN = re.compile(
     r"\d[\d:.,/\-]*|[ap]\.?m\.?|gmt|utc|z|[a-z]{1,2}[sd]t|et|pt|ct|mt|hrs?|h|min|s",
     re.I,
 )
-# A parenthetical at the end of a line that credits a photo: '(State Department Photo by X)',
-# '(File)', '(AP Photo/Jane Doe)', '(Photo courtesy of ...)', '(Getty Images)'.
-_CREDIT = re.compile(
-    r"\s*\((?=[^()]*\b(?:photos?|photograph|photographer|image|picture|file|courtesy|credit|"
-    r"getty images|shutterstock|handout)\b)[^()]{1,80}\)\s*$",
-    re.I,
-)
-_BYLINE = re.compile(
-    r"^[Bb][Yy]\s+(?:[A-Z][\w.'’\-]*\.?(?:\s+|$)|(?:and|&|,|\||/|of|de|van|von|la|le)\s+)+"
-    r"(?:[|,\-–—]\s*.{0,60})?$",
-)
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*$")
 # Captions shorter than this with a credit are labels for a picture, not statements.
 CAPTION_WORDS = 12
 REPEAT_WORDS = 12
 _LABEL = re.compile(r"^[^:]{1,30}:\s*")
-# Only a picture's label can introduce its description: "VIDEO: Watch the full briefing" and
-# "Source: ..." stay furniture however many ordinary words follow.
-_PICTURE_LABEL = re.compile(r"^\(?(?:photos?|image|picture|photograph)\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -49,6 +36,13 @@ class FurnitureRules:
     boilerplate: re.Pattern[str]
     name_glue: frozenset[str]
     credit_words: frozenset[str]
+    # A parenthetical at the end of a line that credits a photo: '(State Department Photo by
+    # X)', '(File)', '(AP Photo/Jane Doe)', '(Photo courtesy of ...)', '(Getty Images)'.
+    credit: re.Pattern[str]
+    # Only a picture's label can introduce its description: "VIDEO: Watch the full briefing"
+    # and "Source: ..." stay furniture however many ordinary words follow.
+    picture_label: re.Pattern[str]
+    byline: re.Pattern[str]
 
 
 @functools.cache
@@ -69,6 +63,15 @@ def load_rules() -> FurnitureRules:
         boilerplate=re.compile(data["boilerplate"], re.I),
         name_glue=frozenset(str(w) for w in data["name_glue"]),
         credit_words=frozenset(str(w) for w in [*data["name_glue"], *data["credit_words"]]),
+        credit=re.compile(
+            rf"\s*\((?=[^()]*\b{in_order(data['credit_parenthetical'])}\b)[^()]{{1,80}}\)\s*$",
+            re.I,
+        ),
+        picture_label=re.compile(rf"^\(?{in_order(data['picture_labels'])}\s*:", re.IGNORECASE),
+        byline=re.compile(
+            rf"^[Bb][Yy]\s+(?:[A-Z][\w.'’\-]*\.?(?:\s+|$)|{in_order(data['byline_glue'])}\s+)+"
+            r"(?:[|,\-–—]\s*.{0,60})?$",
+        ),
     )
 
 
@@ -120,14 +123,14 @@ def classify(line: str, *, rules: FurnitureRules | None = None) -> str | None:
             if pattern.fullmatch(stripped):
                 if (
                     reason == "credit"
-                    and _PICTURE_LABEL.match(stripped)
+                    and rules.picture_label.match(stripped)
                     and describes(_LABEL.sub("", stripped, count=1))
                 ):
                     break  # "Photo: X, the US secretary of state, in Tokyo."
                 return reason
     if _covered(tokens(stripped), rules):
         return "widget"
-    if len(words) <= 12 and _BYLINE.match(stripped) and not _SENTENCE_END.search(stripped):
+    if len(words) <= 12 and rules.byline.match(stripped) and not _SENTENCE_END.search(stripped):
         return "byline"
     return None
 
@@ -140,7 +143,7 @@ def credit(line: str) -> tuple[int, str] | None:
     when there is no credit, or when the label names an office holder ("Secretary of State
     Jane Doe."): that line is a caption claim, kept whole for the claim layer to read as one.
     """
-    m = _CREDIT.search(line)
+    m = load_rules().credit.search(line)
     if not m:
         return None
     caption = line[: m.start()].strip()
