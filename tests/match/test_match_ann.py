@@ -300,3 +300,56 @@ def test_the_index_is_stored_and_new_rows_join_its_cells() -> None:
     assert np.array_equal(updated.neighbours.score, fresh.score)
     exact = ann.exact_topk(x, k=5, groups=groups, rank=rank)
     assert ann.recall_at_k(updated.neighbours, exact) > 0.95
+
+
+def _reference_ivf(
+    x: np.ndarray, probes: np.ndarray, k: int, groups: np.ndarray, rank: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's top k among the rows of its probed cells, float64 sums, ties to the lower rank."""
+    x64 = x.astype(np.float64)
+    index = np.full((len(x), k), -1, dtype=np.int64)
+    score = np.full((len(x), k), -np.inf, dtype=np.float32)
+    for i in range(len(x)):
+        cand = np.nonzero(np.isin(probes[:, 0], probes[i]))[0]
+        cand = cand[groups[cand] != groups[i]]
+        s = (x64[cand] @ x64[i]).astype(np.float32)
+        best = np.lexsort((rank[cand], -s))[:k]
+        index[i, : len(best)], score[i, : len(best)] = cand[best], s[best]
+    return index, score
+
+
+def test_the_float32_scan_gives_the_exact_top_k_of_the_probed_cells() -> None:
+    # Near ties everywhere: copies of one vector, and vectors a rounding step apart.
+    x = clustered(2500, d=48, seed=14).astype(np.float32)
+    x[100:112] = x[5]
+    x[200:230] = x[7] + np.float32(1e-7) * np.arange(30, dtype=np.float32)[:, None]
+    groups = np.arange(2500) // 4
+    rank = np.random.default_rng(15).permutation(2500)
+    cells = ann.build_cells(x, nprobe=5)
+    nb = ann.ivf_search(
+        x, cells.probes, k=6, nlist=cells.nlist, queries=np.arange(2500), groups=groups, rank=rank
+    )
+    index, score = _reference_ivf(x, cells.probes, 6, groups, rank)
+    assert np.array_equal(nb.index, index)
+    assert np.array_equal(nb.score, score)
+
+
+def test_probes_are_exact_and_do_not_depend_on_the_rows_probed_together() -> None:
+    rng = np.random.default_rng(16)
+    centroids = rng.standard_normal((64, 32)).astype(np.float32)
+    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
+    # Rows halfway between two centroids: their two scores tie up to float32 rounding.
+    a, b = rng.integers(0, 64, 400), rng.integers(0, 64, 400)
+    x = centroids[a] + centroids[b]
+    x = np.concatenate([x, rng.standard_normal((400, 32)).astype(np.float32)])
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    whole = ann.probe_cells(x, centroids, nprobe=6)
+    parts = np.concatenate(
+        [ann.probe_cells(x[lo : lo + 7], centroids, nprobe=6) for lo in range(0, 800, 7)]
+    )
+    assert np.array_equal(whole, parts)
+    exact = (x.astype(np.float64) @ centroids.astype(np.float64).T).astype(np.float32)
+    for i in range(len(x)):
+        top = np.lexsort((np.arange(64), -exact[i]))[:6]
+        assert whole[i, 0] == top[0]
+        assert sorted(whole[i, 1:].tolist()) == whole[i, 1:].tolist() == sorted(top[1:].tolist())

@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 import math
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -165,8 +166,8 @@ _SCAN_BUDGET = 8192
 class Cells:
     """An inverted file's coarse quantizer: spherical k-means centroids and each row's probes.
 
-    `probes[i]` holds the `nprobe` cells nearest row i, nearest first; `probes[i, 0]` is the
-    cell whose inverted list holds row i.
+    `probes[i]` holds the `nprobe` cells nearest row i (:func:`probe_cells`): `probes[i, 0]`,
+    the nearest, is the cell whose inverted list holds row i; the others follow by number.
     """
 
     centroids: np.ndarray  # (nlist, d) float32
@@ -195,15 +196,62 @@ def train_cells(x: np.ndarray, *, nlist: int, seed: int = 0) -> np.ndarray:
 
 
 def probe_cells(x: np.ndarray, centroids: np.ndarray, *, nprobe: int) -> np.ndarray:
-    """Each row's `nprobe` nearest centroids by inner product (faiss flat quantizer), nearest first."""
+    """Each row's `nprobe` nearest centroids by exact inner product: the nearest, then the rest by number.
+
+    faiss's flat quantizer finds a few more than `nprobe` by float32 BLAS, whose rounding
+    depends on the rows searched together and on the threads. Where that rounding could have
+    decided which cell is nearest or which make the `nprobe` (scores in a chain of near ties,
+    within the error bound of each other, across the first place or the last one kept), those
+    cells are scored again exactly (:func:`_pair_scores`; ties go to the lower cell), so a
+    row's probes are a function of the row and the centroids alone: a new row gets the probes
+    a search from scratch gives it. The order of the others is not decided: they follow by
+    cell number.
+    """
     import faiss
 
-    quantizer = faiss.IndexFlatIP(centroids.shape[1])
-    quantizer.add(np.ascontiguousarray(centroids, dtype=np.float32))
-    _, probes = quantizer.search(
-        np.ascontiguousarray(x, dtype=np.float32), min(nprobe, len(centroids))
-    )
-    return np.asarray(probes, dtype=np.int64)
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    c = np.ascontiguousarray(centroids, dtype=np.float32)
+    nlist = len(c)
+    p = min(nprobe, nlist)
+    want = min(nlist, p + _PROBE_EXTRA)
+    quantizer = faiss.IndexFlatIP(c.shape[1])
+    quantizer.add(c)
+    found, cell = quantizer.search(x, want)
+    score = np.asarray(found, dtype=np.float32)
+    cell = np.asarray(cell, dtype=np.int64)
+    margin = 2 * _float32_slack(c.shape[1]) * float(_norms(c).max()) * _norms(x)
+    close = score[:, :-1] - score[:, 1:].astype(np.float64) <= margin[:, None]
+    chained = np.zeros(score.shape, dtype=bool)
+    if want > 1:
+        # The chain of near ties from the first place down, and the one across the p-th place.
+        first = np.logical_and.accumulate(close, axis=1)
+        chained[:, 0] = first[:, 0]
+        chained[:, 1:] = first
+    open_end = np.zeros(len(x), dtype=bool)
+    if p < want:
+        down = np.logical_and.accumulate(close[:, :p][:, ::-1], axis=1)[:, ::-1]
+        up = np.logical_and.accumulate(close[:, p - 1 :], axis=1)
+        chained[:, :p] |= down
+        chained[:, p:] |= up
+        open_end = up[:, -1] if want < nlist else open_end
+    chained[open_end] = False
+    r, j = np.nonzero(chained)
+    score[r, j] = _pair_scores(x, r, c, cell[r, j])
+    resort = np.nonzero(chained.any(axis=1))[0]
+    key = _order_key(score[resort], cell[resort])
+    cell[resort] = np.take_along_axis(cell[resort], np.argsort(-key, axis=1), axis=1)
+    wide = np.nonzero(open_end)[0]
+    if len(wide):
+        every = np.tile(np.arange(nlist, dtype=np.int64), len(wide))
+        exact = _pair_scores(x, np.repeat(wide, nlist), c, every).reshape(len(wide), nlist)
+        cell[wide, :p] = _top(exact, np.arange(nlist), np.arange(nlist), p)[0]
+    probes = np.ascontiguousarray(cell[:, :p])
+    probes[:, 1:].sort(axis=1)
+    return probes
+
+
+# Cells the flat quantizer finds beyond nprobe, so that near ties at the nprobe-th place are seen.
+_PROBE_EXTRA = 4
 
 
 def build_cells(x: np.ndarray, *, nprobe: int | None = None, seed: int = 0) -> Cells:
@@ -215,7 +263,7 @@ def build_cells(x: np.ndarray, *, nprobe: int | None = None, seed: int = 0) -> C
 
 
 def cell_probes(x: np.ndarray, *, nlist: int, nprobe: int, seed: int = 0) -> np.ndarray:
-    """Each row's `nprobe` nearest of `nlist` trained cells, nearest first (for benchmarks)."""
+    """Each row's `nprobe` nearest of `nlist` trained cells, as probe_cells (for benchmarks)."""
     return probe_cells(x, train_cells(x, nlist=nlist, seed=seed), nprobe=nprobe)
 
 
@@ -275,12 +323,15 @@ def ivf_search(
     """Top-k of each row of `queries` among the `members` (default: all rows) in the cells it probes.
 
     The inverted lists are scanned one at a time: the rows that probe a list are scored against
-    its members with one BLAS product, so the work is that of faiss's IndexIVFFlat search
-    (every query meets exactly the members of its probed lists) at the speed of a matrix
-    product instead of one query at a time (about 13 times faster measured at 1M rows). Rows
-    never meet themselves nor same-`groups` rows; equal scores go to the lower `rank`. Each
-    list is scored by one thread with single-threaded BLAS, so the result does not depend on
-    the number of threads.
+    its members with one float32 BLAS product, so the work is that of faiss's IndexIVFFlat
+    search (every query meets exactly the members of its probed lists) at the speed of a matrix
+    product. A row first scans its own cell, whose k-th best score less twice the float32
+    error bound (:func:`_float32_slack`) is a floor no neighbour can fall under; the other cells
+    keep only the pairs above it. Among those, the pairs within the error bound of the k-th
+    best are scored again exactly (:func:`_pair_scores`), so the result is the top k by exact
+    score of all the candidates, a function of the vectors alone: the same whatever the BLAS
+    shapes, the number of threads, or whether the search is full, sampled or incremental. Rows
+    never meet themselves nor same-`groups` rows; equal scores go to the lower `rank`.
     """
     x = np.ascontiguousarray(x, dtype=np.float32)
     n = x.shape[0]
@@ -288,54 +339,69 @@ def ivf_search(
     label = np.arange(n, dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64)
     queries = np.asarray(queries, dtype=np.int64)
     nq, nprobe = len(queries), probes.shape[1]
-    index = np.full((nq, k), -1, dtype=np.int64)
-    score = np.full((nq, k), -np.inf, dtype=np.float32)
     if nq == 0:
-        return Neighbours(index, score)
+        return _no_neighbours(0, k)
     members = np.arange(n, dtype=np.int64) if members is None else np.sort(members)
     own = probes[members, 0]
     by_cell = np.argsort(own, kind="stable")
     listed = members[by_cell]  # every inverted list is one slice, rows ascending
     bounds = np.searchsorted(own[by_cell], np.arange(nlist + 1))
-    entries = probes[queries].reshape(-1)
-    by_probe = np.argsort(entries, kind="stable")
-    probe_bounds = np.searchsorted(entries[by_probe], np.arange(nlist + 1))
-    # k candidates per (query, probed list), merged at the end; int32 halves them at 1M rows.
-    cand_index = np.full((nq, nprobe * k), -1, dtype=np.int32 if n < 2**31 else np.int64)
-    cand_score = np.full((nq, nprobe * k), -np.inf, dtype=np.float32)
+    norms = _norms(x)
+    margin = (2 * _float32_slack(x.shape[1]) * float(norms[members].max())) * norms[queries]
+    floor = np.full(nq, _LOWEST, dtype=np.float32)
+    small = np.int32 if n < 2**31 else np.int64  # the pairs kept: rows as int32 at any real size
+    found: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = [[] for _ in range(nlist)]
 
-    def scan(c: int) -> None:
+    def scan(by_list: np.ndarray, cut: np.ndarray, first: bool, c: int) -> None:
+        entries = by_list[cut[c] : cut[c + 1]]
         mem = listed[bounds[c] : bounds[c + 1]]
-        probing = by_probe[probe_bounds[c] : probe_bounds[c + 1]]
-        if len(mem) == 0 or len(probing) == 0:
+        if len(mem) == 0 or len(entries) == 0:
             return
-        y = x[mem].astype(np.float64)
-        mem_label = label[mem]
-        label_order = np.argsort(mem_label, kind="stable")
-        sorted_label = mem_label[label_order]
-        kk = min(k, len(mem))
-        for lo in range(0, len(probing), _SCAN_ROWS):
-            entry = probing[lo : lo + _SCAN_ROWS]
-            qi, slot = entry // nprobe, entry % nprobe
+        y = x[mem]
+        m = len(mem)
+        if first:
+            mem_label = label[mem]
+            label_order = np.argsort(mem_label, kind="stable")
+            sorted_label = mem_label[label_order]
+        for lo in range(0, len(entries), _SCAN_ROWS):
+            qi = entries[lo : lo + _SCAN_ROWS]
             rows = queries[qi]
-            # Exact float32 products summed in float64, then rounded: a pair gets the score
-            # exact search gives it whichever rows shared the product (float32 BLAS sums
-            # depend on the shapes), so sampled and incremental searches agree with the full.
-            sims = (x[rows].astype(np.float64) @ y.T).astype(np.float32)
-            _exclude_same_label(sims, label[rows], sorted_label, label_order)
-            idx, sc = _best_of_list(sims, mem, order, kk)
-            cols = slot[:, None] * k + np.arange(kk)
-            cand_index[qi[:, None], cols] = idx
-            cand_score[qi[:, None], cols] = sc
+            sims = x[rows] @ y.T
+            if first:
+                # The row's own cell: its k-th best score (if it has k) sets the floor.
+                _exclude_same_label(sims, label[rows], sorted_label, label_order)
+                if m >= k:
+                    kth = np.partition(sims, m - k, axis=1)[:, m - k]
+                    floor[qi] = np.maximum(kth - margin[qi], _LOWEST)
+                else:
+                    floor[qi] = _LOWEST
+            hit = np.flatnonzero(sims >= floor[qi][:, None])
+            r, col = np.divmod(hit, m)
+            hq, hm = qi[r], mem[col]
+            if not first:
+                keep = label[queries[hq]] != label[hm]
+                hit, hq, hm = hit[keep], hq[keep], hm[keep]
+            found[c].append((hq.astype(small), hm.astype(small), sims.reshape(-1)[hit]))
 
-    with _single_threaded_blas(), ThreadPoolExecutor(max_workers=_workers()) as pool:
-        list(pool.map(scan, range(nlist)))
-    for lo in range(0, nq, _MERGE_ROWS):
-        hi = min(nq, lo + _MERGE_ROWS)
-        index[lo:hi], score[lo:hi] = _top(
-            cand_score[lo:hi], cand_index[lo:hi].astype(np.int64), order, k
-        )
-    return Neighbours(index, score)
+    slot_lists = probes[queries]
+    # Cell numbers fit 16 bits at any size this index builds: a radix sort, linear in the rows.
+    cell_type = np.uint16 if nlist <= 2**16 else np.int64
+    for slots, first in ((slice(0, 1), True), (slice(1, nprobe), False)):
+        cells = slot_lists[:, slots].astype(cell_type).reshape(-1)
+        width = slot_lists[:, slots].shape[1]
+        if width == 0:
+            continue
+        by_list = np.argsort(cells, kind="stable")
+        cut = np.searchsorted(cells[by_list], np.arange(nlist + 1))
+        entry_rows = by_list // width
+        _each_cell(nlist, partial(scan, entry_rows, cut, first))
+    parts = [p for per_list in found for p in per_list]
+    if not parts:
+        return _no_neighbours(nq, k)
+    hq = np.concatenate([p[0] for p in parts])
+    hm = np.concatenate([p[1] for p in parts])
+    hs = np.concatenate([p[2] for p in parts])
+    return _rescore_top(x, queries, hq, hm, hs, margin, order, k)
 
 
 def _exclude_same_label(
@@ -352,31 +418,124 @@ def _exclude_same_label(
     sims[r, label_order[np.arange(total) + start]] = -np.inf
 
 
-def _best_of_list(
-    sims: np.ndarray, mem: np.ndarray, rank: np.ndarray, kk: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the kk best members by (score, rank): a float partition, the total order on ties."""
-    m = sims.shape[1]
-    if kk >= m:
-        return _top(sims, mem, rank, kk)
-    part = np.argpartition(sims, m - kk, axis=1)[:, m - kk :]
-    score = np.take_along_axis(sims, part, axis=1)
-    index = mem[part]
-    # Rows where a score equal to the kk-th best was left out: the rank decides, so redo them.
-    tied = np.count_nonzero(sims >= score.min(axis=1, keepdims=True), axis=1) > kk
-    if tied.any():
-        t = np.nonzero(tied)[0]
-        index[t], score[t] = _top(sims[t], mem, rank, kk)
-    return index, score
+def _no_neighbours(rows: int, k: int) -> Neighbours:
+    return Neighbours(
+        np.full((rows, k), -1, dtype=np.int64), np.full((rows, k), -np.inf, dtype=np.float32)
+    )
 
 
-# Rows scored against one inverted list at a time, and rows merged at a time at the end.
+def _float32_slack(d: int) -> float:
+    """Twice the bound on |float32 BLAS dot - exact dot| / (|a| |b|) for length-d vectors.
+
+    Any float32 summation order gives at most gamma_d = d*u / (1 - d*u) times sum |a_i b_i|
+    (Higham, Accuracy and Stability, 3.1), and sum |a_i b_i| <= |a| |b|; two more units
+    cover rounding the exact score to float32 and its float64 sum. Doubled for safety: the
+    margin it sets holds about one extra pair a row.
+    """
+    u = 2.0**-24
+    return 2.0 * (d + 2) * u / (1.0 - (d + 2) * u)
+
+
+def _norms(x: np.ndarray) -> np.ndarray:
+    """Row norms, rounded up a little (float32 sums: only the float32 error bound reads them)."""
+    squares: np.ndarray = np.einsum("ij,ij->i", x, x)
+    return np.sqrt(squares.astype(np.float64)) * (1 + 1e-4)
+
+
+def _pair_scores(a: np.ndarray, ia: np.ndarray, b: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    """Exact inner products of rows a[ia[i]] and b[ib[i]]: float32 products summed in float64.
+
+    Each pair is summed alone (NumPy's pairwise sum along one row), then rounded to float32,
+    so its score is a function of the two vectors only, whatever else is scored with it.
+    """
+    out = np.empty(len(ia), dtype=np.float32)
+    rows = min(_PAIR_ROWS, len(ia))
+    wide = np.empty((rows, a.shape[1]), dtype=np.float64)
+    narrow = np.empty((rows, a.shape[1]), dtype=np.float32)
+    sums = np.empty(rows, dtype=np.float64)
+    for lo in range(0, len(ia), _PAIR_ROWS):
+        m = min(_PAIR_ROWS, len(ia) - lo)
+        np.take(a, ia[lo : lo + m], axis=0, out=narrow[:m])
+        wide[:m] = narrow[:m]
+        np.take(b, ib[lo : lo + m], axis=0, out=narrow[:m])
+        wide[:m] *= narrow[:m]
+        np.sum(wide[:m], axis=1, out=sums[:m])
+        out[lo : lo + m] = sums[:m]
+    return out
+
+
+def _float_order(s: np.ndarray) -> np.ndarray:
+    """float32 values as int64 in [0, 2**32) with the same order (a higher score, a higher key)."""
+    bits = np.ascontiguousarray(s, dtype=np.float32).view(np.uint32).astype(np.int64)
+    return np.where(bits >= 2**31, 0xFFFFFFFF - bits, bits + 2**31)
+
+
+def _from_order(key: np.ndarray) -> np.ndarray:
+    """The inverse of :func:`_float_order`."""
+    bits = np.where(key >= 2**31, key - 2**31, 0xFFFFFFFF - key)
+    return bits.astype(np.uint32).view(np.float32)
+
+
+def _rescore_top(
+    x: np.ndarray,
+    queries: np.ndarray,
+    hq: np.ndarray,
+    hm: np.ndarray,
+    hs: np.ndarray,
+    margin: np.ndarray,
+    rank: np.ndarray,
+    k: int,
+) -> Neighbours:
+    """Top k by (exact score, rank) of the candidate pairs (query slot hq, member hm, float32 hs).
+
+    Only pairs within `margin` of their row's k-th best float32 score can make its top k by
+    exact score, so only they are scored again (:func:`_pair_scores`).
+    """
+    nq = len(queries)
+    hq = hq.astype(np.int64)
+    key = np.sort((hq << 32) | (0xFFFFFFFF - _float_order(hs)))
+    start = np.searchsorted(key >> 32, np.arange(nq + 1))
+    has_k = start[1:] - start[:-1] >= k
+    kth = np.full(nq, -np.inf)
+    kth[has_k] = _from_order(0xFFFFFFFF - (key[start[:-1][has_k] + k - 1] & 0xFFFFFFFF))
+    del key
+    near = np.nonzero(hs >= kth[hq] - margin[hq])[0]
+    # By row, so that each query vector is read once for its pairs.
+    near = near[np.argsort(hq[near], kind="stable")]
+    bq, bm = hq[near], hm[near].astype(np.int64)
+    exact = _pair_scores(x, queries[bq], x, bm)
+    by = np.lexsort((-_order_key(exact, rank[bm]), bq))
+    bq, bm, exact = bq[by], bm[by], exact[by]
+    place = np.arange(len(bq)) - np.searchsorted(bq, np.arange(nq))[bq]
+    top = place < k
+    out = _no_neighbours(nq, k)
+    out.index[bq[top], place[top]] = bm[top]
+    out.score[bq[top], place[top]] = exact[top]
+    return out
+
+
+_LOWEST = np.float32(np.finfo(np.float32).min)
+# Pairs scored again exactly at a time (float64 products: 3 MiB at 384 dimensions).
+_PAIR_ROWS = 1024
+
+
+# Rows scored against one inverted list at a time.
 _SCAN_ROWS = 2048
-_MERGE_ROWS = 65_536
 
 
 def _workers() -> int:
     return os.cpu_count() or 1
+
+
+def _each_cell(nlist: int, scan: Callable[[int], None]) -> None:
+    """Run `scan` on every cell, on :func:`_workers` threads, each with single-threaded BLAS."""
+    with _single_threaded_blas():
+        if _workers() == 1:
+            for c in range(nlist):
+                scan(c)
+            return
+        with ThreadPoolExecutor(max_workers=_workers()) as pool:
+            list(pool.map(scan, range(nlist)))
 
 
 @contextmanager
@@ -394,7 +553,7 @@ def _single_threaded_blas() -> Iterator[None]:
 
 
 # Bump when the stored table's layout or meaning changes.
-_TABLE_VERSION = 2
+_TABLE_VERSION = 3  # 3: probes are exact (probe_cells), the nearest then by number
 
 
 @dataclass(frozen=True)
