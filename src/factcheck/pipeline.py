@@ -272,6 +272,8 @@ class _Matched:
     known: tuple[MatchResult, list[Finding], list[str]] | None
     match: MatchResult
     claims: list[Claim]
+    # claim id -> claim_keys' key, for the claims that anchoring left as they were linked
+    fixed_keys: dict[str, str]
 
 
 def _match_corpus(
@@ -319,7 +321,13 @@ def _match_corpus(
         )
     # An undated document's "on Tuesday" takes the date that dated sources of the same facts
     # give (marked inferred); it needs the groups, so it comes after matching.
-    return _Matched(embedder, key, known, match, anchor_undated(claims, match.groups, documents))
+    anchored = anchor_undated(claims, match.groups, documents)
+    fixed = {
+        after.id: k
+        for before, after, k in zip(claims, anchored, keys, strict=True)
+        if after is before
+    }
+    return _Matched(embedder, key, known, match, anchored, fixed)
 
 
 def corpus_claims(
@@ -382,7 +390,12 @@ def run(
             groups_state = cache.get_state(_RULE_GROUPS)
             store = GroupResults(groups_state, code=code_digest())
             findings, rule_codes = run_rules(
-                match, claims, documents=documents, settings=settings, store=store
+                match,
+                claims,
+                documents=documents,
+                settings=settings,
+                store=store,
+                claim_keys=matched.fixed_keys,
             )
             cache.put_state(_RULE_GROUPS, store.dumps())
             rule_stats = store.stats()

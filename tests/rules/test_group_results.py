@@ -5,10 +5,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
+
 from factcheck.models import Finding, SourceCluster
 from factcheck.rules.engine import run_rules
 from factcheck.rules.group_results import GroupResults
 from factcheck.rules.testing import build_case
+from factcheck.rules.UN001 import Unsupported
 from factcheck.settings import Settings
 
 # Two groups: a date the sources dispute, and a span of years two sources agree on.
@@ -110,3 +113,71 @@ def test_unreadable_stored_results_are_judged_again() -> None:
         store = GroupResults(data, code="v1")
         assert _run(CORPUS, store) == cold
         assert store.stats()["rule_groups_judged"] == 3
+
+
+# A claim no other source makes (UN001), beside the groups above.
+LONE: dict[str, Any] = {
+    **CORPUS,
+    "claims": [
+        *CORPUS["claims"],
+        {
+            "doc": "b",
+            "text": "The lighthouse keeper retired in 2019 after forty years.",
+            "when": ["2019"],
+        },
+    ],
+}
+
+
+def test_lone_claim_findings_are_reused_where_their_claims_are_unchanged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    built: list[str] = []
+    real = Unsupported.lone_finding
+
+    def counting(self: Unsupported, ctx: Any, claim: Any, copies: Any) -> Finding:
+        built.append(claim.id)
+        return real(self, ctx, claim, copies)
+
+    monkeypatch.setattr(Unsupported, "lone_finding", counting)
+    cold = _run(LONE, None)
+    assert any(Finding.model_validate_json(f).rule == "UN001" for f in cold)
+    first = GroupResults(None, code="v1")
+    assert _run(LONE, first) == cold
+    assert built
+    built.clear()
+    again = _rerun(first)
+    assert _run(LONE, again) == cold
+    assert built == []  # every lone finding came from the store, with its event
+    # The lone claim's text changes: its finding alone is built again.
+    edited = copy.deepcopy(LONE)
+    edited["claims"][-1]["text"] = "The lighthouse keeper retired in 2019 after thirty years."
+    after_edit = _rerun(again)
+    assert _run(edited, after_edit) == _run(edited, None)
+    assert len(set(built)) == 1
+    # Lone findings are not groups: the group counts are as without them.
+    assert after_edit.stats() == {"rule_groups_judged": 0, "rule_groups_reused": 3}
+
+
+def test_a_claim_key_stands_for_the_claim_in_the_group_key() -> None:
+    match, claims, documents, _ = build_case(CORPUS)
+    keys = {c.id: f"key of {c.id}" for c in claims}
+    first = GroupResults(None, code="v1")
+    run_rules(match, claims, documents=documents, settings=Settings(), store=first, claim_keys=keys)
+    # Claims with the keys of the last run are taken as unchanged without being serialised,
+    # so a claim edited under the same key (which the pipeline never does) still replays.
+    edited = copy.deepcopy(CORPUS)
+    edited["claims"][4]["quantities"] = ["more_than 20 years"]
+    match, claims, documents, _ = build_case(edited)
+    same_keys = _rerun(first)
+    run_rules(
+        match, claims, documents=documents, settings=Settings(), store=same_keys, claim_keys=keys
+    )
+    assert same_keys.stats() == {"rule_groups_judged": 0, "rule_groups_reused": 3}
+    # A new key is a new claim: its group is judged again.
+    new_keys = _rerun(first)
+    keys[claims[4].id] = "another key"
+    run_rules(
+        match, claims, documents=documents, settings=Settings(), store=new_keys, claim_keys=keys
+    )
+    assert new_keys.stats() == {"rule_groups_judged": 1, "rule_groups_reused": 2}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
+from typing import Any
 
 from ..models import Claim, ClaimGroup, Finding
 from .AG001 import Agreement
@@ -129,14 +130,30 @@ class Unsupported(Rule):
                 | {cid}
             )
             done.update(copies)
-            docs = sorted({lone[c].document for c in copies})
-            also = f" ({join_names(docs)} are copies of one source)" if len(docs) > 1 else ""
-            yield self.finding(
-                [lone[c] for c in copies],
-                f"Only one source makes this claim: “{shorten(claim.text, 120)}”{also}."
-                + self.event_note(ctx, claim),
-                identity=text_identity([lone[c] for c in copies]),
-            )
+            members = [lone[c] for c in copies]
+            if ctx.store is None:
+                yield self.lone_finding(ctx, claim, members)
+                continue
+
+            # The finding reads its claims, their sources, dates and events alone: a rerun
+            # takes the stored one where all are unchanged.
+            def compute(claim: Claim = claim, members: list[Claim] = members) -> dict[str, Any]:
+                return self.lone_finding(ctx, claim, members).model_dump(mode="json")
+
+            stored = ctx.lone_value([cid, *copies], f"{self.code}.lone", compute)
+            yield ctx.evented(Finding.model_validate(stored))
+
+    def lone_finding(self, ctx: RuleContext, claim: Claim, copies: list[Claim]) -> Finding:
+        """The finding about `claim` and its copies (`claim` among them), with its event."""
+        docs = sorted({c.document for c in copies})
+        also = f" ({join_names(docs)} are copies of one source)" if len(docs) > 1 else ""
+        finding = self.finding(
+            copies,
+            f"Only one source makes this claim: “{shorten(claim.text, 120)}”{also}."
+            + self.event_note(ctx, claim),
+            identity=text_identity(copies),
+        )
+        return ctx.with_event(finding)
 
     @staticmethod
     def event_note(ctx: RuleContext, claim: Claim) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import inspect
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,6 +19,7 @@ from ..models import (
     Document,
     Evidence,
     Finding,
+    FindingEvent,
     FindingIdentity,
     Kind,
     MatchResult,
@@ -111,9 +113,14 @@ class RuleContext:
     settings: Settings
     # Per-group results of the last run (see `group_value`); None: everything is computed.
     store: GroupResults | None = None
+    # A key per claim id (pipeline.claim_keys) for the claims that are as extracted and linked:
+    # equal keys, equal claims, so the store keeps each claim's digest under its key.
+    claim_keys: Mapping[str, str] | None = None
     _comparisons: dict[str, GroupComparison] = field(default_factory=dict)
     _group_keys: dict[str, str] = field(default_factory=dict)
     _claim_digests: dict[str, bytes] = field(default_factory=dict)
+    # Findings that already carry their event (see `with_event`), by id(); held, so no id is reused.
+    _evented: dict[int, Finding] = field(default_factory=dict)
 
     @cached_property
     def by_id(self) -> dict[str, Claim]:
@@ -202,16 +209,28 @@ class RuleContext:
         if hit is None:
             digest = hashlib.sha256(group.model_dump_json().encode())
             for cid in group.claims:
-                claim = self.by_id[cid]
-                seen = self._claim_digests.get(cid)
-                if seen is None:
-                    seen = hashlib.sha256(claim.model_dump_json().encode()).digest()
-                    self._claim_digests[cid] = seen
-                digest.update(seen)
-                doc = claim.document
+                digest.update(self.claim_digest(cid))
+                doc = self.by_id[cid].document
                 digest.update(f"\0{self.source_of(doc)}\0{self.published(doc)}\0".encode())
             hit = self._group_keys[group.id] = digest.hexdigest()
         return hit
+
+    def claim_digest(self, cid: str) -> bytes:
+        """Digest of claim `cid` as it is (serialised), taken from the store where the last run
+        digested a claim with the same key (`claim_keys`: equal keys, equal claims)."""
+        seen = self._claim_digests.get(cid)
+        if seen is None:
+            key = self.claim_keys.get(cid) if self.claim_keys is not None else None
+            if key is not None and self.store is not None:
+                known = self.store.get(key, "claim", tally=False)
+                if isinstance(known, str):
+                    seen = bytes.fromhex(known)
+            if seen is None:
+                seen = hashlib.sha256(self.by_id[cid].model_dump_json().encode()).digest()
+                if key is not None and self.store is not None:
+                    self.store.put(key, "claim", seen.hex(), tally=False)
+            self._claim_digests[cid] = seen
+        return seen
 
     def group_value(self, group: ClaimGroup, name: str, compute: Callable[[], Any]) -> Any:
         """`compute()` for `group` (a JSON value that depends on the group alone, as for a
@@ -224,6 +243,75 @@ class RuleContext:
             value = compute()
             self.store.put(key, name, value)
         return value
+
+    def lone_value(self, claims: Sequence[str], name: str, compute: Callable[[], Any]) -> Any:
+        """`compute()` for a finding about `claims` that reads those claims, their documents'
+        sources and dates and their events (and the settings), or what the last run stored for
+        the same; not counted as a judged or reused group."""
+        if self.store is None:
+            return compute()
+        digest = hashlib.sha256(name.encode())
+        for cid in claims:
+            digest.update(self.claim_digest(cid))
+            doc = self.by_id[cid].document
+            digest.update(f"\0{self.source_of(doc)}\0{self.published(doc)}\0".encode())
+            event = self.match.event_of(cid)
+            if event is not None:
+                sources = [self.source_of(d) for d in event.documents]
+                digest.update(json.dumps([event.id, event.documents, sources]).encode())
+            digest.update(b"\0")
+        key = digest.hexdigest()
+        value = self.store.get(key, name, tally=False)
+        if value is None:
+            value = compute()
+            self.store.put(key, name, value, tally=False)
+        return value
+
+    def with_event(self, finding: Finding) -> Finding:
+        """The finding with the event its claims concern: dates, places, participants,
+        publication. What the claims state, never guessed: a reader (and the gate) sees at once
+        whether two sides could be describing different events.
+
+        A finding this returned (or one passed to `evented`) is returned as it is."""
+        if id(finding) in self._evented:
+            return finding
+        claims = [self.by_id[e.claim] for e in finding.evidence if e.claim in self.by_id]
+        if not claims:
+            return finding
+        when = sorted(
+            {
+                t.begin.isoformat()
+                if t.begin == t.finish
+                else f"{t.begin.isoformat()}/{t.finish.isoformat()}"
+                for c in claims
+                for t in c.when
+                if t.resolved and t.begin is not None and t.finish is not None
+            }
+        )
+        where = sorted({e.name for c in claims for e in c.where if e.id in c.event_places})
+        who = sorted({e.name for c in claims for e in c.who if e.kind in ("person", "org")})
+        published = {
+            doc: day.isoformat()
+            for doc in sorted({c.document for c in claims})
+            if (day := self.published(doc)) is not None
+        }
+        events = sorted(
+            {e.id: e for c in claims if (e := self.match.event_of(c.id)) is not None}.items()
+        )
+        event = FindingEvent(
+            when=when,
+            where=where,
+            who=who,
+            published=published,
+            id=events[0][0] if events else None,
+            reported_by=sorted({d for _, e in events for d in e.documents}),
+        )
+        return self.evented(finding.model_copy(update={"event": event}))
+
+    def evented(self, finding: Finding) -> Finding:
+        """Mark `finding` as carrying its event already (`with_event` returns it as it is)."""
+        self._evented[id(finding)] = finding
+        return finding
 
     def comparison(self, group: ClaimGroup) -> GroupComparison:
         """Slot-by-slot comparison of a group, computed once and shared by every rule."""

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from ..models import KIND_ORDER, Claim, ClaimGroup, Document, Finding, FindingEvent, MatchResult
+from ..models import KIND_ORDER, Claim, ClaimGroup, Document, Finding, MatchResult
 from ..review.fingerprint import identity_fingerprint
 from ..settings import Settings
 from .base import Rule, RuleContext
@@ -23,6 +23,7 @@ def run_rules(
     documents: Sequence[Document],
     settings: Settings,
     store: GroupResults | None = None,
+    claim_keys: Mapping[str, str] | None = None,
 ) -> tuple[list[Finding], list[str]]:
     """Findings of every selected rule (sorted, one per fingerprint) and the codes that ran.
 
@@ -30,10 +31,17 @@ def run_rules(
     whatever the number of rules reading it. With a `store` (the last run's per-group
     results), a `per_group` rule's findings about a group that is unchanged are the stored
     ones and the group is not compared again; the findings are those a run without it gives.
+    `claim_keys` (claim id -> :func:`~factcheck.pipeline.claim_keys`, for claims as extracted
+    and linked) name those claims in the store's keys instead of their serialised form.
     """
     rules = instantiate(settings)
     ctx = RuleContext(
-        match=match, claims=claims, documents=documents, settings=settings, store=store
+        match=match,
+        claims=claims,
+        documents=documents,
+        settings=settings,
+        store=store,
+        claim_keys=claim_keys,
     )
     if store is not None:
         context = settings.model_dump_json(exclude={"cache", "use_cache"})
@@ -104,40 +112,5 @@ def _without_contested_lone_claims(findings: Iterable[Finding]) -> list[Finding]
 
 
 def with_event(finding: Finding, ctx: RuleContext) -> Finding:
-    """The finding with the event its claims concern: dates, places, participants, publication.
-
-    What the claims state, never guessed: a reader (and the gate) sees at once whether two
-    sides could be describing different events.
-    """
-    claims = [ctx.by_id[e.claim] for e in finding.evidence if e.claim in ctx.by_id]
-    if not claims:
-        return finding
-    when = sorted(
-        {
-            t.begin.isoformat()
-            if t.begin == t.finish
-            else f"{t.begin.isoformat()}/{t.finish.isoformat()}"
-            for c in claims
-            for t in c.when
-            if t.resolved and t.begin is not None and t.finish is not None
-        }
-    )
-    where = sorted({e.name for c in claims for e in c.where if e.id in c.event_places})
-    who = sorted({e.name for c in claims for e in c.who if e.kind in ("person", "org")})
-    published = {
-        doc: day.isoformat()
-        for doc in sorted({c.document for c in claims})
-        if (day := ctx.published(doc)) is not None
-    }
-    events = sorted(
-        {e.id: e for c in claims if (e := ctx.match.event_of(c.id)) is not None}.items()
-    )
-    event = FindingEvent(
-        when=when,
-        where=where,
-        who=who,
-        published=published,
-        id=events[0][0] if events else None,
-        reported_by=sorted({d for _, e in events for d in e.documents}),
-    )
-    return finding.model_copy(update={"event": event})
+    """The finding with the event its claims concern (:meth:`RuleContext.with_event`)."""
+    return ctx.with_event(finding)

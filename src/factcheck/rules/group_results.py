@@ -50,8 +50,10 @@ class GroupResults:
         if self._namespace != self._old_namespace:
             self._old = {}
 
-    def get(self, key: str, name: str) -> Any | None:
-        """The value stored under (`key`, `name`) by this run or the last, else None."""
+    def get(self, key: str, name: str, *, tally: bool = True) -> Any | None:
+        """The value stored under (`key`, `name`) by this run or the last, else None.
+
+        `tally`: `key` names a group, counted in :meth:`stats` (False: another kind of entry)."""
         entry = self._new.get(key)
         if entry is not None and name in entry:
             return entry[name]
@@ -59,13 +61,15 @@ class GroupResults:
         if old is None or name not in old:
             return None
         self._new.setdefault(key, {})[name] = old[name]
-        self._reused.add(key)
+        if tally:
+            self._reused.add(key)
         return old[name]
 
-    def put(self, key: str, name: str, value: Any) -> None:
-        """Record a value this run computed (JSON-serialisable)."""
+    def put(self, key: str, name: str, value: Any, *, tally: bool = True) -> None:
+        """Record a value this run computed (JSON-serialisable); `tally` as in :meth:`get`."""
         self._new.setdefault(key, {})[name] = value
-        self._judged.add(key)
+        if tally:
+            self._judged.add(key)
 
     def stats(self) -> dict[str, int]:
         """Groups judged by this run and groups whose results it reused."""
