@@ -598,17 +598,15 @@ def build(
         if headline_pairs_per_claim > 0
         else []
     )
+    if fnc_story_pairs_per_story > 0:
+        heads += fnc_story_pairs(
+            root, encode=encode, per_story=fnc_story_pairs_per_story, seed=seed
+        )
     heads_train = [p for p in heads if not is_validation(p.group)]
     if fnc_headline_pairs_per_body > 0:
         heads_train += fnc_headline_pairs(
             root, encode=encode, per_body=fnc_headline_pairs_per_body, seed=seed
         )
-    if fnc_story_pairs_per_story > 0:
-        stories = fnc_story_pairs(
-            root, encode=encode, per_story=fnc_story_pairs_per_story, seed=seed
-        )
-        heads_train += [p for p in stories if not is_validation(p.group)]
-        heads += [p for p in stories if is_validation(p.group)]
     val = fnc_val + em_val + ecb_val + story_val + [p for p in heads if is_validation(p.group)]
     # Emergent's article headlines are FNC-1's headlines: drop training pairs that share a text
     # with any validation pair, across corpora.
